@@ -1,0 +1,242 @@
+"""Plain data types shared by the store, importers, metrics and UI (no Qt here)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+
+#: Every source name Worthwhile knows, in the order the README lists them.
+SOURCES: tuple[str, ...] = (
+    "chatgpt",
+    "claude-ai",
+    "gemini",
+    "open-webui",
+    "generic",
+    "claude-code",
+    "codex",
+    "copilot",
+    "cursor",
+    "aider",
+    "llm",
+    "gemini-cli",
+)
+
+#: Human names for the sources, for tables and charts.
+SOURCE_NAMES: dict[str, str] = {
+    "chatgpt": "ChatGPT",
+    "claude-ai": "Claude",
+    "gemini": "Gemini",
+    "open-webui": "Open WebUI",
+    "generic": "Other",
+    "claude-code": "Claude Code",
+    "codex": "Codex",
+    "copilot": "Copilot",
+    "cursor": "Cursor",
+    "aider": "Aider",
+    "llm": "llm",
+    "gemini-cli": "Gemini CLI",
+}
+
+DEFAULT_LABELS: tuple[str, ...] = (
+    "coding",
+    "debugging",
+    "writing",
+    "research",
+    "learning",
+    "data",
+    "other",
+)
+
+DEFAULT_REASONS: tuple[str, ...] = (
+    "wrong or made up",
+    "had to redo it",
+    "faster myself",
+    "just exploring",
+    "gave up",
+)
+
+ROLES: tuple[str, ...] = ("user", "assistant", "tool", "system")
+
+
+class Verdict(StrEnum):
+    """The user's own judgement of one session."""
+
+    USEFUL = "useful"
+    NOT_USEFUL = "not_useful"
+    UNRATED = "unrated"
+
+    @classmethod
+    def parse(cls, text: str) -> Verdict:
+        """Accept what a person types: ``useful``, ``not-useful``, ``not_useful``, ``clear``."""
+        key = text.strip().lower().replace("-", "_").replace(" ", "_")
+        if key in ("clear", "unrated", "none"):
+            return cls.UNRATED
+        try:
+            return cls(key)
+        except ValueError:
+            raise ValueError(
+                f"unknown verdict {text!r}: use useful, not-useful or clear"
+            ) from None
+
+
+def make_session_id(source: str, external_id: str) -> str:
+    """Stable, opaque id of a session: the same source and external id give the same id anywhere."""
+    digest = hashlib.sha256(f"{source}\x00{external_id}".encode()).hexdigest()
+    return digest[:16]
+
+
+def utc_iso(moment: datetime | None) -> str | None:
+    """Format a time as ISO 8601 UTC with a trailing ``Z`` (seconds precision)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_utc(text: str | None) -> datetime | None:
+    """Read a time written by :func:`utc_iso` (or any ISO 8601 string) as an aware UTC datetime."""
+    if not text:
+        return None
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One entry of a session's visible thread."""
+
+    role: str
+    text: str
+    time: datetime | None = None
+    model: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """One conversation or coding session as a tool recorded it."""
+
+    source: str
+    external_id: str
+    title: str
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    messages: tuple[Message, ...] = ()
+    model: str | None = None
+    tokens_in: int | None = None
+    tokens_out: int | None = None
+    cost: float | None = None
+    project: str | None = None
+
+    @property
+    def id(self) -> str:
+        """The stable id derived from source and external id."""
+        return make_session_id(self.source, self.external_id)
+
+    @property
+    def user_message_count(self) -> int:
+        """How many of the visible messages the person typed."""
+        return sum(1 for m in self.messages if m.role == "user")
+
+    def content_hash(self, parser_version: str = "1") -> str:
+        """A hash of everything an import stores, so an unchanged session can be skipped."""
+        h = hashlib.sha256()
+        parts: list[str] = [
+            parser_version,
+            self.title,
+            utc_iso(self.started_at) or "",
+            utc_iso(self.ended_at) or "",
+            self.model or "",
+            str(self.tokens_in),
+            str(self.tokens_out),
+            str(self.cost),
+            self.project or "",
+        ]
+        for part in parts:
+            h.update(part.encode())
+            h.update(b"\x00")
+        for m in self.messages:
+            for part in (m.role, utc_iso(m.time) or "", m.model or "", m.text):
+                h.update(part.encode())
+                h.update(b"\x00")
+            h.update(b"\x01")
+        return h.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Rating:
+    """What the user said about one session. Imports never write this."""
+
+    verdict: Verdict = Verdict.UNRATED
+    minutes_saved: int | None = None
+    labels: tuple[str, ...] = ()
+    reason: str | None = None
+    note: str | None = None
+    rated_at: datetime | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        """True when nothing at all is recorded."""
+        return (
+            self.verdict is Verdict.UNRATED
+            and self.minutes_saved is None
+            and not self.labels
+            and not self.reason
+            and not self.note
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRow:
+    """A stored session with its rating, as the table, the CLI and JSON output see it."""
+
+    id: str
+    source: str
+    external_id: str
+    title: str
+    started_at: datetime | None
+    ended_at: datetime | None
+    messages: int
+    user_messages: int
+    model: str | None
+    tokens_in: int | None
+    tokens_out: int | None
+    cost: float | None
+    project: str | None
+    rating: Rating = field(default_factory=Rating)
+
+    @property
+    def duration_seconds(self) -> int | None:
+        """Wall-clock length of the session, where both ends are known."""
+        if self.started_at is None or self.ended_at is None:
+            return None
+        return max(0, int((self.ended_at - self.started_at).total_seconds()))
+
+    def to_json(self) -> dict[str, object]:
+        """The ``sessions --json`` object of the PRODUCT contract."""
+        verdict = self.rating.verdict
+        return {
+            "id": self.id,
+            "source": self.source,
+            "external_id": self.external_id,
+            "title": self.title,
+            "started_at": utc_iso(self.started_at),
+            "ended_at": utc_iso(self.ended_at),
+            "messages": self.messages,
+            "user_messages": self.user_messages,
+            "model": self.model,
+            "tokens_in": self.tokens_in,
+            "tokens_out": self.tokens_out,
+            "cost": self.cost,
+            "project": self.project,
+            "verdict": None if verdict is Verdict.UNRATED else verdict.value,
+            "minutes_saved": self.rating.minutes_saved,
+            "labels": list(self.rating.labels),
+            "reason": self.rating.reason,
+            "note": self.rating.note,
+            "rated_at": utc_iso(self.rating.rated_at),
+        }

@@ -1,0 +1,123 @@
+"""Numbered schema migrations. A shipped migration is never edited; add a new one instead."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from desktop_app.domain import DEFAULT_LABELS, DEFAULT_REASONS
+
+MIGRATIONS = Migrations("worthwhile")
+
+_INITIAL_SCHEMA = """
+CREATE TABLE imports (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL,
+    source TEXT,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    sessions_new INTEGER NOT NULL DEFAULT 0,
+    sessions_updated INTEGER NOT NULL DEFAULT 0,
+    sessions_unchanged INTEGER NOT NULL DEFAULT 0,
+    messages INTEGER NOT NULL DEFAULT 0,
+    skipped INTEGER NOT NULL DEFAULT 0,
+    error TEXT
+);
+
+-- key is a stable integer handle for FTS and messages, id the public stable string id.
+CREATE TABLE sessions (
+    key INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    source TEXT NOT NULL,
+    external_id TEXT NOT NULL,
+    title TEXT NOT NULL DEFAULT '',
+    started_at TEXT,
+    ended_at TEXT,
+    message_count INTEGER NOT NULL DEFAULT 0,
+    user_message_count INTEGER NOT NULL DEFAULT 0,
+    model TEXT,
+    tokens_in INTEGER,
+    tokens_out INTEGER,
+    cost REAL,
+    project TEXT,
+    content_hash TEXT,
+    import_id INTEGER REFERENCES imports(id)
+);
+CREATE INDEX sessions_started_at ON sessions(started_at);
+CREATE INDEX sessions_source_started_at ON sessions(source, started_at);
+
+CREATE TABLE messages (
+    id INTEGER PRIMARY KEY,
+    session_key INTEGER NOT NULL REFERENCES sessions(key),
+    seq INTEGER NOT NULL,
+    role TEXT NOT NULL,
+    time TEXT,
+    text TEXT NOT NULL DEFAULT '',
+    model TEXT,
+    UNIQUE (session_key, seq)
+);
+
+CREATE VIRTUAL TABLE sessions_fts USING fts5(
+    title, content='sessions', content_rowid='key', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE messages_fts USING fts5(
+    text, content='messages', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+
+-- Ratings belong to the user: keyed by the stable session id, never written by an import.
+CREATE TABLE ratings (
+    session_id TEXT PRIMARY KEY,
+    verdict TEXT CHECK (verdict IN ('useful', 'not_useful')),
+    minutes_saved INTEGER,
+    reason TEXT,
+    note TEXT,
+    rated_at TEXT NOT NULL
+);
+CREATE INDEX ratings_verdict ON ratings(verdict);
+
+CREATE TABLE labels (
+    name TEXT PRIMARY KEY,
+    position INTEGER NOT NULL
+);
+CREATE TABLE session_labels (
+    session_id TEXT NOT NULL,
+    label TEXT NOT NULL,
+    PRIMARY KEY (session_id, label)
+) WITHOUT ROWID;
+CREATE INDEX session_labels_label ON session_labels(label);
+
+CREATE TABLE reasons (
+    name TEXT PRIMARY KEY,
+    position INTEGER NOT NULL
+);
+"""
+
+
+@MIGRATIONS(name="0001_initial")
+def m0001_initial(db: Database) -> None:
+    """Sessions, messages, full-text indexes, ratings, labels and the import log."""
+    for statement in _INITIAL_SCHEMA.split(";"):
+        if statement.strip():
+            db.execute(statement)
+    db.conn.executemany(
+        "INSERT INTO labels (name, position) VALUES (?, ?)",
+        [(name, i) for i, name in enumerate(DEFAULT_LABELS)],
+    )
+    db.conn.executemany(
+        "INSERT INTO reasons (name, position) VALUES (?, ?)",
+        [(name, i) for i, name in enumerate(DEFAULT_REASONS)],
+    )
+
+
+@MIGRATIONS(name="0002_reflect_samples")
+def m0002_reflect_samples(db: Database) -> None:
+    """The weekly reflection samples, kept so that reopening a week shows the same sessions."""
+    db.execute(
+        "CREATE TABLE reflect_samples ("
+        " week_start TEXT NOT NULL,"
+        " size INTEGER NOT NULL,"
+        " position INTEGER NOT NULL,"
+        " session_id TEXT NOT NULL,"
+        " drawn_at TEXT NOT NULL,"
+        " PRIMARY KEY (week_start, size, position))"
+    )

@@ -1,0 +1,324 @@
+"""Writing sessions with their messages, and reading them back: filtered, sorted, searched."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from desktop_app.domain import (
+    Message,
+    Rating,
+    Session,
+    SessionRow,
+    Verdict,
+    parse_utc,
+    utc_iso,
+)
+
+
+class SessionNotFoundError(LookupError):
+    """No session has this id (or id prefix)."""
+
+
+class AmbiguousSessionIdError(LookupError):
+    """An id prefix matches more than one session."""
+
+
+MIN_PREFIX = 6
+
+
+@dataclass
+class SaveCounts:
+    """What :func:`save_sessions` did."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    messages: int = 0
+
+
+def save_sessions(db: Database, sessions: Iterable[Session], *, import_id: int | None = None,
+                  parser_version: str = "1") -> SaveCounts:
+    """Insert new sessions, replace changed ones, skip unchanged ones (same content hash).
+
+    Ratings are never touched. Runs inside the caller's transaction when there is one, otherwise
+    in one of its own, so a failure leaves the database as it was.
+    """
+    counts = SaveCounts()
+    with db.atomic():
+        for session in sessions:
+            _save_one(db, session, import_id, parser_version, counts)
+    return counts
+
+
+def _save_one(db: Database, s: Session, import_id: int | None, parser_version: str,
+              counts: SaveCounts) -> None:
+    conn = db.conn
+    sid = s.id
+    content_hash = s.content_hash(parser_version)
+    existing = conn.execute(
+        "SELECT key, content_hash, title FROM sessions WHERE id = ?", (sid,)
+    ).fetchone()
+    values = {
+        "id": sid,
+        "source": s.source,
+        "external_id": s.external_id,
+        "title": s.title,
+        "started_at": utc_iso(s.started_at),
+        "ended_at": utc_iso(s.ended_at),
+        "message_count": len(s.messages),
+        "user_message_count": s.user_message_count,
+        "model": s.model,
+        "tokens_in": s.tokens_in,
+        "tokens_out": s.tokens_out,
+        "cost": s.cost,
+        "project": s.project,
+        "content_hash": content_hash,
+        "import_id": import_id,
+    }
+    if existing is not None:
+        key, old_hash, old_title = existing
+        if old_hash == content_hash:
+            counts.unchanged += 1
+            return
+        # External-content FTS: the old text must be removed before the rows change.
+        conn.execute(
+            "INSERT INTO sessions_fts (sessions_fts, rowid, title) VALUES ('delete', ?, ?)",
+            (key, old_title),
+        )
+        conn.execute(
+            "INSERT INTO messages_fts (messages_fts, rowid, text) "
+            "SELECT 'delete', id, text FROM messages WHERE session_key = ?",
+            (key,),
+        )
+        conn.execute("DELETE FROM messages WHERE session_key = ?", (key,))
+        assignments = ", ".join(f"{col} = :{col}" for col in values)
+        conn.execute(f"UPDATE sessions SET {assignments} WHERE key = :key", {**values, "key": key})
+        counts.updated += 1
+    else:
+        cols = ", ".join(values)
+        params = ", ".join(f":{col}" for col in values)
+        cursor = conn.execute(f"INSERT INTO sessions ({cols}) VALUES ({params})", values)
+        key = cursor.lastrowid
+        counts.new += 1
+    conn.execute("INSERT INTO sessions_fts (rowid, title) VALUES (?, ?)", (key, s.title))
+    conn.executemany(
+        "INSERT INTO messages (session_key, seq, role, time, text, model) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [(key, i, m.role, utc_iso(m.time), m.text, m.model) for i, m in enumerate(s.messages)],
+    )
+    conn.execute(
+        "INSERT INTO messages_fts (rowid, text) "
+        "SELECT id, text FROM messages WHERE session_key = ?",
+        (key,),
+    )
+    counts.messages += len(s.messages)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+#: Sortable columns: name -> SQL expression over ``s`` (sessions) and ``r`` (ratings).
+SORT_COLUMNS: dict[str, str] = {
+    "date": "s.started_at",
+    "tool": "s.source",
+    "title": "s.title COLLATE NOCASE",
+    "messages": "s.message_count",
+    "duration": "(julianday(s.ended_at) - julianday(s.started_at))",
+    "model": "s.model COLLATE NOCASE",
+    "tokens": "(COALESCE(s.tokens_in, 0) + COALESCE(s.tokens_out, 0))",
+    "verdict": "r.verdict",
+    "minutes": "r.minutes_saved",
+    "labels": "(SELECT group_concat(label) FROM session_labels sl WHERE sl.session_id = s.id)",
+}
+
+
+@dataclass(frozen=True)
+class SessionQuery:
+    """Which sessions to list and in what order. Everything is done in SQL.
+
+    ``started_from`` / ``started_before`` are aware datetimes (the UI turns local dates into them).
+    """
+
+    source: str | None = None
+    search: str | None = None
+    verdict: Verdict | None = None
+    label: str | None = None
+    started_from: datetime | None = None
+    started_before: datetime | None = None
+    has_note: bool = False
+    order_by: str = "date"
+    descending: bool = True
+
+
+def _where(db: Database, query: SessionQuery) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    args: list[Any] = []
+    if query.source:
+        clauses.append("s.source = ?")
+        args.append(query.source)
+    if query.verdict is Verdict.UNRATED:
+        clauses.append("r.verdict IS NULL")
+    elif query.verdict is not None:
+        clauses.append("r.verdict = ?")
+        args.append(query.verdict.value)
+    if query.label:
+        clauses.append("s.id IN (SELECT session_id FROM session_labels WHERE label = ?)")
+        args.append(query.label)
+    if query.started_from:
+        clauses.append("s.started_at >= ?")
+        args.append(utc_iso(query.started_from))
+    if query.started_before:
+        clauses.append("s.started_at < ?")
+        args.append(utc_iso(query.started_before))
+    if query.has_note:
+        clauses.append("COALESCE(r.note, '') != ''")
+    fts = db.quote_fts(query.search.strip()) if query.search and query.search.strip() else ""
+    if fts:
+        clauses.append(
+            "s.key IN (SELECT rowid FROM sessions_fts WHERE sessions_fts MATCH ? "
+            "UNION SELECT m.session_key FROM messages_fts JOIN messages m "
+            "ON m.id = messages_fts.rowid WHERE messages_fts MATCH ?)"
+        )
+        args.extend([fts, fts])
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+
+def session_keys(db: Database, query: SessionQuery | None = None) -> list[int]:
+    """The integer keys of matching sessions in display order (cheap: one int per row)."""
+    query = query or SessionQuery()
+    where, args = _where(db, query)
+    expr = SORT_COLUMNS.get(query.order_by, SORT_COLUMNS["date"])
+    direction = "DESC" if query.descending else "ASC"
+    sql = (
+        "SELECT s.key FROM sessions s LEFT JOIN ratings r ON r.session_id = s.id"
+        f"{where} ORDER BY {expr} IS NULL, {expr} {direction}, s.key {direction}"
+    )
+    return [row[0] for row in db.conn.execute(sql, args)]
+
+
+_ROW_SQL = """
+SELECT s.key, s.id, s.source, s.external_id, s.title, s.started_at, s.ended_at, s.message_count,
+       s.user_message_count, s.model, s.tokens_in, s.tokens_out, s.cost, s.project,
+       r.verdict, r.minutes_saved, r.reason, r.note, r.rated_at,
+       (SELECT group_concat(sl.label, char(31)) FROM (
+            SELECT sl.label FROM session_labels sl LEFT JOIN labels l ON l.name = sl.label
+            WHERE sl.session_id = s.id ORDER BY COALESCE(l.position, 1e9), sl.label) sl) AS labels
+FROM sessions s LEFT JOIN ratings r ON r.session_id = s.id
+"""
+
+
+def _row(values: Sequence[Any]) -> SessionRow:
+    (_key, sid, source, external_id, title, started, ended, n_msg, n_user, model, t_in, t_out,
+     cost, project, verdict, minutes, reason, note, rated_at, labels) = values
+    rating = Rating(
+        verdict=Verdict(verdict) if verdict else Verdict.UNRATED,
+        minutes_saved=minutes,
+        labels=tuple(labels.split("\x1f")) if labels else (),
+        reason=reason,
+        note=note,
+        rated_at=parse_utc(rated_at),
+    )
+    return SessionRow(
+        id=sid, source=source, external_id=external_id, title=title,
+        started_at=parse_utc(started), ended_at=parse_utc(ended), messages=n_msg,
+        user_messages=n_user, model=model, tokens_in=t_in, tokens_out=t_out, cost=cost,
+        project=project, rating=rating,
+    )
+
+
+def session_rows(db: Database, keys: Sequence[int]) -> dict[int, SessionRow]:
+    """Full rows for a page of keys (one query), keyed by key."""
+    if not keys:
+        return {}
+    marks = ", ".join("?" for _ in keys)
+    cursor = db.conn.execute(f"{_ROW_SQL} WHERE s.key IN ({marks})", list(keys))
+    return {values[0]: _row(values) for values in cursor}
+
+
+def list_sessions(db: Database, query: SessionQuery | None = None) -> list[SessionRow]:
+    """Every matching session as a row, in display order (for the CLI; the UI pages instead)."""
+    keys = session_keys(db, query)
+    rows: list[SessionRow] = []
+    for start in range(0, len(keys), 500):
+        page = keys[start:start + 500]
+        found = session_rows(db, page)
+        rows.extend(found[k] for k in page)
+    return rows
+
+
+def count_sessions(db: Database) -> int:
+    """How many sessions are stored."""
+    return int(db.conn.execute("SELECT count(*) FROM sessions").fetchone()[0])
+
+
+def session_key(db: Database, session_id: str) -> int | None:
+    """The integer key of a session id, or None."""
+    row = db.conn.execute("SELECT key FROM sessions WHERE id = ?", (session_id,)).fetchone()
+    return None if row is None else int(row[0])
+
+
+def resolve_session_id(db: Database, id_or_prefix: str) -> str:
+    """The full id for an id or a unique prefix of at least six characters."""
+    text = id_or_prefix.strip().lower()
+    if not text:
+        raise SessionNotFoundError("No session id given")
+    exact = db.conn.execute("SELECT id FROM sessions WHERE id = ?", (text,)).fetchone()
+    if exact:
+        return str(exact[0])
+    if len(text) < MIN_PREFIX:
+        raise SessionNotFoundError(
+            f"No session with id {id_or_prefix!r} (a prefix needs at least {MIN_PREFIX} characters)"
+        )
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    found = [
+        row[0]
+        for row in db.conn.execute(
+            "SELECT id FROM sessions WHERE id LIKE ? ESCAPE '\\' LIMIT 2", (escaped + "%",)
+        )
+    ]
+    if not found:
+        raise SessionNotFoundError(f"No session with id {id_or_prefix!r}")
+    if len(found) > 1:
+        raise AmbiguousSessionIdError(
+            f"The id prefix {id_or_prefix!r} matches more than one session; give more characters"
+        )
+    return str(found[0])
+
+
+def get_session(db: Database, session_id: str) -> SessionRow:
+    """One session with its rating, by full id."""
+    cursor = db.conn.execute(f"{_ROW_SQL} WHERE s.id = ?", (session_id,))
+    values = cursor.fetchone()
+    if values is None:
+        raise SessionNotFoundError(f"No session with id {session_id!r}")
+    return _row(values)
+
+
+def get_transcript(db: Database, session_id: str, limit: int | None = None) -> list[Message]:
+    """The visible thread of a session, in order (optionally only the first ``limit`` entries)."""
+    sql = (
+        "SELECT m.role, m.text, m.time, m.model FROM messages m JOIN sessions s "
+        "ON s.key = m.session_key WHERE s.id = ? ORDER BY m.seq"
+    )
+    args: list[Any] = [session_id]
+    if limit is not None:
+        sql += " LIMIT ?"
+        args.append(limit)
+    return [
+        Message(role=role, text=text, time=parse_utc(time), model=model)
+        for role, text, time, model in db.conn.execute(sql, args)
+    ]
+
+
+def sources_present(db: Database) -> list[str]:
+    """The sources that have at least one session, most sessions first."""
+    return [
+        row[0]
+        for row in db.conn.execute(
+            "SELECT source FROM sessions GROUP BY source ORDER BY count(*) DESC, source"
+        )
+    ]

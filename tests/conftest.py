@@ -1,0 +1,71 @@
+"""Test set-up: offscreen Qt, a fake HOME and data folder, and a watch on every network call."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+# Before any Qt import: no display here, and never the user's real profile.
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+
+import pytest
+
+NETWORK_EVENTS: list[tuple[str, Any]] = []
+
+
+def _audit(event: str, args: Any) -> None:
+    if event in ("socket.connect", "socket.getaddrinfo", "socket.bind", "urllib.Request"):
+        NETWORK_EVENTS.append((event, args))
+
+
+sys.addaudithook(_audit)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory,
+                   monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets a fake HOME and WORTHWHILE_HOME: nothing real is read or written."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("USERPROFILE", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("WORTHWHILE_HOME", str(home / "worthwhile"))
+    monkeypatch.setenv("TZ", os.environ.get("TZ", "UTC"))
+    return home
+
+
+@pytest.fixture
+def network_events() -> list[tuple[str, Any]]:
+    """Collects socket events seen during the test (should stay empty)."""
+    NETWORK_EVENTS.clear()
+    return NETWORK_EVENTS
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """A fresh database path in a temporary folder."""
+    return tmp_path / "data" / "worthwhile.db"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _qt_test_paths(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Qt's settings and standard paths point into a temporary folder, never the real profile."""
+    from PySide6.QtCore import QSettings, QStandardPaths
+
+    QStandardPaths.setTestModeEnabled(True)
+    folder = str(tmp_path_factory.mktemp("qsettings"))
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, folder)
+        QSettings.setPath(fmt, QSettings.Scope.SystemScope, folder)
+
+
+@pytest.fixture
+def qsettings(tmp_path: Path) -> Any:
+    """A QSettings of this test's own (an INI file in its temporary folder)."""
+    from PySide6.QtCore import QSettings
+
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
