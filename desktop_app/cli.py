@@ -1,0 +1,212 @@
+"""The command line: the desktop app by default, and headless subcommands over the same core."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any, TextIO
+
+from desktop_app import __version__
+from desktop_app.domain import SOURCE_NAMES, SOURCES, SessionRow, Verdict, utc_iso
+from desktop_app.store import (
+    KEEP,
+    AmbiguousSessionIdError,
+    SessionNotFoundError,
+    SessionQuery,
+    StoreError,
+    default_db_path,
+    get_session,
+    get_transcript,
+    list_sessions,
+    open_db,
+    resolve_session_id,
+    update_rating,
+)
+
+#: The views ``--screenshot --view`` can open (a view is listed once it exists).
+VIEWS = ("sessions", "reflect")
+THEMES = ("light", "dark")
+
+
+class CliError(Exception):
+    """A user mistake or a problem the user can fix; printed without a traceback, exit 1."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for ``worthwhile``."""
+    parser = argparse.ArgumentParser(
+        prog="worthwhile",
+        description="Is your AI use worth it? Rate sessions, see value per use. Local only.",
+    )
+    parser.add_argument("--version", action="version", version=f"worthwhile {__version__}")
+    parser.add_argument("--db", metavar="PATH", help="database file (default: see README)")
+    parser.add_argument("--demo", action="store_true",
+                        help="use a throwaway database of synthetic sessions (deleted at exit)")
+    parser.add_argument("--screenshot", metavar="PNG", type=Path,
+                        help="open the window, save a PNG of it once loaded, and exit")
+    parser.add_argument("--view", choices=VIEWS, default="sessions",
+                        help="view to open with --screenshot")
+    parser.add_argument("--theme", choices=THEMES, default=None,
+                        help="colour scheme (default: follow the system)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("sessions", help="list sessions")
+    p.add_argument("--source", choices=SOURCES, help="only this tool's sessions")
+    p.add_argument("--search", metavar="Q", help="full-text search over titles and messages")
+    p.add_argument("--json", action="store_true", help="print JSON (see README)")
+
+    p = sub.add_parser("show", help="show one session and its transcript")
+    p.add_argument("session_id", metavar="SESSION_ID", help="id or unique prefix (6+ characters)")
+    p.add_argument("--json", action="store_true", help="print JSON (see README)")
+
+    p = sub.add_parser("rate", help="rate a session")
+    p.add_argument("session_id", metavar="SESSION_ID", help="id or unique prefix (6+ characters)")
+    p.add_argument("verdict", choices=("useful", "not-useful", "clear"))
+    p.add_argument("--minutes", type=int, metavar="N",
+                   help="minutes saved (negative when it cost time)")
+    p.add_argument("--label", action="append", metavar="L",
+                   help="a label (repeat for several; replaces the existing labels)")
+    p.add_argument("--reason", metavar="R", help="why it was not useful")
+    p.add_argument("--note", metavar="TEXT", help="a free note")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        with ExitStack() as stack:
+            if args.demo:
+                from desktop_app.throwaway import DemoDatabase
+
+                demo = stack.enter_context(DemoDatabase())
+                db_path = demo.path
+            else:
+                db_path = default_db_path(args.db)
+            if args.command is None:
+                from desktop_app.app import run_app
+
+                return run_app(db_path, demo=args.demo, screenshot=args.screenshot,
+                               view=args.view, theme=args.theme)
+            return _run_command(args, db_path, sys.stdout)
+    except (CliError, StoreError, SessionNotFoundError, AmbiguousSessionIdError) as exc:
+        print(f"worthwhile: error: {_message(exc)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _message(exc: Exception) -> str:
+    # LookupError subclasses repr their argument in str(); show the plain text.
+    return str(exc.args[0]) if exc.args else str(exc)
+
+
+def _run_command(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
+    if not db_path.exists():  # reading commands never create the database
+        if args.command == "sessions":
+            _emit_sessions([], args.json, out)
+            return 0
+        raise SessionNotFoundError(f"No session with id {args.session_id!r} (no database yet)")
+    db = open_db(db_path)
+    try:
+        if args.command == "sessions":
+            query = SessionQuery(source=args.source, search=args.search)
+            _emit_sessions(list_sessions(db, query), args.json, out)
+        elif args.command == "show":
+            session_id = resolve_session_id(db, args.session_id)
+            _emit_show(get_session(db, session_id), db, args.json, out)
+        elif args.command == "rate":
+            session_id = resolve_session_id(db, args.session_id)
+            _rate(db, session_id, args)
+            row = get_session(db, session_id)
+            verdict = row.rating.verdict
+            print(f"{row.id}  {_verdict_text(verdict)}  {row.title}", file=out)
+        return 0
+    finally:
+        db.close()
+
+
+def _rate(db: Any, session_id: str, args: argparse.Namespace) -> None:
+    verdict = Verdict.parse(args.verdict)
+    if verdict is Verdict.UNRATED:
+        given = [opt for opt in ("minutes", "label", "reason", "note")
+                 if getattr(args, opt) is not None]
+        if given:
+            raise CliError(f"'clear' removes the whole rating; --{given[0]} cannot go with it")
+        update_rating(db, session_id, verdict)
+        return
+    labels = KEEP if args.label is None else tuple(
+        dict.fromkeys(label.strip() for label in args.label if label.strip())
+    )
+    update_rating(
+        db,
+        session_id,
+        verdict,
+        minutes_saved=KEEP if args.minutes is None else args.minutes,
+        labels=labels,
+        reason=KEEP if args.reason is None else (args.reason.strip() or None),
+        note=KEEP if args.note is None else (args.note.strip() or None),
+    )
+
+
+def _verdict_text(verdict: Verdict) -> str:
+    return {Verdict.USEFUL: "useful", Verdict.NOT_USEFUL: "not useful"}.get(verdict, "unrated")
+
+
+def _emit_sessions(rows: list[SessionRow], as_json: bool, out: TextIO) -> None:
+    if as_json:
+        json.dump([row.to_json() for row in rows], out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return
+    if not rows:
+        print("No sessions.", file=out)
+        return
+    print(f"{'ID':<16}  {'STARTED (UTC)':<16}  {'TOOL':<11}  {'VERDICT':<10}  {'MSGS':>4}  TITLE",
+          file=out)
+    for row in rows:
+        started = (utc_iso(row.started_at) or "")[:16].replace("T", " ")
+        tool = SOURCE_NAMES.get(row.source, row.source)
+        verdict = _verdict_text(row.rating.verdict)
+        print(f"{row.id:<16}  {started:<16}  {tool:<11}  {verdict:<10}  {row.messages:>4}  "
+              f"{row.title}", file=out)
+    print(f"{len(rows)} sessions", file=out)
+
+
+def _emit_show(row: SessionRow, db: Any, as_json: bool, out: TextIO) -> None:
+    transcript = get_transcript(db, row.id)
+    if as_json:
+        obj = row.to_json()
+        obj["transcript"] = [
+            {"role": m.role, "time": utc_iso(m.time), "text": m.text} for m in transcript
+        ]
+        json.dump(obj, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return
+    rating = row.rating
+    facts = [
+        ("Title", row.title),
+        ("Id", row.id),
+        ("Tool", SOURCE_NAMES.get(row.source, row.source)),
+        ("Started", utc_iso(row.started_at) or "unknown"),
+        ("Ended", utc_iso(row.ended_at) or "unknown"),
+        ("Model", row.model or "unknown"),
+        ("Project", row.project or ""),
+        ("Tokens", "" if row.tokens_in is None and row.tokens_out is None
+         else f"{row.tokens_in or 0:,} in / {row.tokens_out or 0:,} out"),
+        ("Verdict", _verdict_text(rating.verdict)),
+        ("Minutes saved", "" if rating.minutes_saved is None else str(rating.minutes_saved)),
+        ("Labels", ", ".join(rating.labels)),
+        ("Reason", rating.reason or ""),
+        ("Note", rating.note or ""),
+    ]
+    for name, value in facts:
+        if value:
+            print(f"{name + ':':<15}{value}", file=out)
+    for message in transcript:
+        when = (utc_iso(message.time) or "")[11:16]
+        print(f"\n--- {message.role} {when}".rstrip(), file=out)
+        print(message.text, file=out)
