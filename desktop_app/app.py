@@ -1,0 +1,79 @@
+"""Starting the desktop app: QApplication, theme, error hook, the main window, screenshots."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from desktop_app.store import StoreError
+
+
+def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None,
+            view: str = "sessions", theme: str | None = None) -> int:
+    """Open the main window on ``db_path``; with ``screenshot``, save a PNG once loaded and exit."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app import __version__
+    from desktop_app.ui.errors import install_excepthook, show_error
+    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.theme import apply_theme
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Worthwhile")
+    app.setOrganizationName("Worthwhile")
+    app.setApplicationVersion(__version__)
+    apply_theme(app, theme)
+    try:
+        window = MainWindow(db_path, demo=demo)
+    except StoreError as exc:
+        if screenshot is not None:
+            raise
+        show_error(None, str(exc))
+        return 1
+    install_excepthook()
+    if theme is None:
+        def follow_system_scheme() -> None:
+            apply_theme(app, None)
+            window.apply_colors()
+            window.sessions_view.refresh()
+
+        app.styleHints().colorSchemeChanged.connect(follow_system_scheme)
+    window.show()
+    if screenshot is None:
+        return app.exec()
+
+    # A screenshot has a fixed size and leaves the user's remembered layout alone.
+    window.remember_layout = False
+    window.resize(1280, 800)
+    window.show_view(view)
+    # A local event loop (not app.exec/quit) so the application stays usable afterwards.
+    loop = QEventLoop()
+    result: list[int] = [1]
+
+    def capture() -> None:
+        # The views read SQLite synchronously; one event-loop turn lets them paint.
+        app.processEvents()
+        result[0] = 0 if save_screenshot(window, screenshot) else 1
+        loop.quit()
+
+    QTimer.singleShot(50, capture)
+    loop.exec()
+    window.close()
+    window.deleteLater()
+    if result[0]:
+        print(f"worthwhile: error: could not write {screenshot}", file=sys.stderr)
+    return result[0]
+
+
+def save_screenshot(widget: object, path: Path) -> bool:
+    """Render ``widget`` to a PNG file; returns False when the file could not be written."""
+    from PySide6.QtWidgets import QWidget
+
+    assert isinstance(widget, QWidget)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return bool(widget.grab().save(str(path), "PNG"))

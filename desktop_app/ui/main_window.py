@@ -1,0 +1,409 @@
+"""The main window: navigation, the views, menus, the undo stack, and what it remembers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlite_utils import Database
+
+from desktop_app import __version__
+from desktop_app.domain import Verdict
+from desktop_app.store import add_label, count_sessions, open_db
+from desktop_app.store.ratings import count_rated
+from desktop_app.throwaway import DemoDatabase
+from desktop_app.ui.errors import show_error
+from desktop_app.ui.first_run import FirstRunWidget
+from desktop_app.ui.rating import RatingController
+from desktop_app.ui.reflect_view import ReflectView
+from desktop_app.ui.sessions_view import SessionsView
+from desktop_app.ui.settings import Settings
+from desktop_app.ui.shortcuts import ShortcutSheet
+from desktop_app.ui.theme import colors
+
+#: (key, navigation text); a view is listed once it works.
+VIEWS: tuple[tuple[str, str], ...] = (("sessions", "Sessions"), ("reflect", "Reflect"))
+
+
+class MainWindow(QMainWindow):
+    """One window over one database; a demo database is clearly marked and never mixed in."""
+
+    def __init__(self, db_path: Path, *, demo: bool = False,
+                 settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.resize(1280, 800)
+        self.settings = Settings(settings)
+        self._real_path: Path | None = None if demo else db_path
+        self._owned_demo: DemoDatabase | None = None
+        self._db: Database | None = None
+        self._db_path = db_path
+        self._demo = demo
+        self.remember_layout = True
+
+        self.undo_stack = QUndoStack(self)
+        self.controller = RatingController(self.undo_stack, self)
+        self.controller.ratings_changed.connect(self._on_controller_ratings_changed)
+
+        self._build_widgets()
+        self._build_menus()
+        self._restore_layout()
+        self.open_database(db_path, demo=demo)
+
+    # --- construction --------------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+
+        self.demo_banner = QLabel(
+            "DEMO  ·  synthetic sessions in a throwaway database, deleted when you quit. "
+            "Your own data is not shown or touched."
+        )
+        self.demo_banner.setObjectName("demoBanner")
+        layout.addWidget(self.demo_banner)
+
+        self.outer_stack = QStackedWidget(central)
+        self.first_run = FirstRunWidget(self.outer_stack)
+        self.first_run.demo_requested.connect(self._on_first_run_demo_requested)
+        self.outer_stack.addWidget(self.first_run)
+
+        self.body = QWidget(self.outer_stack)
+        self.body.setObjectName("body")
+        body_layout = QHBoxLayout(self.body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.setSpacing(0)
+        self.nav = QListWidget(self.body)
+        self.nav.setObjectName("navigation")
+        self.nav.setAccessibleName("Views")
+        self.nav.setFixedWidth(110)
+        self.nav.setFrameShape(QListWidget.Shape.NoFrame)
+        self.nav.setSpacing(3)
+        for i, (key, text) in enumerate(VIEWS):
+            item = QListWidgetItem(text, self.nav)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(f"{text} (Ctrl+{i + 1})")
+        self.stack = QStackedWidget(self.body)
+        self.sessions_view = SessionsView(self.controller, self.stack)
+        self.reflect_view = ReflectView(self.controller, self.stack)
+        self.reflect_view.sample_size_changed.connect(self._on_reflect_sample_size_changed)
+        self.reflect_view.panel.add_label_requested.connect(self._on_add_label_requested)
+        self.sessions_view.panel.add_label_requested.connect(self._on_add_label_requested)
+        self.stack.addWidget(self.sessions_view)
+        self.stack.addWidget(self.reflect_view)
+        body_layout.addWidget(self.nav)
+        body_layout.addWidget(self.stack, 1)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
+        self.outer_stack.addWidget(self.body)
+        layout.addWidget(self.outer_stack, 1)
+        self.setCentralWidget(central)
+
+        self.status_label = QLabel()
+        self.status_label.setObjectName("statusText")
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.statusBar().addWidget(self.status_label, 1)
+        self.apply_colors()
+
+    def apply_colors(self) -> None:
+        """Re-apply our own colours after a light/dark switch."""
+        c = colors()
+        self.demo_banner.setStyleSheet(
+            f"background:{c.demo_bg}; color:{c.demo_fg}; font-weight:bold; padding:6px 10px;"
+        )
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.action_demo = QAction("Try &Demo Data", self)
+        self.action_demo.setStatusTip("Open a throwaway database of synthetic sessions")
+        self.action_demo.triggered.connect(self._on_first_run_demo_requested)
+        file_menu.addAction(self.action_demo)
+        self.action_leave_demo = QAction("&Leave Demo", self)
+        self.action_leave_demo.setStatusTip("Close the demo data and go back to your own")
+        self.action_leave_demo.triggered.connect(self._on_leave_demo_triggered)
+        file_menu.addAction(self.action_leave_demo)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        edit_menu = bar.addMenu("&Edit")
+        self.action_undo = self.undo_stack.createUndoAction(self, "&Undo")
+        self.action_undo.setShortcut(QKeySequence("Ctrl+Z"))
+        self.action_redo = self.undo_stack.createRedoAction(self, "&Redo")
+        self.action_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit_menu.addAction(self.action_undo)
+        edit_menu.addAction(self.action_redo)
+        edit_menu.addSeparator()
+        self.action_find = QAction("&Find…", self)
+        self.action_find.setShortcut(QKeySequence("Ctrl+F"))
+        self.action_find.triggered.connect(self._on_find_triggered)
+        edit_menu.addAction(self.action_find)
+        add_label_action = QAction("Add &Label…", self)
+        add_label_action.triggered.connect(self._on_add_label_requested)
+        edit_menu.addAction(add_label_action)
+
+        rate_menu = bar.addMenu("&Rate")
+        self.rate_actions: dict[Verdict, QAction] = {}
+        for verdict, text, key in ((Verdict.USEFUL, "&Useful", "U"),
+                                   (Verdict.NOT_USEFUL, "&Not Useful", "N"),
+                                   (Verdict.UNRATED, "&Clear Rating", "0")):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(key))
+            action.triggered.connect(lambda _=False, v=verdict: self.rate(v))
+            rate_menu.addAction(action)
+            self.rate_actions[verdict] = action
+        rate_menu.addSeparator()
+        for text, keys, step in (("Ne&xt Session", "J", 1), ("&Previous Session", "K", -1)):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(keys))
+            action.triggered.connect(lambda _=False, s=step: self.sessions_view.step_selection(s))
+            rate_menu.addAction(action)
+
+        view_menu = bar.addMenu("&View")
+        self.view_actions: dict[str, QAction] = {}
+        for i, (key, text) in enumerate(VIEWS):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            action.triggered.connect(lambda _=False, k=key: self.show_view(k))
+            view_menu.addAction(action)
+            self.view_actions[key] = action
+
+        help_menu = bar.addMenu("&Help")
+        sheet = QAction("&Keyboard Shortcuts", self)
+        sheet.setShortcuts([QKeySequence("F1"), QKeySequence("?")])
+        sheet.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(sheet)
+        where = QAction("Where Is My &Data?", self)
+        where.triggered.connect(self._on_where_triggered)
+        help_menu.addAction(where)
+        about = QAction("&About Worthwhile", self)
+        about.triggered.connect(self._on_about_triggered)
+        help_menu.addAction(about)
+
+    # --- layout memory ---------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        s = self.settings
+        if s.geometry is not None:
+            self.restoreGeometry(s.geometry)
+        if s.window_state is not None:
+            self.restoreState(s.window_state)
+        if s.splitter_state is not None:
+            self.sessions_view.splitter.restoreState(s.splitter_state)
+        state = {name: s.filter_value(name) for name in
+                 ("tool", "verdict", "label", "period", "from", "to")}
+        state["has_note"] = "1" if s.has_note_filter else ""
+        self._saved_filters = state
+
+    def save_layout(self) -> None:
+        """Remember geometry, splitters, columns, the view and the filters."""
+        s = self.settings
+        s.geometry = self.saveGeometry()
+        s.window_state = self.saveState()
+        s.splitter_state = self.sessions_view.splitter.saveState()
+        if self.sessions_view.model is not None:
+            s.header_state = self.sessions_view.table.horizontalHeader().saveState()
+        s.last_view = self.current_view()
+        state = self.sessions_view.filters.state()
+        for name in ("tool", "verdict", "label", "period", "from", "to"):
+            s.set_filter_value(name, state[name])
+        s.has_note_filter = state["has_note"] == "1"
+        s.sync()
+
+    # --- the database --------------------------------------------------------------------
+
+    @property
+    def db(self) -> Database | None:
+        """The open database."""
+        return self._db
+
+    @property
+    def is_demo(self) -> bool:
+        """True while a demo database is shown."""
+        return self._demo
+
+    def open_database(self, path: Path, *, demo: bool) -> None:
+        """Show the database at ``path`` (created if missing)."""
+        db = open_db(path)
+        self._close_db()
+        self._db = db
+        self._db_path = path
+        self._demo = demo
+        self.controller.set_db(db)
+        has_sessions = count_sessions(db) > 0
+        if has_sessions:
+            self.sessions_view.set_db(db, self._saved_filters)
+            if self.settings.header_state is not None:
+                header = self.sessions_view.table.horizontalHeader()
+                header.restoreState(self.settings.header_state)
+            self.reflect_view.set_db(db, self.settings.sample_size)
+            self.outer_stack.setCurrentWidget(self.body)
+            self.show_view(self.settings.last_view)
+        else:
+            self.outer_stack.setCurrentWidget(self.first_run)
+        self._refresh_chrome()
+
+    def _close_db(self) -> None:
+        if self._db is not None:
+            self.controller.set_db(None)
+            self._db.close()
+            self._db = None
+
+    def _refresh_chrome(self) -> None:
+        self.setWindowTitle("Worthwhile — DEMO" if self._demo else "Worthwhile")
+        self.demo_banner.setVisible(self._demo)
+        self.action_demo.setVisible(not self._demo)
+        self.action_leave_demo.setVisible(self._demo and self._real_path is not None)
+        in_body = self.outer_stack.currentWidget() is self.body
+        for action in (*self.rate_actions.values(), *self.view_actions.values(),
+                       self.action_find):
+            action.setEnabled(in_body)
+        self.update_status()
+
+    def update_status(self) -> None:
+        """Session count and where the data lives."""
+        if self._db is None:
+            return
+        total = count_sessions(self._db)
+        rated = count_rated(self._db)
+        where = ("demo data (deleted when you quit)" if self._demo
+                 else f"data: {self._db_path}")
+        self.status_label.setText(f"{total:,} sessions · {rated:,} rated · {where}")
+
+    # --- views -----------------------------------------------------------------------------
+
+    def current_view(self) -> str:
+        """Key of the view shown."""
+        row = self.nav.currentRow()
+        return VIEWS[row][0] if 0 <= row < len(VIEWS) else "sessions"
+
+    def show_view(self, key: str) -> None:
+        """Switch to a view by key (unknown keys show Sessions)."""
+        keys = [k for k, _ in VIEWS]
+        self.nav.setCurrentRow(keys.index(key) if key in keys else 0)
+
+    @Slot(int)
+    def _on_nav_current_row_changed(self, row: int) -> None:
+        widget = self.stack.widget(row)
+        if widget is self.sessions_view:
+            self.sessions_view.table.setFocus()
+        elif widget is not None:
+            widget.setFocus()
+
+    def rate(self, verdict: Verdict) -> None:
+        """U / N / 0 in the view shown."""
+        if self.stack.currentWidget() is self.reflect_view:
+            self.reflect_view.rate(verdict)
+        else:
+            self.sessions_view.rate(verdict)
+
+    @Slot()
+    def show_shortcuts(self) -> None:
+        """F1 / ?: the shortcut sheet."""
+        ShortcutSheet(self).exec()
+
+    # --- slots -----------------------------------------------------------------------------
+
+    @Slot(list)
+    def _on_controller_ratings_changed(self, _ids: list[str]) -> None:
+        self.update_status()
+
+    @Slot(int)
+    def _on_reflect_sample_size_changed(self, size: int) -> None:
+        self.settings.sample_size = size
+
+    @Slot()
+    def _on_find_triggered(self) -> None:
+        self.show_view("sessions")
+        self.sessions_view.filters.focus_search()
+
+    @Slot()
+    def _on_add_label_requested(self) -> None:
+        if self._db is None:
+            return
+        name, ok = QInputDialog.getText(self, "Add a label", "New label:")
+        if ok and name.strip():
+            add_label(self._db, name.strip())
+            self._db.conn.commit()
+            self.sessions_view.refresh()
+            self.reflect_view.panel.set_choices(*self._choices())
+
+    def _choices(self) -> tuple[list[str], list[str]]:
+        from desktop_app.store import list_labels, list_reasons
+
+        assert self._db is not None
+        return list_labels(self._db), list_reasons(self._db)
+
+    @Slot()
+    def _on_first_run_demo_requested(self) -> None:
+        if self._demo:
+            return
+        self.setCursor(Qt.CursorShape.WaitCursor)
+        try:
+            demo = DemoDatabase()
+        except Exception as exc:  # a bug, not user input: show it, keep the window usable
+            self.unsetCursor()
+            show_error(self, "The demo data could not be created.", repr(exc))
+            return
+        self.unsetCursor()
+        self._owned_demo = demo
+        self.open_database(demo.path, demo=True)
+
+    @Slot()
+    def _on_leave_demo_triggered(self) -> None:
+        if self._real_path is None:
+            return
+        self.open_database(self._real_path, demo=False)
+        if self._owned_demo is not None:
+            self._owned_demo.close()
+            self._owned_demo = None
+
+    @Slot()
+    def _on_where_triggered(self) -> None:
+        if self._demo:
+            text = ("You are looking at demo data in a throwaway database:\n"
+                    f"{self._db_path}\nIt is deleted when you quit.")
+        else:
+            text = (f"Your sessions and ratings are in one SQLite file:\n{self._db_path}\n\n"
+                    "Nothing is ever sent anywhere. Use --db or WORTHWHILE_HOME to choose "
+                    "another location.")
+        QMessageBox.information(self, "Where is my data?", text)
+
+    @Slot()
+    def _on_about_triggered(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Worthwhile",
+            f"<b>Worthwhile {__version__}</b><p>Is your AI use worth it? Worthwhile measures "
+            "value per use, not usage. Everything stays on this computer.</p>",
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.outer_stack.currentWidget() is self.body and self.remember_layout:
+            focused = self.focusWidget()
+            if focused is not None:
+                focused.clearFocus()  # commits a note or minutes being typed
+            self.save_layout()
+        self._close_db()
+        if self._owned_demo is not None:
+            self._owned_demo.close()
+            self._owned_demo = None
+        super().closeEvent(event)

@@ -1,0 +1,302 @@
+"""The rating panel under the transcript: verdict, minutes saved, labels, reason, note."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from desktop_app.domain import Rating, Verdict
+from desktop_app.ui.theme import colors
+
+MINUTES_NONE = -601  # the spin box's "not given" value, shown as "—"
+
+
+class MinutesSpinBox(QSpinBox):
+    """Minutes saved: negative allowed, and a "not given" state below the range."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRange(MINUTES_NONE, 600)
+        self.setSpecialValueText("—")
+        self.setSuffix(" min")
+        self.setValue(MINUTES_NONE)
+        self.setAccelerated(True)
+        self.setKeyboardTracking(False)
+
+    def minutes(self) -> int | None:
+        """The value, or None when not given."""
+        return None if self.value() == MINUTES_NONE else self.value()
+
+    def set_minutes(self, value: int | None) -> None:
+        """Show ``value`` (None: not given)."""
+        self.setValue(MINUTES_NONE if value is None else max(-600, min(600, value)))
+
+
+class LabelPicker(QListWidget):
+    """Checkable labels laid out in a wrapping row."""
+
+    label_toggled = Signal(str, bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("labelPicker")
+        self.setAccessibleName("Labels")
+        self.setFlow(QListView.Flow.LeftToRight)
+        self.setWrapping(True)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setSpacing(2)
+        self.setUniformItemSizes(False)
+        self.setFixedHeight(58)
+        self.itemChanged.connect(self._on_item_changed)
+
+    def set_labels(self, labels: list[str]) -> None:
+        """The labels offered."""
+        self.blockSignals(True)
+        self.clear()
+        for name in labels:
+            item = QListWidgetItem(name, self)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
+                          | Qt.ItemFlag.ItemIsSelectable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+        self.blockSignals(False)
+
+    def set_checked(self, checked: tuple[str, ...], partial: tuple[str, ...] = ()) -> None:
+        """Tick the labels of the shown session(s); ``partial`` ones are on some of them."""
+        self.blockSignals(True)
+        for i in range(self.count()):
+            item = self.item(i)
+            name = item.text()
+            state = (Qt.CheckState.Checked if name in checked else
+                     Qt.CheckState.PartiallyChecked if name in partial else
+                     Qt.CheckState.Unchecked)
+            item.setCheckState(state)
+        self.blockSignals(False)
+
+    def checked(self) -> list[str]:
+        """Names of ticked labels."""
+        return [self.item(i).text() for i in range(self.count())
+                if self.item(i).checkState() == Qt.CheckState.Checked]
+
+    def toggle(self, name: str) -> None:
+        """Flip one label as a click would."""
+        for i in range(self.count()):
+            item = self.item(i)
+            if item.text() == name:
+                on = item.checkState() != Qt.CheckState.Checked
+                item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+
+    @Slot(QListWidgetItem)
+    def _on_item_changed(self, item: QListWidgetItem) -> None:
+        on = item.checkState() == Qt.CheckState.Checked
+        self.label_toggled.emit(item.text(), on)
+
+    def sizeHint(self) -> QSize:
+        return QSize(300, 58)
+
+
+class RatingPanel(QWidget):
+    """Shows one session's (or a selection's) rating and reports what the user changes."""
+
+    verdict_chosen = Signal(object)  # Verdict
+    minutes_committed = Signal(object)  # int | None
+    label_toggled = Signal(str, bool)
+    reason_committed = Signal(object)  # str | None
+    note_committed = Signal(object)  # str | None
+    add_label_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ratingPanel")
+        grid = QGridLayout(self)
+        grid.setContentsMargins(8, 6, 8, 6)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(4)
+
+        self.heading = QLabel("Was it worth it?")
+        self.heading.setObjectName("ratingHeading")
+        font = self.heading.font()
+        font.setBold(True)
+        self.heading.setFont(font)
+
+        self.useful_button = QPushButton("&Useful")
+        self.useful_button.setObjectName("verdictUseful")
+        self.useful_button.setToolTip("Mark useful (U)")
+        self.useful_button.setAccessibleName("Mark useful")
+        self.not_useful_button = QPushButton("&Not useful")
+        self.not_useful_button.setObjectName("verdictNotUseful")
+        self.not_useful_button.setToolTip("Mark not useful (N)")
+        self.not_useful_button.setAccessibleName("Mark not useful")
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.setObjectName("verdictClear")
+        self.clear_button.setToolTip("Clear the rating (0)")
+        self.clear_button.setAccessibleName("Clear rating")
+        for button in (self.useful_button, self.not_useful_button):
+            button.setCheckable(True)
+            button.setAutoDefault(False)
+        self.clear_button.setAutoDefault(False)
+        self.useful_button.clicked.connect(lambda: self.verdict_chosen.emit(Verdict.USEFUL))
+        self.not_useful_button.clicked.connect(
+            lambda: self.verdict_chosen.emit(Verdict.NOT_USEFUL))
+        self.clear_button.clicked.connect(lambda: self.verdict_chosen.emit(Verdict.UNRATED))
+        verdicts = QHBoxLayout()
+        verdicts.addWidget(self.useful_button)
+        verdicts.addWidget(self.not_useful_button)
+        verdicts.addWidget(self.clear_button)
+        verdicts.addStretch(1)
+
+        self.minutes = MinutesSpinBox()
+        self.minutes.setObjectName("minutesSaved")
+        self.minutes.setAccessibleName("Minutes saved")
+        self.minutes.setToolTip("Your own estimate of minutes saved; negative when it cost time")
+        self.minutes.editingFinished.connect(self._on_minutes_editing_finished)
+        minutes_label = QLabel("&Minutes saved")
+        minutes_label.setBuddy(self.minutes)
+
+        self.reason = QComboBox()
+        self.reason.setObjectName("reasonPicker")
+        self.reason.setAccessibleName("Reason it was not useful")
+        self.reason.setEditable(True)
+        self.reason.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.reason.setMinimumContentsLength(16)
+        self.reason.activated.connect(self._on_reason_activated)
+        line = self.reason.lineEdit()
+        if line is not None:
+            line.setPlaceholderText("why not useful?")
+            line.editingFinished.connect(self._on_reason_editing_finished)
+        reason_label = QLabel("&Reason")
+        reason_label.setBuddy(self.reason)
+
+        self.labels = LabelPicker()
+        self.labels.label_toggled.connect(self.label_toggled)
+        self.add_label_button = QPushButton("+")
+        self.add_label_button.setObjectName("addLabel")
+        self.add_label_button.setToolTip("Add a label")
+        self.add_label_button.setAccessibleName("Add a label")
+        self.add_label_button.setFixedWidth(28)
+        self.add_label_button.clicked.connect(self.add_label_requested)
+        labels_label = QLabel("&Labels")
+        labels_label.setBuddy(self.labels)
+
+        self.note = QLineEdit()
+        self.note.setObjectName("noteEdit")
+        self.note.setAccessibleName("Note")
+        self.note.setPlaceholderText("A note for yourself (Enter to save)")
+        self.note.setClearButtonEnabled(True)
+        self.note.editingFinished.connect(self._on_note_editing_finished)
+        note_label = QLabel("N&ote")
+        note_label.setBuddy(self.note)
+
+        grid.addWidget(self.heading, 0, 0, 1, 4)
+        grid.addLayout(verdicts, 1, 0, 1, 4)
+        grid.addWidget(minutes_label, 2, 0)
+        grid.addWidget(self.minutes, 2, 1)
+        grid.addWidget(reason_label, 2, 2, Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(self.reason, 2, 3)
+        grid.addWidget(labels_label, 3, 0, Qt.AlignmentFlag.AlignTop)
+        labels_row = QHBoxLayout()
+        labels_row.addWidget(self.labels, 1)
+        labels_row.addWidget(self.add_label_button, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addLayout(labels_row, 3, 1, 1, 3)
+        grid.addWidget(note_label, 4, 0)
+        grid.addWidget(self.note, 4, 1, 1, 3)
+        grid.setColumnStretch(3, 1)
+        self._shown_minutes: int | None = None
+        self._shown_note = ""
+        self._shown_reason = ""
+        self.show_rating(None)
+
+    def set_choices(self, labels: list[str], reasons: list[str]) -> None:
+        """The user's label and reason lists."""
+        self.labels.set_labels(labels)
+        self.reason.blockSignals(True)
+        self.reason.clear()
+        self.reason.addItem("")
+        self.reason.addItems(reasons)
+        self.reason.blockSignals(False)
+
+    def show_rating(self, rating: Rating | None, count: int = 1,
+                    partial_labels: tuple[str, ...] = ()) -> None:
+        """Show ``rating`` (None: nothing selected); ``count`` > 1 for a selection."""
+        enabled = rating is not None
+        for w in (self.useful_button, self.not_useful_button, self.clear_button, self.minutes,
+                  self.labels, self.note, self.add_label_button):
+            w.setEnabled(enabled)
+        rating = rating or Rating()
+        if not enabled:
+            self.heading.setText("Select a session to rate it")
+        elif count > 1:
+            self.heading.setText(f"Rate {count} selected sessions")
+        else:
+            self.heading.setText(self._heading(rating))
+        self.useful_button.setChecked(rating.verdict is Verdict.USEFUL)
+        self.not_useful_button.setChecked(rating.verdict is Verdict.NOT_USEFUL)
+        self.reason.setEnabled(enabled and rating.verdict is Verdict.NOT_USEFUL)
+        self._shown_minutes = rating.minutes_saved
+        self.minutes.blockSignals(True)
+        self.minutes.set_minutes(rating.minutes_saved)
+        self.minutes.blockSignals(False)
+        self.labels.set_checked(rating.labels, partial_labels)
+        self._shown_reason = rating.reason or ""
+        self.reason.blockSignals(True)
+        self.reason.setCurrentText(self._shown_reason)
+        self.reason.blockSignals(False)
+        self._shown_note = rating.note or ""
+        if not self.note.hasFocus() or self.note.text() == self._shown_note:
+            self.note.setText(self._shown_note)
+
+    def commit_pending(self) -> None:
+        """Save what is typed but not committed yet (minutes, reason, note) before moving on."""
+        self.minutes.interpretText()
+        self._on_minutes_editing_finished()
+        if self.reason.isEnabled():
+            self._commit_reason()
+        self._on_note_editing_finished()
+
+    @staticmethod
+    def _heading(rating: Rating) -> str:
+        c = colors()
+        if rating.verdict is Verdict.USEFUL:
+            return f'Was it worth it? <span style="color:{c.useful};">Useful</span>'
+        if rating.verdict is Verdict.NOT_USEFUL:
+            return f'Was it worth it? <span style="color:{c.not_useful};">Not useful</span>'
+        return "Was it worth it? Not rated yet: press U or N"
+
+    @Slot()
+    def _on_minutes_editing_finished(self) -> None:
+        value = self.minutes.minutes()
+        if value != self._shown_minutes:
+            self._shown_minutes = value
+            self.minutes_committed.emit(value)
+
+    @Slot(int)
+    def _on_reason_activated(self, _index: int) -> None:
+        self._commit_reason()
+
+    @Slot()
+    def _on_reason_editing_finished(self) -> None:
+        self._commit_reason()
+
+    def _commit_reason(self) -> None:
+        text = self.reason.currentText().strip()
+        if text != self._shown_reason:
+            self._shown_reason = text
+            self.reason_committed.emit(text or None)
+
+    @Slot()
+    def _on_note_editing_finished(self) -> None:
+        text = self.note.text().strip()
+        if text != self._shown_note:
+            self._shown_note = text
+            self.note_committed.emit(text or None)

@@ -1,0 +1,340 @@
+"""The Reflect view: a week's random sample of sessions, rated one at a time, keyboard only."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlite_utils import Database
+
+from desktop_app.domain import SOURCE_NAMES, Verdict
+from desktop_app.metrics.wilson import wilson_interval
+from desktop_app.reflect import (
+    DEFAULT_SAMPLE_SIZE,
+    draw_sample,
+    last_complete_week,
+    week_start_of,
+    week_summary,
+)
+from desktop_app.store import (
+    SessionNotFoundError,
+    get_rating,
+    get_session,
+    get_transcript,
+    list_labels,
+    list_reasons,
+)
+from desktop_app.ui import formatting
+from desktop_app.ui.rating import RatingController
+from desktop_app.ui.rating_panel import RatingPanel
+from desktop_app.ui.transcript_view import TranscriptView
+
+PREVIEW_MESSAGES = 8
+PREVIEW_CHARS = 600
+
+
+class ReflectView(QWidget):
+    """Draws the week's sample and walks through it: U / N / S, minutes, labels, note, Enter."""
+
+    sample_size_changed = Signal(int)
+
+    def __init__(self, controller: RatingController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reflectView")
+        self.setAccessibleName("Reflect")
+        self.controller = controller
+        self._db: Database | None = None
+        self._week = last_complete_week()
+        self._sample: list[str] = []
+        self._position = 0
+        self._sample_size = DEFAULT_SAMPLE_SIZE
+        self._loaded = False
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(12, 10, 12, 10)
+        top = QHBoxLayout()
+        self.prev_week = QPushButton("◀")
+        self.prev_week.setObjectName("reflectPrevWeek")
+        self.prev_week.setToolTip("Previous week (Alt+Left)")
+        self.prev_week.setAccessibleName("Previous week")
+        self.prev_week.setShortcut(QKeySequence("Alt+Left"))
+        self.next_week = QPushButton("▶")
+        self.next_week.setObjectName("reflectNextWeek")
+        self.next_week.setToolTip("Next week (Alt+Right)")
+        self.next_week.setAccessibleName("Next week")
+        self.next_week.setShortcut(QKeySequence("Alt+Right"))
+        for button in (self.prev_week, self.next_week):
+            button.setFixedWidth(36)
+            button.setAutoDefault(False)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.prev_week.clicked.connect(lambda: self.set_week(self._week - timedelta(days=7)))
+        self.next_week.clicked.connect(lambda: self.set_week(self._week + timedelta(days=7)))
+        self.week_label = QLabel()
+        self.week_label.setObjectName("reflectWeek")
+        font = self.week_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.week_label.setFont(font)
+        self.progress = QLabel()
+        self.progress.setObjectName("reflectProgress")
+        self.size_box = QSpinBox()
+        self.size_box.setObjectName("reflectSampleSize")
+        self.size_box.setAccessibleName("Sessions per week")
+        self.size_box.setRange(1, 50)
+        self.size_box.setPrefix("Sample: ")
+        self.size_box.setSuffix(" per week")
+        self.size_box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.size_box.setKeyboardTracking(False)
+        self.size_box.valueChanged.connect(self._on_size_box_value_changed)
+        top.addWidget(self.prev_week)
+        top.addWidget(self.week_label)
+        top.addWidget(self.next_week)
+        top.addSpacing(16)
+        top.addWidget(self.progress)
+        top.addStretch(1)
+        top.addWidget(self.size_box)
+        outer.addLayout(top)
+
+        self.pages = QStackedWidget(self)
+        outer.addWidget(self.pages, 1)
+
+        # One session at a time.
+        card = QWidget()
+        card_layout = QVBoxLayout(card)
+        card_layout.setContentsMargins(0, 6, 0, 0)
+        self.title = QLabel()
+        self.title.setObjectName("reflectTitle")
+        self.title.setWordWrap(True)
+        title_font = self.title.font()
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.4)
+        title_font.setBold(True)
+        self.title.setFont(title_font)
+        self.facts = QLabel()
+        self.facts.setObjectName("reflectFacts")
+        self.preview = TranscriptView(card)
+        self.preview.setObjectName("reflectPreview")
+        self.preview.setAccessibleName("Transcript preview")
+        self.preview.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.panel = RatingPanel(card)
+        # Unique names, so that scripts find the Sessions view's rating widgets unambiguously.
+        for widget, name in ((self.panel.useful_button, "reflectUseful"),
+                             (self.panel.not_useful_button, "reflectNotUseful"),
+                             (self.panel.minutes, "reflectMinutes"),
+                             (self.panel.labels, "reflectLabels"),
+                             (self.panel.reason, "reflectReason"),
+                             (self.panel.note, "reflectNote"),
+                             (self.panel.add_label_button, "reflectAddLabel")):
+            widget.setObjectName(name)
+        self.panel.useful_button.setToolTip("Useful (U)")
+        self.panel.clear_button.setText("Skip")
+        self.panel.clear_button.setObjectName("reflectSkip")
+        self.panel.clear_button.setToolTip("Skip this session (S)")
+        self.panel.clear_button.setAccessibleName("Skip")
+        self.panel.clear_button.clicked.disconnect()
+        self.panel.clear_button.clicked.connect(self.skip)
+        self.next_button = QPushButton("Next  ⏎")
+        self.next_button.setObjectName("reflectNext")
+        self.next_button.setAccessibleName("Next session")
+        self.next_button.setToolTip("Next session (Enter)")
+        self.next_button.setAutoDefault(False)
+        self.next_button.clicked.connect(self.next)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.panel, 1)
+        bottom.addWidget(self.next_button, 0, Qt.AlignmentFlag.AlignBottom)
+        card_layout.addWidget(self.title)
+        card_layout.addWidget(self.facts)
+        card_layout.addWidget(self.preview, 1)
+        card_layout.addLayout(bottom)
+        self.pages.addWidget(card)
+        self.card = card
+
+        # The end of the week (or nothing to reflect on).
+        self.summary = QLabel()
+        self.summary.setObjectName("reflectSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.pages.addWidget(self.summary)
+
+        self.panel.verdict_chosen.connect(self._on_panel_verdict_chosen)
+        self.panel.minutes_committed.connect(
+            lambda m: self.controller.set_minutes(self._current_ids(), m))
+        self.panel.label_toggled.connect(
+            lambda name, on: self.controller.set_label(self._current_ids(), name, on))
+        self.panel.reason_committed.connect(
+            lambda r: self.controller.set_reason(self._current_ids(), r))
+        self.panel.note_committed.connect(
+            lambda n: self.controller.set_note(self._current_ids(), n))
+        self.panel.note.returnPressed.connect(self.next)
+        controller.ratings_changed.connect(self._on_controller_ratings_changed)
+
+        for keys, slot in ((("S",), self.skip), (("Return", "Enter"), self.next)):
+            for key in keys:
+                shortcut = QShortcut(QKeySequence(key), self)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(slot)
+
+    # --- state -----------------------------------------------------------------------------
+
+    def set_db(self, db: Database, sample_size: int | None = None) -> None:
+        """Reflect on ``db``; starts at the last complete week."""
+        self._db = db
+        if sample_size is not None:
+            self._sample_size = sample_size
+        self.size_box.blockSignals(True)
+        self.size_box.setValue(self._sample_size)
+        self.size_box.blockSignals(False)
+        self.panel.set_choices(list_labels(db), list_reasons(db))
+        self._week = last_complete_week()
+        self._loaded = False
+        if self.isVisible():
+            self.set_week(self._week)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # The sample is drawn (and stored) when the view is first shown, not at start-up.
+        if self._db is not None and not self._loaded:
+            self.set_week(self._week)
+        super().showEvent(event)
+
+    @property
+    def week(self) -> date:
+        """Monday of the week shown."""
+        return self._week
+
+    @property
+    def sample(self) -> list[str]:
+        """The week's sample (session ids)."""
+        return list(self._sample)
+
+    @property
+    def position(self) -> int:
+        """Index of the session shown (== len(sample) at the summary)."""
+        return self._position
+
+    def set_week(self, week_start: date) -> None:
+        """Show the week starting on the Monday of ``week_start``."""
+        self._week = week_start_of(week_start)
+        self._loaded = self._db is not None
+        self.next_week.setEnabled(self._week < week_start_of(date.today()))
+        end = self._week + timedelta(days=6)
+        self.week_label.setText(f"Week of {self._week:%d %b %Y} – {end:%d %b}")
+        if self._db is None:
+            return
+        self._sample = draw_sample(self._db, self._week, self._sample_size)
+        # Reopening a week continues at its first session still without a verdict.
+        self._position = next(
+            (i for i, sid in enumerate(self._sample)
+             if get_rating(self._db, sid).verdict is Verdict.UNRATED),
+            len(self._sample),
+        )
+        self._show()
+
+    def _current_ids(self) -> list[str]:
+        if 0 <= self._position < len(self._sample):
+            return [self._sample[self._position]]
+        return []
+
+    def _show(self) -> None:
+        db = self._db
+        if db is None:
+            return
+        total = len(self._sample)
+        if self._position >= total:
+            self.progress.setText(f"{total} of {total} done" if total else "")
+            self.summary.setText(self._summary_html())
+            self.pages.setCurrentWidget(self.summary)
+            return
+        self.progress.setText(f"{self._position + 1} of {total}")
+        sid = self._sample[self._position]
+        try:
+            row = get_session(db, sid)
+        except SessionNotFoundError:  # deleted since the draw: move on
+            self._position += 1
+            self._show()
+            return
+        self.title.setText(row.title or "(untitled)")
+        facts = [SOURCE_NAMES.get(row.source, row.source), formatting.local_time(row.started_at),
+                 formatting.duration(row.duration_seconds), f"{row.messages} messages",
+                 row.model or ""]
+        self.facts.setText(" · ".join(f for f in facts if f))
+        messages = get_transcript(db, sid, limit=PREVIEW_MESSAGES)
+        trimmed = [m if len(m.text) <= PREVIEW_CHARS else
+                   type(m)(role=m.role, text=m.text[:PREVIEW_CHARS] + " …", time=m.time,
+                           model=m.model)
+                   for m in messages]
+        self.preview.show_session(row, trimmed, header=False)
+        self.panel.show_rating(get_rating(db, sid))
+        self.pages.setCurrentWidget(self.card)
+        if not self.panel.note.hasFocus():
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _summary_html(self) -> str:
+        assert self._db is not None
+        s = week_summary(self._db, self._week)
+        if not self._sample:
+            return ("<h2>Nothing to reflect on this week</h2>"
+                    f"<p>{s.uses} sessions this week, {s.rated} already rated.</p>"
+                    "<p>Use ◀ to pick another week.</p>")
+        lines = [f"<h2>Week of {self._week:%d %b %Y}: done</h2>",
+                 f"<p><b>{s.uses}</b> uses · <b>{s.rated}</b> rated · "
+                 f"<b>{s.useful}</b> useful</p>"]
+        value = s.value_per_use
+        if value is None:
+            lines.append(f"<p>Value per use: not enough ratings yet ({s.rated} rated; "
+                         "it takes 5 to say anything).</p>")
+        else:
+            low, high = wilson_interval(s.useful, s.rated)
+            lines.append(f"<p>Value per use so far: <b>{value:.0%}</b> "
+                         f"(95 % interval {low:.0%}–{high:.0%}, based on {s.rated} rated of "
+                         f"{s.uses} uses)</p>")
+        lines.append("<p>Press ◀ for the previous week.</p>")
+        return "".join(lines)
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def rate(self, verdict: Verdict) -> bool:
+        """U / N on the current session (0 clears it)."""
+        return self.controller.set_verdict(self._current_ids(), verdict)
+
+    @Slot(object)
+    def _on_panel_verdict_chosen(self, verdict: Verdict) -> None:
+        self.rate(verdict)
+
+    @Slot()
+    def skip(self) -> None:
+        """S: leave this one unrated and go on."""
+        self.next()
+
+    @Slot()
+    def next(self) -> None:
+        """Enter: the next session of the sample (or the summary)."""
+        if self._position < len(self._sample):
+            self.panel.commit_pending()
+            self._position += 1
+            self._show()
+
+    @Slot(list)
+    def _on_controller_ratings_changed(self, ids: list[str]) -> None:
+        if self._db is None:
+            return
+        current = self._current_ids()
+        if current and current[0] in ids:
+            self.panel.show_rating(get_rating(self._db, current[0]))
+        elif self.pages.currentWidget() is self.summary:
+            self.summary.setText(self._summary_html())
+
+    @Slot(int)
+    def _on_size_box_value_changed(self, value: int) -> None:
+        self._sample_size = value
+        self.sample_size_changed.emit(value)
+        self.set_week(self._week)

@@ -1,0 +1,200 @@
+"""The session table's model: keys of the current SQL query, row data read lazily in pages."""
+
+from __future__ import annotations
+
+from array import array
+from collections import OrderedDict
+from dataclasses import replace
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QColor
+from sqlite_utils import Database
+
+from desktop_app.domain import SOURCE_NAMES, SessionRow, Verdict
+from desktop_app.store import SessionQuery, session_key, session_keys, session_rows
+from desktop_app.ui import formatting
+from desktop_app.ui.theme import colors
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+#: (header, sort key in store.SORT_COLUMNS)
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Date", "date"),
+    ("Tool", "tool"),
+    ("Title", "title"),
+    ("Messages", "messages"),
+    ("Duration", "duration"),
+    ("Model", "model"),
+    ("Tokens", "tokens"),
+    ("Verdict", "verdict"),
+    ("Minutes", "minutes"),
+    ("Labels", "labels"),
+)
+COL_DATE, COL_TOOL, COL_TITLE, COL_MESSAGES, COL_DURATION, COL_MODEL, COL_TOKENS, \
+    COL_VERDICT, COL_MINUTES, COL_LABELS = range(len(COLUMNS))
+_NUMERIC = {COL_MESSAGES, COL_DURATION, COL_TOKENS, COL_MINUTES}
+
+SESSION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+PAGE_SIZE = 200
+MAX_PAGES = 25
+
+
+class SessionTableModel(QAbstractTableModel):
+    """Rows are the sessions of a :class:`SessionQuery`; only visible pages are read from SQLite."""
+
+    def __init__(self, db: Database, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._query = SessionQuery()
+        self._keys: array[int] = array("q")
+        self._pages: OrderedDict[int, dict[int, SessionRow]] = OrderedDict()
+        self._reload_keys()
+
+    # --- querying ---------------------------------------------------------------------------
+
+    def query(self) -> SessionQuery:
+        """The query the rows come from."""
+        return self._query
+
+    def set_query(self, query: SessionQuery) -> None:
+        """Show the sessions of ``query`` (filters, search and order are done in SQL)."""
+        self.beginResetModel()
+        self._query = query
+        self._reload_keys()
+        self.endResetModel()
+
+    def reload(self) -> None:
+        """Read the current query again (after an import, say)."""
+        self.set_query(self._query)
+
+    def _reload_keys(self) -> None:
+        self._keys = array("q", session_keys(self._db, self._query))
+        self._pages.clear()
+
+    def _row(self, row: int) -> SessionRow | None:
+        page_no = row // PAGE_SIZE
+        page = self._pages.get(page_no)
+        if page is None:
+            page_keys = self._keys[page_no * PAGE_SIZE:(page_no + 1) * PAGE_SIZE]
+            page = session_rows(self._db, list(page_keys))
+            self._pages[page_no] = page
+            while len(self._pages) > MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page_no)
+        return page.get(self._keys[row])
+
+    def session_at(self, row: int) -> SessionRow | None:
+        """The session shown in ``row``."""
+        if 0 <= row < len(self._keys):
+            return self._row(row)
+        return None
+
+    def row_of(self, session_id: str) -> int:
+        """The row showing ``session_id``, or -1."""
+        key = session_key(self._db, session_id)
+        if key is None:
+            return -1
+        try:
+            return self._keys.index(key)
+        except ValueError:
+            return -1
+
+    def refresh_session(self, session_id: str) -> None:
+        """Re-read one session (after a rating) and repaint its row only."""
+        row = self.row_of(session_id)
+        if row < 0:
+            return
+        self._pages.pop(row // PAGE_SIZE, None)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    # --- Qt model interface ------------------------------------------------------------------
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._keys)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return COLUMNS[section][0]
+            if role == Qt.ItemDataRole.TextAlignmentRole and section in _NUMERIC:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return section + 1
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._keys):
+            return None
+        row = self._row(index.row())
+        if row is None:
+            return None
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, col)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == COL_TITLE:
+                return row.title
+            if col == COL_TOOL and row.project:
+                return row.project
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in _NUMERIC:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and col == COL_VERDICT:
+            verdict = row.rating.verdict
+            if verdict is Verdict.USEFUL:
+                return QColor(colors().useful)
+            if verdict is Verdict.NOT_USEFUL:
+                return QColor(colors().not_useful)
+        if role == SESSION_ID_ROLE:
+            return row.id
+        return None
+
+    @staticmethod
+    def _display(row: SessionRow, col: int) -> str | int:
+        rating = row.rating
+        if col == COL_DATE:
+            return formatting.local_time(row.started_at)
+        if col == COL_TOOL:
+            return SOURCE_NAMES.get(row.source, row.source)
+        if col == COL_TITLE:
+            return row.title
+        if col == COL_MESSAGES:
+            return row.messages
+        if col == COL_DURATION:
+            return formatting.duration(row.duration_seconds)
+        if col == COL_MODEL:
+            return row.model or ""
+        if col == COL_TOKENS:
+            if row.tokens_in is None and row.tokens_out is None:
+                return ""
+            return formatting.tokens((row.tokens_in or 0) + (row.tokens_out or 0))
+        if col == COL_VERDICT:
+            return formatting.verdict(rating.verdict)
+        if col == COL_MINUTES:
+            return formatting.minutes(rating.minutes_saved)
+        if col == COL_LABELS:
+            return ", ".join(rating.labels)
+        return ""
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        self.set_query(replace(self._query, order_by=COLUMNS[column][1],
+                               descending=order == Qt.SortOrder.DescendingOrder))

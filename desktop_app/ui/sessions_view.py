@@ -1,0 +1,316 @@
+"""The Sessions view: filters and search, the session table, the transcript and the rating panel."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlite_utils import Database
+
+from desktop_app.domain import Rating, Verdict
+from desktop_app.store import (
+    SessionQuery,
+    get_rating,
+    get_transcript,
+    list_labels,
+    list_reasons,
+)
+from desktop_app.store.sessions import sources_present
+from desktop_app.ui.filter_bar import FilterBar
+from desktop_app.ui.rating import RatingController
+from desktop_app.ui.rating_panel import RatingPanel
+from desktop_app.ui.session_model import (
+    COL_DATE,
+    COL_LABELS,
+    COL_MESSAGES,
+    COL_MINUTES,
+    COL_MODEL,
+    COL_TITLE,
+    COL_TOKENS,
+    COL_TOOL,
+    COL_VERDICT,
+    COLUMNS,
+    SESSION_ID_ROLE,
+    SessionTableModel,
+)
+from desktop_app.ui.transcript_view import TranscriptView
+
+_COLUMN_WIDTHS = {COL_DATE: 122, COL_TOOL: 88, COL_TITLE: 280, COL_MESSAGES: 70, COL_MODEL: 130,
+                  COL_TOKENS: 62, COL_VERDICT: 78, COL_MINUTES: 62, COL_LABELS: 120}
+
+
+class SessionsView(QWidget):
+    """Browse, search and rate sessions. Ratings go through the shared RatingController."""
+
+    selection_changed = Signal()
+
+    def __init__(self, controller: RatingController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sessionsView")
+        self.controller = controller
+        self._db: Database | None = None
+        self.model: SessionTableModel | None = None
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.filters = FilterBar(self)
+        self.filters.query_changed.connect(self._on_filters_query_changed)
+        layout.addWidget(self.filters)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("sessionsSplitter")
+        self.table = QTableView(self.splitter)
+        self.table.setObjectName("sessionTable")
+        self.table.setAccessibleName("Sessions")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(True)
+        header.setSortIndicator(COL_DATE, Qt.SortOrder.DescendingOrder)
+        header.sortIndicatorChanged.connect(self._on_header_sort_indicator_changed)
+
+        right = QSplitter(Qt.Orientation.Vertical, self.splitter)
+        right.setObjectName("transcriptSplitter")
+        self.transcript = TranscriptView(right)
+        self.panel = RatingPanel(right)
+        right.addWidget(self.transcript)
+        right.addWidget(self.panel)
+        right.setStretchFactor(0, 1)
+        right.setStretchFactor(1, 0)
+        right.setCollapsible(1, False)
+        self.right_splitter = right
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([760, 520])
+        layout.addWidget(self.splitter, 1)
+
+        self.panel.verdict_chosen.connect(self._on_panel_verdict_chosen)
+        self.panel.minutes_committed.connect(self._on_panel_minutes_committed)
+        self.panel.label_toggled.connect(self._on_panel_label_toggled)
+        self.panel.reason_committed.connect(self._on_panel_reason_committed)
+        self.panel.note_committed.connect(self._on_panel_note_committed)
+        controller.ratings_changed.connect(self._on_controller_ratings_changed)
+        self._panel_ids: list[str] = []
+
+    # --- database --------------------------------------------------------------------------
+
+    def set_db(self, db: Database, filter_state: dict[str, str] | None = None) -> None:
+        """Show the sessions of ``db``, with saved filters if given."""
+        self._db = db
+        old = self.model
+        self.model = SessionTableModel(db, self)
+        self.filters.set_choices(sources_present(db), list_labels(db))
+        if filter_state is not None:
+            self.filters.set_state(filter_state)
+        self.panel.set_choices(list_labels(db), list_reasons(db))
+        query = self.filters.query()
+        self._apply_header_sort(query)
+        self.model.set_query(query)
+        self.table.setModel(self.model)
+        for column, width in _COLUMN_WIDTHS.items():
+            self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        if old is not None:
+            old.deleteLater()
+        self.select_row(0)
+
+    def _apply_header_sort(self, query: SessionQuery) -> None:
+        keys = [key for _name, key in COLUMNS]
+        column = keys.index(query.order_by) if query.order_by in keys else COL_DATE
+        order = Qt.SortOrder.DescendingOrder if query.descending else Qt.SortOrder.AscendingOrder
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(column, order)
+        header.blockSignals(False)
+
+    def refresh(self) -> None:
+        """Re-read everything (after an import, say), keeping filters and the selection."""
+        if self._db is None or self.model is None:
+            return
+        keep = self.selected_ids()
+        self.filters.set_choices(sources_present(self._db), list_labels(self._db))
+        self.panel.set_choices(list_labels(self._db), list_reasons(self._db))
+        self.model.reload()
+        self._reselect(keep)
+
+    # --- selection -------------------------------------------------------------------------
+
+    def selected_ids(self) -> list[str]:
+        """Ids of the selected sessions, in table order."""
+        if self.model is None:
+            return []
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        ids = [self.model.index(row, 0).data(SESSION_ID_ROLE) for row in rows]
+        return [sid for sid in ids if isinstance(sid, str)]
+
+    def select_row(self, row: int) -> None:
+        """Make ``row`` the current, only selected row (if it exists)."""
+        if self.model is None or self.model.rowCount() == 0:
+            self._show_selection()
+            return
+        row = max(0, min(row, self.model.rowCount() - 1))
+        index = self.model.index(row, COL_DATE)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        # Scroll vertically only: keep the columns the user is looking at.
+        hbar = self.table.horizontalScrollBar().value()
+        self.table.scrollTo(index)
+        self.table.horizontalScrollBar().setValue(hbar)
+
+    def step_selection(self, step: int) -> None:
+        """J/K: the next or previous session."""
+        current = self.table.currentIndex()
+        self.select_row((current.row() if current.isValid() else -1) + step)
+
+    def _reselect(self, ids: list[str]) -> None:
+        if self.model is None:
+            return
+        rows = [r for r in (self.model.row_of(sid) for sid in ids) if r >= 0]
+        if not rows:
+            self.select_row(0)
+            return
+        self.select_row(rows[0])
+        selection = self.table.selectionModel()
+        for row in rows[1:]:
+            selection.select(self.model.index(row, 0),
+                             QItemSelectionModel.SelectionFlag.Select
+                             | QItemSelectionModel.SelectionFlag.Rows)
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_table_selection_changed(self, _selected: QItemSelection,
+                                    _deselected: QItemSelection) -> None:
+        self._show_selection()
+        self.selection_changed.emit()
+
+    def _show_selection(self) -> None:
+        if self.model is None or self._db is None:
+            return
+        ids = self.selected_ids()
+        self._panel_ids = ids
+        if not ids:
+            text = ("No sessions match these filters." if self.model.rowCount() == 0
+                    and self.filters.is_filtered() else "Select a session to read its transcript.")
+            self.transcript.show_placeholder(text)
+            self.panel.show_rating(None)
+            return
+        if len(ids) > 1:
+            self.transcript.show_placeholder(
+                f"{len(ids)} sessions selected. U, N or 0 rates them all; Ctrl+Z undoes.")
+            ratings = [get_rating(self._db, sid) for sid in ids]
+            self.panel.show_rating(self._common(ratings), count=len(ids),
+                                   partial_labels=self._partial_labels(ratings))
+            return
+        row = self.model.session_at(self.table.currentIndex().row())
+        if row is None or row.id != ids[0]:
+            row = self.model.session_at(self.model.row_of(ids[0]))
+        if row is None:
+            return
+        self.transcript.show_session(row, get_transcript(self._db, row.id),
+                                     search=self.filters.query().search)
+        self.panel.show_rating(get_rating(self._db, row.id))
+
+    @staticmethod
+    def _common(ratings: list[Rating]) -> Rating:
+        """What a selection has in common (differences shown as empty)."""
+        first = ratings[0]
+
+        def same(attr: str) -> bool:
+            return all(getattr(r, attr) == getattr(first, attr) for r in ratings)
+
+        common_labels = tuple(x for x in first.labels if all(x in r.labels for r in ratings))
+        return Rating(
+            verdict=first.verdict if same("verdict") else Verdict.UNRATED,
+            minutes_saved=first.minutes_saved if same("minutes_saved") else None,
+            labels=common_labels,
+            reason=first.reason if same("reason") else None,
+            note=first.note if same("note") else None,
+        )
+
+    @staticmethod
+    def _partial_labels(ratings: list[Rating]) -> tuple[str, ...]:
+        every = set.intersection(*(set(r.labels) for r in ratings))
+        some = set().union(*(set(r.labels) for r in ratings))
+        return tuple(sorted(some - every))
+
+    # --- rating ----------------------------------------------------------------------------
+
+    def rate(self, verdict: Verdict) -> bool:
+        """U / N / 0 on the selection."""
+        return self.controller.set_verdict(self.selected_ids(), verdict)
+
+    @Slot(object)
+    def _on_panel_verdict_chosen(self, verdict: Verdict) -> None:
+        if not self.controller.set_verdict(self._panel_ids, verdict):
+            self._show_selection()  # a click on the checked button: show the state again
+
+    @Slot(object)
+    def _on_panel_minutes_committed(self, minutes: int | None) -> None:
+        self.controller.set_minutes(self._panel_ids, minutes)
+
+    @Slot(str, bool)
+    def _on_panel_label_toggled(self, label: str, on: bool) -> None:
+        self.controller.set_label(self._panel_ids, label, on)
+
+    @Slot(object)
+    def _on_panel_reason_committed(self, reason: str | None) -> None:
+        self.controller.set_reason(self._panel_ids, reason)
+
+    @Slot(object)
+    def _on_panel_note_committed(self, note: str | None) -> None:
+        self.controller.set_note(self._panel_ids, note)
+
+    @Slot(list)
+    def _on_controller_ratings_changed(self, ids: list[str]) -> None:
+        if self.model is None or self._db is None:
+            return
+        for sid in ids:
+            self.model.refresh_session(sid)
+        if set(ids) & set(self.selected_ids()):
+            ratings = [get_rating(self._db, sid) for sid in self.selected_ids()]
+            if len(ratings) == 1:
+                self.panel.show_rating(ratings[0])
+            elif ratings:
+                self.panel.show_rating(self._common(ratings), count=len(ratings),
+                                       partial_labels=self._partial_labels(ratings))
+
+    # --- filters and sorting ---------------------------------------------------------------
+
+    @Slot(object)
+    def _on_filters_query_changed(self, query: SessionQuery) -> None:
+        if self.model is None:
+            return
+        keep = self.selected_ids()
+        self.model.set_query(query)
+        self._reselect(keep)
+
+    @Slot(int, Qt.SortOrder)
+    def _on_header_sort_indicator_changed(self, column: int, order: Qt.SortOrder) -> None:
+        if self.model is None or not 0 <= column < len(COLUMNS):
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        self.filters.set_order(COLUMNS[column][1], descending)
+        keep = self.selected_ids()
+        self.model.set_query(self.filters.query())
+        self._reselect(keep)

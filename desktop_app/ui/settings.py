@@ -1,0 +1,110 @@
+"""Typed access to the few things Worthwhile remembers between runs (QSettings underneath)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from desktop_app.reflect import DEFAULT_SAMPLE_SIZE
+
+
+class Settings:
+    """Window layout, last view, filters and the reflection sample size, with defaults."""
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        self._s = settings or QSettings()
+
+    def _bytes(self, key: str) -> QByteArray | None:
+        value = self._s.value(key)
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    def _str(self, key: str, default: str = "") -> str:
+        value = self._s.value(key, default)
+        return value if isinstance(value, str) else default
+
+    def _int(self, key: str, default: int) -> int:
+        value = self._s.value(key, default)
+        try:
+            return int(value)  # type: ignore[call-overload, no-any-return]
+        except (TypeError, ValueError):
+            return default
+
+    def _bool(self, key: str, default: bool = False) -> bool:
+        value = self._s.value(key, default)
+        if isinstance(value, str):
+            return value.lower() in ("true", "1")
+        return bool(value)
+
+    @property
+    def geometry(self) -> QByteArray | None:
+        """The main window's saved geometry."""
+        return self._bytes("window/geometry")
+
+    @geometry.setter
+    def geometry(self, value: QByteArray) -> None:
+        self._s.setValue("window/geometry", value)
+
+    @property
+    def window_state(self) -> QByteArray | None:
+        """The main window's saved state."""
+        return self._bytes("window/state")
+
+    @window_state.setter
+    def window_state(self, value: QByteArray) -> None:
+        self._s.setValue("window/state", value)
+
+    @property
+    def splitter_state(self) -> QByteArray | None:
+        """Table/transcript split."""
+        return self._bytes("sessions/splitter")
+
+    @splitter_state.setter
+    def splitter_state(self, value: QByteArray) -> None:
+        self._s.setValue("sessions/splitter", value)
+
+    @property
+    def header_state(self) -> QByteArray | None:
+        """Column widths, order and sort of the session table."""
+        return self._bytes("sessions/header")
+
+    @header_state.setter
+    def header_state(self, value: QByteArray) -> None:
+        self._s.setValue("sessions/header", value)
+
+    @property
+    def last_view(self) -> str:
+        """The view shown when the window closed."""
+        return self._str("window/view", "sessions")
+
+    @last_view.setter
+    def last_view(self, value: str) -> None:
+        self._s.setValue("window/view", value)
+
+    def filter_value(self, name: str) -> str:
+        """A saved session filter (tool, verdict, label, period), or ''."""
+        return self._str(f"filters/{name}")
+
+    def set_filter_value(self, name: str, value: str) -> None:
+        """Remember a session filter."""
+        self._s.setValue(f"filters/{name}", value)
+
+    @property
+    def has_note_filter(self) -> bool:
+        """The "has note" filter."""
+        return self._bool("filters/has_note")
+
+    @has_note_filter.setter
+    def has_note_filter(self, value: bool) -> None:
+        self._s.setValue("filters/has_note", value)
+
+    @property
+    def sample_size(self) -> int:
+        """Sessions drawn per week for reflection."""
+        return max(1, min(50, self._int("reflect/sample_size", DEFAULT_SAMPLE_SIZE)))
+
+    @sample_size.setter
+    def sample_size(self, value: int) -> None:
+        self._s.setValue("reflect/sample_size", int(value))
+
+    def sync(self) -> None:
+        """Write to disk now."""
+        self._s.sync()
