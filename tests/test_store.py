@@ -316,3 +316,21 @@ def test_date_range_filter(db_path: Path) -> None:
     found = list_sessions(db, SessionQuery(started_from=start, started_before=before,
                                            descending=False))
     assert [r.id for r in found] == [s.id for s in sessions[2:5]]
+
+
+@pytest.mark.parametrize("column", sorted(__import__(
+    "desktop_app.store.sessions", fromlist=["SORT_COLUMNS"]).SORT_COLUMNS))
+def test_every_column_sorts_both_ways(db_path: Path, column: str) -> None:
+    db = open_db(db_path)
+    sessions = [make_session(i, tokens_in=i * 10 if i % 2 else None, model=f"m{i % 3}")
+                for i in range(6)]
+    save_sessions(db, sessions)
+    update_rating(db, sessions[2].id, Verdict.USEFUL, minutes_saved=5, labels=("coding",))
+    update_rating(db, sessions[4].id, Verdict.NOT_USEFUL, minutes_saved=-3)
+    up = [r.id for r in list_sessions(db, SessionQuery(order_by=column, descending=False))]
+    down = [r.id for r in list_sessions(db, SessionQuery(order_by=column, descending=True))]
+    assert sorted(up) == sorted(down) == sorted(s.id for s in sessions)
+    if column in ("verdict", "minutes"):
+        # Sessions with a value come first both ways; those without follow.
+        assert set(up[:2]) == set(down[:2]) == {sessions[2].id, sessions[4].id}
+        assert up[:2] == down[:2][::-1]

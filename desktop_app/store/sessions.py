@@ -154,7 +154,8 @@ class SessionQuery:
     descending: bool = True
 
 
-def _where(db: Database, query: SessionQuery) -> tuple[str, list[Any]]:
+def _where(db: Database, query: SessionQuery) -> tuple[str, list[Any], bool]:
+    """SQL WHERE clause and its arguments, and whether it refers to ratings (``r``)."""
     clauses: list[str] = []
     args: list[Any] = []
     if query.source:
@@ -184,19 +185,26 @@ def _where(db: Database, query: SessionQuery) -> tuple[str, list[Any]]:
             "ON m.id = messages_fts.rowid WHERE messages_fts MATCH ?)"
         )
         args.extend([fts, fts])
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+    needs_ratings = query.verdict is not None or query.has_note
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", args, needs_ratings
 
 
 def session_keys(db: Database, query: SessionQuery | None = None) -> list[int]:
-    """The integer keys of matching sessions in display order (cheap: one int per row)."""
+    """The integer keys of matching sessions in display order (cheap: one int per row).
+
+    Newest-first by date, the default, walks the started_at index without a sort; ratings are
+    joined only when a filter or the order needs them.
+    """
     query = query or SessionQuery()
-    where, args = _where(db, query)
+    where, args, needs_ratings = _where(db, query)
     expr = SORT_COLUMNS.get(query.order_by, SORT_COLUMNS["date"])
     direction = "DESC" if query.descending else "ASC"
-    sql = (
-        "SELECT s.key FROM sessions s LEFT JOIN ratings r ON r.session_id = s.id"
-        f"{where} ORDER BY {expr} IS NULL, {expr} {direction}, s.key {direction}"
-    )
+    needs_ratings = needs_ratings or expr.startswith("r.")
+    join = " LEFT JOIN ratings r ON r.session_id = s.id" if needs_ratings else ""
+    # SQLite sorts NULLs last in DESC order already; only ASC needs the extra term.
+    nulls_last = f"{expr} IS NULL, " if direction == "ASC" else ""
+    sql = (f"SELECT s.key FROM sessions s{join}{where} "
+           f"ORDER BY {nulls_last}{expr} {direction}, s.key {direction}")
     return [row[0] for row in db.conn.execute(sql, args)]
 
 

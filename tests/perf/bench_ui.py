@@ -1,0 +1,148 @@
+"""Benchmark of the session browser at 100k sessions / 1M messages (not part of the test run).
+
+Run: .venv/bin/python tests/perf/bench_ui.py [--sessions N]
+Prints: cold start to a painted window, table first paint, search p50/p95, table model memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.perf.bigdb import build, rare_word  # noqa: E402
+
+COLD_START = """
+import os, sys, time
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from pathlib import Path
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+from desktop_app.ui.main_window import MainWindow
+app = QApplication([])
+settings = QSettings(sys.argv[2], QSettings.Format.IniFormat)
+window = MainWindow(Path(sys.argv[1]), settings=settings)
+window.show()
+window.sessions_view.table.viewport().repaint()
+app.processEvents()
+assert window.sessions_view.model.rowCount() > 0
+sys.stdout.flush()
+os._exit(0)
+"""
+
+
+def median_ms(samples: list[float]) -> str:
+    return f"{statistics.median(samples) * 1000:.1f} ms"
+
+
+def cold_start(db: Path, runs: int = 7) -> list[float]:
+    times = []
+    ini = ROOT / "perf-data" / "bench-settings.ini"
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", COLD_START, str(db), str(ini)], check=True,
+                       cwd=ROOT)
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def first_paint(db_path: Path, runs: int = 7) -> list[float]:
+    from PySide6.QtWidgets import QApplication, QTableView
+
+    from desktop_app.store import open_db
+    from desktop_app.ui.session_model import SessionTableModel
+
+    app = QApplication.instance() or QApplication([])
+    times = []
+    for _ in range(runs):
+        db = open_db(db_path)
+        view = QTableView()
+        view.resize(900, 700)
+        view.show()
+        app.processEvents()
+        t0 = time.perf_counter()
+        model = SessionTableModel(db)
+        view.setModel(model)
+        view.viewport().repaint()
+        times.append(time.perf_counter() - t0)
+        view.close()
+        view.deleteLater()
+        model.deleteLater()
+        app.processEvents()
+        db.close()
+    return times
+
+
+def search(db_path: Path, terms: int = 60) -> tuple[list[float], list[int]]:
+    from desktop_app.store import SessionQuery, open_db, session_keys
+
+    db = open_db(db_path)
+    times, hits = [], []
+    session_keys(db, SessionQuery(search=rare_word(1)))  # warm the page cache once
+    for i in range(terms):
+        word = rare_word(i * 37 % 5000)
+        t0 = time.perf_counter()
+        found = session_keys(db, SessionQuery(search=word))
+        times.append(time.perf_counter() - t0)
+        hits.append(len(found))
+    db.close()
+    return times, hits
+
+
+def model_memory(db_path: Path) -> float:
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.store import open_db
+    from desktop_app.ui.session_model import MAX_PAGES, PAGE_SIZE, SessionTableModel
+
+    QApplication.instance() or QApplication([])
+    db = open_db(db_path)
+    tracemalloc.start()
+    model = SessionTableModel(db)
+    rows = model.rowCount()
+    for page in range(0, rows, max(1, rows // (MAX_PAGES * 2))):  # scroll through the table
+        for row in range(page, min(rows, page + 40)):
+            for col in range(model.columnCount()):
+                model.index(row, col).data()
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del model
+    db.close()
+    _ = PAGE_SIZE
+    return peak / 1e6
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sessions", type=int, default=100_000)
+    parser.add_argument("--per-session", type=int, default=10)
+    args = parser.parse_args()
+    db = build(args.sessions, args.per_session)
+    print(f"database: {db} ({db.stat().st_size / 1e6:.0f} MB)")
+    cs = cold_start(db)
+    print(f"cold start to painted window: median {median_ms(cs)} "
+          f"(min {min(cs) * 1000:.0f}, max {max(cs) * 1000:.0f}; target < 1000 ms)")
+    fp = first_paint(db)
+    print(f"table first paint (model + query + paint): median {median_ms(fp)} "
+          f"(target < 100 ms)")
+    st, hits = search(db)
+    p95 = sorted(st)[int(len(st) * 0.95) - 1]
+    print(f"search over {args.sessions * args.per_session:,} messages, {len(st)} selective terms "
+          f"({min(hits)}-{max(hits)} sessions each): p50 {median_ms(st)}, "
+          f"p95 {p95 * 1000:.1f} ms (targets < 10 / < 50 ms)")
+    mem = model_memory(db)
+    print(f"table model memory (peak Python allocations while scrolling): {mem:.1f} MB "
+          f"(target < 50 MB)")
+
+
+if __name__ == "__main__":
+    main()
