@@ -12,9 +12,11 @@ from desktop_app.store import open_db
 
 CACHE = Path(__file__).resolve().parents[2] / "perf-data"
 SOURCES = ("chatgpt", "claude-ai", "claude-code", "codex", "copilot", "cursor")
-COMMON = ("the and to of a in is for that with it on this be as you are can not use file "
-          "code function error test data value list table query build run change fix add "
-          "python script class method return type string number line output input").split()
+COMMON = ("the", "and", "to", "of", "a", "in", "is", "for", "that", "with", "it", "on", "this",
+          "be", "as", "you", "are", "can", "not", "use", "file", "code", "function", "error",
+          "test", "data", "value", "list", "table", "query", "build", "run", "change", "fix",
+          "add", "python", "script", "class", "method", "return", "type", "string", "number",
+          "line", "output", "input")
 
 
 def rare_word(i: int) -> str:
@@ -43,13 +45,12 @@ def build(sessions: int = 100_000, per_session: int = 10, path: Path | None = No
     conn.execute("BEGIN")
     session_rows = []
     message_rows = []
-    key = 0
     for i in range(sessions):
-        key += 1
+        key = i + 1
         source = SOURCES[i % len(SOURCES)]
         start = now - timedelta(minutes=rng.randrange(0, 60 * 24 * 400))
         end = start + timedelta(minutes=rng.randrange(1, 90))
-        title_words = rng.sample(COMMON, 4) + [rare_word(rng.randrange(n_rare))]
+        title_words = [*rng.sample(COMMON, 4), rare_word(rng.randrange(n_rare))]
         session_rows.append((key, make_session_id(source, f"ext-{i}"), source, f"ext-{i}",
                              " ".join(title_words).capitalize(), utc_iso(start), utc_iso(end),
                              per_session, per_session // 2, "model-x",
