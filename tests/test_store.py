@@ -334,3 +334,27 @@ def test_every_column_sorts_both_ways(db_path: Path, column: str) -> None:
         # Sessions with a value come first both ways; those without follow.
         assert set(up[:2]) == set(down[:2]) == {sessions[2].id, sessions[4].id}
         assert up[:2] == down[:2][::-1]
+
+
+def test_rename_and_remove_labels(db_path: Path) -> None:
+    from desktop_app.store.ratings import label_usage, remove_label, rename_label, set_reasons
+
+    db = open_db(db_path)
+    a, b = make_session(1), make_session(2)
+    save_sessions(db, [a, b])
+    update_rating(db, a.id, Verdict.USEFUL, labels=("coding", "research"))
+    update_rating(db, b.id, Verdict.USEFUL, labels=("research",))
+    rename_label(db, "research", "reading")
+    assert get_rating(db, a.id).labels == ("coding", "reading")
+    assert "research" not in list_labels(db)
+    assert list_labels(db).index("reading") == 3  # keeps its place in the list
+    rename_label(db, "reading", "coding")  # merge into an existing label
+    assert get_rating(db, a.id).labels == ("coding",)
+    assert get_rating(db, b.id).labels == ("coding",)
+    assert label_usage(db, "coding") == 2
+    assert remove_label(db, "coding") == 2
+    assert get_rating(db, a.id).labels == ()
+    assert get_rating(db, a.id).verdict is Verdict.USEFUL
+    set_reasons(db, ["too slow", " too slow ", "", "wrong"])
+    from desktop_app.store import list_reasons
+    assert list_reasons(db) == ["too slow", "wrong"]

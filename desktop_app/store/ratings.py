@@ -137,3 +137,47 @@ def count_rated(db: Database) -> int:
     return int(
         db.conn.execute("SELECT count(*) FROM ratings WHERE verdict IS NOT NULL").fetchone()[0]
     )
+
+
+def rename_label(db: Database, old: str, new: str) -> None:
+    """Rename a label everywhere (merging into ``new`` if that label exists already)."""
+    clean = new.strip()
+    if not clean:
+        raise ValueError("A label cannot be empty")
+    if clean == old:
+        return
+    with db.atomic():
+        conn = db.conn
+        exists = conn.execute("SELECT 1 FROM labels WHERE name = ?", (clean,)).fetchone()
+        if exists:
+            conn.execute("DELETE FROM labels WHERE name = ?", (old,))
+        else:
+            conn.execute("UPDATE labels SET name = ? WHERE name = ?", (clean, old))
+        conn.execute(
+            "INSERT OR IGNORE INTO session_labels (session_id, label) "
+            "SELECT session_id, ? FROM session_labels WHERE label = ?", (clean, old))
+        conn.execute("DELETE FROM session_labels WHERE label = ?", (old,))
+
+
+def remove_label(db: Database, name: str) -> int:
+    """Remove a label from the list and from every session; returns how many sessions had it."""
+    with db.atomic():
+        count = label_usage(db, name)
+        db.conn.execute("DELETE FROM session_labels WHERE label = ?", (name,))
+        db.conn.execute("DELETE FROM labels WHERE name = ?", (name,))
+    return count
+
+
+def label_usage(db: Database, name: str) -> int:
+    """How many sessions carry a label."""
+    return int(db.conn.execute(
+        "SELECT count(*) FROM session_labels WHERE label = ?", (name,)).fetchone()[0])
+
+
+def set_reasons(db: Database, reasons: list[str]) -> None:
+    """Replace the list of reasons offered (ratings keep the reason text they have)."""
+    clean = list(dict.fromkeys(r.strip() for r in reasons if r.strip()))
+    with db.atomic():
+        db.conn.execute("DELETE FROM reasons")
+        db.conn.executemany("INSERT INTO reasons (name, position) VALUES (?, ?)",
+                            [(r, i) for i, r in enumerate(clean)])

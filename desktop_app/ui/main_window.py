@@ -22,11 +22,12 @@ from sqlite_utils import Database
 
 from desktop_app import __version__
 from desktop_app.domain import Verdict
-from desktop_app.store import add_label, count_sessions, open_db
+from desktop_app.store import add_label, count_sessions, list_labels, list_reasons, open_db
 from desktop_app.store.ratings import count_rated
 from desktop_app.throwaway import DemoDatabase
 from desktop_app.ui.errors import show_error
 from desktop_app.ui.first_run import FirstRunWidget
+from desktop_app.ui.lists_dialog import ListsDialog
 from desktop_app.ui.rating import RatingController
 from desktop_app.ui.reflect_view import ReflectView
 from desktop_app.ui.sessions_view import SessionsView
@@ -156,9 +157,10 @@ class MainWindow(QMainWindow):
         self.action_find.setShortcut(QKeySequence("Ctrl+F"))
         self.action_find.triggered.connect(self._on_find_triggered)
         edit_menu.addAction(self.action_find)
-        add_label_action = QAction("Add &Label…", self)
-        add_label_action.triggered.connect(self._on_add_label_requested)
-        edit_menu.addAction(add_label_action)
+        lists_action = QAction("&Labels and Reasons…", self)
+        lists_action.triggered.connect(self._on_lists_triggered)
+        edit_menu.addAction(lists_action)
+        self.action_lists = lists_action
 
         rate_menu = bar.addMenu("&Rate")
         self.rate_actions: dict[Verdict, QAction] = {}
@@ -274,7 +276,7 @@ class MainWindow(QMainWindow):
         self.action_leave_demo.setVisible(self._demo and self._real_path is not None)
         in_body = self.outer_stack.currentWidget() is self.body
         for action in (*self.rate_actions.values(), *self.view_actions.values(),
-                       self.action_find):
+                       self.action_find, self.action_lists):
             action.setEnabled(in_body)
         self.update_status()
 
@@ -346,9 +348,17 @@ class MainWindow(QMainWindow):
             self.sessions_view.refresh()
             self.reflect_view.panel.set_choices(*self._choices())
 
-    def _choices(self) -> tuple[list[str], list[str]]:
-        from desktop_app.store import list_labels, list_reasons
+    @Slot()
+    def _on_lists_triggered(self) -> None:
+        if self._db is None:
+            return
+        dialog = ListsDialog(self._db, self)
+        dialog.exec()
+        if dialog.changed:
+            self.sessions_view.refresh()
+            self.reflect_view.panel.set_choices(*self._choices())
 
+    def _choices(self) -> tuple[list[str], list[str]]:
         assert self._db is not None
         return list_labels(self._db), list_reasons(self._db)
 
