@@ -330,3 +330,17 @@ def sources_present(db: Database) -> list[str]:
             "SELECT source FROM sessions GROUP BY source ORDER BY count(*) DESC, source"
         )
     ]
+
+
+def search_snippet(db: Database, session_id: str, search: str, width: int = 12) -> str | None:
+    """A short excerpt of the first message of a session that matches ``search`` (``[hit]``)."""
+    fts = db.quote_fts(search.strip()) if search.strip() else ""
+    if not fts:
+        return None
+    row = db.conn.execute(
+        "SELECT snippet(messages_fts, 0, '[', ']', '…', ?) FROM messages_fts "
+        "JOIN messages m ON m.id = messages_fts.rowid JOIN sessions s ON s.key = m.session_key "
+        "WHERE messages_fts MATCH ? AND s.id = ? ORDER BY m.seq LIMIT 1",
+        (width, fts, session_id),
+    ).fetchone()
+    return str(row[0]) if row else None

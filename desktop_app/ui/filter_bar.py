@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QWidget,
@@ -96,6 +97,8 @@ class FilterBar(QWidget):
             edit.dateChanged.connect(self._emit)
         self.has_note = QCheckBox("Has note")
         self.has_note.setObjectName("hasNoteFilter")
+        self.count = QLabel()
+        self.count.setObjectName("matchCount")
         self.clear = QPushButton("Clear filters")
         self.clear.setObjectName("clearFilters")
         self.clear.setAutoDefault(False)
@@ -114,6 +117,7 @@ class FilterBar(QWidget):
         layout.addWidget(self.date_from)
         layout.addWidget(self.date_to)
         layout.addWidget(self.has_note)
+        layout.addWidget(self.count)
         layout.addWidget(self.clear)
         self._order_by = "date"
         self._descending = True
@@ -167,6 +171,11 @@ class FilterBar(QWidget):
             "to": self.date_to.date().toString("yyyy-MM-dd"),
             "has_note": "1" if self.has_note.isChecked() else "",
         }
+
+    def set_count(self, text: str) -> None:
+        """How many sessions the filters let through (empty when unfiltered)."""
+        self.count.setText(text)
+        self.clear.setEnabled(bool(text))
 
     def set_order(self, order_by: str, descending: bool) -> None:
         """Remember the table's sort so the emitted queries keep it."""

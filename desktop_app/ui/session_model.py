@@ -18,6 +18,7 @@ from sqlite_utils import Database
 
 from desktop_app.domain import SOURCE_NAMES, SessionRow, Verdict
 from desktop_app.store import SessionQuery, session_key, session_keys, session_rows
+from desktop_app.store.sessions import search_snippet
 from desktop_app.ui import formatting
 from desktop_app.ui.theme import colors
 
@@ -150,7 +151,9 @@ class SessionTableModel(QAbstractTableModel):
             return self._display(row, col)
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == COL_TITLE:
-                return row.title
+                snippet = (search_snippet(self._db, row.id, self._query.search)
+                           if self._query.search else None)
+                return f"{row.title}\n\n{snippet}" if snippet else row.title
             if col == COL_TOOL and row.project:
                 return row.project
             return None

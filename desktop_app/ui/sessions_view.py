@@ -132,6 +132,7 @@ class SessionsView(QWidget):
         if old is not None:
             old.deleteLater()
         self.select_row(0)
+        self._show_count()
 
     def _apply_header_sort(self, query: SessionQuery) -> None:
         keys = [key for _name, key in COLUMNS]
@@ -304,6 +305,14 @@ class SessionsView(QWidget):
         keep = self.selected_ids()
         self.model.set_query(query)
         self._reselect(keep)
+        self._show_count()
+
+    def _show_count(self) -> None:
+        if self.model is None:
+            return
+        n = self.model.rowCount()
+        self.filters.set_count(f"{n:,} match{'es' if n != 1 else ''}"
+                               if self.filters.is_filtered() else "")
 
     @Slot(int, Qt.SortOrder)
     def _on_header_sort_indicator_changed(self, column: int, order: Qt.SortOrder) -> None:

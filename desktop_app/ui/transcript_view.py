@@ -143,18 +143,23 @@ class TranscriptView(QTextBrowser):
     def _header_html(session: SessionRow) -> list[str]:
         c = colors()
         parts = [f"<h2>{html.escape(session.title or '(untitled)')}</h2>"]
-        facts = [
-            SOURCE_NAMES.get(session.source, session.source),
-            session.model or "",
-            formatting.local_time(session.started_at),
-            formatting.duration(session.duration_seconds),
-            session.project or "",
-        ]
+        first = [SOURCE_NAMES.get(session.source, session.source), session.model or "",
+                 session.project or ""]
+        when = formatting.local_time(session.started_at)
+        if session.ended_at is not None and session.started_at is not None:
+            same_day = (session.started_at.astimezone().date()
+                        == session.ended_at.astimezone().date())
+            end = formatting.local_time(session.ended_at, with_date=not same_day)
+            when = f"{when} – {end} ({formatting.duration(session.duration_seconds)})"
+        second = [when, f"{session.messages} messages, {session.user_messages} from you"]
         if session.tokens_in is not None or session.tokens_out is not None:
-            facts.append(f"{formatting.tokens(session.tokens_in or 0)} tokens in, "
-                         f"{formatting.tokens(session.tokens_out or 0)} out")
-        fact_text = " · ".join(html.escape(f) for f in facts if f)
-        parts.append(f'<p style="color:{c.muted};">{fact_text}</p>')
+            second.append(f"{formatting.tokens(session.tokens_in or 0)} tokens in, "
+                          f"{formatting.tokens(session.tokens_out or 0)} out")
+        if session.cost is not None:
+            second.append(f"cost ${session.cost:,.2f}")
+        for line in (first, second):
+            text = " · ".join(html.escape(f) for f in line if f)
+            parts.append(f'<p style="color:{c.muted}; margin:0;">{text}</p>')
         return parts
 
     def _render(self, limit: int | None) -> None:

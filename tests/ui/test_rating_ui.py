@@ -151,8 +151,12 @@ def test_search_narrows_the_table_and_highlights(qtbot: QtBot, filled_db: Path) 
     qtbot.waitUntil(lambda: view.model is not None and view.model.rowCount() == 1, timeout=2000)
     qtbot.waitUntil(lambda: "Parse the quarterly ledger" in view.transcript.plain_text())
     assert "first-hit" in view.transcript.toHtml()
+    assert view.filters.count.text() == "1 match"
+    tooltip = view.model.index(0, 2).data(Qt.ItemDataRole.ToolTipRole)
+    assert "parse the [ledger] CSV" in tooltip
     search.clear()
     qtbot.waitUntil(lambda: view.model is not None and view.model.rowCount() == 21, timeout=2000)
+    assert view.filters.count.text() == ""
 
 
 def test_filters_narrow_in_sql(qtbot: QtBot, filled_db: Path) -> None:
