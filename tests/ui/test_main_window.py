@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLabel, QPushButton, QTableView
 from pytestqt.qtbot import QtBot
@@ -14,10 +14,10 @@ from pytestqt.qtbot import QtBot
 from desktop_app.app import run_app, save_screenshot
 from desktop_app.domain import Message
 from desktop_app.store import SessionQuery, open_db, save_sessions
-from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.session_model import COL_TITLE, SESSION_ID_ROLE, SessionTableModel
 from desktop_app.ui.transcript_view import TranscriptView
 from tests.factories import make_messages, make_session
+from tests.ui.conftest import OpenWindow
 
 
 @pytest.fixture
@@ -28,21 +28,14 @@ def filled_db(db_path: Path) -> Path:
     return db_path
 
 
-def make_window(qtbot: QtBot, path: Path, demo: bool = False,
-                settings: QSettings | None = None) -> MainWindow:
-    window = MainWindow(path, demo=demo,
-                        settings=settings or QSettings(str(path.parent / "settings.ini"),
-                                                       QSettings.Format.IniFormat))
-    qtbot.addWidget(window)
-    with qtbot.waitExposed(window):
-        window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    return window
 
 
-def test_empty_database_shows_first_run_and_demo_opens(qtbot: QtBot, db_path: Path) -> None:
-    window = make_window(qtbot, db_path)
+def test_empty_database_shows_first_run_and_demo_opens(
+    qtbot: QtBot,
+    db_path: Path,
+    open_window: OpenWindow,
+) -> None:
+    window = open_window(db_path)
     assert window.outer_stack.currentWidget() is window.first_run
     assert window.windowTitle() == "Worthwhile"
     assert not window.demo_banner.isVisible()
@@ -56,6 +49,10 @@ def test_empty_database_shows_first_run_and_demo_opens(qtbot: QtBot, db_path: Pa
     assert window.demo_banner.isVisible()
     assert window.sessions_view.model is not None
     assert window.sessions_view.model.rowCount() > 300
+    # Select a demo session and read it.
+    window.sessions_view.table.selectRow(5)
+    title = window.sessions_view.model.index(5, COL_TITLE).data()
+    qtbot.waitUntil(lambda: title in window.sessions_view.transcript.plain_text())
     demo_path = window._db_path
     assert demo_path != db_path
     # The real database stays empty: demo data is never mixed in.
@@ -69,9 +66,10 @@ def test_empty_database_shows_first_run_and_demo_opens(qtbot: QtBot, db_path: Pa
     assert not demo_path.exists()
 
 
-def test_window_lists_sessions_and_selecting_shows_transcript(qtbot: QtBot,
-                                                              filled_db: Path) -> None:
-    window = make_window(qtbot, filled_db)
+def test_window_lists_sessions_and_selecting_shows_transcript(
+    qtbot: QtBot, filled_db: Path, open_window: OpenWindow
+) -> None:
+    window = open_window(filled_db)
     table = window.findChild(QTableView, "sessionTable")
     assert table is window.sessions_view.table
     assert window.sessions_view.model is not None
@@ -94,8 +92,12 @@ def test_window_lists_sessions_and_selecting_shows_transcript(qtbot: QtBot,
     assert str(filled_db) in status.text()
 
 
-def test_sorting_by_header_is_done_in_sql(qtbot: QtBot, filled_db: Path) -> None:
-    window = make_window(qtbot, filled_db)
+def test_sorting_by_header_is_done_in_sql(
+    qtbot: QtBot,
+    filled_db: Path,
+    open_window: OpenWindow,
+) -> None:
+    window = open_window(filled_db)
     assert window.sessions_view.model is not None
     window.sessions_view.table.sortByColumn(COL_TITLE, Qt.SortOrder.AscendingOrder)
     assert window.sessions_view.model.query().order_by == "title"
@@ -126,8 +128,9 @@ def test_model_pages_rows_lazily(filled_db: Path) -> None:
     db.close()
 
 
-def test_transcript_never_fetches_remote_content(qtbot: QtBot, db_path: Path,
-                                                 network_events: list[object]) -> None:
+def test_transcript_never_fetches_remote_content(
+    qtbot: QtBot, db_path: Path, network_events: list[object], open_window: OpenWindow
+) -> None:
     db = open_db(db_path)
     evil = make_session(
         1,
@@ -148,7 +151,7 @@ def test_transcript_never_fetches_remote_content(qtbot: QtBot, db_path: Path,
 
     TranscriptView.loadResource = spy  # type: ignore[method-assign]
     try:
-        window = make_window(qtbot, db_path)
+        window = open_window(db_path)
         text = window.sessions_view.transcript.plain_text()
     finally:
         TranscriptView.loadResource = original  # type: ignore[method-assign]
@@ -161,9 +164,10 @@ def test_transcript_never_fetches_remote_content(qtbot: QtBot, db_path: Path,
     assert "PySide6.QtNetwork" not in sys.modules
 
 
-def test_browsing_demo_data_opens_no_socket(qtbot: QtBot, db_path: Path,
-                                            network_events: list[object]) -> None:
-    window = make_window(qtbot, db_path)
+def test_browsing_demo_data_opens_no_socket(
+    qtbot: QtBot, db_path: Path, network_events: list[object], open_window: OpenWindow
+) -> None:
+    window = open_window(db_path)
     window.first_run.demo_button.click()
     assert window.sessions_view.model is not None
     for row in range(0, 40, 4):
@@ -173,12 +177,16 @@ def test_browsing_demo_data_opens_no_socket(qtbot: QtBot, db_path: Path,
     assert network_events == []
 
 
-def test_long_transcript_opens_in_chunks(qtbot: QtBot, db_path: Path) -> None:
+def test_long_transcript_opens_in_chunks(
+    qtbot: QtBot,
+    db_path: Path,
+    open_window: OpenWindow,
+) -> None:
     db = open_db(db_path)
     texts = [f"message {i} " + "word " * 40 for i in range(1500)]
     save_sessions(db, [make_session(1, messages=make_messages(*texts))])
     db.close()
-    window = make_window(qtbot, db_path)
+    window = open_window(db_path)
     text = window.sessions_view.transcript.plain_text()
     assert "message 399 " in text
     assert "message 400 " not in text
@@ -206,8 +214,8 @@ def test_screenshot_of_demo_window(qtbot: QtBot, tmp_path: Path) -> None:
 
 
 def test_save_screenshot_reports_unwritable_path(qtbot: QtBot, db_path: Path,
-                                                 tmp_path: Path) -> None:
-    window = make_window(qtbot, db_path)
+                                                 tmp_path: Path, open_window: OpenWindow) -> None:
+    window = open_window(db_path)
     blocker = tmp_path / "file"
     blocker.write_text("x")
     assert save_screenshot(window, blocker / "sub" / "shot.png") is False

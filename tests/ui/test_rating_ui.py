@@ -5,16 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QPushButton, QSpinBox, QTableView
 from pytestqt.qtbot import QtBot
 
 from desktop_app.domain import Verdict
 from desktop_app.store import get_rating, open_db, save_sessions
-from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.rating_panel import LabelPicker
 from desktop_app.ui.session_model import COL_LABELS, COL_MINUTES, COL_VERDICT
 from tests.factories import make_messages, make_session
+from tests.ui.conftest import OpenWindow
 
 
 @pytest.fixture
@@ -29,16 +29,6 @@ def filled_db(db_path: Path) -> Path:
     return db_path
 
 
-def open_window(qtbot: QtBot, path: Path, settings_file: Path | None = None) -> MainWindow:
-    settings = QSettings(str(settings_file or path.parent / "settings.ini"),
-                         QSettings.Format.IniFormat)
-    window = MainWindow(path, settings=settings)
-    qtbot.addWidget(window)
-    with qtbot.waitExposed(window):
-        window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    return window
 
 
 def rating_in_db(path: Path, session_id: str) -> Verdict:
@@ -49,8 +39,8 @@ def rating_in_db(path: Path, session_id: str) -> Verdict:
         db.close()
 
 
-def test_press_u_then_ctrl_z(qtbot: QtBot, filled_db: Path) -> None:
-    window = open_window(qtbot, filled_db)
+def test_press_u_then_ctrl_z(qtbot: QtBot, filled_db: Path, open_window: OpenWindow) -> None:
+    window = open_window(filled_db)
     view = window.sessions_view
     table = window.findChild(QTableView, "sessionTable")
     assert table is not None
@@ -79,8 +69,12 @@ def test_press_u_then_ctrl_z(qtbot: QtBot, filled_db: Path) -> None:
     assert view.selected_ids() == [sid]
 
 
-def test_rate_a_selection_of_three_in_one_undo_step(qtbot: QtBot, filled_db: Path) -> None:
-    window = open_window(qtbot, filled_db)
+def test_rate_a_selection_of_three_in_one_undo_step(
+    qtbot: QtBot,
+    filled_db: Path,
+    open_window: OpenWindow,
+) -> None:
+    window = open_window(filled_db)
     view = window.sessions_view
     table = view.table
     assert view.model is not None
@@ -99,8 +93,12 @@ def test_rate_a_selection_of_three_in_one_undo_step(qtbot: QtBot, filled_db: Pat
     assert all(rating_in_db(filled_db, sid) is Verdict.UNRATED for sid in ids)
 
 
-def test_panel_buttons_minutes_labels_note(qtbot: QtBot, filled_db: Path) -> None:
-    window = open_window(qtbot, filled_db)
+def test_panel_buttons_minutes_labels_note(
+    qtbot: QtBot,
+    filled_db: Path,
+    open_window: OpenWindow,
+) -> None:
+    window = open_window(filled_db)
     view = window.sessions_view
     assert view.model is not None
     sid = view.selected_ids()[0]
@@ -138,8 +136,12 @@ def test_panel_buttons_minutes_labels_note(qtbot: QtBot, filled_db: Path) -> Non
     db.close()
 
 
-def test_search_narrows_the_table_and_highlights(qtbot: QtBot, filled_db: Path) -> None:
-    window = open_window(qtbot, filled_db)
+def test_search_narrows_the_table_and_highlights(
+    qtbot: QtBot,
+    filled_db: Path,
+    open_window: OpenWindow,
+) -> None:
+    window = open_window(filled_db)
     view = window.sessions_view
     assert view.model is not None
     assert view.model.rowCount() == 21
@@ -159,8 +161,8 @@ def test_search_narrows_the_table_and_highlights(qtbot: QtBot, filled_db: Path) 
     assert view.filters.count.text() == ""
 
 
-def test_filters_narrow_in_sql(qtbot: QtBot, filled_db: Path) -> None:
-    window = open_window(qtbot, filled_db)
+def test_filters_narrow_in_sql(qtbot: QtBot, filled_db: Path, open_window: OpenWindow) -> None:
+    window = open_window(filled_db)
     view = window.sessions_view
     assert view.model is not None
     view.table.setFocus()
@@ -175,9 +177,9 @@ def test_filters_narrow_in_sql(qtbot: QtBot, filled_db: Path) -> None:
 
 
 def test_layout_and_filters_restored_after_restart(qtbot: QtBot, filled_db: Path,
-                                                   tmp_path: Path) -> None:
+                                                   tmp_path: Path, open_window: OpenWindow) -> None:
     settings_file = tmp_path / "restart.ini"
-    window = open_window(qtbot, filled_db, settings_file)
+    window = open_window(filled_db, settings_file)
     window.resize(960, 577)
     view = window.sessions_view
     view.splitter.setSizes([500, 600])
@@ -188,7 +190,7 @@ def test_layout_and_filters_restored_after_restart(qtbot: QtBot, filled_db: Path
     sizes = view.splitter.sizes()
     window.close()
 
-    again = open_window(qtbot, filled_db, settings_file)
+    again = open_window(filled_db, settings_file)
     assert again.size().height() == 577  # (the offscreen screen is too narrow to test width)
     assert again.current_view() == "reflect"
     qtbot.keyClick(again, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)

@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from desktop_app.domain import Verdict
 from desktop_app.reflect import draw_sample, last_complete_week
 from desktop_app.store import get_rating, open_db, save_sessions, update_rating
-from desktop_app.ui.main_window import MainWindow
 from tests.factories import make_session
+from tests.ui.conftest import OpenWindow
 
 
 def week_sessions(db_path: Path, count: int, tools: tuple[str, ...] = ("chatgpt",)) -> list[str]:
@@ -36,20 +36,15 @@ def week_sessions(db_path: Path, count: int, tools: tuple[str, ...] = ("chatgpt"
     return [s.id for s in sessions[:count]]
 
 
-def open_window(qtbot: QtBot, path: Path) -> MainWindow:
-    window = MainWindow(path, settings=QSettings(str(path.parent / "s.ini"),
-                                                 QSettings.Format.IniFormat))
-    qtbot.addWidget(window)
-    with qtbot.waitExposed(window):
-        window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    return window
 
 
-def test_reflect_week_of_five_with_keyboard_only(qtbot: QtBot, db_path: Path) -> None:
+def test_reflect_week_of_five_with_keyboard_only(
+    qtbot: QtBot,
+    db_path: Path,
+    open_window: OpenWindow,
+) -> None:
     ids = week_sessions(db_path, 5)
-    window = open_window(qtbot, db_path)
+    window = open_window(db_path)
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     reflect = window.reflect_view
     assert window.current_view() == "reflect"
@@ -103,16 +98,20 @@ def test_reflect_week_of_five_with_keyboard_only(qtbot: QtBot, db_path: Path) ->
     db.close()
 
 
-def test_reopening_shows_the_same_sample_and_continues(qtbot: QtBot, db_path: Path) -> None:
+def test_reopening_shows_the_same_sample_and_continues(
+    qtbot: QtBot,
+    db_path: Path,
+    open_window: OpenWindow,
+) -> None:
     week_sessions(db_path, 30, tools=("chatgpt", "claude-code", "copilot"))
-    window = open_window(qtbot, db_path)
+    window = open_window(db_path)
     window.show_view("reflect")
     first = window.reflect_view.sample
     assert len(first) == 10
     window.reflect_view.rate(Verdict.USEFUL)
     window.reflect_view.next()
     window.close()
-    again = open_window(qtbot, db_path)
+    again = open_window(db_path)
     again.show_view("reflect")
     assert again.reflect_view.sample == first
     assert again.reflect_view.position == 1
