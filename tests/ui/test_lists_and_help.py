@@ -81,3 +81,14 @@ def test_f1_opens_the_shortcut_sheet(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.keyClick(window, Qt.Key.Key_F1)
     assert seen
     assert seen[0] >= 10
+
+
+def test_key_widgets_have_stable_names_and_accessible_names(window: MainWindow) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    for name in ("sessionTable", "searchBox", "transcriptView", "verdictUseful",
+                 "verdictNotUseful", "minutesSaved", "labelPicker", "noteEdit", "reflectView",
+                 "reflectNext", "navigation", "toolFilter", "verdictFilter", "labelFilter"):
+        found = window.findChildren(QWidget, name)
+        assert len(found) == 1, name
+        assert found[0].accessibleName(), f"{name} has no accessible name"
