@@ -45,6 +45,10 @@ _COLUMN_WIDTHS = {COL_DATE: 122, COL_TOOL: 88, COL_TITLE: 280, COL_MESSAGES: 70,
                   COL_TOKENS: 62, COL_VERDICT: 78, COL_MINUTES: 62, COL_LABELS: 120}
 
 
+#: Above this many selected sessions the panel does not read every rating to show what they share.
+COMMON_RATING_LIMIT = 500
+
+
 class SessionsView(QWidget):
     """Browse, search and rate sessions. Ratings go through the shared RatingController."""
 
@@ -218,10 +222,8 @@ class SessionsView(QWidget):
             return
         if len(ids) > 1:
             self.transcript.show_placeholder(
-                f"{len(ids)} sessions selected. U, N or 0 rates them all; Ctrl+Z undoes.")
-            ratings = [get_rating(self._db, sid) for sid in ids]
-            self.panel.show_rating(self._common(ratings), count=len(ids),
-                                   partial_labels=self._partial_labels(ratings))
+                f"{len(ids):,} sessions selected. U, N or 0 rates them all; Ctrl+Z undoes.")
+            self._show_common_rating(ids)
             return
         row = self.model.session_at(self.table.currentIndex().row())
         if row is None or row.id != ids[0]:
@@ -231,6 +233,16 @@ class SessionsView(QWidget):
         self.transcript.show_session(row, get_transcript(self._db, row.id),
                                      search=self.filters.query().search)
         self.panel.show_rating(get_rating(self._db, row.id))
+
+    def _show_common_rating(self, ids: list[str]) -> None:
+        """The panel for a selection: what the sessions share (skipped for huge selections)."""
+        assert self._db is not None
+        if len(ids) > COMMON_RATING_LIMIT:
+            self.panel.show_rating(Rating(), count=len(ids))
+            return
+        ratings = [get_rating(self._db, sid) for sid in ids]
+        self.panel.show_rating(self._common(ratings), count=len(ids),
+                               partial_labels=self._partial_labels(ratings))
 
     @staticmethod
     def _common(ratings: list[Rating]) -> Rating:
@@ -288,13 +300,12 @@ class SessionsView(QWidget):
             return
         for sid in ids:
             self.model.refresh_session(sid)
-        if set(ids) & set(self.selected_ids()):
-            ratings = [get_rating(self._db, sid) for sid in self.selected_ids()]
-            if len(ratings) == 1:
-                self.panel.show_rating(ratings[0])
-            elif ratings:
-                self.panel.show_rating(self._common(ratings), count=len(ratings),
-                                       partial_labels=self._partial_labels(ratings))
+        selected = self.selected_ids()
+        if set(ids) & set(selected):
+            if len(selected) == 1:
+                self.panel.show_rating(get_rating(self._db, selected[0]))
+            else:
+                self._show_common_rating(selected)
 
     # --- filters and sorting ---------------------------------------------------------------
 
