@@ -358,3 +358,37 @@ def test_rename_and_remove_labels(db_path: Path) -> None:
     set_reasons(db, ["too slow", " too slow ", "", "wrong"])
     from desktop_app.store import list_reasons
     assert list_reasons(db) == ["too slow", "wrong"]
+
+
+def test_ratings_carry_their_sessions_facts(db_path: Path) -> None:
+    db = open_db(db_path)
+    s = make_session(1, tokens_in=100, tokens_out=7)
+
+    def facts() -> tuple[object, ...]:
+        row = db.conn.execute("SELECT started_at, source, tokens_in, tokens_out FROM ratings "
+                              "WHERE session_id = ?", (s.id,)).fetchone()
+        return tuple(row)
+
+    # A rating can exist before its session (ratings outlive sessions); the import fills it in.
+    set_rating(db, s.id, Rating(verdict=Verdict.USEFUL))
+    assert facts() == (None, None, None, None)
+    save_sessions(db, [s])
+    assert facts() == ("2026-11-16T10:00:00Z", "chatgpt", 100, 7)
+    later = replace(s, started_at=s.started_at.replace(day=20) if s.started_at else None,
+                    tokens_in=300)
+    save_sessions(db, [later])
+    assert facts() == ("2026-11-20T10:00:00Z", "chatgpt", 300, 7)
+    update_rating(db, s.id, Verdict.NOT_USEFUL)
+    assert facts() == ("2026-11-20T10:00:00Z", "chatgpt", 300, 7)
+    db.conn.execute("DELETE FROM messages WHERE session_key = "
+                    "(SELECT key FROM sessions WHERE id = ?)", (s.id,))
+    db.conn.execute("DELETE FROM sessions WHERE id = ?", (s.id,))
+    assert facts() == (None, None, None, None)
+
+
+def test_labels_are_trimmed(db_path: Path) -> None:
+    db = open_db(db_path)
+    s = make_session(1)
+    save_sessions(db, [s])
+    set_rating(db, s.id, Rating(verdict=Verdict.USEFUL, labels=(" coding", "coding ", "  ")))
+    assert get_rating(db, s.id).labels == ("coding",)

@@ -231,16 +231,17 @@ _SUMS = """
     count(CASE WHEN r.verdict = 'useful' THEN coalesce(s.tokens_in, s.tokens_out) END)
 """
 
-# The same minus ``uses`` over rated rows only (every row has a verdict): fewer tests per row.
+# The same minus ``uses`` over rated rows only (every row has a verdict), from the ratings
+# table's own copy of the session's tokens.
 _RATED_SUMS = """
     count(*),
     sum(r.verdict = 'useful'),
     sum(r.verdict = 'not_useful'),
     sum(r.minutes_saved),
     count(r.minutes_saved),
-    count(coalesce(s.tokens_in, s.tokens_out)),
-    sum(coalesce(s.tokens_in, 0) + coalesce(s.tokens_out, 0)),
-    count(CASE WHEN r.verdict = 'useful' THEN coalesce(s.tokens_in, s.tokens_out) END)
+    count(coalesce(r.tokens_in, r.tokens_out)),
+    sum(coalesce(r.tokens_in, 0) + coalesce(r.tokens_out, 0)),
+    count(CASE WHEN r.verdict = 'useful' THEN coalesce(r.tokens_in, r.tokens_out) END)
 """
 
 
@@ -427,12 +428,15 @@ def _base_tallies(db: Database, bounds: Sequence[str], scope: _Scope, *, by_tool
         cells[(b, g)] = _Tally(uses)
     # Only rated sessions need their rating: walk ratings (a third of the rows or fewer) and
     # look each session up by id, rather than looking up a rating for every session.
-    sql = (
-        f"SELECT {bucket} AS b, {gexpr} AS g, {_RATED_SUMS} FROM ratings r "
-        "CROSS JOIN sessions s ON s.id = r.session_id "
-        f"WHERE +r.verdict IS NOT NULL AND {where} GROUP BY b, g"
+    # Ratings carry a copy of their session's start, tool and tokens (store migration 0003,
+    # kept current by triggers), so this reads the ratings table alone.
+    rated_where, rated_args = scope.where("r")
+    rated_sql = (
+        f"SELECT {_bucket_sql(bounds, 'r.started_at')} AS b, "
+        f"{'r.source' if by_tool else 'NULL'} AS g, {_RATED_SUMS} FROM ratings r "
+        f"WHERE r.verdict IS NOT NULL AND {rated_where} GROUP BY b, g"
     )
-    for b, g, *values in db.conn.execute(sql, args):
+    for b, g, *values in db.conn.execute(rated_sql, rated_args):
         cell = _cell(cells, (b, g))  # exists already: a rated session is a use
         (cell.rated, cell.useful, cell.not_useful, cell.minutes_sum, cell.minutes_n,
          cell.tokens_rated, cell.tokens_sum, cell.tokens_useful) = [v or 0 for v in values]

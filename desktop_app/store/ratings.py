@@ -72,7 +72,7 @@ def set_rating(db: Database, session_id: str, rating: Rating) -> None:
                 utc_iso(rated_at),
             ),
         )
-        for label in dict.fromkeys(rating.labels):
+        for label in dict.fromkeys(x.strip() for x in rating.labels if x.strip()):
             add_label(db, label)
             conn.execute(
                 "INSERT INTO session_labels (session_id, label) VALUES (?, ?)", (session_id, label)
