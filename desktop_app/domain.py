@@ -131,6 +131,10 @@ class Session:
     tokens_out: int | None = None
     cost: float | None = None
     project: str | None = None
+    #: Regenerated or edited alternatives the tool kept that are not the visible thread.
+    hidden_branches: int = 0
+    #: The tool's own thumbs on the session (``"up"``, ``"down"``, ``"mixed"``), never a verdict.
+    tool_feedback: str | None = None
 
     @property
     def id(self) -> str:
@@ -156,6 +160,11 @@ class Session:
             str(self.cost),
             self.project or "",
         ]
+        # Only when set, so that sessions without them keep the hashes they always had.
+        if self.hidden_branches:
+            parts.append(f"branches={self.hidden_branches}")
+        if self.tool_feedback:
+            parts.append(f"feedback={self.tool_feedback}")
         for part in parts:
             h.update(part.encode())
             h.update(b"\x00")

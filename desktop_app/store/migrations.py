@@ -157,3 +157,15 @@ def m0003_rating_facts(db: Database) -> None:
     """
     for statement in _RATING_FACTS:
         db.execute(statement)
+
+
+@MIGRATIONS(name="0004_import_extras")
+def m0004_import_extras(db: Database) -> None:
+    """What an import knows beyond the transcript: hidden branches and the tool's own thumbs.
+
+    ``hidden_branches`` counts regenerated or edited alternatives that are not the visible
+    thread; ``tool_thumbs`` is the tool's own thumbs (``"up"``, ``"down"`` or ``"mixed"``),
+    shown next to the session and never counted as the user's verdict.
+    """
+    db.execute("ALTER TABLE sessions ADD COLUMN hidden_branches INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE sessions ADD COLUMN tool_thumbs TEXT")

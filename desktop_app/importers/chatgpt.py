@@ -1,0 +1,286 @@
+"""ChatGPT data export: ``conversations.json`` or ``conversations-NNN.json`` shards (streamed)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+from desktop_app.domain import Message, Session
+from desktop_app.importers.base import (
+    FormatError,
+    Report,
+    Tally,
+    as_dict,
+    as_list,
+    as_str,
+    child_ids,
+    first_user_text,
+    from_epoch,
+    head_text,
+    iter_json,
+    json_top_level,
+    main_model,
+    read_head,
+    size_text,
+    time_span,
+    title_from,
+)
+
+SOURCE = "chatgpt"
+VERSION = "1"
+FORMAT = "ChatGPT export (conversations.json or conversations-NNN.json, in its zip or not)"
+
+_MAPPING = re.compile(r'"mapping"\s*:\s*\{')
+_CONV_KEYS = re.compile(r'"(current_node|create_time|conversation_id)"\s*:')
+
+#: Content types that are the user's custom instructions or the model's memory: never turns.
+_CONTEXT_TYPES = frozenset({"user_editable_context", "model_editable_context"})
+_THINKING_TYPES = frozenset({"thoughts", "reasoning_recap"})
+
+
+def sniff(head: bytes, name: str) -> bool:
+    """A JSON array (or object) of conversations with a ``mapping`` tree."""
+    kind, keys = json_top_level(head)
+    if not kind:
+        return False
+    if "mapping" in keys:
+        return True
+    text = head_text(head)
+    return bool(_MAPPING.search(text) and _CONV_KEYS.search(text))
+
+
+def parse(stream: BinaryIO, name: str, report: Report) -> Iterator[Session]:
+    """Stream the conversations of one export file, one at a time (bounded memory)."""
+    head, stream = read_head(stream)
+    kind, keys = json_top_level(head)
+    if kind == "array":
+        prefix = "item"
+    elif kind == "object" and "conversations" in keys:
+        prefix = "conversations.item"
+    elif kind == "object":
+        prefix = ""  # one conversation on its own
+    else:
+        reason = "the file is empty" if not head.strip() else "not a JSON array of conversations"
+        raise FormatError(name, reason)
+    tally = Tally(name, "ChatGPT conversation", report)
+    for index, item in enumerate(iter_json(stream, name, prefix), start=1):
+        conv = as_dict(item)
+        what = f"conversation {index}"
+        if not conv:
+            tally.skip(what, "not a JSON object")
+            continue
+        cid = as_str(conv.get("id")) or as_str(conv.get("conversation_id"))
+        if cid:
+            what = f"conversation {index} ({cid})"
+        mapping = conv.get("mapping")
+        if not cid or not isinstance(mapping, dict):
+            if prefix == "":
+                raise FormatError(name, "a JSON object of another shape, not a ChatGPT "
+                                        "conversation (no id or mapping)")
+            tally.skip(what, "no id or no mapping: not a ChatGPT conversation")
+            continue
+        session = conversation_session(conv, cid, mapping)
+        if not session.messages:
+            tally.skip(what, "no visible messages", unreadable=False)
+            continue
+        tally.ok()
+        yield session
+    tally.finish()
+
+
+def conversation_session(conv: dict[str, Any], cid: str, mapping: dict[str, Any]) -> Session:
+    """One conversation object as a session: the visible thread from ``current_node`` up."""
+    nodes = {key: node for key, node in mapping.items() if isinstance(node, dict)}
+    thread = _visible_path(nodes, conv.get("current_node"))
+    messages = _thread_messages(thread)
+    title = (as_str(conv.get("title")) or "").strip()
+    if not title:
+        title = title_from(first_user_text(messages)) or "Untitled conversation"
+    start, end = time_span(messages, from_epoch(conv.get("create_time")),
+                           from_epoch(conv.get("update_time")))
+    model = main_model(m.model for m in messages if m.role == "assistant")
+    if model is None:
+        model = as_str(conv.get("default_model_slug"))
+    branches = sum(
+        max(0, len(child_ids(node, "children", nodes)) - 1) for node in nodes.values()
+    )
+    return Session(
+        source=SOURCE, external_id=cid, title=title, started_at=start, ended_at=end,
+        messages=tuple(messages), model=model, hidden_branches=branches,
+    )
+
+
+def _created(node: dict[str, Any]) -> float:
+    value = as_dict(node.get("message")).get("create_time")
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else -1.0
+
+
+def _visible_path(nodes: dict[str, dict[str, Any]], current: Any) -> list[dict[str, Any]]:
+    """Nodes from the root to the visible leaf (``current_node``, else the newest leaf)."""
+    if not isinstance(current, str) or current not in nodes:
+        leaves = [key for key, node in nodes.items() if not child_ids(node, "children", nodes)]
+        if not leaves:
+            return []
+        current = max(leaves, key=lambda key: _created(nodes[key]))
+    path: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    key: Any = current
+    while isinstance(key, str) and key in nodes and key not in seen:
+        seen.add(key)
+        node = nodes[key]
+        path.append(node)
+        key = node.get("parent")
+    path.reverse()
+    return path
+
+
+def _is_hidden(message: dict[str, Any], role: str, content_type: str) -> bool:
+    metadata = as_dict(message.get("metadata"))
+    if metadata.get("is_visually_hidden_from_conversation"):
+        return True
+    # System prompts, custom instructions and memory are not part of the thread.
+    return role == "system" or content_type in _CONTEXT_TYPES
+
+
+def _thread_messages(thread: list[dict[str, Any]]) -> list[Message]:
+    messages: list[Message] = []
+    thinking: list[str] = []
+    for node in thread:
+        message = as_dict(node.get("message"))
+        if not message:
+            continue
+        author = as_dict(message.get("author"))
+        role = as_str(author.get("role")) or "assistant"
+        content = as_dict(message.get("content"))
+        content_type = as_str(content.get("content_type")) or "text"
+        if _is_hidden(message, role, content_type):
+            continue
+        text = render_content(content)
+        attachments = _attachments(as_dict(message.get("metadata")))
+        if attachments:
+            text = f"{text}\n\n{attachments}" if text else attachments
+        time = from_epoch(message.get("create_time"))
+        metadata = as_dict(message.get("metadata"))
+        model = as_str(metadata.get("model_slug"))
+        recipient = as_str(message.get("recipient")) or "all"
+        if role == "assistant" and content_type in _THINKING_TYPES:
+            if text.strip():
+                label = "thinking" if content_type == "thoughts" else "reasoning"
+                thinking.append(f"[{label}] {text.strip()}")
+            continue
+        if not text.strip():
+            continue  # an empty placeholder (e.g. the blank message under the root)
+        if role == "assistant" and recipient != "all":
+            messages.append(Message("tool", f"[call {recipient}] {text}", time, model))
+        elif role == "tool":
+            tool = as_str(author.get("name")) or "tool"
+            messages.append(Message("tool", f"[{tool}] {text}", time, None))
+        elif role == "user":
+            messages.append(Message("user", text, time, None))
+        else:
+            if thinking:
+                text = "\n\n".join([*thinking, text])
+                thinking = []
+            messages.append(Message("assistant", text, time, model))
+    if thinking:
+        last_time = messages[-1].time if messages else None
+        messages.append(Message("assistant", "\n\n".join(thinking), last_time, None))
+    return messages
+
+
+def _attachments(metadata: dict[str, Any]) -> str:
+    notes = []
+    for item in as_list(metadata.get("attachments")):
+        attachment = as_dict(item)
+        name = as_str(attachment.get("name")) or as_str(attachment.get("id")) or "file"
+        size = size_text(attachment.get("size"))
+        notes.append(f"[attached file: {name}{', ' + size if size else ''}]")
+    return "\n".join(notes)
+
+
+def _describe_part(part: dict[str, Any]) -> str:
+    kind = as_str(part.get("content_type")) or "object"
+    if kind == "image_asset_pointer":
+        width, height = part.get("width"), part.get("height")
+        dims = f" {width}×{height}" if isinstance(width, int) and isinstance(height, int) else ""
+        prompt = as_str(as_dict(as_dict(part.get("metadata")).get("dalle")).get("prompt"))
+        return f"[image{dims}: {prompt}]" if prompt else f"[image{dims}]"
+    if kind == "audio_transcription":
+        return f"[voice] {as_str(part.get('text')) or ''}".rstrip()
+    if kind in ("audio_asset_pointer", "real_time_user_audio_video_asset_pointer"):
+        seconds = as_dict(part.get("metadata")).get("end")
+        label = "audio" if kind == "audio_asset_pointer" else "audio/video"
+        if isinstance(seconds, int | float) and not isinstance(seconds, bool):
+            return f"[{label} {seconds:.0f} s]"
+        return f"[{label}]"
+    text = as_str(part.get("text"))
+    if text:
+        return text
+    return f"[{kind.replace('_', ' ')}]"
+
+
+def _parts(content: dict[str, Any]) -> str:
+    pieces: list[str] = []
+    for part in as_list(content.get("parts")):
+        if isinstance(part, str):
+            if part:
+                pieces.append(part)
+        elif isinstance(part, dict):
+            pieces.append(_describe_part(part))
+        elif part is not None:
+            pieces.append(json.dumps(part, ensure_ascii=False))
+    return "\n\n".join(pieces)
+
+
+def render_content(content: dict[str, Any]) -> str:
+    """Readable text for any ``content_type``: text shown, media described, nothing dropped."""
+    kind = as_str(content.get("content_type")) or "text"
+    if kind in ("text", "multimodal_text"):
+        return _parts(content)
+    if kind == "code":
+        code = as_str(content.get("text")) or ""
+        language = as_str(content.get("language")) or ""
+        language = "" if language == "unknown" else language
+        return f"```{language}\n{code}\n```" if code else ""
+    if kind == "execution_output":
+        return as_str(content.get("text")) or "[no output]"
+    if kind == "tether_browsing_display":
+        return (as_str(content.get("result")) or as_str(content.get("summary"))
+                or "[browsing result]")
+    if kind == "tether_quote":
+        title = as_str(content.get("title")) or as_str(content.get("domain")) or ""
+        url = as_str(content.get("url")) or ""
+        quote = as_str(content.get("text")) or ""
+        header = f"[quote: {title} {url}]".replace("  ", " ").replace(" ]", "]")
+        return f"{header}\n{quote}" if quote else header
+    if kind == "system_error":
+        error = as_str(content.get("name")) or "error"
+        return f"[{error}] {as_str(content.get('text')) or ''}".rstrip()
+    if kind == "thoughts":
+        thoughts = [as_dict(t) for t in as_list(content.get("thoughts"))]
+        lines = []
+        for thought in thoughts:
+            summary = as_str(thought.get("summary"))
+            body = as_str(thought.get("content"))
+            lines.append("\n".join(x for x in (summary, body) if x))
+        text = "\n\n".join(x for x in lines if x)
+        return text or _parts(content)
+    if kind == "reasoning_recap":
+        return as_str(content.get("content")) or _parts(content)
+    if kind in _CONTEXT_TYPES:
+        return "\n".join(x for x in (as_str(content.get("user_profile")),
+                                     as_str(content.get("user_instructions"))) if x)
+    # sonic_webpage, computer_output and types this parser does not know yet.
+    text = _parts(content)
+    if not text:
+        for key in ("text", "result", "summary", "content", "title", "url"):
+            value = as_str(content.get(key))
+            if value:
+                text = value
+                break
+    label = kind.replace("_", " ")
+    if kind == "computer_output":
+        return f"[screenshot] {text}".rstrip()
+    return text if text else f"[{label}]"

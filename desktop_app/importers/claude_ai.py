@@ -1,0 +1,188 @@
+"""Claude.ai data export: ``conversations.json`` (in one or several batch zips), streamed."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+from desktop_app.domain import Message, Session
+from desktop_app.importers.base import (
+    FormatError,
+    Report,
+    Tally,
+    as_dict,
+    as_list,
+    as_str,
+    first_user_text,
+    from_iso,
+    head_text,
+    iter_json,
+    json_top_level,
+    read_head,
+    size_text,
+    time_span,
+    title_from,
+)
+
+SOURCE = "claude-ai"
+VERSION = "1"
+FORMAT = "Claude.ai export (conversations.json, in its batch zips or not)"
+
+_CHAT_MESSAGES = re.compile(r'"chat_messages"\s*:')
+_ROLES = {"human": "user", "user": "user", "assistant": "assistant"}
+#: How much of a tool's input or result is kept in the transcript.
+_TOOL_TEXT_LIMIT = 2000
+
+
+def sniff(head: bytes, name: str) -> bool:
+    """A JSON array of conversations that have ``chat_messages``."""
+    kind, keys = json_top_level(head)
+    if kind != "array" and not (kind == "object" and "chat_messages" in keys):
+        return False
+    return "chat_messages" in keys or bool(_CHAT_MESSAGES.search(head_text(head)))
+
+
+def parse(stream: BinaryIO, name: str, report: Report) -> Iterator[Session]:
+    """Stream the conversations of a ``conversations.json``, one at a time."""
+    head, stream = read_head(stream)
+    kind, _keys = json_top_level(head)
+    if kind not in ("array", "object"):
+        reason = "the file is empty" if not head.strip() else "not a JSON array of conversations"
+        raise FormatError(name, reason)
+    prefix = "item" if kind == "array" else ""
+    tally = Tally(name, "Claude.ai conversation", report)
+    for index, item in enumerate(iter_json(stream, name, prefix), start=1):
+        conv = as_dict(item)
+        what = f"conversation {index}"
+        uuid = as_str(conv.get("uuid"))
+        if uuid:
+            what = f"conversation {index} ({uuid})"
+        if not uuid or not isinstance(conv.get("chat_messages"), list):
+            if prefix == "":
+                raise FormatError(name, "a JSON object of another shape, not a Claude.ai "
+                                        "conversation")
+            tally.skip(what, "no uuid or no chat_messages: not a Claude.ai conversation")
+            continue
+        session = conversation_session(conv, uuid)
+        if not session.messages:
+            tally.skip(what, "empty conversation (no messages)", unreadable=False)
+            continue
+        tally.ok()
+        yield session
+    tally.finish()
+
+
+def conversation_session(conv: dict[str, Any], uuid: str) -> Session:
+    """One conversation as a session; with ``parent_message_uuid``, the newest branch only."""
+    raw = [as_dict(m) for m in as_list(conv.get("chat_messages")) if isinstance(m, dict)]
+    thread, branches = _visible_thread(raw)
+    messages = [m for m in (_message(item) for item in thread) if m is not None]
+    title = (as_str(conv.get("name")) or "").strip()
+    if not title:
+        title = title_from(first_user_text(messages)) or "Untitled conversation"
+    start, end = time_span(messages, from_iso(conv.get("created_at")),
+                           from_iso(conv.get("updated_at")))
+    model = as_str(conv.get("model"))  # absent in today's exports; kept if it ever appears
+    return Session(source=SOURCE, external_id=uuid, title=title, started_at=start, ended_at=end,
+                   messages=tuple(messages), model=model, hidden_branches=branches)
+
+
+def _sort_key(item: tuple[int, dict[str, Any]]) -> tuple[float, int]:
+    index, message = item
+    moment = from_iso(message.get("created_at"))
+    return (moment.timestamp() if moment else float("-inf"), index)
+
+
+def _visible_thread(raw: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
+    """The messages of the visible thread in order, and how many other branches there are."""
+    ordered = [m for _i, m in sorted(enumerate(raw), key=_sort_key)]
+    by_id = {uuid: m for m in ordered if (uuid := as_str(m.get("uuid")))}
+    has_parents = any(as_str(m.get("parent_message_uuid")) in by_id for m in ordered)
+    if not has_parents:
+        return ordered, 0
+    children: dict[str, int] = {}
+    for m in ordered:
+        parent = as_str(m.get("parent_message_uuid"))
+        if parent in by_id:
+            children[parent] = children.get(parent, 0) + 1
+    leaves = [m for m in ordered if children.get(as_str(m.get("uuid")) or "", 0) == 0]
+    leaf = leaves[-1]  # the newest leaf: no current leaf is recorded in the export
+    path: list[dict[str, Any]] = []
+    seen: set[int] = set()
+    node: dict[str, Any] | None = leaf
+    while node is not None and id(node) not in seen:
+        seen.add(id(node))
+        path.append(node)
+        node = by_id.get(as_str(node.get("parent_message_uuid")) or "")
+    path.reverse()
+    return path, len(leaves) - 1
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= _TOOL_TEXT_LIMIT else text[:_TOOL_TEXT_LIMIT] + "…"
+
+
+def _block_text(block: dict[str, Any]) -> str:
+    kind = as_str(block.get("type")) or "text"
+    if kind == "text":
+        return as_str(block.get("text")) or ""
+    if kind == "thinking":
+        thinking = as_str(block.get("thinking")) or ""
+        if not thinking:
+            summaries = [as_str(as_dict(s).get("summary")) for s in as_list(block.get("summaries"))]
+            thinking = "; ".join(s for s in summaries if s)
+        return f"[thinking] {thinking}" if thinking else ""
+    if kind == "tool_use":
+        name = as_str(block.get("name")) or "tool"
+        tool_input = as_dict(block.get("input"))
+        if name == "artifacts":
+            title = as_str(tool_input.get("title")) or as_str(tool_input.get("id")) or ""
+            command = as_str(tool_input.get("command")) or "create"
+            body = as_str(tool_input.get("content")) or as_str(tool_input.get("new_str")) or ""
+            return _clip(f"[artifact {command}: {title}]\n{body}".rstrip())
+        if tool_input:
+            detail = json.dumps(tool_input, ensure_ascii=False)
+        else:
+            detail = as_str(block.get("message")) or ""
+        return _clip(f"[tool {name}] {detail}".rstrip())
+    if kind == "tool_result":
+        name = as_str(block.get("name")) or "tool"
+        pieces = []
+        for part in as_list(block.get("content")):
+            part_dict = as_dict(part)
+            text = as_str(part_dict.get("text")) or as_str(part_dict.get("title"))
+            if text:
+                pieces.append(text)
+            elif isinstance(part, str) and part:
+                pieces.append(part)
+        if isinstance(block.get("content"), str):
+            pieces.append(block["content"])
+        error = " (error)" if block.get("is_error") else ""
+        return _clip(f"[{name} result{error}] " + "\n".join(pieces)).rstrip()
+    text = as_str(block.get("text"))
+    return text or f"[{kind.replace('_', ' ')}]"
+
+
+def _message(item: dict[str, Any]) -> Message | None:
+    role = _ROLES.get(as_str(item.get("sender")) or "")
+    if role is None:
+        return None
+    blocks = [as_dict(b) for b in as_list(item.get("content")) if isinstance(b, dict)]
+    text = "\n\n".join(t for t in (_block_text(b) for b in blocks) if t)
+    if not text.strip():
+        text = as_str(item.get("text")) or ""
+    notes = []
+    for attachment in (as_dict(a) for a in as_list(item.get("attachments"))):
+        name = as_str(attachment.get("file_name")) or "attachment"
+        size = size_text(attachment.get("file_size"))
+        notes.append(f"[attached file: {name}{', ' + size if size else ''}]")
+    for file in (as_dict(f) for f in as_list(item.get("files"))):
+        name = as_str(file.get("file_name")) or as_str(file.get("file_uuid")) or "file"
+        notes.append(f"[file: {name}]")
+    if notes:
+        text = "\n\n".join([text, *notes]) if text else "\n".join(notes)
+    if not text.strip():
+        return None
+    return Message(role, text, from_iso(item.get("created_at")), None)

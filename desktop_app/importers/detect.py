@@ -1,0 +1,84 @@
+"""Which importer reads a file, judged from its first bytes (and its name only as a hint)."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from desktop_app.importers import chatgpt, claude_ai, gemini, generic, open_webui
+from desktop_app.importers.base import Parser
+
+#: Every importer, most specific first (the first whose ``sniff`` says yes reads the file).
+PARSERS: tuple[Parser, ...] = (chatgpt, claude_ai, open_webui, gemini, generic)
+
+#: Files that come with exports but hold no sessions: never reported as skipped.
+COMPANION_FILES = frozenset({
+    "user.json", "users.json", "projects.json", "memories.json", "export_manifest.json",
+    "shared_conversations.json", "model_comparisons.json", "user_settings.json",
+    "group_chats.json", "shopping.json", "sora.json", "chat.html", "message_feedback.json",
+    "readme", "readme.md", "readme.txt", "readme.html", "license", "license.txt", "license.md",
+    "archive_browser.html", ".ds_store",
+})
+
+#: Extensions of files that could hold a history; anything else in a folder or zip is ignored.
+CANDIDATE_EXTENSIONS = frozenset({
+    ".json", ".jsonl", ".ndjson", ".csv", ".tsv", ".html", ".htm", ".txt", "",
+})
+
+
+def detect(head: bytes, name: str) -> Parser | None:
+    """The importer for a file whose first bytes are ``head`` (None when none fits)."""
+    for parser in PARSERS:
+        if parser.sniff(head, name):
+            return parser
+    return None
+
+
+def supported_formats() -> str:
+    """A readable list of what can be imported, for error messages."""
+    return "; ".join(parser.FORMAT for parser in PARSERS) + "; or a zip or folder of those"
+
+
+def unsupported_message(head: bytes) -> str:
+    """Why a file given directly cannot be imported, naming what can."""
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not stripped:
+        what = "the file is empty"
+    elif b"\x00" in head[:4096]:
+        what = "this is a binary file, not an AI history export"
+    else:
+        try:
+            head.decode("utf-8")
+            what = "this is not a supported AI history format"
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(head) - 4:  # cut inside a character at the end of the head
+                what = "this is not a supported AI history format"
+            else:
+                what = "the file is not UTF-8 text"
+    return f"{what}. Supported: {supported_formats()}"
+
+
+#: Extensions of uploads and generated media in exports: not even opened.
+ASSET_EXTENSIONS = frozenset({
+    ".png", ".jpg", ".jpeg", ".gif", ".webp", ".heic", ".bmp", ".svg", ".ico", ".pdf", ".mp3",
+    ".mp4", ".m4a", ".wav", ".webm", ".ogg", ".mov", ".docx", ".xlsx", ".pptx", ".index",
+    ".woff", ".woff2", ".ttf", ".css", ".js",
+})
+
+
+def is_asset(name: str) -> bool:
+    """True for media and other files that are never a history (skipped without opening)."""
+    suffix = PurePosixPath(name.rsplit("!", 1)[-1].replace("\\", "/")).suffix.lower()
+    return suffix in ASSET_EXTENSIONS
+
+
+def is_companion(name: str) -> bool:
+    """True for files an import skips silently: assets, account files, READMEs, metadata."""
+    path = PurePosixPath(name.rsplit("!", 1)[-1].replace("\\", "/"))
+    lower = path.name.lower()
+    if lower in COMPANION_FILES or lower.endswith(".meta.json") or lower.startswith("."):
+        return True
+    if path.suffix.lower() not in CANDIDATE_EXTENSIONS:
+        return True
+    # Claude.ai's per-project files and Claude Design chats hold no conversations we read.
+    parts = [p.lower() for p in path.parts[:-1]]
+    return "projects" in parts or "design_chats" in parts

@@ -1,0 +1,180 @@
+"""Open WebUI chat export: ``chat-export-<ms>.json`` (an array of chats with a message tree)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+from desktop_app.domain import Message, Session
+from desktop_app.importers.base import (
+    FormatError,
+    Report,
+    Tally,
+    as_dict,
+    as_int,
+    as_list,
+    as_str,
+    child_ids,
+    first_user_text,
+    head_text,
+    iter_json,
+    json_top_level,
+    main_model,
+    parse_time,
+    read_head,
+    time_span,
+    title_from,
+)
+
+SOURCE = "open-webui"
+VERSION = "1"
+FORMAT = "Open WebUI chat export (chat-export-*.json)"
+
+_CHAT = re.compile(r'"chat"\s*:\s*[{"]')
+_TREE = re.compile(r'"(history|currentId|childrenIds|parentId)"\s*:')
+_ROLES = {"user": "user", "assistant": "assistant", "system": "system", "tool": "tool"}
+
+
+def sniff(head: bytes, name: str) -> bool:
+    """A JSON array of chats, each with a ``chat`` object holding ``history`` or ``messages``."""
+    kind, keys = json_top_level(head)
+    if kind not in ("array", "object"):
+        return False
+    text = head_text(head)
+    if "chat" in keys and ("user_id" in keys or _TREE.search(text)):
+        return True
+    return bool(_CHAT.search(text) and _TREE.search(text) and '"mapping"' not in text)
+
+
+def parse(stream: BinaryIO, name: str, report: Report) -> Iterator[Session]:
+    """Stream the chats of one export file."""
+    head, stream = read_head(stream)
+    kind, _keys = json_top_level(head)
+    if kind not in ("array", "object"):
+        reason = "the file is empty" if not head.strip() else "not a JSON array of chats"
+        raise FormatError(name, reason)
+    prefix = "item" if kind == "array" else ""
+    tally = Tally(name, "Open WebUI chat", report)
+    for index, item in enumerate(iter_json(stream, name, prefix), start=1):
+        row = as_dict(item)
+        chat = row.get("chat")
+        if isinstance(chat, str):  # database dumps keep the chat as a JSON string
+            try:
+                chat = json.loads(chat)
+            except ValueError:
+                chat = None
+        chat = as_dict(chat)
+        cid = as_str(row.get("id")) or as_str(chat.get("id"))
+        what = f"chat {index}" + (f" ({cid})" if cid else "")
+        if not cid or not chat:
+            if prefix == "":
+                raise FormatError(name, "a JSON object of another shape, not an Open WebUI chat")
+            tally.skip(what, "no id or no chat: not an Open WebUI chat")
+            continue
+        session = chat_session(row, chat, cid)
+        if not session.messages:
+            tally.skip(what, "empty chat (no messages)", unreadable=False)
+            continue
+        tally.ok()
+        yield session
+    tally.finish()
+
+
+def _visible(history: dict[str, Any], current: Any) -> tuple[list[dict[str, Any]], int]:
+    nodes = {key: node for key, node in as_dict(history.get("messages")).items()
+             if isinstance(node, dict)}
+    if not nodes:
+        return [], 0
+    if not isinstance(current, str) or current not in nodes:
+        leaves = [k for k, n in nodes.items() if not child_ids(n, "childrenIds", nodes)]
+        current = max(leaves or list(nodes),
+                      key=lambda k: (parse_time(nodes[k].get("timestamp")) is not None,
+                                     as_int(nodes[k].get("timestamp")) or 0))
+    path: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    key: Any = current
+    while isinstance(key, str) and key in nodes and key not in seen:
+        seen.add(key)
+        path.append(nodes[key])
+        key = nodes[key].get("parentId")
+    path.reverse()
+    branches = sum(max(0, len(child_ids(n, "childrenIds", nodes)) - 1) for n in nodes.values())
+    return path, branches
+
+
+def _content_text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    pieces = []
+    for part in as_list(content):
+        part_dict = as_dict(part)
+        kind = as_str(part_dict.get("type")) or ""
+        if kind == "text":
+            pieces.append(as_str(part_dict.get("text")) or "")
+        elif kind:
+            pieces.append(f"[{kind.replace('_', ' ')}]")
+        elif isinstance(part, str):
+            pieces.append(part)
+    return "\n\n".join(p for p in pieces if p)
+
+
+def _tokens(usage: dict[str, Any]) -> tuple[int | None, int | None]:
+    tokens_in = as_int(usage.get("prompt_tokens"))
+    if tokens_in is None:
+        tokens_in = as_int(usage.get("input_tokens"))
+    if tokens_in is None:
+        tokens_in = as_int(usage.get("prompt_eval_count"))
+    tokens_out = as_int(usage.get("completion_tokens"))
+    if tokens_out is None:
+        tokens_out = as_int(usage.get("output_tokens"))
+    if tokens_out is None:
+        tokens_out = as_int(usage.get("eval_count"))
+    return tokens_in, tokens_out
+
+
+def chat_session(row: dict[str, Any], chat: dict[str, Any], cid: str) -> Session:
+    """One exported chat as a session (the thread that ends at ``currentId``)."""
+    history = as_dict(chat.get("history"))
+    current = history.get("currentId") or row.get("current_message_id")
+    thread, branches = _visible(history, current)
+    if not thread:
+        thread = [as_dict(m) for m in as_list(chat.get("messages")) if isinstance(m, dict)]
+    messages: list[Message] = []
+    total_in: int | None = None
+    total_out: int | None = None
+    for node in thread:
+        role = _ROLES.get(as_str(node.get("role")) or "")
+        if role is None or role == "system":
+            continue
+        text = _content_text(node.get("content"))
+        for file in as_list(node.get("files")):
+            file_dict = as_dict(file)
+            file_name = as_str(file_dict.get("name")) or as_str(as_dict(
+                file_dict.get("file")).get("filename")) or "file"
+            text += f"\n\n[attached file: {file_name}]"
+        if node.get("error") and not text.strip():
+            text = "[error] " + (as_str(as_dict(node.get("error")).get("content")) or "")
+        text = text.strip()
+        if not text:
+            continue
+        model = as_str(node.get("model")) if role == "assistant" else None
+        messages.append(Message(role, text, parse_time(node.get("timestamp")), model))
+        if role == "assistant":
+            tokens_in, tokens_out = _tokens(as_dict(node.get("usage")))
+            if tokens_in is not None:
+                total_in = (total_in or 0) + tokens_in
+            if tokens_out is not None:
+                total_out = (total_out or 0) + tokens_out
+    title = (as_str(row.get("title")) or as_str(chat.get("title")) or "").strip()
+    if not title or title == "New Chat":
+        title = title_from(first_user_text(messages)) or title or "Untitled chat"
+    start, end = time_span(messages, parse_time(row.get("created_at"))
+                           or parse_time(chat.get("timestamp")), parse_time(row.get("updated_at")))
+    model = main_model(m.model for m in messages if m.role == "assistant")
+    if model is None:
+        model = next((m for m in as_list(chat.get("models")) if isinstance(m, str) and m), None)
+    return Session(source=SOURCE, external_id=cid, title=title, started_at=start, ended_at=end,
+                   messages=tuple(messages), model=model, tokens_in=total_in,
+                   tokens_out=total_out, hidden_branches=branches)
