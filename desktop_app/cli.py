@@ -54,6 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="colour scheme (default: follow the system)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
+    p = sub.add_parser("import", help="import exports or logs (files, zips, folders)")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="a file, zip or folder")
+    p.add_argument("--json", action="store_true", help="print the import report as JSON")
+
     p = sub.add_parser("sessions", help="list sessions")
     p.add_argument("--source", choices=SOURCES, help="only this tool's sessions")
     p.add_argument("--search", metavar="Q", help="full-text search over titles and messages")
@@ -106,6 +110,8 @@ def _message(exc: Exception) -> str:
 
 
 def _run_command(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
+    if args.command == "import":
+        return _import(args, db_path, out)
     if not db_path.exists():  # reading commands never create the database
         if args.command == "sessions":
             _emit_sessions([], args.json, out)
@@ -128,6 +134,46 @@ def _run_command(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
         return 0
     finally:
         db.close()
+
+
+def _import(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
+    from desktop_app.importers.runner import ImportProgress, import_paths
+
+    show_progress = sys.stderr.isatty() and not args.json
+
+    def progress(p: ImportProgress) -> None:
+        if show_progress:
+            name = Path(p.current).name if p.current else ""
+            sys.stderr.write(f"\r{p.fraction:5.0%}  {p.sessions:,} sessions  {name[:50]:<50}")
+            sys.stderr.flush()
+
+    db = open_db(db_path)
+    try:
+        report = import_paths(db, args.paths, progress=progress)
+    finally:
+        db.close()
+        if show_progress:
+            sys.stderr.write("\r" + " " * 80 + "\r")
+    if args.json:
+        json.dump(report.to_json(), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        for file in report.files:
+            if file.error:
+                # Errors name their file already; don't say it twice.
+                text = file.error if file.error.startswith(file.path) else (
+                    f"{file.path}: {file.error}")
+                print(f"error: {text}", file=out)
+                continue
+            print(f"{file.path}: {file.source or 'nothing recognised'}: "
+                  f"{file.sessions_new:,} new, {file.sessions_updated:,} updated, "
+                  f"{file.sessions_unchanged:,} unchanged, {file.messages:,} messages", file=out)
+            for skipped in file.skipped:
+                print(f"  skipped {skipped.what}: {skipped.reason}", file=out)
+        t = report.totals
+        print(f"Total: {t['sessions_new']:,} new, {t['sessions_updated']:,} updated, "
+              f"{t['sessions_unchanged']:,} unchanged", file=out)
+    return 0 if report.ok else 1
 
 
 def _rate(db: Any, session_id: str, args: argparse.Namespace) -> None:

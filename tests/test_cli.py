@@ -222,3 +222,41 @@ def test_usage_error_exit_code_2() -> None:
                             capture_output=True, text=True)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+SAMPLE = (Path(__file__).resolve().parents[1].parent / "shared" / "samples" / "chatgpt"
+          / "Sinity__polylogue__native-conversation-v1.json")
+
+
+def test_import_json_contract_and_exit_codes(capsys: pytest.CaptureFixture[str],
+                                             db_path: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "empty.json"
+    bad.write_text("")
+    code, out, _ = run(capsys, "--db", str(db_path), "import", str(SAMPLE), str(bad), "--json")
+    assert code == 1  # one path failed, the other still imported
+    report = json.loads(out)
+    assert set(report) == {"files", "totals"}
+    good, failed = report["files"]
+    assert set(good) >= {"path", "source", "sessions_new", "sessions_updated",
+                         "sessions_unchanged", "messages", "skipped", "error"}
+    assert (good["source"], good["sessions_new"], good["error"]) == ("chatgpt", 1, None)
+    assert failed["error"]
+    assert str(bad) in failed["error"]
+    assert report["totals"] == {"sessions_new": 1, "sessions_updated": 0,
+                                "sessions_unchanged": 0}
+    # Again: nothing new, exit 0 when every path imports.
+    code, out, _ = run(capsys, "--db", str(db_path), "import", str(SAMPLE), "--json")
+    assert code == 0
+    assert json.loads(out)["totals"]["sessions_unchanged"] == 1
+    rows = sessions_json(capsys, db_path)
+    assert [r["source"] for r in rows] == ["chatgpt"]
+
+
+def test_import_text_report(capsys: pytest.CaptureFixture[str], db_path: Path,
+                            tmp_path: Path) -> None:
+    missing = tmp_path / "nope.json"
+    code, out, err = run(capsys, "--db", str(db_path), "import", str(SAMPLE), str(missing))
+    assert code == 1
+    assert "chatgpt: 1 new" in out
+    assert f"error: {missing}" in out
+    assert "Traceback" not in out + err

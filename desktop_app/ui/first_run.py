@@ -12,6 +12,7 @@ class FirstRunWidget(QWidget):
     """Welcome text and the ways to get sessions in (each button appears once it works)."""
 
     demo_requested = Signal()
+    import_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -39,6 +40,16 @@ class FirstRunWidget(QWidget):
         privacy.setWordWrap(True)
         privacy.setFixedWidth(560)
 
+        self.import_button = QPushButton("Import files…")
+        self.import_button.setObjectName("importFiles")
+        self.import_button.setToolTip(
+            "Choose exports or logs from your AI tools (files, zips or folders); "
+            "you can also drop them on this window."
+        )
+        self.import_button.setMinimumWidth(240)
+        self.import_button.setDefault(True)
+        self.import_button.clicked.connect(self.import_requested)
+
         self.demo_button = QPushButton("Try demo data")
         self.demo_button.setObjectName("tryDemo")
         self.demo_button.setToolTip(
@@ -46,12 +57,12 @@ class FirstRunWidget(QWidget):
             "Your own data is never mixed with it."
         )
         self.demo_button.setMinimumWidth(240)
-        self.demo_button.setDefault(True)
         self.demo_button.clicked.connect(self.demo_requested)
 
         layout.addWidget(title)
         layout.addWidget(intro, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addSpacing(10)
+        layout.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.demo_button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addSpacing(10)
         layout.addWidget(privacy, 0, Qt.AlignmentFlag.AlignHCenter)

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtCore import QSettings, Qt, QThreadPool, Slot
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -14,6 +22,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QProgressDialog,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -22,11 +31,14 @@ from sqlite_utils import Database
 
 from desktop_app import __version__
 from desktop_app.domain import Verdict
+from desktop_app.importers.runner import ImportProgress, ImportReport
 from desktop_app.store import add_label, count_sessions, list_labels, list_reasons, open_db
 from desktop_app.store.ratings import count_rated
 from desktop_app.throwaway import DemoDatabase
 from desktop_app.ui.errors import show_error
 from desktop_app.ui.first_run import FirstRunWidget
+from desktop_app.ui.import_report import ImportReportDialog, summary_text
+from desktop_app.ui.import_worker import ImportTask
 from desktop_app.ui.lists_dialog import ListsDialog
 from desktop_app.ui.rating import RatingController
 from desktop_app.ui.reflect_view import ReflectView
@@ -55,6 +67,11 @@ class MainWindow(QMainWindow):
         self._demo = demo
         self.remember_layout = True
 
+        self.import_task: ImportTask | None = None
+        self.import_progress: QProgressDialog | None = None
+        self.last_import_report: ImportReportDialog | None = None
+        self.setAcceptDrops(True)
+
         self.undo_stack = QUndoStack(self)
         self.controller = RatingController(self.undo_stack, self)
         self.controller.ratings_changed.connect(self._on_controller_ratings_changed)
@@ -82,6 +99,7 @@ class MainWindow(QMainWindow):
         self.outer_stack = QStackedWidget(central)
         self.first_run = FirstRunWidget(self.outer_stack)
         self.first_run.demo_requested.connect(self._on_first_run_demo_requested)
+        self.first_run.import_requested.connect(self._on_import_files_triggered)
         self.outer_stack.addWidget(self.first_run)
 
         self.body = QWidget(self.outer_stack)
@@ -131,6 +149,17 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        self.action_import_files = QAction("&Import Files…", self)
+        self.action_import_files.setShortcut(QKeySequence("Ctrl+O"))
+        self.action_import_files.setStatusTip("Import exports or logs: files or zips")
+        self.action_import_files.triggered.connect(self._on_import_files_triggered)
+        file_menu.addAction(self.action_import_files)
+        self.action_import_folder = QAction("Import &Folder…", self)
+        self.action_import_folder.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        self.action_import_folder.setStatusTip("Import every history file in a folder")
+        self.action_import_folder.triggered.connect(self._on_import_folder_triggered)
+        file_menu.addAction(self.action_import_folder)
+        file_menu.addSeparator()
         self.action_demo = QAction("Try &Demo Data", self)
         self.action_demo.setStatusTip("Open a throwaway database of synthetic sessions")
         self.action_demo.triggered.connect(self._on_first_run_demo_requested)
@@ -406,7 +435,109 @@ class MainWindow(QMainWindow):
             "value per use, not usage. Everything stays on this computer.</p>",
         )
 
+    # --- importing -----------------------------------------------------------------------------
+
+    @Slot()
+    def _on_import_files_triggered(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Import AI history",
+            str(Path.home()),
+            "AI history (*.json *.jsonl *.csv *.zip *.md *.html *.db *.vscdb *.tgz);;All files (*)",
+        )
+        if paths:
+            self.start_import(paths)
+
+    @Slot()
+    def _on_import_folder_triggered(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import a folder of AI history",
+                                                  str(Path.home()))
+        if folder:
+            self.start_import([folder])
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.start_import(paths)
+
+    def start_import(self, paths: list[str]) -> bool:
+        """Import files, zips or folders in the background, with progress and Cancel."""
+        if self.import_task is not None:
+            self.statusBar().showMessage("An import is already running.", 5000)
+            return False
+        if self._demo and self._real_path is not None:
+            # Imports go into the user's own data, never into the throwaway demo.
+            self._on_leave_demo_triggered()
+        task = ImportTask(self._db_path, paths)
+        dialog = QProgressDialog("Reading…", "Cancel", 0, 1000, self)
+        dialog.setObjectName("importProgress")
+        dialog.setWindowTitle("Importing")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setValue(0)
+        dialog.canceled.connect(self._on_import_progress_canceled)
+        task.signals.progressed.connect(self._on_import_progressed)
+        task.signals.finished.connect(self._on_import_finished)
+        task.signals.failed.connect(self._on_import_failed)
+        self.import_task, self.import_progress = task, dialog
+        QThreadPool.globalInstance().start(task)
+        return True
+
+    @Slot()
+    def _on_import_progress_canceled(self) -> None:
+        if self.import_task is not None:
+            self.import_task.cancel()
+        if self.import_progress is not None:
+            self.import_progress.setLabelText("Cancelling: putting the file being read back…")
+
+    @Slot(object)
+    def _on_import_progressed(self, progress: ImportProgress) -> None:
+        dialog = self.import_progress
+        if dialog is None or (self.import_task is not None and self.import_task.cancelled):
+            return
+        dialog.setValue(int(progress.fraction * 1000))
+        name = Path(progress.current).name if progress.current else ""
+        dialog.setLabelText(f"Reading {name}… {progress.sessions:,} sessions so far")
+
+    def _end_import(self) -> None:
+        if self.import_progress is not None:
+            self.import_progress.close()
+            self.import_progress.deleteLater()
+        self.import_task = None
+        self.import_progress = None
+
+    @Slot(object)
+    def _on_import_finished(self, report: ImportReport) -> None:
+        self._end_import()
+        if self._db is not None:
+            if self.outer_stack.currentWidget() is self.first_run:
+                if count_sessions(self._db) > 0:
+                    self.open_database(self._db_path, demo=self._demo)
+            else:
+                self.sessions_view.refresh()
+                self.reflect_view.panel.set_choices(*self._choices())
+                self.update_status()
+        self.statusBar().showMessage(summary_text(report), 10000)
+        dialog = ImportReportDialog(report, self)
+        self.last_import_report = dialog
+        dialog.open()
+
+    @Slot(str)
+    def _on_import_failed(self, detail: str) -> None:
+        self._end_import()
+        show_error(self, "The import stopped because of a problem inside Worthwhile. Nothing "
+                   "from the file being read was stored.", detail)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.import_task is not None:
+            self.import_task.cancel()
+            QThreadPool.globalInstance().waitForDone()
         if self.outer_stack.currentWidget() is self.body and self.remember_layout:
             focused = self.focusWidget()
             if focused is not None:

@@ -1,0 +1,83 @@
+"""The import report: per file what was recognised, new / updated / unchanged, what was skipped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.domain import SOURCE_NAMES
+from desktop_app.importers.runner import ImportReport
+from desktop_app.ui.theme import colors
+
+
+def summary_text(report: ImportReport) -> str:
+    """One line for the whole import."""
+    t = report.totals
+    failed = sum(1 for f in report.files if f.error)
+    parts = [f"{t['sessions_new']:,} new", f"{t['sessions_updated']:,} updated",
+             f"{t['sessions_unchanged']:,} unchanged"]
+    text = "Imported: " + ", ".join(parts) + "."
+    if report.cancelled:
+        text = "Import cancelled. " + text
+    if failed:
+        text += f" {failed} of {len(report.files)} could not be imported."
+    return text
+
+
+class ImportReportDialog(QDialog):
+    """Shows an :class:`ImportReport`: one row per path, skipped items beneath it."""
+
+    def __init__(self, report: ImportReport, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("importReport")
+        self.setWindowTitle("Import report")
+        self.resize(820, 420)
+        layout = QVBoxLayout(self)
+        self.summary = QLabel(summary_text(report))
+        self.summary.setObjectName("importSummary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.tree = QTreeWidget(self)
+        self.tree.setObjectName("importFiles")
+        self.tree.setAccessibleName("Imported files")
+        self.tree.setHeaderLabels(["File", "Recognised as", "New", "Updated", "Unchanged",
+                                   "Messages", "Problem"])
+        c = colors()
+        for file in report.files:
+            names = [n.strip() for n in (file.source or "").split(",") if n.strip()]
+            source = ", ".join(SOURCE_NAMES.get(n, n) for n in names) or "—"
+            item = QTreeWidgetItem([
+                Path(file.path).name, source, f"{file.sessions_new:,}",
+                f"{file.sessions_updated:,}", f"{file.sessions_unchanged:,}",
+                f"{file.messages:,}", file.error or (f"{len(file.skipped)} skipped"
+                                                     if file.skipped else ""),
+            ])
+            item.setToolTip(0, file.path)
+            if file.error:
+                item.setToolTip(6, file.error)
+                item.setForeground(6, QBrush(QColor(c.not_useful)))
+            for skipped in file.skipped:
+                text = f"{skipped.what}: {skipped.reason}"
+                child = QTreeWidgetItem(["", "", "", "", "", "", text])
+                child.setToolTip(6, text)
+                item.addChild(child)
+            self.tree.addTopLevelItem(item)
+        header = self.tree.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        layout.addWidget(self.tree, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok, self)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
+
