@@ -1,0 +1,245 @@
+"""Over time: uses per period as stacked bars, and below it (its own axis) value per use."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF
+
+from desktop_app.metrics import MIN_RATED, PeriodFigures, Stats, day_start_utc
+from desktop_app.ui.charts.common import (
+    FEW_Y,
+    FIGURE_KEYS,
+    PERCENT_TICKS,
+    VALUE_MAX,
+    VALUE_MIN,
+    ChartColors,
+    Target,
+    chart_colors,
+    figures_tooltip,
+    key,
+    period_name,
+    setup_plot,
+    style_plot,
+)
+
+BAR_SHARE = 0.8
+FEW_NAME = f"fewer than {MIN_RATED} ratings (no value drawn)"
+
+
+def _empty() -> np.ndarray[Any, np.dtype[np.float64]]:
+    return np.zeros(0, dtype=np.float64)
+
+
+class OverTimeChart:
+    """Two plots on one time axis: usage (counts) on top, value per use (0–100 %) below.
+
+    The numbers drawn are kept as attributes (``useful``, ``not_useful``, ``unrated``,
+    ``value``, ``ci_low``, ``ci_high`` in percent, NaN where there are too few ratings, and
+    ``few``: the periods marked as having fewer than five ratings).
+    """
+
+    def __init__(self) -> None:
+        self.widget = pg.GraphicsLayoutWidget()
+        self.widget.setObjectName("valueOverTimeChart")
+        self.widget.setAccessibleName("Uses and value per use over time")
+        self.periods: list[PeriodFigures] = []
+        self.by = "week"
+        self._edges: list[float] = []
+        self.centers = _empty()
+        self.useful = _empty()
+        self.not_useful = _empty()
+        self.unrated = _empty()
+        self.value = _empty()
+        self.ci_low = _empty()
+        self.ci_high = _empty()
+        self.few = np.zeros(0, dtype=bool)
+
+        layout = self.widget.ci
+        self.usage = layout.addPlot(row=0, col=0, axisItems={"bottom": pg.DateAxisItem()})
+        self.value_plot = layout.addPlot(row=1, col=0, axisItems={"bottom": pg.DateAxisItem()})
+        layout.layout.setRowStretchFactor(0, 1)
+        layout.layout.setRowStretchFactor(1, 1)
+        self.value_plot.setXLink(self.usage)
+        # The legends live in the titles, so they never cover a bar or a point.
+        setup_plot(self.usage, "")
+        setup_plot(self.value_plot, "")
+        self.usage.setLabel("left", "uses")
+        self.value_plot.setLabel("left", "value per use")
+        self.value_plot.getAxis("left").setTicks(PERCENT_TICKS)
+        self.value_plot.setYRange(VALUE_MIN, VALUE_MAX, padding=0)
+        for plot in (self.usage, self.value_plot):
+            plot.getAxis("left").setWidth(62)
+
+        zero = _empty()
+        self.bars = {
+            key: pg.BarGraphItem(x=zero, height=zero, width=1.0, pen=None)
+            for key in ("useful", "not_useful", "unrated")
+        }
+        for bar in self.bars.values():
+            self.usage.addItem(bar)
+
+        self.low_curve = pg.PlotCurveItem(connect="finite")
+        self.high_curve = pg.PlotCurveItem(connect="finite")
+        self.band = pg.FillBetweenItem(self.low_curve, self.high_curve)
+        self.whiskers = pg.ErrorBarItem(x=zero, y=zero, top=zero, bottom=zero, beam=0.0)
+        self.line = pg.PlotDataItem(connect="finite", symbol="o", symbolSize=6, antialias=True)
+        self.few_marks = pg.ScatterPlotItem(symbol="o", size=9)
+        for item in (self.band, self.low_curve, self.high_curve, self.whiskers, self.line,
+                     self.few_marks):
+            self.value_plot.addItem(item)
+        self.cursor = [pg.InfiniteLine(angle=90, movable=False) for _ in range(2)]
+        for plot, line in zip((self.usage, self.value_plot), self.cursor, strict=True):
+            line.setVisible(False)
+            plot.addItem(line, ignoreBounds=True)
+
+        self.apply_colors(chart_colors())
+
+    def _usage_title(self, cc: ChartColors) -> str:
+        return (f"Uses per {self.by}: &nbsp;{key(cc.useful)} useful &nbsp;"
+                f"{key(cc.not_useful)} not useful &nbsp;{key(cc.unrated)} unrated")
+
+    def _value_title(self, cc: ChartColors) -> str:
+        return (f"Value per use per {self.by} (useful ÷ rated): &nbsp;{key(cc.value, '●')} "
+                f"value per use &nbsp;{key(cc.band_key)} 95 % interval &nbsp;"
+                f"{key(cc.few, '○')} {FEW_NAME}")
+
+    # --- data ------------------------------------------------------------------------------
+
+    def set_stats(self, stats: Stats) -> None:
+        """Draw the periods of ``stats`` (ungrouped)."""
+        self.by = stats.by
+        self.periods = stats.series(None)
+        n = len(self.periods)
+        edges = [day_start_utc(p.start).timestamp() for p in self.periods]
+        if self.periods:
+            edges.append(day_start_utc(self.periods[-1].end).timestamp())
+        self._edges = edges
+        starts = np.array(edges[:-1] if edges else [], dtype=np.float64)
+        ends = np.array(edges[1:], dtype=np.float64)
+        self.centers = (starts + ends) / 2
+        widths = (ends - starts) * BAR_SHARE
+        self.useful = np.array([p.useful for p in self.periods], dtype=np.float64)
+        self.not_useful = np.array([p.not_useful for p in self.periods], dtype=np.float64)
+        self.unrated = np.array([p.uses - p.rated for p in self.periods], dtype=np.float64)
+        nan = float("nan")
+        self.value = np.array([nan if p.value_per_use is None else p.value_per_use * 100
+                               for p in self.periods], dtype=np.float64)
+        self.ci_low = np.array([nan if p.ci_low is None else p.ci_low * 100
+                                for p in self.periods], dtype=np.float64)
+        self.ci_high = np.array([nan if p.ci_high is None else p.ci_high * 100
+                                 for p in self.periods], dtype=np.float64)
+        self.few = np.array([p.rated < MIN_RATED for p in self.periods], dtype=bool)
+
+        rated = self.useful + self.not_useful
+        self.bars["useful"].setOpts(x=self.centers, width=widths, y0=np.zeros(n),
+                                    height=self.useful)
+        self.bars["not_useful"].setOpts(x=self.centers, width=widths, y0=self.useful,
+                                        height=self.not_useful)
+        self.bars["unrated"].setOpts(x=self.centers, width=widths, y0=rated,
+                                     height=self.unrated)
+
+        finite = np.isfinite(self.value)
+        if finite.any():
+            self.line.setData(self.centers, self.value)
+            self.low_curve.setData(self.centers, self.ci_low)
+            self.high_curve.setData(self.centers, self.ci_high)
+        else:  # no period has 5 ratings yet: nothing to draw (all-NaN data upsets pyqtgraph)
+            for item in (self.line, self.low_curve, self.high_curve):
+                item.setData([], [])
+        # A band needs two neighbours; a lone period gets a whisker instead.
+        before = np.concatenate(([False], finite[:-1])) if n else finite
+        after = np.concatenate((finite[1:], [False])) if n else finite
+        alone = finite & ~before & ~after
+        self.whiskers.setData(x=self.centers[alone], y=self.value[alone],
+                              top=(self.ci_high - self.value)[alone],
+                              bottom=(self.value - self.ci_low)[alone])
+        self.few_marks.setData(x=self.centers[self.few], y=np.full(int(self.few.sum()), FEW_Y))
+
+        self.apply_colors(chart_colors())
+        if n:
+            self.usage.setXRange(edges[0], edges[-1], padding=0.01)
+            top = float((rated + self.unrated).max()) if n else 0.0
+            self.usage.setYRange(0, max(top, 1.0) * 1.06, padding=0)
+        self.value_plot.setYRange(VALUE_MIN, VALUE_MAX, padding=0)
+
+    def apply_colors(self, cc: ChartColors) -> None:
+        """Restyle for a light/dark switch."""
+        self.widget.setBackground(cc.background)
+        style_plot(self.usage, cc, self._usage_title(cc))
+        style_plot(self.value_plot, cc, self._value_title(cc))
+        for name, colour in (("useful", cc.useful), ("not_useful", cc.not_useful),
+                             ("unrated", cc.unrated)):
+            self.bars[name].setOpts(brush=pg.mkBrush(colour), pen=pg.mkPen(None))
+        self.band.setBrush(pg.mkBrush(cc.band))
+        self.band.setPen(pg.mkPen(None))
+        edge = pg.mkPen(cc.band, width=1)
+        self.low_curve.setPen(edge)
+        self.high_curve.setPen(edge)
+        self.whiskers.setData(pen=pg.mkPen(cc.value, width=1.5))
+        self.line.setPen(pg.mkPen(cc.value, width=2))
+        self.line.setSymbolPen(pg.mkPen(cc.value))
+        self.line.setSymbolBrush(pg.mkBrush(cc.value))
+        self.few_marks.setPen(pg.mkPen(cc.few, width=1.5))
+        self.few_marks.setBrush(pg.mkBrush(None))
+        for line in self.cursor:
+            line.setPen(pg.mkPen(cc.highlight, width=max(1, self._bar_pixels())))
+
+    def _bar_pixels(self) -> int:
+        if len(self._edges) < 2:
+            return 1
+        width = (self._edges[1] - self._edges[0]) * BAR_SHARE
+        px = self.usage.vb.viewPixelSize()[0]
+        return int(width / px) if px > 0 else 1
+
+    # --- pointing --------------------------------------------------------------------------
+
+    def index_at(self, scene_pos: QPointF) -> int | None:
+        """The period under a scene position in either plot (None outside)."""
+        if not self.periods:
+            return None
+        for plot in (self.usage, self.value_plot):
+            if plot.vb.sceneBoundingRect().contains(scene_pos):
+                x = plot.vb.mapSceneToView(scene_pos).x()
+                i = bisect_right(self._edges, x) - 1
+                if 0 <= i < len(self.periods):
+                    return i
+        return None
+
+    def scene_pos_of(self, index: int, plot: Any = None) -> QPointF:
+        """Where period ``index`` is drawn (the middle of its bar), in scene coordinates."""
+        plot = plot or self.usage
+        total = (self.useful + self.not_useful + self.unrated)[index]
+        y = total / 2 if plot is self.usage else 50.0
+        point: QPointF = plot.vb.mapViewToScene(QPointF(float(self.centers[index]), float(y)))
+        return point
+
+    def target_at(self, scene_pos: QPointF) -> Target | None:
+        """The period to open for a click."""
+        i = self.index_at(scene_pos)
+        return None if i is None else self.periods[i]
+
+    def hover(self, scene_pos: QPointF) -> str | None:
+        """Highlight the period under the pointer and return its exact numbers."""
+        i = self.index_at(scene_pos)
+        for line in self.cursor:
+            line.setVisible(i is not None)
+            if i is not None:
+                line.setPen(pg.mkPen(chart_colors().highlight, width=max(1, self._bar_pixels())))
+                line.setValue(float(self.centers[i]))
+        if i is None:
+            return None
+        p = self.periods[i]
+        return figures_tooltip(period_name(p.start, self.by), p, "Click to see these sessions")
+
+    def csv_table(self) -> tuple[list[str], list[list[object]]]:
+        """The numbers behind the chart: one row per period, the ``stats --json`` keys."""
+        return period_table(self.periods)
+
+
+def period_table(periods: list[PeriodFigures]) -> tuple[list[str], list[list[object]]]:
+    header = ["start", "end", *FIGURE_KEYS]
+    return header, [[p.to_json()[k] for k in header] for p in periods]

@@ -1,0 +1,451 @@
+"""The Value view: value per use over time, by tool and by label, always apart from usage."""
+
+from __future__ import annotations
+
+import csv
+import html
+from datetime import timedelta
+from functools import partial
+from pathlib import Path
+from typing import Any, Protocol
+
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QColor, QCursor, QPainter
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlite_utils import Database
+
+from desktop_app.domain import SOURCE_NAMES
+from desktop_app.metrics import (
+    MIN_RATED,
+    NO_LABEL,
+    By,
+    Figures,
+    Stats,
+    compare,
+    day_start_utc,
+    insights,
+    value_stats,
+)
+from desktop_app.stats_text import percent
+from desktop_app.store import SessionQuery
+from desktop_app.ui.charts.common import GroupTarget, Target, chart_colors
+from desktop_app.ui.charts.groups import GroupChart
+from desktop_app.ui.charts.over_time import OverTimeChart
+from desktop_app.ui.charts.usage_value import UsageValueChart
+from desktop_app.ui.errors import show_error
+from desktop_app.ui.theme import colors
+
+#: At most this many insight sentences at the top.
+MAX_INSIGHTS = 4
+EXPORT_FILTERS = "PNG image (*.png);;SVG image (*.svg);;CSV, the numbers behind the chart (*.csv)"
+
+
+class _Chart(Protocol):
+    widget: Any
+
+    def apply_colors(self, cc: Any) -> None: ...
+    def hover(self, scene_pos: QPointF) -> str | None: ...
+    def target_at(self, scene_pos: QPointF) -> Target | None: ...
+    def csv_table(self) -> tuple[list[str], list[list[object]]]: ...
+
+
+class ValueView(QWidget):
+    """Value per use per week or month, by tool and by label, with honest intervals.
+
+    ``refresh()`` reads the ungrouped statistics at once (the over-time and usage-vs-value
+    charts and the "based on" line); the by-tool and by-label statistics and the insights follow
+    on the next turn of the event loop (or at once when their tab is shown), so a refresh after
+    a rating never blocks for more than one query.
+    """
+
+    #: A :class:`desktop_app.store.SessionQuery` for the period or group the user clicked.
+    sessions_requested = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("valueView")
+        self.setAccessibleName("Value")
+        self._db: Database | None = None
+        self._by: By = "week"
+        self._source: str | None = None
+        self.stats: Stats | None = None
+        self.tool_stats: Stats | None = None
+        self.label_stats: Stats | None = None
+        self.hover_text: str | None = None
+        self._tools: list[str] = []
+        self._trend: str | None = None
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(12, 8, 12, 8)
+        outer.setSpacing(6)
+        controls = QHBoxLayout()
+        self.period_box = QComboBox()
+        self.period_box.setObjectName("valuePeriod")
+        self.period_box.setAccessibleName("Period")
+        self.period_box.addItem("Per week", "week")
+        self.period_box.addItem("Per month", "month")
+        self.period_box.currentIndexChanged.connect(self._on_period_box_current_index_changed)
+        self.tool_box = QComboBox()
+        self.tool_box.setObjectName("valueTool")
+        self.tool_box.setAccessibleName("Tool")
+        self.tool_box.addItem("All tools", None)
+        self.tool_box.currentIndexChanged.connect(self._on_tool_box_current_index_changed)
+        self.export_button = QPushButton("Export…")
+        self.export_button.setObjectName("valueExport")
+        self.export_button.setAccessibleName("Export the chart")
+        self.export_button.setToolTip("Save the chart shown as PNG or SVG, or its numbers as CSV")
+        self.export_button.setAutoDefault(False)
+        self.export_button.clicked.connect(self._on_export_button_clicked)
+        controls.addWidget(self.period_box)
+        controls.addWidget(self.tool_box)
+        controls.addStretch(1)
+        controls.addWidget(self.export_button)
+        outer.addLayout(controls)
+
+        self.insights_label = QLabel()
+        self.insights_label.setObjectName("valueInsights")
+        self.insights_label.setAccessibleName("Insights")
+        self.insights_label.setWordWrap(True)
+        self.insights_label.setTextFormat(Qt.TextFormat.RichText)
+        self.insights_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.basis_label = QLabel()
+        self.basis_label.setObjectName("valueBasis")
+        self.basis_label.setWordWrap(True)
+        outer.addWidget(self.insights_label)
+        outer.addWidget(self.basis_label)
+
+        self.over_time = OverTimeChart()
+        self.by_tool = GroupChart("tool")
+        self.by_label = GroupChart("label")
+        self.usage_value = UsageValueChart()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("valueTabs")
+        self.tabs.setDocumentMode(True)
+        self._charts: list[_Chart] = [self.over_time, self.by_tool, self.by_label,
+                                      self.usage_value]
+        for chart, title in zip(self._charts, ("Over time", "By tool", "By label",
+                                               "Usage vs value"), strict=True):
+            self.tabs.addTab(chart.widget, title)
+            scene = chart.widget.scene()
+            scene.sigMouseMoved.connect(partial(self._on_chart_mouse_moved, chart))
+            scene.sigMouseClicked.connect(partial(self._on_chart_mouse_clicked, chart))
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self.empty_label = QLabel(
+            "No sessions yet. Import your AI history (File ▸ Import) and rate a few sessions "
+            "to see value per use here.")
+        self.empty_label.setObjectName("valueEmpty")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.tabs)
+        self.pages.addWidget(self.empty_label)
+        outer.addWidget(self.pages, 1)
+
+        # Grouped statistics are read on the next turn of the event loop (see class docs).
+        self._groups_timer = QTimer(self)
+        self._groups_timer.setSingleShot(True)
+        self._groups_timer.setInterval(0)
+        self._groups_timer.timeout.connect(self._on_groups_timer_timeout)
+        self.apply_colors()
+
+    # --- data ------------------------------------------------------------------------------
+
+    def set_db(self, db: Database) -> None:
+        """Show the value figures of ``db``."""
+        self._db = db
+        self._source = None
+        self._tools = []
+        self.tool_box.blockSignals(True)
+        self.tool_box.clear()
+        self.tool_box.addItem("All tools", None)
+        self.tool_box.blockSignals(False)
+        self.refresh()
+
+    @property
+    def db(self) -> Database | None:
+        """The database shown."""
+        return self._db
+
+    @property
+    def by(self) -> By:
+        """``week`` or ``month``."""
+        return self._by
+
+    @property
+    def source(self) -> str | None:
+        """The tool filter (None: all tools)."""
+        return self._source
+
+    def set_by(self, by: By) -> None:
+        """Per week or per month (as the period box does)."""
+        self.period_box.setCurrentIndex(self.period_box.findData(by))
+
+    def set_source(self, source: str | None) -> None:
+        """Only one tool's sessions (None: all tools)."""
+        index = self.tool_box.findData(source)
+        if index < 0:
+            self.tool_box.addItem(SOURCE_NAMES.get(source or "", source or ""), source)
+            index = self.tool_box.count() - 1
+        self.tool_box.setCurrentIndex(index)
+
+    def refresh(self) -> None:
+        """Re-read the statistics (after an import or a rating) and redraw."""
+        if self._db is None:
+            return
+        stats = value_stats(self._db, by=self._by, source=self._source)
+        self.stats = stats
+        if not stats.periods:
+            self.pages.setCurrentWidget(self.empty_label)
+            self.basis_label.clear()
+            self.insights_label.clear()
+            self.tool_stats = self.label_stats = None
+            self._groups_timer.stop()
+            return
+        self.pages.setCurrentWidget(self.tabs)
+        self.over_time.set_stats(stats)
+        self.usage_value.set_stats(stats)
+        self.basis_label.setText(self._basis_text(stats))
+        self._groups_timer.start()
+        if self.tabs.currentWidget() in (self.by_tool.widget, self.by_label.widget):
+            self.ensure_loaded()
+
+    def ensure_loaded(self) -> None:
+        """Read the grouped statistics now if a refresh left them for later."""
+        if self._groups_timer.isActive():
+            self._groups_timer.stop()
+            self._load_groups()
+
+    @Slot()
+    def _on_groups_timer_timeout(self) -> None:
+        self._load_groups()
+
+    def _load_groups(self) -> None:
+        if self._db is None or self.stats is None:
+            return
+        self.tool_stats = value_stats(self._db, by=self._by, group="tool", source=self._source)
+        self.label_stats = value_stats(self._db, by=self._by, group="label", source=self._source)
+        self._trend = self._trend_sentence(self._db, self.stats)
+        self.by_tool.set_stats(self.tool_stats)
+        self.by_label.set_stats(self.label_stats)
+        if self._source is None:
+            self._update_tools(list(self.tool_stats.group_totals.values()))
+        self.insights_label.setText(self._insights_html())
+
+    def _update_tools(self, totals: list[Any]) -> None:
+        tools = [f.group for f in sorted(totals, key=lambda f: -f.uses)]
+        if tools == self._tools:
+            return
+        self._tools = tools
+        self.tool_box.blockSignals(True)
+        self.tool_box.clear()
+        self.tool_box.addItem("All tools", None)
+        for tool in tools:
+            self.tool_box.addItem(SOURCE_NAMES.get(tool, tool), tool)
+        self.tool_box.setCurrentIndex(0)
+        self.tool_box.blockSignals(False)
+
+    # --- words -----------------------------------------------------------------------------
+
+    def _basis_text(self, stats: Stats) -> str:
+        t = stats.totals
+        first, last = stats.periods[0].start, stats.periods[-1].end - timedelta(days=1)
+        tool = f", {SOURCE_NAMES.get(self._source, self._source)} only" if self._source else ""
+        text = (f"Based on {t.rated:,} rated of {t.uses:,} uses ({first:%d %b %Y} – "
+                f"{last:%d %b %Y}{tool}). Value per use = useful ÷ rated, shown with its 95 % "
+                f"interval once a {stats.by} has {MIN_RATED} ratings.")
+        if t.minutes_saved_mean is not None:
+            text += (f" Minutes are your own estimates: {t.minutes_saved_mean:+.1f} min saved "
+                     f"per rated use on average, from the {t.minutes_n:,} where you gave them.")
+        else:
+            text += " Minutes are your own estimates; you have given none yet."
+        return text
+
+    def _trend_sentence(self, db: Database, stats: Stats) -> str | None:
+        """The first stretch of the history against the last one (up to 13 weeks each)."""
+        first_day = stats.periods[0].start
+        last_day = stats.periods[-1].end - timedelta(days=1)
+        window = min(timedelta(weeks=13), (last_day - first_day + timedelta(days=1)) / 2)
+        days = window.days
+        if days < 14:
+            return None
+        early = value_stats(db, by="month", source=self._source, date_from=first_day,
+                            date_to=first_day + timedelta(days=days - 1)).totals
+        late = value_stats(db, by="month", source=self._source,
+                           date_from=last_day - timedelta(days=days - 1), date_to=last_day).totals
+        span = f"{days // 7} weeks" if days % 7 == 0 else f"{days} days"
+        uses = (f"Uses went from {early.uses:,} in your first {span} to {late.uses:,} in the "
+                f"last {span}")
+        outcome = compare(late, early)
+        if outcome == "not enough ratings":
+            return f"{uses}; too few ratings to compare value per use between the two."
+
+        def told(f: Figures) -> str:
+            return f"{percent(f.value_per_use or 0.0)} (of {f.rated} rated)"
+
+        if outcome == "no clear difference":
+            return (f"{uses}, with no clear difference in value per use ({told(early)} then, "
+                    f"{told(late)} now: the 95 % intervals overlap).")
+        verb = "fell" if outcome == "lower" else "rose"
+        return (f"{uses}, while value per use {verb} from {told(early)} to {told(late)}; "
+                "the 95 % intervals do not overlap.")
+
+    def insight_lines(self) -> list[str]:
+        """The plain-language insights shown at the top."""
+        lines: list[str] = []
+        if self._trend:
+            lines.append(self._trend)
+        if self.tool_stats is not None and self._source is None:
+            lines += insights(self.tool_stats.group_totals, limit=1)[:2]
+        if self.label_stats is not None:
+            # Labels come with ratings, so unlabelled sessions are (almost) never rated: saying
+            # so every time would crowd out the real findings. The By label tab shows them.
+            labelled = {g: f for g, f in self.label_stats.group_totals.items() if g != NO_LABEL}
+            lines += insights(labelled, limit=1)[:2]
+        return lines[:MAX_INSIGHTS]
+
+    def _insights_html(self) -> str:
+        lines = self.insight_lines()
+        if not lines:
+            return ""
+        return "".join(f"<div>• {html.escape(line)}</div>" for line in lines)
+
+    # --- look ------------------------------------------------------------------------------
+
+    def apply_colors(self) -> None:
+        """Restyle everything after a light/dark switch."""
+        cc = chart_colors()
+        for chart in self._charts:
+            chart.apply_colors(cc)
+        self.basis_label.setStyleSheet(f"color: {colors().muted};")
+
+    # --- pointing --------------------------------------------------------------------------
+
+    def _on_chart_mouse_moved(self, chart: _Chart, scene_pos: QPointF) -> None:
+        text = chart.hover(scene_pos)
+        self.hover_text = text
+        if text:
+            QToolTip.showText(QCursor.pos(), text, chart.widget)
+        else:
+            QToolTip.hideText()
+
+    def _on_chart_mouse_clicked(self, chart: _Chart, event: Any) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        target = chart.target_at(event.scenePos())
+        if target is not None:
+            self.open_target(target)
+
+    def open_target(self, target: Target) -> None:
+        """Ask for the Sessions view filtered to a period or a group (emits the query)."""
+        if isinstance(target, GroupTarget):
+            if target.kind == "tool":
+                query = SessionQuery(source=target.name)
+            else:
+                query = SessionQuery(source=self._source, label=target.name)
+        else:
+            query = SessionQuery(source=self._source,
+                                 started_from=day_start_utc(target.start),
+                                 started_before=day_start_utc(target.end))
+        self.sessions_requested.emit(query)
+
+    # --- export ----------------------------------------------------------------------------
+
+    def current_chart(self) -> _Chart:
+        """The chart of the tab shown."""
+        return self._charts[max(0, self.tabs.currentIndex())]
+
+    def export_png(self, path: str | Path) -> None:
+        """Save the chart shown as a PNG image (twice the screen size for a crisp print)."""
+        from pyqtgraph.exporters import ImageExporter
+
+        self.ensure_loaded()
+        chart = self.current_chart()
+        exporter = ImageExporter(chart.widget.ci)
+        width = max(1200, int(chart.widget.width() * 2))
+        exporter.parameters()["width"] = width
+        exporter.export(str(path))
+
+    def export_svg(self, path: str | Path) -> None:
+        """Save the chart shown as an SVG image.
+
+        Qt's own SVG generator, not pyqtgraph's SVGExporter: with Qt 6.11 the latter fails on
+        every clipped plot (Qt now closes paths with "Z", which its coordinate rewriting cannot
+        parse).
+        """
+        self.ensure_loaded()
+        chart = self.current_chart()
+        source = chart.widget.ci.sceneBoundingRect()
+        size = source.size().toSize()
+        generator = QSvgGenerator()
+        generator.setFileName(str(path))
+        generator.setSize(size)
+        generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
+        generator.setTitle(self.tabs.tabText(self.tabs.currentIndex()))
+        generator.setDescription("Worthwhile: value per use")
+        painter = QPainter()
+        if not painter.begin(generator):
+            raise OSError(f"cannot write {path}")
+        try:
+            target = QRectF(0, 0, size.width(), size.height())
+            painter.fillRect(target, QColor(chart_colors().background))
+            chart.widget.scene().render(painter, target, source)
+        finally:
+            painter.end()
+
+    def export_csv(self, path: str | Path) -> None:
+        """Save the numbers behind the chart shown (the ``stats --json`` keys) as CSV."""
+        self.ensure_loaded()
+        header, rows = self.current_chart().csv_table()
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f)
+            writer.writerow(header)
+            writer.writerows(["" if v is None else v for v in row] for row in rows)
+
+    @Slot()
+    def _on_export_button_clicked(self) -> None:
+        name = ["value-over-time", "value-by-tool", "value-by-label",
+                "usage-vs-value"][max(0, self.tabs.currentIndex())]
+        path, chosen = QFileDialog.getSaveFileName(self, "Export chart", f"{name}.png",
+                                                   EXPORT_FILTERS)
+        if not path:
+            return
+        suffix = Path(path).suffix.lower()
+        if suffix not in (".png", ".svg", ".csv"):
+            suffix = ".svg" if "svg" in chosen else ".csv" if "csv" in chosen.lower() else ".png"
+            path += suffix
+        try:
+            {".png": self.export_png, ".svg": self.export_svg, ".csv": self.export_csv}[suffix](
+                path)
+        except OSError as exc:
+            show_error(self, f"Could not save {path}.", str(exc))
+
+    # --- controls --------------------------------------------------------------------------
+
+    @Slot(int)
+    def _on_period_box_current_index_changed(self, _index: int) -> None:
+        by = self.period_box.currentData()
+        self._by = "month" if by == "month" else "week"
+        self.refresh()
+
+    @Slot(int)
+    def _on_tool_box_current_index_changed(self, _index: int) -> None:
+        data = self.tool_box.currentData()
+        self._source = data if isinstance(data, str) else None
+        self.refresh()
+
+    @Slot(int)
+    def _on_tabs_current_changed(self, _index: int) -> None:
+        if self.tabs.currentWidget() in (self.by_tool.widget, self.by_label.widget):
+            self.ensure_loaded()

@@ -1,0 +1,231 @@
+"""The Value view: charts from the metrics, live updates after rating, clicks, exports, looks."""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+from sqlite_utils import Database
+
+from desktop_app.demo import generate_demo
+from desktop_app.domain import Verdict
+from desktop_app.metrics import day_start_utc, value_stats
+from desktop_app.store import SessionQuery, open_db, save_sessions, update_rating
+from desktop_app.ui.charts.common import GroupTarget
+from desktop_app.ui.theme import apply_theme
+from desktop_app.ui.value_view import ValueView
+from tests.factories import make_session
+
+# Monday 16 Nov 2026 09:00 UTC is the factories' base time; TZ is UTC in tests.
+WEEK1 = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    database = open_db(db_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def view(qtbot: QtBot) -> ValueView:
+    widget = ValueView()
+    qtbot.addWidget(widget)
+    widget.resize(1180, 740)
+    return widget
+
+
+def _two_weeks(db: Database) -> list[str]:
+    """Week 1: 8 sessions, 6 rated (4 useful). Week 2: 6 sessions, 2 rated (both useful)."""
+    sessions = [make_session(i, started_at=WEEK1 + timedelta(hours=i)) for i in range(8)]
+    sessions += [make_session(100 + i, started_at=WEEK1 + timedelta(days=7, hours=i))
+                 for i in range(6)]
+    save_sessions(db, sessions)
+    verdicts = [Verdict.USEFUL] * 4 + [Verdict.NOT_USEFUL] * 2
+    for s, v in zip(sessions[:6], verdicts, strict=True):
+        update_rating(db, s.id, v)
+    for s in sessions[8:10]:
+        update_rating(db, s.id, Verdict.USEFUL)
+    return [s.id for s in sessions]
+
+
+def _show(qtbot: QtBot, view: ValueView, db: Database) -> None:
+    view.set_db(db)
+    with qtbot.waitExposed(view):
+        view.show()
+    view.ensure_loaded()
+
+
+def test_demo_data_fills_every_chart(qtbot: QtBot, view: ValueView, db: Database,
+                                     network_events: list[Any]) -> None:
+    generate_demo(db)
+    _show(qtbot, view, db)
+    stats = value_stats(db, by="week")
+    ot = view.over_time
+    assert len(ot.periods) == len(stats.periods) > 50
+    assert ot.useful.sum() + ot.not_useful.sum() == stats.totals.rated
+    assert ot.useful.sum() + ot.not_useful.sum() + ot.unrated.sum() == stats.totals.uses
+    assert (~_nan(ot.value) == ~ot.few).all()  # a value exactly where there are 5+ ratings
+    assert ot.few_marks.data["x"].tolist() == ot.centers[ot.few].tolist()
+    assert sorted(view.by_tool.order) == sorted(value_stats(db, group="tool").group_totals)
+    values = view.by_tool.value[~_nan(view.by_tool.value)]
+    assert list(values) == sorted(values, reverse=True)  # sorted by value per use
+    assert len(view.usage_value.shown) > 20
+    assert "rated of" in view.basis_label.text()
+    assert "Minutes are your own estimates" in view.basis_label.text()
+    assert view.insights_label.text()  # a few sentences from metrics.insights/compare
+    assert "95 % intervals" in view.insights_label.text()
+    assert network_events == []
+
+
+def _nan(a: Any) -> Any:
+    import numpy as np
+
+    return np.isnan(a)
+
+
+def test_rating_then_refresh_changes_the_chart_data(qtbot: QtBot, view: ValueView,
+                                                   db: Database) -> None:
+    ids = _two_weeks(db)
+    _show(qtbot, view, db)
+    ot = view.over_time
+    assert list(ot.useful) == [4, 2]
+    assert list(ot.not_useful) == [2, 0]
+    assert list(ot.unrated) == [2, 4]
+    assert ot.value[0] == pytest.approx(100 * 4 / 6)
+    # Week 2 has two ratings: no point on the value line, but marked.
+    assert math.isnan(ot.value[1])
+    assert list(ot.few) == [False, True]
+    assert ot.few_marks.data["x"].tolist() == [ot.centers[1]]
+    assert not any(x == ot.centers[1] for x in ot.line.xData[~_nan(ot.line.yData)])
+
+    for sid in ids[10:13]:
+        update_rating(db, sid, Verdict.NOT_USEFUL)
+    view.refresh()
+    assert list(ot.not_useful) == [2, 3]
+    assert list(ot.unrated) == [2, 1]
+    assert ot.value[1] == pytest.approx(100 * 2 / 5)
+    assert ot.ci_low[1] < ot.value[1] < ot.ci_high[1]
+    assert list(ot.few) == [False, False]
+    assert ot.few_marks.data["x"].tolist() == []
+
+
+def test_clicking_a_period_asks_for_its_sessions(qtbot: QtBot, view: ValueView,
+                                                 db: Database) -> None:
+    _two_weeks(db)
+    _show(qtbot, view, db)
+    chart = view.over_time
+    scene_pos = chart.scene_pos_of(1)
+    pos = chart.widget.mapFromScene(scene_pos)
+    with qtbot.waitSignal(view.sessions_requested) as blocker:
+        qtbot.mouseClick(chart.widget.viewport(), Qt.MouseButton.LeftButton,
+                         pos=QPoint(pos.x(), pos.y()))
+    query = blocker.args[0]
+    assert isinstance(query, SessionQuery)
+    monday = WEEK1.date() + timedelta(days=7)
+    assert query.started_from == day_start_utc(monday)
+    assert query.started_before == day_start_utc(monday + timedelta(days=7))
+    assert query.started_from.tzinfo is not None
+    assert query.source is None
+    # Hover shows the exact numbers of that week.
+    assert "Week of 23 Nov 2026" in (chart.hover(scene_pos) or "")
+    assert "not enough ratings" in (chart.hover(scene_pos) or "")
+
+
+def test_clicking_a_group_and_the_tool_filter(qtbot: QtBot, view: ValueView,
+                                              db: Database) -> None:
+    generate_demo(db)
+    _show(qtbot, view, db)
+    view.tabs.setCurrentWidget(view.by_tool.widget)
+    chart = view.by_tool
+    index = chart.order.index("copilot")
+    pos = chart.widget.mapFromScene(chart.scene_pos_of(index))
+    with qtbot.waitSignal(view.sessions_requested) as blocker:
+        qtbot.mouseClick(chart.widget.viewport(), Qt.MouseButton.LeftButton,
+                         pos=QPoint(pos.x(), pos.y()))
+    assert blocker.args[0] == SessionQuery(source="copilot")
+
+    view.set_source("claude-code")
+    view.ensure_loaded()
+    assert view.stats is not None
+    assert view.stats.totals == value_stats(db, source="claude-code").totals
+    assert "Claude Code only" in view.basis_label.text()
+    with qtbot.waitSignal(view.sessions_requested) as blocker:
+        view.open_target(GroupTarget("label", "research"))
+    assert blocker.args[0] == SessionQuery(source="claude-code", label="research")
+
+    view.set_by("month")
+    assert view.stats is not None
+    assert view.stats.by == "month"
+    assert len(view.over_time.periods) < 20
+
+
+def test_exports_write_files(qtbot: QtBot, view: ValueView, db: Database,
+                             tmp_path: Path) -> None:
+    _two_weeks(db)
+    _show(qtbot, view, db)
+    view.export_png(tmp_path / "chart.png")
+    view.export_svg(tmp_path / "chart.svg")
+    view.export_csv(tmp_path / "chart.csv")
+    assert not QImage(str(tmp_path / "chart.png")).isNull()
+    assert (tmp_path / "chart.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    with open(tmp_path / "chart.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0])[:6] == ["start", "end", "group", "uses", "rated", "useful"]
+    assert [(r["start"], r["uses"], r["rated"], r["useful"]) for r in rows] == [
+        ("2026-11-16", "8", "6", "4"), ("2026-11-23", "6", "2", "2")]
+    assert rows[1]["value_per_use"] == ""  # not enough ratings: empty, never 0
+
+    view.tabs.setCurrentWidget(view.by_tool.widget)
+    view.export_csv(tmp_path / "tools.csv")
+    with open(tmp_path / "tools.csv", newline="", encoding="utf-8") as f:
+        tools = list(csv.DictReader(f))
+    assert [(r["group"], r["uses"], r["rated"]) for r in tools] == [("chatgpt", "14", "8")]
+    view.export_png(tmp_path / "tools.png")
+    view.export_svg(tmp_path / "tools.svg")
+    assert (tmp_path / "tools.png").stat().st_size > 1000
+    assert (tmp_path / "tools.svg").stat().st_size > 1000
+
+
+def test_empty_database_says_so(qtbot: QtBot, view: ValueView, db: Database) -> None:
+    _show(qtbot, view, db)
+    assert view.pages.currentWidget() is view.empty_label
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_screenshot_light_and_dark(qtbot: QtBot, db: Database, tmp_path: Path,
+                                   theme: str, network_events: list[Any]) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, theme)
+    try:
+        generate_demo(db)
+        view = ValueView()
+        qtbot.addWidget(view)
+        view.resize(1180, 740)
+        _show(qtbot, view, db)
+        view.apply_colors()
+        folder = Path(os.environ.get("WORTHWHILE_SHOTS", tmp_path))
+        for i in range(view.tabs.count()):
+            view.tabs.setCurrentIndex(i)
+            qtbot.wait(10)
+            out = folder / f"value-{i}-{theme}.png"
+            assert view.grab().save(str(out))
+            image = QImage(str(out))
+            sample = [image.pixelColor(x, y).lightnessF()
+                      for x in range(0, image.width(), 16) for y in range(200, image.height(), 16)]
+            mean = sum(sample) / len(sample)
+            assert (mean < 0.35) if theme == "dark" else (mean > 0.7)
+    finally:
+        apply_theme(app, "light")
+    assert network_events == []
