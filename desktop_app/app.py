@@ -32,7 +32,8 @@ def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None
             raise
         show_error(None, str(exc))
         return 1
-    install_excepthook()
+    if screenshot is None:
+        install_excepthook()  # a screenshot run must never wait on a dialog
     if theme is None:
         def follow_system_scheme() -> None:
             apply_theme(app, None)
@@ -48,6 +49,8 @@ def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None
     window.remember_layout = False
     window.resize(1280, 800)
     window.show_view(view)
+    if view == "value" and window.value_view is not None:
+        window.value_view.ensure_loaded()
     # A local event loop (not app.exec/quit) so the application stays usable afterwards.
     loop = QEventLoop()
     result: list[int] = [1]

@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Sequence
 from contextlib import ExitStack
+from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -28,12 +29,19 @@ from desktop_app.store import (
 )
 
 #: The views ``--screenshot --view`` can open (a view is listed once it exists).
-VIEWS = ("sessions", "reflect")
+VIEWS = ("sessions", "reflect", "value")
 THEMES = ("light", "dark")
 
 
 class CliError(Exception):
     """A user mistake or a problem the user can fix; printed without a traceback, exit 1."""
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,6 +73,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("show", help="show one session and its transcript")
     p.add_argument("session_id", metavar="SESSION_ID", help="id or unique prefix (6+ characters)")
+    p.add_argument("--json", action="store_true", help="print JSON (see README)")
+
+    p = sub.add_parser("stats", help="value per use per week or month")
+    p.add_argument("--by", choices=("week", "month"), default="week")
+    p.add_argument("--group", choices=("tool", "label"), help="one row per period and group")
+    p.add_argument("--source", choices=SOURCES, help="only this tool's sessions")
+    p.add_argument("--label", metavar="L", help="only sessions with this label")
+    p.add_argument("--from", dest="date_from", type=_iso_date, metavar="DATE",
+                   help="first day (YYYY-MM-DD, local time)")
+    p.add_argument("--to", dest="date_to", type=_iso_date, metavar="DATE",
+                   help="last day, included (YYYY-MM-DD, local time)")
     p.add_argument("--json", action="store_true", help="print JSON (see README)")
 
     p = sub.add_parser("rate", help="rate a session")
@@ -112,6 +131,8 @@ def _message(exc: Exception) -> str:
 def _run_command(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
     if args.command == "import":
         return _import(args, db_path, out)
+    if args.command == "stats":
+        return _stats(args, db_path, out)
     if not db_path.exists():  # reading commands never create the database
         if args.command == "sessions":
             _emit_sessions([], args.json, out)
@@ -134,6 +155,34 @@ def _run_command(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
         return 0
     finally:
         db.close()
+
+
+def _stats(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
+    from sqlite_utils import Database
+
+    from desktop_app.metrics import value_stats
+    from desktop_app.stats_text import format_stats
+    from desktop_app.store.db import migrate
+
+    if db_path.exists():
+        db = open_db(db_path)
+    else:  # nothing to count, and a reading command never creates the database
+        db = Database(memory=True)
+        migrate(db)
+    try:
+        stats = value_stats(db, by=args.by, group=args.group, source=args.source,
+                            label=args.label, date_from=args.date_from, date_to=args.date_to)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        db.close()
+    if args.json:
+        json.dump(stats.to_json(), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        text = format_stats(stats)
+        out.write(text if text.endswith("\n") else text + "\n")
+    return 0
 
 
 def _import(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:

@@ -260,3 +260,46 @@ def test_import_text_report(capsys: pytest.CaptureFixture[str], db_path: Path,
     assert "chatgpt: 1 new" in out
     assert f"error: {missing}" in out
     assert "Traceback" not in out + err
+
+
+def test_stats_json_on_a_hand_rated_set(capsys: pytest.CaptureFixture[str],
+                                        db_path: Path) -> None:
+    from desktop_app.domain import Verdict
+    from desktop_app.store import update_rating
+
+    db = open_db(db_path)
+    sessions = [make_session(i) for i in range(8)]  # 2026-11-16 09:00 UTC onwards, hourly
+    save_sessions(db, sessions)
+    for s in sessions[:5]:
+        update_rating(db, s.id, Verdict.USEFUL, minutes_saved=10)
+    update_rating(db, sessions[5].id, Verdict.NOT_USEFUL, minutes_saved=-4)
+    db.close()
+    code, out, _ = run(capsys, "--db", str(db_path), "stats", "--json")
+    assert code == 0
+    stats = json.loads(out)
+    assert (stats["by"], stats["group"]) == ("week", None)
+    (week,) = stats["periods"]
+    assert (week["start"], week["end"]) == ("2026-11-16", "2026-11-23")
+    assert (week["uses"], week["rated"], week["useful"], week["not_useful"]) == (8, 6, 5, 1)
+    assert week["value_per_use"] == pytest.approx(5 / 6)
+    assert week["ci_low"] == pytest.approx(0.4365, abs=1e-3)
+    assert week["ci_high"] == pytest.approx(0.9699, abs=1e-3)
+    assert week["est_useful_uses"] == pytest.approx(8 * 5 / 6)
+    assert week["minutes_saved_mean"] == pytest.approx((5 * 10 - 4) / 6)
+    assert week["minutes_n"] == 6
+    assert stats["totals"]["uses"] == 8
+    code, out, _ = run(capsys, "--db", str(db_path), "stats", "--by", "month", "--group", "tool")
+    assert code == 0
+    assert "Nov 2026" in out
+    assert "83 %" in out
+
+
+def test_stats_usage_errors(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--db", str(db_path), "stats", "--from", "yesterday"])
+    assert exc.value.code == 2
+    code, _, err = run(capsys, "--db", str(db_path), "stats", "--from", "2026-05-01",
+                       "--to", "2026-01-01")
+    assert code == 1
+    assert "after" in err
+    assert not db_path.exists()

@@ -172,6 +172,28 @@ class FilterBar(QWidget):
             "has_note": "1" if self.has_note.isChecked() else "",
         }
 
+    def show_query(self, query: SessionQuery) -> None:
+        """Set the controls to a query's tool, label and date range (search and verdict cleared)."""
+        self._muted = True
+        self.search.clear()
+        self._select(self.tool, query.source or "")
+        self._select(self.label, query.label or "")
+        self._select(self.verdict, query.verdict.value if query.verdict else "")
+        self.has_note.setChecked(False)
+        if query.started_from or query.started_before:
+            self._select(self.period, "custom")
+            if query.started_from:
+                start = query.started_from.astimezone().date()
+                self.date_from.setDate(QDate(start.year, start.month, start.day))
+            if query.started_before:
+                last = (query.started_before.astimezone() - timedelta(seconds=1)).date()
+                self.date_to.setDate(QDate(last.year, last.month, last.day))
+        else:
+            self._select(self.period, "all")
+        self._muted = False
+        self._sync_dates_visible()
+        self._emit()
+
     def set_count(self, text: str) -> None:
         """How many sessions the filters let through (empty when unfiltered)."""
         self.count.setText(text)

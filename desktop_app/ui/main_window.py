@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QThreadPool, Slot
 from PySide6.QtGui import (
@@ -32,7 +33,14 @@ from sqlite_utils import Database
 from desktop_app import __version__
 from desktop_app.domain import Verdict
 from desktop_app.importers.runner import ImportProgress, ImportReport
-from desktop_app.store import add_label, count_sessions, list_labels, list_reasons, open_db
+from desktop_app.store import (
+    SessionQuery,
+    add_label,
+    count_sessions,
+    list_labels,
+    list_reasons,
+    open_db,
+)
 from desktop_app.store.ratings import count_rated
 from desktop_app.throwaway import DemoDatabase
 from desktop_app.ui.errors import show_error
@@ -47,8 +55,13 @@ from desktop_app.ui.settings import Settings
 from desktop_app.ui.shortcuts import ShortcutSheet
 from desktop_app.ui.theme import colors
 
+if TYPE_CHECKING:
+    from desktop_app.ui.value_view import ValueView
+
 #: (key, navigation text); a view is listed once it works.
-VIEWS: tuple[tuple[str, str], ...] = (("sessions", "Sessions"), ("reflect", "Reflect"))
+VIEWS: tuple[tuple[str, str], ...] = (
+    ("sessions", "Sessions"), ("reflect", "Reflect"), ("value", "Value"),
+)
 
 
 class MainWindow(QMainWindow):
@@ -123,8 +136,16 @@ class MainWindow(QMainWindow):
         self.reflect_view.sample_size_changed.connect(self._on_reflect_sample_size_changed)
         self.reflect_view.panel.add_label_requested.connect(self._on_add_label_requested)
         self.sessions_view.panel.add_label_requested.connect(self._on_add_label_requested)
+        # The Value view (pyqtgraph, numpy) is built the first time it is shown: start-up stays
+        # light and never scales with what the charts need.
+        self.value_page = QWidget(self.stack)
+        self.value_page.setObjectName("valuePage")
+        QVBoxLayout(self.value_page).setContentsMargins(0, 0, 0, 0)
+        self.value_view: ValueView | None = None
+        self._value_stale = True
         self.stack.addWidget(self.sessions_view)
         self.stack.addWidget(self.reflect_view)
+        self.stack.addWidget(self.value_page)
         body_layout.addWidget(self.nav)
         body_layout.addWidget(self.stack, 1)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
@@ -141,6 +162,9 @@ class MainWindow(QMainWindow):
 
     def apply_colors(self) -> None:
         """Re-apply our own colours after a light/dark switch."""
+        if getattr(self, "value_view", None) is not None:
+            assert self.value_view is not None
+            self.value_view.apply_colors()
         c = colors()
         self.demo_banner.setStyleSheet(
             f"background:{c.demo_bg}; color:{c.demo_fg}; font-weight:bold; padding:6px 10px;"
@@ -286,6 +310,7 @@ class MainWindow(QMainWindow):
                 header = self.sessions_view.table.horizontalHeader()
                 header.restoreState(self.settings.header_state)
             self.reflect_view.set_db(db, self.settings.sample_size)
+            self._value_stale = True
             self.outer_stack.setCurrentWidget(self.body)
             self.show_view(self.settings.last_view)
         else:
@@ -334,6 +359,8 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def _on_nav_current_row_changed(self, row: int) -> None:
         widget = self.stack.widget(row)
+        if widget is self.value_page:
+            self.ensure_value_view()
         if widget is self.sessions_view:
             self.sessions_view.table.setFocus()
         elif widget is not None:
@@ -356,6 +383,37 @@ class MainWindow(QMainWindow):
     @Slot(list)
     def _on_controller_ratings_changed(self, _ids: list[str]) -> None:
         self.update_status()
+        self._data_changed()
+
+    def ensure_value_view(self) -> ValueView:
+        """Build the Value view on first use, and bring its figures up to date."""
+        if self.value_view is None:
+            from desktop_app.ui import value_view as value_module  # pyqtgraph loads here
+
+            view = value_module.ValueView(self.value_page)
+            view.sessions_requested.connect(self._on_value_view_sessions_requested)
+            layout = self.value_page.layout()
+            assert layout is not None
+            layout.addWidget(view)
+            self.value_view = view
+        if self._value_stale and self._db is not None:
+            self._value_stale = False
+            if self.value_view.db is self._db:
+                self.value_view.refresh()
+            else:
+                self.value_view.set_db(self._db)
+        return self.value_view
+
+    def _data_changed(self) -> None:
+        """Ratings or sessions changed: the Value view recomputes now if shown, else when shown."""
+        self._value_stale = True
+        if self.stack.currentWidget() is self.value_page:
+            self.ensure_value_view()
+
+    @Slot(object)
+    def _on_value_view_sessions_requested(self, query: SessionQuery) -> None:
+        self.sessions_view.show_query(query)
+        self.show_view("sessions")
 
     @Slot(int)
     def _on_reflect_sample_size_changed(self, size: int) -> None:
@@ -523,6 +581,7 @@ class MainWindow(QMainWindow):
                 self.sessions_view.refresh()
                 self.reflect_view.panel.set_choices(*self._choices())
                 self.update_status()
+                self._data_changed()
         self.statusBar().showMessage(summary_text(report), 10000)
         dialog = ImportReportDialog(report, self)
         self.last_import_report = dialog

@@ -309,6 +309,10 @@ class SessionsView(QWidget):
 
     # --- filters and sorting ---------------------------------------------------------------
 
+    def show_query(self, query: SessionQuery) -> None:
+        """Show the sessions of a chart's period or group (tool, label and date range)."""
+        self.filters.show_query(query)
+
     @Slot(object)
     def _on_filters_query_changed(self, query: SessionQuery) -> None:
         if self.model is None:

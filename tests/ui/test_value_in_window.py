@@ -1,0 +1,68 @@
+"""The Value view inside the window: built on first use, kept current, and clicking through."""
+
+from __future__ import annotations
+
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from desktop_app.store import SessionQuery, open_db, save_sessions
+from tests.factories import make_session
+from tests.ui.conftest import OpenWindow
+
+
+def test_value_view_is_built_lazily_and_follows_ratings(
+    qtbot: QtBot, db_path: Path, open_window: OpenWindow
+) -> None:
+    db = open_db(db_path)
+    save_sessions(db, [make_session(i) for i in range(12)])
+    db.close()
+    window = open_window(db_path)
+    assert window.value_view is None
+    window.sessions_view.table.setFocus()
+    for _ in range(6):  # six useful ratings: enough for a value per use
+        qtbot.keyClick(window.sessions_view.table, Qt.Key.Key_U)
+        qtbot.keyClick(window.sessions_view.table, Qt.Key.Key_J)
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    view = window.value_view
+    assert view is not None
+    assert "pyqtgraph" in sys.modules
+    assert view.stats is not None
+    assert view.stats.totals.rated == 6
+    assert view.stats.totals.value_per_use == 1.0
+    # A rating while the view is shown updates it at once.
+    window.show_view("sessions")
+    qtbot.keyClick(window.sessions_view.table, Qt.Key.Key_N)
+    window.show_view("value")
+    assert view.stats.totals.rated == 7
+    window.action_undo.trigger()
+    assert view.stats.totals.rated == 6
+
+
+def test_clicking_a_period_opens_its_sessions(
+    qtbot: QtBot, db_path: Path, open_window: OpenWindow
+) -> None:
+    db = open_db(db_path)
+    early = [make_session(i) for i in range(3)]
+    later = [make_session(i, started_at=s.started_at + timedelta(days=14),  # type: ignore[operator]
+                          external_id=f"later-{i}") for i, s in enumerate(early * 2)]
+    save_sessions(db, early + later)
+    db.close()
+    window = open_window(db_path)
+    window.show_view("value")
+    view = window.value_view
+    assert view is not None
+    assert view.stats is not None
+    first = view.stats.periods[0]
+    from desktop_app.metrics import day_start_utc
+
+    view.sessions_requested.emit(SessionQuery(started_from=day_start_utc(first.start),
+                                              started_before=day_start_utc(first.end)))
+    assert window.current_view() == "sessions"
+    assert window.sessions_view.model is not None
+    assert window.sessions_view.model.rowCount() == 3
+    assert window.sessions_view.filters.period.currentData() == "custom"
+    assert window.sessions_view.filters.count.text() == "3 matches"
