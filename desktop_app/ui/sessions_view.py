@@ -21,6 +21,7 @@ from desktop_app.store import (
     list_labels,
     list_reasons,
 )
+from desktop_app.store.imports import session_extras
 from desktop_app.store.sessions import sources_present
 from desktop_app.ui.filter_bar import FilterBar
 from desktop_app.ui.rating import RatingController
@@ -231,7 +232,8 @@ class SessionsView(QWidget):
         if row is None:
             return
         self.transcript.show_session(row, get_transcript(self._db, row.id),
-                                     search=self.filters.query().search)
+                                     search=self.filters.query().search,
+                                     extras=session_extras(self._db, row.id))
         self.panel.show_rating(get_rating(self._db, row.id))
 
     def _show_common_rating(self, ids: list[str]) -> None:

@@ -118,6 +118,7 @@ class TranscriptView(QTextBrowser):
         self._messages: list[Message] = []
         self._pattern: re.Pattern[str] | None = None
         self._header = True
+        self._extras: tuple[int, str | None] = (0, None)
         self.show_placeholder()
 
     def loadResource(self, type: int, name: QUrl | str) -> object:
@@ -131,16 +132,21 @@ class TranscriptView(QTextBrowser):
         self.setHtml(f'<p style="color:{colors().muted};">{html.escape(text)}</p>')
 
     def show_session(self, session: SessionRow, messages: list[Message],
-                     search: str | None = None, header: bool = True) -> None:
-        """Render one session's facts and transcript; words of ``search`` are highlighted."""
+                     search: str | None = None, header: bool = True,
+                     extras: tuple[int, str | None] = (0, None)) -> None:
+        """Render one session's facts and transcript; words of ``search`` are highlighted.
+
+        ``extras`` is (hidden branches, the tool's own thumbs) as the import recorded them.
+        """
         self._header = header
+        self._extras = extras
         self._session = session
         self._messages = messages
         self._pattern = search_pattern(search)
         self._render(limit=FIRST_CHUNK)
 
     @staticmethod
-    def _header_html(session: SessionRow) -> list[str]:
+    def _header_html(session: SessionRow, extras: tuple[int, str | None]) -> list[str]:
         c = colors()
         parts = [f"<h2>{html.escape(session.title or '(untitled)')}</h2>"]
         first = [SOURCE_NAMES.get(session.source, session.source), session.model or "",
@@ -157,9 +163,19 @@ class TranscriptView(QTextBrowser):
                           f"{formatting.tokens(session.tokens_out or 0)} out")
         if session.cost is not None:
             second.append(f"cost ${session.cost:,.2f}")
-        for line in (first, second):
+        branches, thumbs = extras
+        third = []
+        if thumbs:
+            word = {"up": "thumbs up", "down": "thumbs down", "mixed": "thumbs up and down"}
+            third.append(f"the tool's own feedback: {word.get(thumbs, thumbs)} "
+                         "(not your verdict)")
+        if branches:
+            third.append(f"{branches} regenerated or edited "
+                         f"{'branch' if branches == 1 else 'branches'} not shown")
+        for line in (first, second, third):
             text = " · ".join(html.escape(f) for f in line if f)
-            parts.append(f'<p style="color:{c.muted}; margin:0;">{text}</p>')
+            if text:
+                parts.append(f'<p style="color:{c.muted}; margin:0;">{text}</p>')
         return parts
 
     def _render(self, limit: int | None) -> None:
@@ -169,7 +185,7 @@ class TranscriptView(QTextBrowser):
         c = colors()
         parts: list[str] = []
         if self._header:
-            parts.extend(self._header_html(session))
+            parts.extend(self._header_html(session, self._extras))
         role_colors = {"user": c.user, "assistant": c.assistant, "tool": c.tool,
                        "system": c.system}
         shown = self._messages if limit is None else self._messages[:limit]

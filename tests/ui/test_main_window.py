@@ -220,3 +220,22 @@ def test_save_screenshot_reports_unwritable_path(qtbot: QtBot, db_path: Path,
     blocker.write_text("x")
     assert save_screenshot(window, blocker / "sub" / "shot.png") is False
     assert save_screenshot(window, tmp_path / "ok" / "shot.png") is True
+
+
+def test_transcript_shows_the_tools_own_feedback_and_hidden_branches(
+    qtbot: QtBot, db_path: Path, open_window: OpenWindow
+) -> None:
+    from desktop_app.store.imports import save_session_extras
+
+    db = open_db(db_path)
+    s = make_session(1, hidden_branches=2, tool_feedback="down")
+    save_sessions(db, [s])
+    save_session_extras(db, [s])
+    db.conn.commit()
+    db.close()
+    window = open_window(db_path)
+    text = window.sessions_view.transcript.plain_text()
+    assert "the tool's own feedback: thumbs down (not your verdict)" in text
+    assert "2 regenerated or edited branches not shown" in text
+    assert window.sessions_view.model is not None
+    assert window.sessions_view.model.index(0, 7).data() == ""  # no verdict from the tool
