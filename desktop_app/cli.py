@@ -66,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="a file, zip or folder")
     p.add_argument("--json", action="store_true", help="print the import report as JSON")
 
+    p = sub.add_parser("scan", help="list AI histories found on this computer (imports nothing)")
+    p.add_argument("--folder", action="append", type=Path, default=[], metavar="DIR",
+                   help="also look for Aider histories in this folder (repeat for several)")
+    p.add_argument("--json", action="store_true", help="print JSON (see README)")
+
     p = sub.add_parser("sessions", help="list sessions")
     p.add_argument("--source", choices=SOURCES, help="only this tool's sessions")
     p.add_argument("--search", metavar="Q", help="full-text search over titles and messages")
@@ -95,7 +100,25 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a label (repeat for several; replaces the existing labels)")
     p.add_argument("--reason", metavar="R", help="why it was not useful")
     p.add_argument("--note", metavar="TEXT", help="a free note")
+
+    p = sub.add_parser("demo-data", help="write a synthetic export file in a tool's own format")
+    p.add_argument("--source", required=True, choices=SOURCES, help="the tool whose format")
+    p.add_argument("--sessions", required=True, type=_positive_int, metavar="N",
+                   help="how many sessions the file holds")
+    p.add_argument("--out", required=True, type=Path, metavar="PATH",
+                   help="the file to write (or a folder: the tool's usual file name is used)")
+    p.add_argument("--seed", type=int, default=2026, help="another seed, another data set")
     return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -129,8 +152,12 @@ def _message(exc: Exception) -> str:
 
 
 def _run_command(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
+    if args.command == "demo-data":
+        return _demo_data(args, out)
     if args.command == "import":
         return _import(args, db_path, out)
+    if args.command == "scan":
+        return _scan(args, out)
     if args.command == "stats":
         return _stats(args, db_path, out)
     if not db_path.exists():  # reading commands never create the database
@@ -185,6 +212,25 @@ def _stats(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
     return 0
 
 
+def _scan(args: argparse.Namespace, out: TextIO) -> int:
+    from desktop_app.importers.discover import find_histories
+
+    found = find_histories(extra_folders=args.folder)
+    if args.json:
+        json.dump([f.to_json() for f in found], out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return 0
+    if not found:
+        print("No AI histories found in the usual places.", file=out)
+        return 0
+    for f in found:
+        newest = f.newest.astimezone().strftime("%Y-%m-%d %H:%M") if f.newest else "-"
+        print(f"{SOURCE_NAMES.get(f.source, f.source):<12} {f.files:>6,} files "
+              f"{f.bytes / 1e6:>9,.1f} MB  newest {newest}  {f.path}", file=out)
+    print("Import them with: worthwhile import PATH...", file=out)
+    return 0
+
+
 def _import(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
     from desktop_app.importers.runner import ImportProgress, import_paths
 
@@ -223,6 +269,22 @@ def _import(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
         print(f"Total: {t['sessions_new']:,} new, {t['sessions_updated']:,} updated, "
               f"{t['sessions_unchanged']:,} unchanged", file=out)
     return 0 if report.ok else 1
+
+
+def _demo_data(args: argparse.Namespace, out: TextIO) -> int:
+    from desktop_app.importers.demo_exports import WRITERS, write_export
+
+    if args.source not in WRITERS:
+        print(f"worthwhile demo-data: error: {args.source}: not available yet (available: "
+              f"{', '.join(WRITERS)})", file=sys.stderr)
+        return 2
+    try:
+        path = write_export(args.source, args.sessions, args.out, seed=args.seed)
+    except OSError as exc:
+        raise CliError(f"cannot write {args.out}: {exc.strerror or exc}") from exc
+    print(f"{path}: {args.sessions:,} {args.source} sessions, "
+          f"{path.stat().st_size / 1e6:,.1f} MB", file=out)
+    return 0
 
 
 def _rate(db: Any, session_id: str, args: argparse.Namespace) -> None:

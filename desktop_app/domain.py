@@ -93,7 +93,10 @@ def utc_iso(moment: datetime | None) -> str | None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    # isoformat is several times faster than strftime (imports format millions of times).
+    return moment.isoformat(timespec="seconds")[:19] + "Z"
 
 
 def parse_utc(text: str | None) -> datetime | None:
@@ -135,6 +138,9 @@ class Session:
     hidden_branches: int = 0
     #: The tool's own thumbs on the session (``"up"``, ``"down"``, ``"mixed"``), never a verdict.
     tool_feedback: str | None = None
+    #: A cheap fingerprint of the session's record in its source file (see migration 0006), so a
+    #: re-import can skip an unchanged one before parsing it; not part of the content hash.
+    fingerprint: int | None = None
 
     @property
     def id(self) -> str:

@@ -6,7 +6,7 @@ import io
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, BinaryIO, Protocol
 
@@ -352,3 +352,77 @@ class Tally:
 def child_ids(node: dict[str, Any], key: str, nodes: dict[str, Any]) -> list[str]:
     """The ids listed under ``node[key]`` that are nodes of the tree (anything else ignored)."""
     return [c for c in as_list(node.get(key)) if isinstance(c, str) and c in nodes]
+
+
+# --- sources that span several files and grow (coding-assistant logs) ---------------------------
+
+
+@dataclass(slots=True)
+class GroupFile:
+    """One file of a group read together (e.g. one Claude Code project folder).
+
+    ``start`` is where reading begins (0, or where the last import stopped when the file only
+    grew); ``previous`` is the size read last time (None for a file never imported). The parser
+    sets ``end`` (how far it read: the end of the last complete line) and ``sessions`` (the ids
+    of the sessions this file contributed to).
+    """
+
+    path: str
+    name: str
+    size: int
+    start: int = 0
+    previous: int | None = None
+    end: int = 0
+    sessions: set[str] = field(default_factory=set)
+
+    @property
+    def changed(self) -> bool:
+        """True when the file is new or holds bytes not read yet."""
+        return self.previous is None or self.start < self.size
+
+
+class Checkpoints(Protocol):
+    """Where a group parser keeps what it needs to continue a session later (JSON state)."""
+
+    def load(self, session_id: str) -> tuple[dict[str, Any], list[Message]] | None:
+        """The saved state and stored transcript of a session, or None."""
+        ...
+
+    def save(self, session_id: str, state: dict[str, Any]) -> None:
+        """Remember the state of a session (written in the import's transaction)."""
+        ...
+
+
+class GroupParser(Parser, Protocol):
+    """A source whose sessions span files and grow: files are read together, incrementally."""
+
+    def group_key(self, path: str) -> str:
+        """Which group a file belongs to (files of one group are parsed together)."""
+        ...
+
+    def parse_group(self, files: list[GroupFile], report: Report,
+                    checkpoints: Checkpoints) -> Iterator[Session]:
+        """Stream the new or changed sessions of a group; set each file's ``end``/``sessions``.
+
+        Raise :class:`FormatError` only when nothing of the group could be read.
+        """
+        ...
+
+
+def is_group_parser(parser: Parser) -> bool:
+    """True for sources read as groups of files, incrementally (see :class:`GroupParser`)."""
+    return callable(getattr(parser, "parse_group", None))
+
+
+# --- skipping unchanged sessions before they are parsed -------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Unchanged:
+    """A session a parser found stored already and unchanged (its fingerprint matched).
+
+    Parsers with a ``parse_known(stream, name, report, *, known, feedback)`` function yield it
+    instead of building the session; the runner counts it as unchanged.
+    """
+
+    session_id: str

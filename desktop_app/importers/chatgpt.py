@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Container, Iterator, Mapping
 from typing import Any, BinaryIO
 
-from desktop_app.domain import Message, Session
+from desktop_app.domain import Message, Session, make_session_id
 from desktop_app.importers.base import (
     FormatError,
     Report,
+    Skipped,
     Tally,
+    Unchanged,
     as_dict,
     as_list,
     as_str,
@@ -27,6 +30,7 @@ from desktop_app.importers.base import (
     time_span,
     title_from,
 )
+from desktop_app.importers.jsonarray import iter_array
 
 SOURCE = "chatgpt"
 VERSION = "1"
@@ -53,6 +57,19 @@ def sniff(head: bytes, name: str) -> bool:
 
 def parse(stream: BinaryIO, name: str, report: Report) -> Iterator[Session]:
     """Stream the conversations of one export file, one at a time (bounded memory)."""
+    for item in parse_known(stream, name, report):
+        if isinstance(item, Session):  # nothing is known, so every item is a session
+            yield item
+
+
+def parse_known(stream: BinaryIO, name: str, report: Report, *,
+                known: Container[int] = frozenset(),
+                feedback: Mapping[str, str] | None = None) -> Iterator[Session | Unchanged]:
+    """Like :func:`parse`, but a conversation whose :func:`fingerprint` is in ``known`` is not
+    parsed: an :class:`Unchanged` stands for it. ``feedback`` maps conversation ids to the
+    thumbs of ``message_feedback.json`` (see :func:`read_feedback`).
+    """
+    feedback = feedback or {}
     head, stream = read_head(stream)
     kind, keys = json_top_level(head)
     if kind == "array":
@@ -65,7 +82,9 @@ def parse(stream: BinaryIO, name: str, report: Report) -> Iterator[Session]:
         reason = "the file is empty" if not head.strip() else "not a JSON array of conversations"
         raise FormatError(name, reason)
     tally = Tally(name, "ChatGPT conversation", report)
-    for index, item in enumerate(iter_json(stream, name, prefix), start=1):
+    # The standard library's decoder is faster than ijson's events for whole items.
+    items = iter_array(stream, name) if prefix == "item" else iter_json(stream, name, prefix)
+    for index, item in enumerate(items, start=1):
         conv = as_dict(item)
         what = f"conversation {index}"
         if not conv:
@@ -81,7 +100,13 @@ def parse(stream: BinaryIO, name: str, report: Report) -> Iterator[Session]:
                                         "conversation (no id or mapping)")
             tally.skip(what, "no id or no mapping: not a ChatGPT conversation")
             continue
-        session = conversation_session(conv, cid, mapping)
+        thumbs = feedback.get(cid)
+        mark = fingerprint(conv, cid, mapping, thumbs)
+        if mark in known:
+            tally.ok()
+            yield Unchanged(make_session_id(SOURCE, cid))
+            continue
+        session = conversation_session(conv, cid, mapping, thumbs, mark)
         if not session.messages:
             tally.skip(what, "no visible messages", unreadable=False)
             continue
@@ -90,7 +115,25 @@ def parse(stream: BinaryIO, name: str, report: Report) -> Iterator[Session]:
     tally.finish()
 
 
-def conversation_session(conv: dict[str, Any], cid: str, mapping: dict[str, Any]) -> Session:
+def fingerprint(conv: dict[str, Any], cid: str, mapping: dict[str, Any],
+                thumbs: str | None) -> int:
+    """A 64-bit fingerprint of what can change in a conversation, read without parsing it.
+
+    ChatGPT moves ``update_time`` on every new message, edit, regeneration or rename; the node
+    count, current node, title, model and thumbs are added so that no change slips through, and
+    the parser version so that a better parser re-reads everything.
+    """
+    text = "\x00".join((
+        VERSION, cid, repr(conv.get("update_time")), repr(conv.get("current_node")),
+        str(len(mapping)), repr(conv.get("title")), repr(conv.get("default_model_slug")),
+        thumbs or "",
+    ))
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def conversation_session(conv: dict[str, Any], cid: str, mapping: dict[str, Any],
+                         thumbs: str | None = None, mark: int | None = None) -> Session:
     """One conversation object as a session: the visible thread from ``current_node`` up."""
     nodes = {key: node for key, node in mapping.items() if isinstance(node, dict)}
     thread = _visible_path(nodes, conv.get("current_node"))
@@ -109,6 +152,7 @@ def conversation_session(conv: dict[str, Any], cid: str, mapping: dict[str, Any]
     return Session(
         source=SOURCE, external_id=cid, title=title, started_at=start, ended_at=end,
         messages=tuple(messages), model=model, hidden_branches=branches,
+        tool_feedback=thumbs, fingerprint=mark,
     )
 
 
@@ -284,3 +328,41 @@ def render_content(content: dict[str, Any]) -> str:
     if kind == "computer_output":
         return f"[screenshot] {text}".rstrip()
     return text if text else f"[{label}]"
+
+
+# --- message_feedback.json ------------------------------------------------------------------------
+
+#: The name of the file of thumbs in a ChatGPT export.
+FEEDBACK_FILE = "message_feedback.json"
+_UP = frozenset({"thumbsup", "thumbs_up", "up", "positive", "good", "like", "1"})
+_DOWN = frozenset({"thumbsdown", "thumbs_down", "down", "negative", "bad", "dislike", "-1"})
+
+
+def read_feedback(stream: BinaryIO, name: str, report: Report) -> dict[str, str]:
+    """The thumbs of ``message_feedback.json`` per conversation: ``"up"``, ``"down"`` or
+    ``"mixed"`` (both on different answers).
+
+    These are what the person told ChatGPT, kept as the tool's own feedback and never as
+    Worthwhile's verdict. A file that cannot be read is reported and gives no thumbs; it never
+    stops the conversations from importing.
+    """
+    seen: dict[str, set[str]] = {}
+    try:
+        head, stream = read_head(stream)
+        if not head.strip():
+            return {}
+        for index, item in enumerate(iter_json(stream, name, "item"), start=1):
+            record = as_dict(item)
+            cid = as_str(record.get("conversation_id")) or as_str(record.get("conversationId"))
+            rating = record.get("rating")
+            text = str(rating).strip().lower().replace(" ", "") if rating is not None else ""
+            thumb = "up" if text in _UP else "down" if text in _DOWN else None
+            if cid is None or thumb is None:
+                report(Skipped(f"{name}: record {index}",
+                               "not a thumbs-up or thumbs-down on a conversation"))
+                continue
+            seen.setdefault(cid, set()).add(thumb)
+    except FormatError as exc:
+        report(Skipped(name, f"the tool's feedback could not be read: {exc.reason}"))
+        return {}
+    return {cid: thumbs.pop() if len(thumbs) == 1 else "mixed" for cid, thumbs in seen.items()}

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from desktop_app.importers import chatgpt, claude_ai, gemini, generic, open_webui
+from desktop_app.importers import (
+    chatgpt,
+    claude_ai,
+    claude_code,
+    codex,
+    gemini,
+    generic,
+    open_webui,
+)
 from desktop_app.importers.base import Parser
 
 #: Every importer, most specific first (the first whose ``sniff`` says yes reads the file).
-PARSERS: tuple[Parser, ...] = (chatgpt, claude_ai, open_webui, gemini, generic)
+PARSERS: tuple[Parser, ...] = (
+    chatgpt, claude_ai, open_webui, gemini, claude_code, codex, generic,
+)
 
 #: Files that come with exports but hold no sessions: never reported as skipped.
 COMPANION_FILES = frozenset({

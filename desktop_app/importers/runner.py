@@ -18,8 +18,15 @@ from typing import IO, Any, BinaryIO
 from sqlite_utils import Database
 
 from desktop_app.domain import Session
-from desktop_app.importers import detect
-from desktop_app.importers.base import HEAD_SIZE, FormatError, Parser, Skipped
+from desktop_app.importers import detect, incremental
+from desktop_app.importers.base import HEAD_SIZE, FormatError, Parser, Skipped, Unchanged
+from desktop_app.importers.chatgpt import FEEDBACK_FILE
+from desktop_app.importers.feedback import (
+    load_feedback_file,
+    load_feedback_from_folder,
+    load_feedback_from_zip,
+)
+from desktop_app.importers.tarsafe import is_tar_gz, iter_tar_members
 from desktop_app.importers.zipsafe import (
     DEFAULT_LIMITS,
     ZipBombError,
@@ -29,7 +36,7 @@ from desktop_app.importers.zipsafe import (
     open_zip,
 )
 from desktop_app.store import imports as import_log
-from desktop_app.store.sessions import SaveCounts, save_sessions
+from desktop_app.store.sessions import SaveCounts, known_fingerprints, save_sessions
 
 log = logging.getLogger(__name__)
 
@@ -206,6 +213,12 @@ class _PathRun:
     seen: set[str] = field(default_factory=set)
     imported: int = 0  # files or members read successfully
     failed: list[FormatError] = field(default_factory=list)
+    #: Files of sources read as groups, incrementally (see :mod:`incremental`).
+    pending: incremental.Pending | None = None
+    #: The tool's own thumbs by conversation id (ChatGPT's ``message_feedback.json``).
+    feedback: dict[str, str] = field(default_factory=dict)
+    #: Stored fingerprints by source, loaded once per path (see ``Session.fingerprint``).
+    known: dict[str, set[int]] = field(default_factory=dict)
 
     def skip(self, item: Skipped) -> None:
         if len(self.report.skipped) < MAX_SKIPPED_LISTED:
@@ -249,9 +262,20 @@ def _parse_into_store(run: _PathRun, parser: Parser, stream: BinaryIO, name: str
 
     batch: list[Session] = []
     chars = 0
-    sessions = parser.parse(stream, name, report)
+    skipped_fast = 0
+    sessions = _parse(run, parser, stream, name, report)
     try:
         for session in sessions:
+            if isinstance(session, Unchanged):  # its fingerprint matched: not even parsed
+                if session.session_id not in run.seen:
+                    run.seen.add(session.session_id)
+                    counts.unchanged += 1
+                    skipped_fast += 1
+                    if skipped_fast % BATCH_SESSIONS == 0:
+                        run.progress.sessions += BATCH_SESSIONS
+                        run.progress.tick()
+                        run.check_cancel()
+                continue
             if session.id in run.seen:
                 continue  # the same conversation again (shards, batch zips): first one wins
             run.seen.add(session.id)
@@ -269,6 +293,20 @@ def _parse_into_store(run: _PathRun, parser: Parser, stream: BinaryIO, name: str
         _save_batch(run, batch, parser, counts)
         run.check_cancel()
     return counts
+
+
+def _parse(run: _PathRun, parser: Parser, stream: BinaryIO, name: str,
+           report: Callable[[Skipped], None]) -> Iterator[Session | Unchanged]:
+    """The parser's sessions; where it can skip unchanged ones, with what is stored."""
+    parse_known = getattr(parser, "parse_known", None)
+    if not callable(parse_known):
+        return parser.parse(stream, name, report)
+    known = run.known.get(parser.SOURCE)
+    if known is None:
+        known = run.known[parser.SOURCE] = known_fingerprints(run.db, parser.SOURCE)
+    items: Iterator[Session | Unchanged] = parse_known(stream, name, report, known=known,
+                                                       feedback=run.feedback)
+    return items
 
 
 def _add_counts(run: _PathRun, counts: SaveCounts) -> None:
@@ -316,6 +354,7 @@ def _import_stream(run: _PathRun, raw: IO[bytes], name: str, scale: float, *,
 def _import_zip(run: _PathRun, zf: zipfile.ZipFile, name: str, depth: int,
                 scale_total: float) -> None:
     """Import every safe member of an open zip (nested zips too, up to the depth limit)."""
+    run.feedback.update(load_feedback_from_zip(zf, name, run.skip))
     for member in iter_members(zf, name, run.skip, run.limits):
         run.check_cancel()
         member_name = f"{name}!{member.name}"
@@ -335,6 +374,17 @@ def _import_zip(run: _PathRun, zf: zipfile.ZipFile, name: str, depth: int,
             run.skip(Skipped(member_name, f"unreadable member ({exc_text})"))
 
 
+def _import_tar(run: _PathRun, raw: IO[bytes], name: str) -> None:
+    """Import every safe member of a ``.tgz`` (Google Takeout), in one pass, as streams."""
+    for member in iter_tar_members(raw, name, run.skip, run.limits):
+        run.check_cancel()
+        if member.size == 0 or detect.is_asset(member.name):
+            continue  # nothing to read here: ignored like any unrelated file
+        member_name = f"{name}!{member.name}"
+        run.progress.current = member_name
+        _import_stream(run, member.stream, member_name, 0.0, direct=False)
+
+
 def _import_nested_zip(run: _PathRun, raw: IO[bytes], name: str, head: bytes) -> None:
     depth = name.count("!")
     if depth > run.limits.max_depth:
@@ -350,6 +400,7 @@ def _import_nested_zip(run: _PathRun, raw: IO[bytes], name: str, head: bytes) ->
 
 
 def _import_folder(run: _PathRun, folder: Path) -> None:
+    run.feedback.update(load_feedback_from_folder(folder, run.skip))
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for filename in sorted(filenames):
@@ -360,10 +411,14 @@ def _import_folder(run: _PathRun, folder: Path) -> None:
             shown = str(path)
             run.progress.current = shown
             try:
+                if incremental.claim(run, path, folder):
+                    continue
                 with path.open("rb") as raw:
                     head = raw.read(4)
                     raw.seek(0)
-                    if is_zip(head):
+                    if is_tar_gz(head, shown):
+                        _import_tar(run, raw, shown)
+                    elif is_zip(head):
                         zf = open_zip(raw, shown)
                         with zf:
                             before = run.progress.done
@@ -378,6 +433,7 @@ def _import_folder(run: _PathRun, folder: Path) -> None:
                 run.skip(Skipped(shown, exc.reason))
             except OSError as exc:
                 run.skip(Skipped(shown, f"cannot be read ({exc.strerror or exc})"))
+    incremental.finish(run, direct=False)
 
 
 def _import_path(run: _PathRun, path: Path) -> None:
@@ -387,18 +443,26 @@ def _import_path(run: _PathRun, path: Path) -> None:
         _import_folder(run, path)
         container = "folder"
     else:
+        if incremental.claim(run, path, path):
+            incremental.finish(run, direct=True)
+            return
         with path.open("rb") as raw:
             head = raw.read(4)
             raw.seek(0)
-            if not is_zip(head):
+            if is_tar_gz(head, shown):
+                _import_tar(run, raw, shown)
+                container = "archive"
+            elif not is_zip(head):
+                run.feedback.update(load_feedback_file(path.parent / FEEDBACK_FILE, run.skip))
                 _import_stream(run, raw, shown, 1.0, direct=True)
                 return
-            zf = open_zip(raw, shown)
-            with zf:
-                before = run.progress.done
-                _import_zip(run, zf, shown, 1, 1.0)
-                run.progress.done = before + path.stat().st_size
-        container = "zip"
+            else:
+                zf = open_zip(raw, shown)
+                with zf:
+                    before = run.progress.done
+                    _import_zip(run, zf, shown, 1, 1.0)
+                    run.progress.done = before + path.stat().st_size
+                container = "zip"
     if run.imported == 0:
         if run.failed:
             first = run.failed[0]

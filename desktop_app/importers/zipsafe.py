@@ -62,6 +62,11 @@ def _unsafe_name(name: str) -> str | None:
     return None
 
 
+def is_unsafe_name(name: str) -> bool:
+    """True for a member name that must never be used (``..``, absolute, NUL)."""
+    return _unsafe_name(name) is not None
+
+
 def open_zip(source: str | BinaryIO, name: str) -> zipfile.ZipFile:
     """Open a zip for reading; an unreadable zip is a :class:`FormatError`."""
     try:

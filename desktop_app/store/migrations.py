@@ -169,3 +169,42 @@ def m0004_import_extras(db: Database) -> None:
     """
     db.execute("ALTER TABLE sessions ADD COLUMN hidden_branches INTEGER NOT NULL DEFAULT 0")
     db.execute("ALTER TABLE sessions ADD COLUMN tool_thumbs TEXT")
+
+
+@MIGRATIONS(name="0005_file_states")
+def m0005_file_states(db: Database) -> None:
+    """What incremental imports remember: each log file read, and where each session stopped.
+
+    ``file_states`` holds a file's size, mtime and how far it was read (``offset``), so that a
+    re-scan skips unchanged files and reads a grown JSONL from where it stopped.
+    ``session_states`` holds a parser's JSON state of a session, to continue it later.
+    """
+    db.execute(
+        "CREATE TABLE file_states ("
+        " path TEXT PRIMARY KEY,"
+        " source TEXT NOT NULL,"
+        " parser_version TEXT NOT NULL,"
+        " size INTEGER NOT NULL,"
+        " mtime_ns INTEGER NOT NULL,"
+        " offset INTEGER NOT NULL,"
+        " sessions TEXT NOT NULL DEFAULT '[]',"
+        " imported_at TEXT NOT NULL)"
+    )
+    db.execute(
+        "CREATE TABLE session_states ("
+        " session_id TEXT PRIMARY KEY,"
+        " parser_version TEXT NOT NULL,"
+        " state TEXT NOT NULL)"
+    )
+
+
+@MIGRATIONS(name="0006_session_fingerprints")
+def m0006_session_fingerprints(db: Database) -> None:
+    """A cheap fingerprint of each session as its source file last had it.
+
+    An importer that can compute it without building the session (ChatGPT: id, update time,
+    current node, tree size, title, thumbs and the parser version, hashed to 64 bits) compares it
+    with this column and skips an unchanged conversation before parsing its messages. NULL where
+    the source has none; a changed session is still detected by its content hash.
+    """
+    db.execute("ALTER TABLE sessions ADD COLUMN fingerprint INTEGER")

@@ -49,19 +49,53 @@ def save_sessions(db: Database, sessions: Iterable[Session], *, import_id: int |
     in one of its own, so a failure leaves the database as it was.
     """
     counts = SaveCounts()
+    written: dict[int, str] = {}  # key -> title of sessions not in the FTS indexes yet
     with db.atomic():
         for session in sessions:
-            _save_one(db, session, import_id, parser_version, counts)
+            _save_one(db, session, import_id, parser_version, counts, written)
+        _index_written(db, written)
     return counts
 
 
+def _index_written(db: Database, written: dict[int, str]) -> None:
+    """Add the titles and messages of the sessions just written to the full-text indexes.
+
+    Once per batch rather than per session: one statement for hundreds of sessions.
+    """
+    if not written:
+        return
+    conn = db.conn
+    conn.executemany("INSERT INTO sessions_fts (rowid, title) VALUES (?, ?)", written.items())
+    pending = list(written)
+    written.clear()
+    for start in range(0, len(pending), 500):
+        keys = pending[start:start + 500]
+        marks = ", ".join("?" for _ in keys)
+        conn.execute(
+            "INSERT INTO messages_fts (rowid, text) "
+            f"SELECT id, text FROM messages WHERE session_key IN ({marks})",
+            keys,
+        )
+
+
+def known_fingerprints(db: Database, source: str) -> set[int]:
+    """The stored fingerprints of a source's sessions (see ``Session.fingerprint``)."""
+    return {
+        row[0]
+        for row in db.conn.execute(
+            "SELECT fingerprint FROM sessions WHERE source = ? AND fingerprint IS NOT NULL",
+            (source,),
+        )
+    }
+
+
 def _save_one(db: Database, s: Session, import_id: int | None, parser_version: str,
-              counts: SaveCounts) -> None:
+              counts: SaveCounts, written: dict[int, str]) -> None:
     conn = db.conn
     sid = s.id
     content_hash = s.content_hash(parser_version)
     existing = conn.execute(
-        "SELECT key, content_hash, title FROM sessions WHERE id = ?", (sid,)
+        "SELECT key, content_hash, title, fingerprint FROM sessions WHERE id = ?", (sid,)
     ).fetchone()
     values = {
         "id": sid,
@@ -79,12 +113,18 @@ def _save_one(db: Database, s: Session, import_id: int | None, parser_version: s
         "project": s.project,
         "content_hash": content_hash,
         "import_id": import_id,
+        "fingerprint": s.fingerprint,
     }
     if existing is not None:
-        key, old_hash, old_title = existing
+        key, old_hash, old_title, old_fingerprint = existing
         if old_hash == content_hash:
+            if old_fingerprint != s.fingerprint:  # next time, this one takes the fast path
+                conn.execute("UPDATE sessions SET fingerprint = ? WHERE key = ?",
+                             (s.fingerprint, key))
             counts.unchanged += 1
             return
+        if key in written:  # the same session twice in one call: index the first one now
+            _index_written(db, written)
         # External-content FTS: the old text must be removed before the rows change.
         conn.execute(
             "INSERT INTO sessions_fts (sessions_fts, rowid, title) VALUES ('delete', ?, ?)",
@@ -105,17 +145,12 @@ def _save_one(db: Database, s: Session, import_id: int | None, parser_version: s
         cursor = conn.execute(f"INSERT INTO sessions ({cols}) VALUES ({params})", values)
         key = cursor.lastrowid
         counts.new += 1
-    conn.execute("INSERT INTO sessions_fts (rowid, title) VALUES (?, ?)", (key, s.title))
     conn.executemany(
         "INSERT INTO messages (session_key, seq, role, time, text, model) "
         "VALUES (?, ?, ?, ?, ?, ?)",
         [(key, i, m.role, utc_iso(m.time), m.text, m.model) for i, m in enumerate(s.messages)],
     )
-    conn.execute(
-        "INSERT INTO messages_fts (rowid, text) "
-        "SELECT id, text FROM messages WHERE session_key = ?",
-        (key,),
-    )
+    written[int(key or 0)] = s.title
     counts.messages += len(s.messages)
 
 

@@ -13,6 +13,7 @@ class FirstRunWidget(QWidget):
 
     demo_requested = Signal()
     import_requested = Signal()
+    discover_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,6 +51,15 @@ class FirstRunWidget(QWidget):
         self.import_button.setDefault(True)
         self.import_button.clicked.connect(self.import_requested)
 
+        self.discover_button = QPushButton("Find histories on this computer")
+        self.discover_button.setObjectName("findHistories")
+        self.discover_button.setToolTip(
+            "Look where Claude Code, Codex, Copilot, Cursor, Aider and llm keep their logs, "
+            "and choose what to import."
+        )
+        self.discover_button.setMinimumWidth(240)
+        self.discover_button.clicked.connect(self.discover_requested)
+
         self.demo_button = QPushButton("Try demo data")
         self.demo_button.setObjectName("tryDemo")
         self.demo_button.setToolTip(
@@ -63,6 +73,7 @@ class FirstRunWidget(QWidget):
         layout.addWidget(intro, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addSpacing(10)
         layout.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.discover_button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.demo_button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addSpacing(10)
         layout.addWidget(privacy, 0, Qt.AlignmentFlag.AlignHCenter)

@@ -15,6 +15,7 @@ from PySide6.QtGui import (
     QUndoStack,
 )
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self.import_task: ImportTask | None = None
         self.import_progress: QProgressDialog | None = None
         self.last_import_report: ImportReportDialog | None = None
+        self.discover_dialog: QDialog | None = None
         self.setAcceptDrops(True)
 
         self.undo_stack = QUndoStack(self)
@@ -113,6 +115,7 @@ class MainWindow(QMainWindow):
         self.first_run = FirstRunWidget(self.outer_stack)
         self.first_run.demo_requested.connect(self._on_first_run_demo_requested)
         self.first_run.import_requested.connect(self._on_import_files_triggered)
+        self.first_run.discover_requested.connect(self._on_discover_triggered)
         self.outer_stack.addWidget(self.first_run)
 
         self.body = QWidget(self.outer_stack)
@@ -183,6 +186,10 @@ class MainWindow(QMainWindow):
         self.action_import_folder.setStatusTip("Import every history file in a folder")
         self.action_import_folder.triggered.connect(self._on_import_folder_triggered)
         file_menu.addAction(self.action_import_folder)
+        self.action_discover = QAction("Find &Histories on This Computer…", self)
+        self.action_discover.setStatusTip("Look where AI tools keep their logs and import them")
+        self.action_discover.triggered.connect(self._on_discover_triggered)
+        file_menu.addAction(self.action_discover)
         file_menu.addSeparator()
         self.action_demo = QAction("Try &Demo Data", self)
         self.action_demo.setStatusTip("Open a throwaway database of synthetic sessions")
@@ -511,6 +518,20 @@ class MainWindow(QMainWindow):
                                                   str(Path.home()))
         if folder:
             self.start_import([folder])
+
+    @Slot()
+    def _on_discover_triggered(self) -> None:
+        from desktop_app.ui.discover_dialog import DiscoverDialog
+
+        dialog = DiscoverDialog([Path(p) for p in self.settings.search_folders], self)
+        dialog.extra_folders_changed.connect(self._on_discover_folders_changed)
+        self.discover_dialog = dialog
+        dialog.accepted.connect(lambda: self.start_import(dialog.chosen_paths()))
+        dialog.open()
+
+    @Slot(list)
+    def _on_discover_folders_changed(self, folders: list[str]) -> None:
+        self.settings.search_folders = folders
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):

@@ -105,6 +105,18 @@ class Settings:
     def sample_size(self, value: int) -> None:
         self._s.setValue("reflect/sample_size", int(value))
 
+    @property
+    def search_folders(self) -> list[str]:
+        """Extra folders to search for histories (Aider keeps its log inside repositories)."""
+        value = self._s.value("discover/folders", [])
+        if isinstance(value, str):
+            return [value] if value else []
+        return [str(v) for v in value] if isinstance(value, list) else []
+
+    @search_folders.setter
+    def search_folders(self, folders: list[str]) -> None:
+        self._s.setValue("discover/folders", list(folders))
+
     def sync(self) -> None:
         """Write to disk now."""
         self._s.sync()

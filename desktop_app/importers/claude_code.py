@@ -1,0 +1,544 @@
+"""Claude Code transcripts: ``~/.claude/projects/<slug>/<session>.jsonl`` and their subagents.
+
+A project folder is read as one group, because sessions span files: subagent files
+(``<session>/subagents/agent-*.jsonl``, or ``agent-*.jsonl`` beside the session in 2.0.x) add
+their tokens to the parent session but no turns, and a resumed or forked session replays
+earlier records (same ``uuid``) into a new file: a replayed record belongs to the session that
+first had it (files are read oldest first). One API response is written as several lines that
+share ``message.id`` and ``requestId``: one transcript entry, its usage counted once (the
+largest ``output_tokens``). A file that only grew is read from where the last import stopped.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from desktop_app.domain import Message, Session, make_session_id
+from desktop_app.importers.base import (
+    Checkpoints,
+    FormatError,
+    GroupFile,
+    Report,
+    Skipped,
+    Tally,
+    as_dict,
+    as_int,
+    as_str,
+    from_iso,
+    iter_json,
+    json_top_level,
+    read_head,
+    title_from,
+)
+from desktop_app.importers.jsonl import LineReader, head_records
+
+SOURCE = "claude-code"
+FORMAT = "Claude Code transcripts (~/.claude/projects/…/*.jsonl, or a project folder)"
+VERSION = "1"
+
+#: Record types of Claude Code transcripts (``sniff`` looks for one with a ``sessionId``).
+RECORD_TYPES = frozenset({
+    "user", "assistant", "system", "summary", "progress", "file-history-snapshot",
+    "queue-operation", "attachment", "custom-title", "ai-title",
+})
+
+#: Longest tool result kept in a transcript (the rest is cut: it is file contents and logs).
+TOOL_TEXT = 2000
+
+_NOT_PROMPTS = (
+    "<command-name>", "<command-message>", "<command-args>", "<local-command-stdout>",
+    "<local-command-stderr>", "<local-command-caveat>", "<bash-input>", "<bash-stdout>",
+    "<bash-stderr>", "[Request interrupted by user", "Caveat: The messages below were generated",
+)
+_HIDDEN = ("<system-reminder>", "<ide_opened_file>", "<ide_selection>", "<environment_context>",
+           "<user-prompt-submit-hook>")
+
+
+def sniff(head: bytes, name: str) -> bool:
+    """JSONL whose records carry a Claude Code ``sessionId`` and record ``type`` (or a Claude
+    Code web session: ``{"loglines": [...]}``)."""
+    if _is_loglines(head):
+        return True
+    for record in head_records(head):
+        kind = record.get("type")
+        message = record.get("message")
+        has_session = isinstance(record.get("sessionId"), str)
+        if kind in RECORD_TYPES and has_session and (
+                "uuid" in record or "message" in record or kind in ("custom-title", "ai-title")):
+            return True
+        if kind == "summary" and "leafUuid" in record:
+            return True
+        if not isinstance(message, dict):
+            continue
+        # Minimal shapes of other tools' fixtures: no ids, or usage-only records (ccusage).
+        if kind in ("user", "assistant") and ("content" in message or "usage" in message):
+            return True
+        if kind is None and has_session and message.get("role") in ("user", "assistant") \
+                and "requestId" in record:
+            return True
+    return False
+
+
+def _is_loglines(head: bytes) -> bool:
+    if not head.lstrip().startswith(b"{"):
+        return False
+    kind, keys = json_top_level(head)
+    return kind == "object" and keys[:1] == ["loglines"]
+
+
+def _loglines(stream: BinaryIO, name: str, tally: Tally) -> Iterator[dict[str, Any]]:
+    for n, record in enumerate(iter_json(stream, name, "loglines.item"), 1):
+        if isinstance(record, dict):
+            tally.ok()
+            yield record
+        else:
+            tally.skip(f"log line {n}", "not a JSON object")
+
+
+def group_key(path: str) -> str:
+    """The project folder: ``<slug>`` for ``<slug>/<id>.jsonl`` and ``<slug>/<id>/subagents/*``."""
+    parent = os.path.dirname(path)
+    if os.path.basename(parent) == "subagents":
+        return os.path.dirname(os.path.dirname(parent))
+    return parent
+
+
+def _is_subagent_file(path: str) -> bool:
+    return os.path.basename(os.path.dirname(path)) == "subagents" or \
+        os.path.basename(path).startswith("agent-")
+
+
+# --- one session being built ---------------------------------------------------------------------
+
+
+@dataclass
+class _Entry:
+    role: str
+    text: str
+    time: datetime | None
+    model: str | None = None
+
+
+@dataclass
+class _Building:
+    sid: str
+    entries: list[_Entry] = field(default_factory=list)
+    last_key: str | None = None
+    usage: dict[str, list[int]] = field(default_factory=dict)
+    models: dict[str, list[int]] = field(default_factory=dict)
+    custom: str | None = None
+    ai: str | None = None
+    summary: str | None = None
+    first_prompt: str | None = None
+    cwd: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    touched: bool = False
+
+    def at(self, moment: datetime | None) -> None:
+        if moment is None:
+            return
+        if self.start is None or moment < self.start:
+            self.start = moment
+        if self.end is None or moment > self.end:
+            self.end = moment
+
+    def add_usage(self, key: str, tokens_in: int, tokens_out: int) -> None:
+        seen = self.usage.get(key)
+        if seen is None:
+            self.usage[key] = [tokens_in, tokens_out]
+        else:  # a later line of the same response: the final count is the largest
+            seen[0] = max(seen[0], tokens_in)
+            seen[1] = max(seen[1], tokens_out)
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "usage": self.usage, "models": self.models, "last_key": self.last_key,
+            "custom": self.custom, "ai": self.ai, "summary": self.summary,
+            "first_prompt": self.first_prompt, "cwd": self.cwd,
+            "start": utc_iso_ms(self.start), "end": utc_iso_ms(self.end),
+        }
+
+    @classmethod
+    def from_state(cls, sid: str, state: dict[str, Any], messages: list[Message]) -> _Building:
+        b = cls(sid)
+        usage = as_dict(state.get("usage"))
+        b.usage = {str(k): [as_int(v[0]) or 0, as_int(v[1]) or 0] for k, v in usage.items()
+                   if isinstance(v, list) and len(v) == 2}
+        models = as_dict(state.get("models"))
+        b.models = {str(k): [as_int(v[0]) or 0, as_int(v[1]) or 0] for k, v in models.items()
+                    if isinstance(v, list) and len(v) == 2}
+        b.last_key = as_str(state.get("last_key"))
+        for attr in ("custom", "ai", "summary", "first_prompt", "cwd"):
+            setattr(b, attr, as_str(state.get(attr)))
+        b.start = from_iso(state.get("start"))
+        b.end = from_iso(state.get("end"))
+        b.entries = [_Entry(m.role, m.text, m.time, m.model) for m in messages]
+        return b
+
+    def session(self) -> Session:
+        title = self.custom or self.ai or self.summary or title_from(self.first_prompt) or \
+            "Claude Code session"
+        model = None
+        if self.models:  # most entries; ties go to the one used latest
+            model = max(self.models.items(), key=lambda kv: (kv[1][0], kv[1][1]))[0]
+        tokens_in = sum(u[0] for u in self.usage.values()) if self.usage else None
+        tokens_out = sum(u[1] for u in self.usage.values()) if self.usage else None
+        messages = tuple(Message(e.role, e.text, e.time, e.model) for e in self.entries)
+        return Session(source=SOURCE, external_id=self.sid, title=title, started_at=self.start,
+                       ended_at=self.end, messages=messages, model=model, tokens_in=tokens_in,
+                       tokens_out=tokens_out, project=self.cwd)
+
+
+def utc_iso_ms(moment: datetime | None) -> str | None:
+    """A time for a saved state (microseconds kept, unlike :func:`utc_iso`)."""
+    return None if moment is None else moment.isoformat()
+
+
+# --- reading records -----------------------------------------------------------------------------
+
+
+def _block_text(block: Any) -> str:
+    if isinstance(block, str):
+        return block
+    block = as_dict(block)
+    kind = block.get("type")
+    if kind == "text":
+        return str(block.get("text") or "")
+    if kind == "thinking":
+        thinking = str(block.get("thinking") or "").strip()
+        return f"[thinking] {thinking}" if thinking else ""
+    if kind == "redacted_thinking":
+        return "[thinking]"
+    if kind == "tool_use":
+        return f"[tool {block.get('name') or 'tool'}] {_tool_input(block.get('input'))}".rstrip()
+    if kind == "tool_result":
+        return _tool_result(block)
+    if kind == "image":
+        return "[image]"
+    if kind == "document":
+        return "[document]"
+    return f"[{kind}]" if isinstance(kind, str) and kind else ""
+
+
+def _tool_input(value: Any) -> str:
+    data = as_dict(value)
+    for key in ("command", "file_path", "path", "pattern", "url", "query", "description",
+                "prompt"):
+        text = as_str(data.get(key))
+        if text:
+            return _cut(text, 200)
+    return ""
+
+
+def _tool_result(block: dict[str, Any]) -> str:
+    content = block.get("content")
+    if isinstance(content, list):
+        text = "\n".join(_block_text(b) for b in content)
+    else:
+        text = str(content) if content is not None else ""
+    prefix = "[tool error] " if block.get("is_error") is True else "[tool result] "
+    return prefix + _cut(text.strip(), TOOL_TEXT)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+class _Group:
+    """The sessions of one project folder while its files are read."""
+
+    def __init__(self, name: str, report: Report, checkpoints: Checkpoints | None) -> None:
+        self.name = name
+        self.report = report
+        self.checkpoints = checkpoints
+        self.sessions: dict[str, _Building] = {}
+        self.uuids: dict[str, str] = {}  # uuid -> session that first had it
+        self.usage_owner: dict[str, str] = {}  # response key -> session it counts toward
+        self.summaries: list[tuple[str, str, str]] = []  # leafUuid, text, session of the file
+        self.subagent_only: set[str] = set()
+        self.resume = False
+
+    def building(self, sid: str) -> _Building:
+        found = self.sessions.get(sid)
+        if found is None:
+            if self.resume:
+                saved = self.checkpoints.load(make_session_id(SOURCE, sid)) \
+                    if self.checkpoints else None
+                if saved is None:
+                    raise _NeedFullReadError
+                found = _Building.from_state(sid, *saved)
+            else:
+                found = _Building(sid)
+            self.sessions[sid] = found
+        found.touched = True
+        return found
+
+    def read(self, stream: BinaryIO, file: GroupFile, sidechain_file: bool) -> None:
+        if file.start == 0:
+            head, stream = read_head(stream)
+            if _is_loglines(head):  # a Claude Code web session: one JSON document
+                tally = Tally(file.name, "log line", _prefixed(self.report, file.name))
+                self.records(_loglines(stream, file.name, tally), file, False)
+                file.end = file.size
+                tally.finish()
+                return
+        tally = Tally(file.name, "line", _prefixed(self.report, file.name))
+        reader = LineReader(stream, file.name, tally, file.start)
+        self.records(reader, file, sidechain_file)
+        file.end = reader.end
+        tally.finish()
+
+    def records(self, records: Iterable[dict[str, Any]], file: GroupFile,
+                sidechain_file: bool) -> None:
+        default_sid = _default_session(file.path)
+        first = len(self.summaries)
+        file_sid = ""
+        for record in records:
+            sid = self.record(record, default_sid, sidechain_file)
+            if sid:
+                file_sid = file_sid or sid
+                file.sessions.add(make_session_id(SOURCE, sid))
+        if file_sid:  # summaries whose leaf is unknown name the file's own session
+            self.summaries[first:] = [(leaf, text, file_sid)
+                                      for leaf, text, _ in self.summaries[first:]]
+
+    def record(self, record: dict[str, Any], default_sid: str, sidechain_file: bool) -> str:
+        kind = record.get("type")
+        sid = as_str(record.get("sessionId")) or default_sid
+        if kind == "summary":
+            text = as_str(record.get("summary"))
+            if text:
+                self.summaries.append((str(record.get("leafUuid") or ""), text, default_sid))
+            return ""
+        if kind in ("custom-title", "ai-title"):
+            title = as_str(record.get("customTitle")) or as_str(record.get("aiTitle")) or \
+                as_str(record.get("title"))
+            if title:
+                b = self.building(sid)
+                if kind == "custom-title":
+                    b.custom = title
+                else:
+                    b.ai = title
+                return sid
+            return ""
+        message = record.get("message")
+        if kind is None and isinstance(message, dict):
+            kind = message.get("role")  # usage-only records of old versions have no type
+        if kind not in ("user", "assistant") or not isinstance(message, dict):
+            return ""
+        uuid = as_str(record.get("uuid"))
+        if uuid is not None:
+            if uuid in self.uuids:
+                return ""  # replayed by a resume or fork: the first session keeps it
+            self.uuids[uuid] = sid
+        sidechain = sidechain_file or record.get("isSidechain") is True
+        if kind == "assistant":
+            self.assistant(record, message, sid, uuid, sidechain)
+        elif not sidechain:
+            self.user(record, message, sid)
+        else:
+            return sid
+        return sid
+
+    def assistant(self, record: dict[str, Any], message: dict[str, Any], sid: str,
+                  uuid: str | None, sidechain: bool) -> None:
+        msg_id = as_str(message.get("id"))
+        request = as_str(record.get("requestId")) or ""
+        key = f"{msg_id}|{request}" if msg_id else (uuid or f"t|{record.get('timestamp')}")
+        if sidechain and sid not in self.sessions:
+            self.subagent_only.add(sid)
+        b = self.building(sid)
+        usage = message.get("usage")
+        if isinstance(usage, dict) and key:
+            tokens_in = sum(as_int(usage.get(k)) or 0 for k in (
+                "input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"))
+            tokens_out = as_int(usage.get("output_tokens")) or 0
+            owner = self.usage_owner.setdefault(key, sid)
+            self.building(owner).add_usage(key, tokens_in, tokens_out)
+        if sidechain:
+            return
+        moment = from_iso(record.get("timestamp"))
+        b.at(moment)
+        if b.cwd is None:
+            b.cwd = as_str(record.get("cwd"))
+        content = message.get("content")
+        blocks = content if isinstance(content, list) else [content]
+        text = "\n\n".join(t for t in (_block_text(x).strip() for x in blocks) if t)
+        model = as_str(message.get("model"))
+        if not text and "content" not in message:
+            return  # a usage-only record: counted above, nothing to show
+        if model == "<synthetic>":
+            model = None
+        if key and b.last_key == key and b.entries and b.entries[-1].role == "assistant":
+            last = b.entries[-1]
+            if text:
+                last.text = f"{last.text}\n\n{text}" if last.text else text
+            return
+        b.last_key = key
+        b.entries.append(_Entry("assistant", text, moment, model))
+        if model:
+            count = b.models.setdefault(model, [0, 0])
+            count[0] += 1
+            count[1] = len(b.entries)
+
+    def user(self, record: dict[str, Any], message: dict[str, Any], sid: str) -> None:
+        if record.get("isMeta") is True:
+            return
+        content = message.get("content")
+        blocks = content if isinstance(content, list) else [content]
+        has_result = any(as_dict(x).get("type") == "tool_result" for x in blocks)
+        text = "\n".join(t for t in (_block_text(x).strip() for x in blocks) if t).strip()
+        if not text:
+            return
+        b = self.building(sid)
+        moment = from_iso(record.get("timestamp"))
+        b.at(moment)
+        if b.cwd is None:
+            b.cwd = as_str(record.get("cwd"))
+        b.last_key = None
+        if has_result:
+            role = "tool"
+        elif record.get("isCompactSummary") is True:
+            role, text = "system", f"[compaction summary] {text}"
+        elif text.startswith(_HIDDEN) and not _visible_rest(text):
+            return
+        elif text.startswith(_NOT_PROMPTS):
+            role = "system"
+        else:
+            role = "user"
+            if b.first_prompt is None:
+                b.first_prompt = _visible_rest(text) or text
+        b.entries.append(_Entry(role, text, moment))
+
+    def finish(self) -> None:
+        for leaf, text, file_sid in self.summaries:
+            sid = self.uuids.get(leaf) or file_sid
+            if sid in self.sessions or not self.resume:
+                b = self.sessions.get(sid)
+                if b is not None:
+                    b.summary = text
+                    b.touched = True
+
+
+class _NeedFullReadError(Exception):
+    """A grown file touches a session with no saved state: read the whole group again."""
+
+
+def _visible_rest(text: str) -> str:
+    """The text outside injected ``<system-reminder>``-style blocks."""
+    rest = text
+    for tag in ("system-reminder", "ide_opened_file", "ide_selection", "environment_context",
+                "user-prompt-submit-hook"):
+        while f"<{tag}>" in rest:
+            before, _, after = rest.partition(f"<{tag}>")
+            _, _, after = after.partition(f"</{tag}>")
+            rest = before + after
+    return rest.strip()
+
+
+def _default_session(path: str) -> str:
+    p = Path(path)
+    if p.parent.name == "subagents":
+        return p.parent.parent.name
+    return p.stem
+
+
+def _prefixed(report: Report, name: str) -> Report:
+    def forward(item: Skipped) -> None:
+        report(Skipped(f"{name}: {item.what}", item.reason))
+    return forward
+
+
+def _first_time(path: str) -> str:
+    """The first timestamp in a file's head (files are read oldest first)."""
+    try:
+        with open(path, "rb") as raw:
+            head = raw.read(16384)
+    except OSError:
+        return ""
+    for record in head_records(head):
+        stamp = as_str(record.get("timestamp"))
+        if stamp:
+            return stamp
+    return ""
+
+
+def _order(files: list[GroupFile]) -> list[GroupFile]:
+    def key(f: GroupFile) -> tuple[bool, str, float, str]:
+        try:
+            mtime = os.stat(f.path).st_mtime
+        except OSError:
+            mtime = 0.0
+        return (_is_subagent_file(f.path), _first_time(f.path), mtime, f.path)
+    return sorted(files, key=key)
+
+
+def _read_files(group: _Group, files: list[GroupFile]) -> None:
+    failed: list[FormatError] = []
+    wanted = [f for f in _order(files) if f.changed or not group.resume]
+    for f in wanted:
+        try:
+            with open(f.path, "rb") as raw:
+                raw.seek(f.start)
+                group.read(raw, f, _is_subagent_file(f.path))
+        except FormatError as exc:
+            failed.append(exc)
+            group.report(Skipped(f.name, exc.reason))
+        except OSError as exc:
+            failed.append(FormatError(f.name, f"cannot be read ({exc.strerror or exc})"))
+            group.report(Skipped(f.name, f"cannot be read ({exc.strerror or exc})"))
+    if failed and len(failed) == len(wanted):
+        raise failed[0]
+
+
+def parse_group(files: list[GroupFile], report: Report,
+                checkpoints: Checkpoints) -> Iterator[Session]:
+    """Read one project folder's files (grown ones from where they stopped, if possible)."""
+    resumable = all(f.previous is not None for f in files) and any(f.changed for f in files)
+    group = _Group(files[0].name if len(files) == 1 else group_key(files[0].path), report,
+                   checkpoints)
+    group.resume = resumable
+    if resumable:
+        try:
+            _read_files(group, files)
+        except _NeedFullReadError:
+            resumable = False
+    if not resumable:
+        for f in files:
+            f.start, f.end, f.sessions = 0, 0, set()
+        group = _Group(group.name, report, checkpoints)
+        _read_files(group, files)
+    group.finish()
+    yield from _emit(group, checkpoints, report)
+
+
+def _emit(group: _Group, checkpoints: Checkpoints | None, report: Report
+          ) -> Iterator[Session]:
+    for sid, b in group.sessions.items():
+        if not b.touched:
+            continue
+        if not b.entries and (sid in group.subagent_only or not b.usage):
+            if sid in group.subagent_only:
+                report(Skipped(f"session {sid}", "only subagent records: import the project "
+                                                 "folder to read them with their session"))
+            continue
+        if checkpoints is not None:
+            checkpoints.save(make_session_id(SOURCE, sid), b.state())
+        yield b.session()
+
+
+def parse(stream: BinaryIO, name: str, report: Report) -> Iterator[Session]:
+    """One transcript read on its own (from a zip, or a single stream)."""
+    head, stream = read_head(stream)
+    if not head.strip():
+        raise FormatError(name, "the file is empty")
+    group = _Group(name, report, None)
+    group.read(stream, GroupFile(path=name, name=name, size=0), _is_subagent_file(name))
+    group.finish()
+    yield from _emit(group, None, report)

@@ -1,0 +1,530 @@
+"""Codex CLI rollouts: ``~/.codex/sessions/YYYY/MM/DD/rollout-*.jsonl`` (also ``CODEX_HOME``).
+
+One rollout file is one session. Three generations are read: the current ``{timestamp, type,
+payload}`` lines; the early Rust JSONL (a first ``{id, timestamp, instructions}`` line, then
+bare response items and ``record_type: state`` lines); and the TypeScript CLI's JSON file
+(``{session, items}``). The person's prompts come from ``event_msg`` ``user_message`` (the
+``response_item`` user messages also carry injected context); when a file has none (older
+logs), the user messages not made of injected context are used. Tokens come from
+``token_count`` events, differencing the cumulative totals so that repeated events count once
+(``input_tokens`` already includes cached input). A sub-agent's rollout adds its tokens to its
+parent session and no turns; a fork skips the history it copied from its parent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import PurePath
+from typing import Any, BinaryIO
+
+from desktop_app.domain import Message, Session, make_session_id
+from desktop_app.importers.base import (
+    Checkpoints,
+    FormatError,
+    GroupFile,
+    Report,
+    Skipped,
+    Tally,
+    as_dict,
+    as_int,
+    as_list,
+    as_str,
+    from_iso,
+    json_top_level,
+    main_model,
+    read_head,
+    title_from,
+)
+from desktop_app.importers.jsonl import LineReader, head_records
+
+SOURCE = "codex"
+FORMAT = "Codex CLI sessions (~/.codex/sessions/…/rollout-*.jsonl)"
+VERSION = "1"
+
+ENVELOPE_TYPES = frozenset({"session_meta", "response_item", "event_msg", "turn_context",
+                            "compacted"})
+ITEM_TYPES = frozenset({"message", "reasoning", "function_call", "function_call_output",
+                        "custom_tool_call", "custom_tool_call_output", "local_shell_call",
+                        "web_search_call"})
+TOOL_TEXT = 2000
+_INJECTED = ("<environment_context>", "<user_instructions>", "# AGENTS.md", "<permissions",
+             "<user_shell_command>", "<turn_aborted>")
+_UUID = re.compile(r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$", re.I)
+
+
+def sniff(head: bytes, name: str) -> bool:
+    """Codex rollout lines, an early-2025 rollout, or a TypeScript CLI session file."""
+    kind, keys = json_top_level(head)
+    if kind == "object" and "session" in keys and "items" in keys:
+        return True
+    for i, record in enumerate(head_records(head, 10)):
+        if record.get("type") in ENVELOPE_TYPES and isinstance(record.get("payload"), dict):
+            return True
+        if i == 0 and "id" in record and "instructions" in record and "type" not in record:
+            return True
+    return False
+
+
+def group_key(path: str) -> str:
+    """The ``sessions`` folder above the date folders (a sub-agent's parent lives there too)."""
+    parts = PurePath(path).parts
+    for i in range(len(parts) - 2, -1, -1):
+        if parts[i] in ("sessions", "archived_sessions"):
+            return str(PurePath(*parts[: i + 1]))
+    return os.path.dirname(path)
+
+
+# --- one rollout being read ----------------------------------------------------------------------
+
+
+@dataclass
+class _Entry:
+    role: str
+    text: str
+    time: datetime | None
+    model: str | None = None
+    alt: bool = False  # a response_item user message: kept only if no user_message event
+
+
+@dataclass
+class _Rollout:
+    sid: str
+    entries: list[_Entry] = field(default_factory=list)
+    calls: dict[str, int] = field(default_factory=dict)
+    primary: bool = False
+    model: str | None = None
+    title: str | None = None
+    cwd: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    tokens: list[int] = field(default_factory=lambda: [0, 0])
+    has_tokens: bool = False
+    prev_total: list[int] | None = None
+    prev_last: list[int] | None = None
+    parent: str | None = None
+    forked_after: datetime | None = None
+    sub_tokens: dict[str, list[int]] = field(default_factory=dict)
+    touched: bool = True
+
+    def at(self, moment: datetime | None) -> None:
+        if moment is None:
+            return
+        if self.start is None or moment < self.start:
+            self.start = moment
+        if self.end is None or moment > self.end:
+            self.end = moment
+
+    def add(self, entry: _Entry) -> None:
+        self.entries.append(entry)
+        self.at(entry.time)
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "calls": self.calls, "primary": self.primary, "model": self.model,
+            "title": self.title, "cwd": self.cwd,
+            "start": self.start.isoformat() if self.start else None,
+            "end": self.end.isoformat() if self.end else None,
+            "tokens": self.tokens, "has_tokens": self.has_tokens,
+            "prev_total": self.prev_total, "prev_last": self.prev_last, "parent": self.parent,
+            "forked_after": self.forked_after.isoformat() if self.forked_after else None,
+            "sub_tokens": self.sub_tokens,
+        }
+
+    @classmethod
+    def from_state(cls, sid: str, state: dict[str, Any], messages: list[Message]) -> _Rollout:
+        r = cls(sid)
+        r.entries = [_Entry(m.role, m.text, m.time, m.model) for m in messages]
+        r.calls = {str(k): as_int(v) or 0 for k, v in as_dict(state.get("calls")).items()}
+        r.primary = state.get("primary") is True
+        r.model, r.title, r.cwd, r.parent = (as_str(state.get(k)) for k in
+                                             ("model", "title", "cwd", "parent"))
+        r.start, r.end = from_iso(state.get("start")), from_iso(state.get("end"))
+        r.forked_after = from_iso(state.get("forked_after"))
+        r.tokens = _pair(state.get("tokens")) or [0, 0]
+        r.has_tokens = state.get("has_tokens") is True
+        r.prev_total = _pair(state.get("prev_total"))
+        r.prev_last = _pair(state.get("prev_last"))
+        r.sub_tokens = {str(k): p for k, v in as_dict(state.get("sub_tokens")).items()
+                        if (p := _pair(v)) is not None}
+        return r
+
+    def session(self) -> Session:
+        entries = [e for e in self.entries if not (e.alt and self.primary)]
+        models = [e.model for e in entries if e.role == "assistant" and e.model]
+        model = _main(models) or self.model
+        first = next((e.text for e in entries if e.role == "user"), None)
+        title = self.title or title_from(first) or "Codex session"
+        tokens_in = tokens_out = None
+        if self.has_tokens or self.sub_tokens:
+            tokens_in = self.tokens[0] + sum(t[0] for t in self.sub_tokens.values())
+            tokens_out = self.tokens[1] + sum(t[1] for t in self.sub_tokens.values())
+        return Session(source=SOURCE, external_id=self.sid, title=title,
+                       started_at=self.start, ended_at=self.end,
+                       messages=tuple(Message(e.role, e.text, e.time, e.model) for e in entries),
+                       model=model, tokens_in=tokens_in, tokens_out=tokens_out,
+                       project=self.cwd)
+
+
+def _pair(value: Any) -> list[int] | None:
+    if isinstance(value, list) and len(value) == 2:
+        return [as_int(value[0]) or 0, as_int(value[1]) or 0]
+    return None
+
+
+def _main(models: list[str]) -> str | None:
+    return main_model(models)
+
+
+def _text_of(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    parts = []
+    for block in as_list(content):
+        block = as_dict(block)
+        kind = block.get("type")
+        if kind in ("input_text", "output_text", "text"):
+            parts.append(str(block.get("text") or ""))
+        elif kind in ("input_image", "image"):
+            parts.append("[image]")
+    return "\n".join(p for p in parts if p).strip()
+
+
+def _cut(text: str, limit: int = TOOL_TEXT) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _args(value: Any) -> str:
+    if isinstance(value, str):
+        try:  # function arguments are a JSON string
+            decoded = json.loads(value)
+        except (ValueError, RecursionError):
+            decoded = None
+        if not isinstance(decoded, dict) or not _args(decoded):
+            return _cut(value.strip(), 300)
+        value = decoded
+    data = as_dict(value)
+    for key in ("cmd", "command", "patch", "input", "query", "chars"):
+        found = data.get(key)
+        if isinstance(found, list):
+            found = " ".join(str(x) for x in found)
+        if isinstance(found, str) and found:
+            return _cut(found, 300)
+    return ""
+
+
+def _usage(value: Any) -> list[int] | None:
+    data = as_dict(value)
+    if not data:
+        return None
+    return [as_int(data.get("input_tokens")) or 0, as_int(data.get("output_tokens")) or 0]
+
+
+class _Reader:
+    """Applies the records of one rollout file to its session."""
+
+    def __init__(self, rollout: _Rollout) -> None:
+        self.r = rollout
+
+    def record(self, record: dict[str, Any], first: bool) -> None:
+        kind = record.get("type")
+        payload = record.get("payload")
+        if kind in ENVELOPE_TYPES and isinstance(payload, dict):
+            moment = from_iso(record.get("timestamp")) or from_iso(payload.get("timestamp"))
+        elif record.get("record_type") is not None:
+            return  # early-2025 state lines
+        elif first and "id" in record and "type" not in record:
+            kind, payload, moment = "session_meta", record, from_iso(record.get("timestamp"))
+        elif kind in ITEM_TYPES:
+            kind, payload, moment = "response_item", record, from_iso(record.get("timestamp"))
+        else:
+            return
+        r = self.r
+        if kind == "session_meta":
+            self.meta(payload, moment)
+            return
+        if r.forked_after is not None and moment is not None and moment < r.forked_after:
+            if kind == "event_msg" and payload.get("type") == "token_count":
+                total = _usage(as_dict(payload.get("info")).get("total_token_usage"))
+                if total is not None:  # the parent's tokens so far: not this session's
+                    r.prev_total = total
+            return  # history copied from the session this one was forked from
+        r.at(moment)
+        if kind == "turn_context":
+            r.model = as_str(payload.get("model")) or as_str(
+                as_dict(as_dict(payload.get("collaboration_mode")).get("settings")).get("model")
+            ) or r.model
+            r.cwd = r.cwd or as_str(payload.get("cwd"))
+        elif kind == "event_msg":
+            self.event(payload, moment)
+        elif kind == "response_item":
+            self.item(payload, moment or from_iso(payload.get("timestamp")))
+        elif kind == "compacted":
+            r.add(_Entry("system", "[conversation compacted]", moment))
+
+    def meta(self, payload: dict[str, Any], moment: datetime | None) -> None:
+        r = self.r
+        r.cwd = r.cwd or as_str(payload.get("cwd"))
+        r.at(from_iso(payload.get("timestamp")) or moment)
+        spawn = as_dict(as_dict(as_dict(payload.get("source")).get("subagent")).get(
+            "thread_spawn"))
+        r.parent = as_str(spawn.get("parent_thread_id")) or r.parent
+        if as_str(payload.get("forked_from_id")) and r.forked_after is None:
+            r.forked_after = from_iso(payload.get("timestamp")) or moment
+
+    def event(self, payload: dict[str, Any], moment: datetime | None) -> None:
+        r = self.r
+        kind = payload.get("type")
+        if kind == "user_message":
+            text = str(payload.get("message") or "").strip()
+            images = len(as_list(payload.get("images"))) + len(as_list(payload.get(
+                "local_images")))
+            if images:
+                text = (text + "\n" + "[image]" * images).strip()
+            if text:
+                if not r.primary:
+                    r.primary = True
+                    r.entries = [e for e in r.entries if not e.alt]
+                r.add(_Entry("user", text, moment))
+        elif kind == "thread_name_updated":
+            r.title = as_str(payload.get("thread_name")) or as_str(payload.get("name")) or \
+                r.title
+        elif kind == "token_count":
+            self.tokens(as_dict(payload.get("info")))
+            model = as_str(as_dict(payload.get("info")).get("model"))
+            r.model = r.model or model
+        elif kind in ("task_started", "task_complete", "turn_started", "turn_complete"):
+            r.at(moment)
+
+    def tokens(self, info: dict[str, Any]) -> None:
+        r = self.r
+        total = _usage(info.get("total_token_usage"))
+        last = _usage(info.get("last_token_usage"))
+        if total is not None:
+            prev = r.prev_total
+            if prev is not None and total == prev:
+                return  # the same event again
+            if prev is not None and total[0] >= prev[0] and total[1] >= prev[1]:
+                delta = [total[0] - prev[0], total[1] - prev[1]]
+            else:  # the first, or a restarted count after a resume
+                delta = total
+            r.prev_total = total
+        elif last is not None:
+            if last == r.prev_last:
+                return
+            delta = last
+            r.prev_last = last
+        else:
+            return
+        r.tokens = [r.tokens[0] + delta[0], r.tokens[1] + delta[1]]
+        r.has_tokens = True
+
+    def item(self, payload: dict[str, Any], moment: datetime | None) -> None:
+        r = self.r
+        kind = payload.get("type")
+        if kind == "message" or (kind is None and "role" in payload):
+            role = payload.get("role")
+            text = _text_of(payload.get("content"))
+            if not text:
+                return
+            if role == "assistant":
+                r.add(_Entry("assistant", text, moment, r.model))
+            elif role == "user" and not r.primary and not text.startswith(_INJECTED):
+                r.add(_Entry("user", text, moment, alt=True))
+            return
+        if kind in ("function_call", "custom_tool_call", "local_shell_call", "web_search_call"):
+            name = as_str(payload.get("name")) or str(kind).replace("_call", "")
+            detail = _args(payload.get("arguments") if "arguments" in payload else
+                           payload.get("input") or payload.get("action"))
+            summary = as_str(payload.get("summary"))
+            text = f"[tool {name}] {detail or summary or ''}".rstrip()
+            call_id = as_str(payload.get("call_id")) or as_str(payload.get("id"))
+            if call_id and call_id in r.calls:
+                return  # the same call again
+            r.add(_Entry("tool", text, moment))
+            if call_id:
+                r.calls[call_id] = len(r.entries) - 1
+            return
+        if kind in ("function_call_output", "custom_tool_call_output"):
+            output = payload.get("output")
+            if isinstance(output, dict):
+                output = output.get("output") or output.get("content")
+            out_text = _cut(str(output).strip()) if output is not None else ""
+            call_id = as_str(payload.get("call_id"))
+            index = r.calls.get(call_id or "")
+            if index is not None and index < len(r.entries) and out_text:
+                entry = r.entries[index]
+                if "\n[result] " not in entry.text:
+                    entry.text = f"{entry.text}\n[result] {out_text}"
+                    r.at(moment)
+            elif out_text:
+                r.add(_Entry("tool", f"[result] {out_text}", moment))
+
+
+def _session_id(path: str) -> str:
+    stem = PurePath(path).stem
+    found = _UUID.search(stem)
+    return found.group(1) if found else stem
+
+
+def _peek_id(head: bytes, path: str) -> str:
+    for i, record in enumerate(head_records(head, 5)):
+        payload = as_dict(record.get("payload"))
+        if record.get("type") == "session_meta" and as_str(payload.get("id")):
+            return str(payload["id"])
+        if i == 0 and "type" not in record and as_str(record.get("id")):
+            return str(record["id"])
+    return _session_id(path)
+
+
+def _read_file(stream: BinaryIO, file: GroupFile, rollout: _Rollout, report: Report) -> None:
+    tally = Tally(file.name, "line", _prefixed(report, file.name))
+    reader = _Reader(rollout)
+    if file.start == 0:
+        head, stream = read_head(stream)
+        kind, keys = json_top_level(head)
+        if kind == "object" and "session" in keys:
+            for item in _ts_items(stream, file.name, rollout, tally):
+                reader.record(item, False)
+            file.end = file.size
+            tally.finish()
+            return
+    lines = LineReader(stream, file.name, tally, file.start)
+    for n, record in enumerate(lines):
+        reader.record(record, n == 0 and file.start == 0)
+    file.end = lines.end
+    tally.finish()
+
+
+def _ts_items(stream: BinaryIO, name: str, rollout: _Rollout, tally: Tally
+              ) -> Iterator[dict[str, Any]]:
+    """The TypeScript CLI's ``{session, items}`` file (session first, as it writes it)."""
+    for key, value in _top_items(stream, name):
+        if key == "session":
+            meta = as_dict(value)
+            rollout.at(from_iso(meta.get("timestamp")))
+            if as_str(meta.get("id")):
+                rollout.sid = str(meta["id"])
+        elif isinstance(value, dict):
+            tally.ok()
+            yield value
+        else:
+            tally.skip("item", "not a JSON object")
+
+
+def _top_items(stream: BinaryIO, name: str) -> Iterator[tuple[str, Any]]:
+    import ijson
+
+    try:
+        for key, value in ijson.kvitems(stream, "", use_float=True):
+            if key == "items":
+                for item in as_list(value):
+                    yield "items", item
+            else:
+                yield key, value
+    except (ijson.JSONError, UnicodeDecodeError, ValueError) as exc:
+        raise FormatError(name, f"not valid JSON ({exc})") from exc
+
+
+def _prefixed(report: Report, name: str) -> Report:
+    def forward(item: Skipped) -> None:
+        report(Skipped(f"{name}: {item.what}", item.reason))
+    return forward
+
+
+def parse_group(files: list[GroupFile], report: Report,
+                checkpoints: Checkpoints) -> Iterator[Session]:
+    """Read the new or grown rollouts of a ``sessions`` folder (grown ones from where they
+    stopped); sub-agents' tokens go to their parents."""
+    done: dict[str, _Rollout] = {}
+    failed: list[FormatError] = []
+    wanted = [f for f in files if f.changed]
+    for f in wanted:
+        try:
+            rollout = _read_one(f, report, checkpoints)
+        except FormatError as exc:
+            failed.append(exc)
+            report(Skipped(f.name, exc.reason))
+            continue
+        except OSError as exc:
+            failed.append(FormatError(f.name, f"cannot be read ({exc.strerror or exc})"))
+            report(Skipped(f.name, f"cannot be read ({exc.strerror or exc})"))
+            continue
+        done[rollout.sid] = rollout
+    if failed and len(failed) == len(wanted):
+        raise failed[0]
+    yield from _finish(done, checkpoints, report)
+
+
+def _read_one(f: GroupFile, report: Report, checkpoints: Checkpoints | None) -> _Rollout:
+    with open(f.path, "rb") as raw:
+        rollout: _Rollout | None = None
+        if f.start and checkpoints is not None:
+            head = b""
+            with open(f.path, "rb") as peek:
+                head = peek.read(65536)
+            sid = _peek_id(head, f.path)
+            saved = checkpoints.load(make_session_id(SOURCE, sid))
+            if saved is not None:
+                rollout = _Rollout.from_state(sid, *saved)
+                raw.seek(f.start)
+        if rollout is None:
+            f.start = 0
+            rollout = _Rollout(_session_id(f.path))
+        _read_file(raw, f, rollout, report)
+    if f.start == 0 and rollout.sid == _session_id(f.path):
+        with open(f.path, "rb") as peek:
+            rollout.sid = _peek_id(peek.read(65536), f.path)
+    f.sessions = {make_session_id(SOURCE, rollout.parent or rollout.sid)}
+    if rollout.parent:
+        f.sessions.add(make_session_id(SOURCE, rollout.sid))
+    return rollout
+
+
+def _finish(done: dict[str, _Rollout], checkpoints: Checkpoints | None, report: Report
+            ) -> Iterator[Session]:
+    parents: dict[str, _Rollout] = {}
+    for rollout in done.values():
+        if checkpoints is not None:
+            checkpoints.save(make_session_id(SOURCE, rollout.sid), rollout.state())
+        if not rollout.parent:
+            continue
+        parent = done.get(rollout.parent) or parents.get(rollout.parent)
+        if parent is None and checkpoints is not None:
+            saved = checkpoints.load(make_session_id(SOURCE, rollout.parent))
+            if saved is not None:
+                parent = _Rollout.from_state(rollout.parent, *saved)
+                parents[rollout.parent] = parent
+        if parent is None:
+            report(Skipped(f"sub-agent session {rollout.sid}",
+                           "its parent session was not found: imported on its own"))
+            rollout.parent = None
+            continue
+        parent.sub_tokens[rollout.sid] = [
+            rollout.tokens[0] + sum(t[0] for t in rollout.sub_tokens.values()),
+            rollout.tokens[1] + sum(t[1] for t in rollout.sub_tokens.values())]
+    for rollout in [*done.values(), *parents.values()]:
+        if rollout.parent:
+            continue
+        if checkpoints is not None:
+            checkpoints.save(make_session_id(SOURCE, rollout.sid), rollout.state())
+        if not rollout.entries and not rollout.has_tokens and not rollout.sub_tokens:
+            report(Skipped(f"session {rollout.sid}", "empty session (no messages)"))
+            continue
+        yield rollout.session()
+
+
+def parse(stream: BinaryIO, name: str, report: Report) -> Iterator[Session]:
+    """One rollout read on its own (a zip member or a single stream)."""
+    head, stream = read_head(stream)
+    if not head.strip():
+        raise FormatError(name, "the file is empty")
+    rollout = _Rollout(_peek_id(head, name))
+    _read_file(stream, GroupFile(path=name, name=name, size=0), rollout, report)
+    rollout.parent = None  # read alone: a sub-agent is shown on its own
+    yield from _finish({rollout.sid: rollout}, None, report)
+

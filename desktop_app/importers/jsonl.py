@@ -1,0 +1,85 @@
+"""Reading JSONL logs line by line from an offset: bad lines skipped and counted, never fatal."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+from desktop_app.importers.base import Tally
+
+_loads = json.loads
+
+
+class LineReader:
+    """The JSON objects of a JSONL stream, from byte ``start``; ``end`` is how far it got.
+
+    ``end`` stops before an unterminated last line that is not valid JSON (a file still being
+    written), so that the next import reads that line again once it is complete. Other bad
+    lines are reported through ``tally`` and skipped.
+    """
+
+    def __init__(self, stream: BinaryIO, name: str, tally: Tally, start: int = 0) -> None:
+        self.stream = stream
+        self.name = name
+        self.tally = tally
+        self.start = start
+        self.end = start
+        self.lines = 0
+
+    def _where(self) -> str:
+        if self.start:
+            return f"line {self.lines} after byte {self.start}"
+        return f"line {self.lines}"
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        pos = self.start
+        tally = self.tally
+        for raw in self.stream:
+            pos += len(raw)
+            self.lines += 1
+            text = raw.strip()
+            if not text:
+                self.end = pos
+                continue
+            try:
+                value = _loads(text)
+            except (ValueError, RecursionError):
+                if not raw.endswith(b"\n"):
+                    tally.skip(self._where(), "incomplete last line (read again next time)")
+                    return
+                self.end = pos
+                reason = "not valid UTF-8" if _bad_utf8(text) else "not valid JSON"
+                tally.skip(self._where(), reason)
+                continue
+            self.end = pos
+            if not isinstance(value, dict):
+                tally.skip(self._where(), "not a JSON object")
+                continue
+            tally.ok()
+            yield value
+
+
+def _bad_utf8(text: bytes) -> bool:
+    try:
+        text.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def head_records(head: bytes, limit: int = 30) -> Iterator[dict[str, Any]]:
+    """The JSON objects among the first complete lines of ``head`` (for ``sniff``)."""
+    lines = head.split(b"\n")
+    if len(lines) > 1:
+        lines = lines[:-1]  # the last one may be cut off
+    for line in lines[:limit]:
+        line = line.strip()
+        if not line.startswith(b"{"):
+            continue
+        try:
+            value = _loads(line)
+        except (ValueError, RecursionError):
+            continue
+        if isinstance(value, dict):
+            yield value

@@ -1,0 +1,90 @@
+"""What incremental imports remember: files read (size, mtime, offset) and per-session states."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from desktop_app.domain import utc_iso
+
+
+@dataclass(frozen=True, slots=True)
+class FileState:
+    """One log file as the last import left it."""
+
+    path: str
+    source: str
+    parser_version: str
+    size: int
+    mtime_ns: int
+    offset: int
+    sessions: tuple[str, ...] = ()
+
+
+def load_file_states(db: Database, under: str | None = None) -> dict[str, FileState]:
+    """Remembered files, keyed by path (only those whose path starts with ``under``)."""
+    sql = ("SELECT path, source, parser_version, size, mtime_ns, offset, sessions "
+           "FROM file_states")
+    args: list[str] = []
+    if under:
+        # A range scan on the primary key: every path that starts with ``under``.
+        sql += " WHERE path >= ? AND path < ?"
+        args = [under, under + "\U0010ffff"]
+    states: dict[str, FileState] = {}
+    for path, source, version, size, mtime_ns, offset, sessions in db.conn.execute(sql, args):
+        try:
+            ids = tuple(str(s) for s in json.loads(sessions))
+        except (ValueError, TypeError):
+            ids = ()
+        states[path] = FileState(path, source, version, size, mtime_ns, offset, ids)
+    return states
+
+
+def save_file_states(db: Database, states: Iterable[FileState]) -> None:
+    """Remember files as read now (call inside the import's transaction)."""
+    now = utc_iso(datetime.now(UTC))
+    db.conn.executemany(
+        "INSERT INTO file_states (path, source, parser_version, size, mtime_ns, offset, sessions,"
+        " imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "
+        "source = excluded.source, parser_version = excluded.parser_version, "
+        "size = excluded.size, mtime_ns = excluded.mtime_ns, offset = excluded.offset, "
+        "sessions = excluded.sessions, imported_at = excluded.imported_at",
+        [(s.path, s.source, s.parser_version, s.size, s.mtime_ns, s.offset,
+          json.dumps(sorted(s.sessions)), now) for s in states],
+    )
+
+
+def forget_files(db: Database, paths: Iterable[str]) -> None:
+    """Drop remembered files (they are read in full next time)."""
+    db.conn.executemany("DELETE FROM file_states WHERE path = ?", [(p,) for p in paths])
+
+
+def load_session_state(db: Database, session_id: str, parser_version: str
+                       ) -> dict[str, Any] | None:
+    """A parser's saved state of a session, or None (also when another parser version wrote it)."""
+    row = db.conn.execute(
+        "SELECT parser_version, state FROM session_states WHERE session_id = ?", (session_id,)
+    ).fetchone()
+    if row is None or row[0] != parser_version:
+        return None
+    try:
+        state = json.loads(row[1])
+    except ValueError:
+        return None
+    return state if isinstance(state, dict) else None
+
+
+def save_session_state(db: Database, session_id: str, parser_version: str,
+                       state: dict[str, Any]) -> None:
+    """Remember a parser's state of a session (call inside the import's transaction)."""
+    db.conn.execute(
+        "INSERT INTO session_states (session_id, parser_version, state) VALUES (?, ?, ?) "
+        "ON CONFLICT(session_id) DO UPDATE SET parser_version = excluded.parser_version, "
+        "state = excluded.state",
+        (session_id, parser_version, json.dumps(state, separators=(",", ":"))),
+    )

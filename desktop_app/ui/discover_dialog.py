@@ -1,0 +1,182 @@
+"""'Find histories on this computer': what the AI tools left in their usual places, to import."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.domain import SOURCE_NAMES
+from desktop_app.importers.discover import Found, find_histories
+from desktop_app.ui import formatting
+
+
+class _ScanSignals(QObject):
+    found = Signal(list)
+    failed = Signal(str)
+
+
+class ScanTask(QRunnable):
+    """Looks in the default locations (and the user's extra folders) off the GUI thread."""
+
+    def __init__(self, extra_folders: Sequence[Path]) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.extra_folders = list(extra_folders)
+        self.signals = _ScanSignals()
+
+    def run(self) -> None:
+        try:
+            found = find_histories(extra_folders=self.extra_folders)
+        except Exception:  # a bug: reported with its traceback
+            self.signals.failed.emit(traceback.format_exc())
+            return
+        self.signals.found.emit(found)
+
+
+def _size(nbytes: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if nbytes < 1024 or unit == "GB":
+            return f"{nbytes:,.0f} {unit}" if unit == "bytes" else f"{nbytes:,.1f} {unit}"
+        nbytes /= 1024  # type: ignore[assignment]
+    return str(nbytes)
+
+
+class DiscoverDialog(QDialog):
+    """Lists the histories found, with check boxes; Import hands the chosen paths back."""
+
+    extra_folders_changed = Signal(list)
+
+    def __init__(self, extra_folders: Sequence[Path] = (), parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("discoverDialog")
+        self.setWindowTitle("Find histories on this computer")
+        self.resize(860, 440)
+        self.extra_folders = [Path(p) for p in extra_folders]
+        self.found: list[Found] = []
+        self.task: ScanTask | None = None
+
+        layout = QVBoxLayout(self)
+        self.status = QLabel("Looking in the usual places…")
+        self.status.setObjectName("discoverStatus")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.tree = QTreeWidget(self)
+        self.tree.setObjectName("discoverList")
+        self.tree.setAccessibleName("Histories found")
+        self.tree.setRootIsDecorated(False)
+        self.tree.setHeaderLabels(["Tool", "Where", "Files", "Size", "Newest"])
+        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.tree.itemChanged.connect(self._on_tree_item_changed)
+        layout.addWidget(self.tree, 1)
+        note = QLabel("Nothing is imported until you choose Import. Aider keeps its history "
+                      "inside each repository: add the folders where your code lives.")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+
+        row = QHBoxLayout()
+        self.add_folder = QPushButton("Add &folder to search…")
+        self.add_folder.setObjectName("discoverAddFolder")
+        self.add_folder.setAutoDefault(False)
+        self.add_folder.clicked.connect(self._on_add_folder_clicked)
+        row.addWidget(self.add_folder)
+        row.addStretch(1)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.import_button = self.buttons.addButton("&Import selected",
+                                                    QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setObjectName("discoverImport")
+        self.import_button.setEnabled(False)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        row.addWidget(self.buttons)
+        layout.addLayout(row)
+        self.scan()
+
+    def scan(self) -> None:
+        """Look again (in the background)."""
+        self.status.setText("Looking in the usual places…")
+        self.add_folder.setEnabled(False)
+        task = ScanTask(self.extra_folders)
+        task.signals.found.connect(self._on_task_found)
+        task.signals.failed.connect(self._on_task_failed)
+        self.task = task
+        QThreadPool.globalInstance().start(task)
+
+    @Slot(list)
+    def _on_task_found(self, found: list[Found]) -> None:
+        self.task = None
+        self.add_folder.setEnabled(True)
+        self.found = found
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        for item_found in found:
+            item = QTreeWidgetItem([
+                SOURCE_NAMES.get(item_found.source, item_found.source), str(item_found.path),
+                f"{item_found.files:,}", _size(item_found.bytes),
+                formatting.local_time(item_found.newest),
+            ])
+            item.setToolTip(1, str(item_found.path))
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(0, Qt.CheckState.Checked)
+            self.tree.addTopLevelItem(item)
+        self.tree.blockSignals(False)
+        for column in (0, 2, 3, 4):
+            self.tree.resizeColumnToContents(column)
+        if found:
+            self.status.setText(f"Found {len(found)} histor{'y' if len(found) == 1 else 'ies'}. "
+                                "Untick what you don't want, then Import.")
+        else:
+            self.status.setText("No AI histories in the usual places. Add a folder to search, "
+                                "or import files directly (File → Import Files…).")
+        self._sync_import_button()
+
+    @Slot(str)
+    def _on_task_failed(self, detail: str) -> None:
+        self.task = None
+        self.add_folder.setEnabled(True)
+        self.status.setText("Looking for histories failed; details:\n" + detail.splitlines()[-1])
+
+    @Slot()
+    def _on_add_folder_clicked(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Add a folder to search",
+                                                  str(Path.home()))
+        if folder:
+            self.add_search_folder(Path(folder))
+
+    def add_search_folder(self, folder: Path) -> None:
+        """Search ``folder`` too (remembered for next time)."""
+        if folder not in self.extra_folders:
+            self.extra_folders.append(folder)
+            self.extra_folders_changed.emit([str(p) for p in self.extra_folders])
+        self.scan()
+
+    @Slot(QTreeWidgetItem, int)
+    def _on_tree_item_changed(self, _item: QTreeWidgetItem, _column: int) -> None:
+        self._sync_import_button()
+
+    def _sync_import_button(self) -> None:
+        self.import_button.setEnabled(bool(self.chosen_paths()))
+
+    def chosen_paths(self) -> list[str]:
+        """The paths ticked for import."""
+        chosen = []
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            if item is not None and item.checkState(0) == Qt.CheckState.Checked:
+                chosen.append(str(self.found[i].path))
+        return chosen

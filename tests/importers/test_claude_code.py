@@ -1,0 +1,389 @@
+"""Claude Code: samples, streaming splits, subagents, resumed sessions, incremental re-reads."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlite_utils import Database
+
+from desktop_app.domain import Rating, Verdict
+from desktop_app.importers import claude_code, import_paths
+from desktop_app.importers.base import FormatError
+from desktop_app.store import get_rating, get_transcript, list_sessions, set_rating
+from tests.importers.conftest import DATA, parse_bytes
+
+SAMPLES = DATA / "claude-code"
+CWD = "/home/alice/app"
+
+
+# --- record builders ------------------------------------------------------------------------------
+
+
+def user(uuid: str, sid: str, content: Any, ts: str, **extra: Any) -> dict[str, Any]:
+    """One user record."""
+    return {"type": "user", "uuid": uuid, "parentUuid": None, "isSidechain": False,
+            "userType": "external", "cwd": CWD, "sessionId": sid, "version": "2.1.38",
+            "timestamp": ts, "message": {"role": "user", "content": content}, **extra}
+
+
+def assistant(uuid: str, sid: str, blocks: list[dict[str, Any]], ts: str, *, msg: str,
+              req: str, out: int = 10, inp: int = 3, cache_w: int = 100, cache_r: int = 1000,
+              model: str = "claude-opus-4-6", **extra: Any) -> dict[str, Any]:
+    """One assistant line (one content block of a response, with its usage)."""
+    return {"type": "assistant", "uuid": uuid, "isSidechain": False, "cwd": CWD,
+            "sessionId": sid, "timestamp": ts, "requestId": req,
+            "message": {"id": msg, "type": "message", "role": "assistant", "model": model,
+                        "content": blocks,
+                        "usage": {"input_tokens": inp, "output_tokens": out,
+                                  "cache_creation_input_tokens": cache_w,
+                                  "cache_read_input_tokens": cache_r}}, **extra}
+
+
+def text(t: str) -> dict[str, Any]:
+    return {"type": "text", "text": t}
+
+
+def write_jsonl(path: Path, records: list[Any]) -> Path:
+    """Write records one per line (strings are written as they are: bad lines)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [r if isinstance(r, str) else json.dumps(r) for r in records]
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def append_jsonl(path: Path, records: list[Any]) -> None:
+    with path.open("a", encoding="utf-8") as f:
+        for r in records:
+            f.write((r if isinstance(r, str) else json.dumps(r)) + "\n")
+
+
+S1 = "11111111-1111-4111-8111-111111111111"
+S2 = "22222222-2222-4222-8222-222222222222"
+
+
+def session_one() -> list[Any]:
+    """A session with noise, a streaming split response, a tool round and a summary."""
+    return [
+        {"type": "file-history-snapshot", "messageId": "x", "snapshot": {}},
+        user("u0", S1, "<command-name>/clear</command-name>", "2026-02-12T21:03:00.000Z"),
+        user("u0m", S1, "Caveat: hidden", "2026-02-12T21:03:00.500Z", isMeta=True),
+        user("u1", S1, "Add a --dry-run flag", "2026-02-12T21:03:11.512Z"),
+        # One response over three lines: usage repeated, output grows; then a tool result.
+        assistant("a1", S1, [{"type": "thinking", "thinking": "plan", "signature": "s"}],
+                  "2026-02-12T21:03:15.020Z", msg="msg_1", req="req_1", out=5),
+        assistant("a2", S1, [text("I will edit cli.py")], "2026-02-12T21:03:15.500Z",
+                  msg="msg_1", req="req_1", out=200),
+        assistant("a3", S1, [{"type": "tool_use", "id": "t1", "name": "Edit",
+                              "input": {"file_path": "/home/alice/app/cli.py"}}],
+                  "2026-02-12T21:03:16.300Z", msg="msg_1", req="req_1", out=412),
+        user("u2", S1, [{"type": "tool_result", "tool_use_id": "t1", "content": "updated"}],
+             "2026-02-12T21:03:16.900Z", toolUseResult={"filePath": "cli.py"}),
+        # Out of order on purpose: this one is earlier than the lines above.
+        user("u3", S1, [text("[Request interrupted by user]")], "2026-02-12T21:02:59.000Z"),
+        user("u4", S1, "<system-reminder>context</system-reminder>", "2026-02-12T21:03:17Z"),
+        assistant("a4", S1, [text("Done.")], "2026-02-12T21:03:30.000Z", msg="msg_2",
+                  req="req_2", out=20, model="claude-sonnet-4-5"),
+        {"type": "system", "subtype": "turn_duration", "uuid": "s1", "sessionId": S1,
+         "timestamp": "2026-02-12T21:03:31.000Z"},
+        {"type": "summary", "summary": "Add dry-run flag to CLI", "leafUuid": "a4"},
+    ]
+
+
+def test_one_session_split_responses_noise_and_summary(db: Database, tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "projects" / "-home-alice-app" / f"{S1}.jsonl", session_one())
+    report = import_paths(db, [path])
+    assert report.ok, report.files[0].error
+    assert report.files[0].source == "claude-code"
+    [row] = list_sessions(db)
+    assert row.external_id == S1
+    assert row.title == "Add dry-run flag to CLI"
+    assert row.project == CWD
+    # command (system), prompt, one assistant entry for msg_1, tool, interrupt, final answer
+    roles = [m.role for m in get_transcript(db, row.id)]
+    assert roles == ["system", "user", "assistant", "tool", "system", "assistant"]
+    assert (row.messages, row.user_messages) == (6, 1)
+    entry = get_transcript(db, row.id)[2]
+    assert "[thinking] plan" in entry.text
+    assert "I will edit cli.py" in entry.text
+    assert "[tool Edit] /home/alice/app/cli.py" in entry.text
+    # msg_1 counted once with its final output; cache write + read are input.
+    assert row.tokens_in == 2 * (3 + 100 + 1000)
+    assert row.tokens_out == 412 + 20
+    assert row.model == "claude-sonnet-4-5"  # one entry each: the latest wins the tie
+    assert row.started_at is not None
+    assert row.started_at.second == 59
+    assert row.ended_at is not None
+    assert row.ended_at.second == 30
+
+
+def test_title_falls_back_to_first_real_prompt() -> None:
+    records = session_one()[:-1]
+    [session], _ = parse_bytes(claude_code, "\n".join(json.dumps(r) for r in records).encode(),
+                               "x.jsonl")
+    assert session.title == "Add a --dry-run flag"
+    records.append({"type": "custom-title", "customTitle": "My title", "sessionId": S1})
+    [session], _ = parse_bytes(claude_code, "\n".join(json.dumps(r) for r in records).encode(),
+                               "x.jsonl")
+    assert session.title == "My title"
+
+
+def _project_with_subagent_and_fork(root: Path) -> Path:
+    project = root / "projects" / "-home-alice-app"
+    first = session_one()[:-1]
+    write_jsonl(project / f"{S1}.jsonl", first)
+    # 2.1.x subagent file: tokens count toward S1, turns don't.
+    write_jsonl(project / S1 / "subagents" / "agent-abc123.jsonl", [
+        user("sa-u", S1, "Find the argparse setup", "2026-02-12T21:03:20Z", isSidechain=True,
+             agentId="abc123"),
+        assistant("sa-a", S1, [text("Found it in cli.py")], "2026-02-12T21:03:25Z",
+                  msg="msg_sub", req="req_sub", out=50, isSidechain=True,
+                  model="claude-haiku-4-5"),
+    ])
+    (project / S1 / "subagents" / "agent-abc123.meta.json").write_text("{}")
+    # A resumed session replays S1's records (same uuids, new sessionId) and goes on.
+    replay = [dict(r, sessionId=S2) for r in first if isinstance(r, dict) and "uuid" in r]
+    write_jsonl(project / f"{S2}.jsonl", [*replay,
+        user("b1", S2, "Now add tests", "2026-02-13T09:00:00Z"),
+        assistant("b2", S2, [text("Added tests")], "2026-02-13T09:00:10Z", msg="msg_3",
+                  req="req_3", out=30)])
+    os.utime(project / f"{S2}.jsonl", (time.time() + 5, time.time() + 5))
+    return project
+
+
+def test_folder_subagents_and_resumed_session(db: Database, tmp_path: Path) -> None:
+    project = _project_with_subagent_and_fork(tmp_path)
+    report = import_paths(db, [project.parent])
+    assert report.ok, report.files[0].error
+    assert report.files[0].sessions_new == 2
+    assert report.files[0].skipped == []  # .meta.json is ignored
+    rows = {r.external_id: r for r in list_sessions(db)}
+    one, two = rows[S1], rows[S2]
+    assert (one.messages, one.user_messages) == (6, 1)
+    assert one.tokens_out == 412 + 20 + 50  # the subagent's tokens count toward its parent
+    assert one.tokens_in == 3 * 1103
+    assert one.model == "claude-sonnet-4-5"  # subagent turns are not entries
+    # The replayed records stay with S1; S2 has only its own turns.
+    assert (two.messages, two.user_messages) == (2, 1)
+    assert two.title == "Now add tests"
+    assert (two.tokens_in, two.tokens_out) == (1103, 30)
+
+
+def test_subagent_file_alone_is_not_a_session(tmp_path: Path) -> None:
+    project = _project_with_subagent_and_fork(tmp_path)
+    path = project / S1 / "subagents" / "agent-abc123.jsonl"
+    sessions, skipped = parse_bytes(claude_code, path.read_bytes(), str(path))
+    assert sessions == []
+    assert "subagent" in skipped[0].reason
+
+
+def test_bad_lines_are_skipped_and_counted(db: Database, tmp_path: Path) -> None:
+    records: list[Any] = session_one()
+    records.insert(3, "{not json")
+    records.insert(5, "[1, 2]")
+    path = write_jsonl(tmp_path / "s.jsonl", records)
+    report = import_paths(db, [path])
+    assert report.ok
+    assert [s.reason for s in report.files[0].skipped] == ["not valid JSON", "not a JSON object"]
+    assert "line 4" in report.files[0].skipped[0].what
+    assert report.files[0].sessions_new == 1
+
+
+def test_file_with_no_readable_line_is_an_error(db: Database, tmp_path: Path) -> None:
+    data = b'{"type": "user", "sessionId": "s", "message": {"content": "hi"\n{oops\n'
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(data)
+    with pytest.raises(FormatError, match="no readable"):
+        parse_bytes(claude_code, data, "bad.jsonl")
+    report = import_paths(db, [path])
+    assert report.files[0].error is not None
+
+
+# --- incremental ----------------------------------------------------------------------------------
+
+
+def test_grown_file_is_read_from_where_it_stopped(db: Database, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    project = _project_with_subagent_and_fork(tmp_path)
+    root = project.parent
+    first = import_paths(db, [root])
+    assert first.files[0].sessions_new == 2
+    sid = next(r.id for r in list_sessions(db) if r.external_id == S1)
+    set_rating(db, sid, Rating(Verdict.USEFUL, minutes_saved=5))
+
+    # Nothing changed: no file is opened, nothing is written.
+    opened: list[str] = []
+    real_open = open
+
+    def spy(file: Any, *args: Any, **kwargs: Any) -> Any:
+        opened.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", spy)
+    monkeypatch.setattr(Path, "open", lambda self, *a, **k: spy(self, *a, **k))
+    again = import_paths(db, [root])
+    assert again.ok
+    assert again.totals == {"sessions_new": 0, "sessions_updated": 0, "sessions_unchanged": 2}
+    assert [p for p in opened if p.endswith(".jsonl")] == []
+    monkeypatch.undo()
+
+    # The session goes on: the continuation of the last response and a new turn.
+    path = project / f"{S1}.jsonl"
+    size = path.stat().st_size
+    append_jsonl(path, [
+        assistant("a5", S1, [text("And the README.")], "2026-02-12T21:03:40Z", msg="msg_2",
+                  req="req_2", out=25, model="claude-sonnet-4-5"),
+        user("u9", S1, "Thanks, now the docs", "2026-02-12T21:05:00Z"),
+        assistant("a9", S1, [text("Docs updated")], "2026-02-12T21:05:09Z", msg="msg_9",
+                  req="req_9", out=7),
+    ])
+    reads: list[int] = []
+    real_seek = claude_code.LineReader.__init__
+
+    def record_start(self: Any, stream: Any, name: str, tally: Any, start: int = 0) -> None:
+        reads.append(start)
+        real_seek(self, stream, name, tally, start)
+
+    monkeypatch.setattr(claude_code.LineReader, "__init__", record_start)
+    third = import_paths(db, [root])
+    assert third.ok, third.files[0].error
+    assert reads == [size]  # only the grown file, only its new bytes
+    assert third.totals == {"sessions_new": 0, "sessions_updated": 1, "sessions_unchanged": 1}
+    row = next(r for r in list_sessions(db) if r.external_id == S1)
+    assert (row.messages, row.user_messages) == (8, 2)
+    transcript = get_transcript(db, row.id)
+    assert transcript[5].text == "Done.\n\nAnd the README."  # the same response, one entry
+    assert row.tokens_out == 412 + 25 + 50 + 7
+    assert row.tokens_in == 4 * 1103
+    assert row.ended_at is not None
+    assert row.ended_at.minute == 5
+    assert get_rating(db, row.id).verdict is Verdict.USEFUL
+    assert get_rating(db, row.id).minutes_saved == 5
+
+
+def test_incremental_equals_full_read(db: Database, db_path: Path, tmp_path: Path) -> None:
+    project = _project_with_subagent_and_fork(tmp_path)
+    import_paths(db, [project.parent])
+    append_jsonl(project / f"{S2}.jsonl", [
+        user("b9", S2, "More", "2026-02-13T09:10:00Z"),
+        assistant("b10", S2, [text("Sure")], "2026-02-13T09:10:05Z", msg="msg_b10",
+                  req="req_b10", out=3)])
+    import_paths(db, [project.parent])
+    incremental = {(r.external_id, r.messages, r.user_messages, r.tokens_in, r.tokens_out,
+                    r.title, r.started_at, r.ended_at, r.model) for r in list_sessions(db)}
+    fresh_path = tmp_path / "fresh.db"
+    from desktop_app.store import open_db
+    fresh = open_db(fresh_path)
+    import_paths(fresh, [project.parent])
+    full = {(r.external_id, r.messages, r.user_messages, r.tokens_in, r.tokens_out, r.title,
+             r.started_at, r.ended_at, r.model) for r in list_sessions(fresh)}
+    fresh.close()
+    assert incremental == full
+
+
+def test_new_file_in_a_known_project_rereads_the_project(db: Database, tmp_path: Path) -> None:
+    project = _project_with_subagent_and_fork(tmp_path)
+    s2 = project / f"{S2}.jsonl"
+    moved = tmp_path / "later.jsonl"
+    shutil.move(s2, moved)
+    import_paths(db, [project.parent])
+    shutil.move(moved, s2)
+    report = import_paths(db, [project.parent])
+    assert report.ok
+    assert report.totals["sessions_new"] == 1
+    rows = {r.external_id: r for r in list_sessions(db)}
+    assert rows[S2].messages == 2  # replayed records still belong to S1
+    assert rows[S1].messages == 6
+
+
+def test_incomplete_last_line_is_read_when_complete(db: Database, tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "p" / f"{S1}.jsonl", session_one())
+    line = json.dumps(user("late", S1, "a late prompt", "2026-02-12T21:10:00Z"))
+    with path.open("a") as f:
+        f.write(line[:30])
+    report = import_paths(db, [tmp_path / "p"])
+    assert [s.reason for s in report.files[0].skipped] == [
+        "incomplete last line (read again next time)"]
+    with path.open("a") as f:
+        f.write(line[30:] + "\n")
+    report = import_paths(db, [tmp_path / "p"])
+    assert report.ok
+    assert report.files[0].skipped == []
+    [row] = list_sessions(db)
+    assert row.user_messages == 2
+
+
+# --- samples --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("marot__spotter__short.jsonl",
+     ("mix phx.server doesnt seem to start", 5, 1, "claude-opus-4-6", 25353, 13)),
+    ("marot__spotter__tool_heavy.jsonl",
+     ("start phoenix in background", 17, 2, "claude-opus-4-6", 105981, 212)),
+    ("marot__spotter__subagent.jsonl",
+     ("create the beads", 32, 1, "claude-opus-4-6", 454704, 1586)),
+    ("daaain__claude-code-log__representative_messages.jsonl",
+     ("User learned about Python decorators, including basic decorators and parameterized "
+      "decorators. Created and ran examples showing how decorators work with functions. User "
+      "is now ready to implement their own timing decorator.", 11, 4,
+      "claude-3-sonnet-20240229", 218, 445)),
+    ("kenn-io__agentsview__valid_session.jsonl",
+     ("Fix the login bug", 4, 2, "claude-sonnet-4-20250514", 1250, 125)),
+    ("simonw__claude-code-transcripts__sample_session.jsonl",
+     ("Test session for JSONL parsing", 7, 2, None, None, None)),
+    ("simonw__claude-code-transcripts__sample_session.json",
+     ("Create a simple Python function to add two numbers", 33, 5, None, None, None)),
+])
+def test_samples(db: Database, name: str, expected: tuple[Any, ...]) -> None:
+    report = import_paths(db, [SAMPLES / name])
+    assert report.ok, report.files[0].error
+    [row] = list_sessions(db)
+    assert (row.title, row.messages, row.user_messages, row.model, row.tokens_in,
+            row.tokens_out) == expected
+
+
+def test_sample_folder_imports_every_file(db: Database, tmp_path: Path) -> None:
+    folder = tmp_path / "samples"
+    shutil.copytree(SAMPLES, folder)
+    report = import_paths(db, [folder])
+    assert report.ok, report.files[0].error
+    rows = list_sessions(db)
+    assert report.files[0].sessions_new == len(rows)
+    by_id = {r.external_id: r for r in rows}
+    assert by_id["edge_cases"].user_messages == 3
+    assert by_id["session-alpha"].tokens_in == 745  # usage-only records (ccusage)
+    assert by_id["session-alpha"].messages == 0
+    main = by_id["claude-normalization-main"]
+    assert (main.messages, main.user_messages) == (7, 1)
+    reasons = {s.reason for s in report.files[0].skipped}
+    assert "not valid JSON" in reasons  # agentsview's deliberately truncated line
+    # Nothing changed: nothing is read again.
+    again = import_paths(db, [folder])
+    assert again.totals["sessions_new"] == again.totals["sessions_updated"] == 0
+    assert again.totals["sessions_unchanged"] == len(rows)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(
+    st.binary(max_size=400),
+    st.binary(max_size=300).map(lambda b: b'{"type":"user","sessionId":"s","uuid":"u",' + b),
+    st.lists(st.sampled_from([
+        b'{"type":"user","sessionId":"s","message":{"content":[{"type":"tool_result"}]}}',
+        b'{"type":"assistant","sessionId":"s","message":{"id":1,"usage":{"input_tokens":"x"}}}',
+        b'{"type":"assistant","message":{"content":[null, 3, {"type":null}]}}',
+        b'{"type":"summary","leafUuid":null,"summary":5}', b'{"type":"custom-title"}',
+        b'{"type":"user","message":{"content":{"a":1}},"timestamp":12}', b"[]", b"{", b"",
+    ]), max_size=8).map(b"\n".join),
+))
+def test_garbage_gives_format_error_only(data: bytes) -> None:
+    with contextlib.suppress(FormatError):
+        parse_bytes(claude_code, data, "x.jsonl")

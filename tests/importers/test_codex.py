@@ -1,0 +1,247 @@
+"""Codex CLI: current rollouts, the two 2025 formats, tokens, forks, sub-agents, re-reads."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlite_utils import Database
+
+from desktop_app.domain import Rating, Verdict
+from desktop_app.importers import codex, import_paths
+from desktop_app.importers.base import FormatError
+from desktop_app.store import get_rating, get_transcript, list_sessions, set_rating
+from tests.importers.conftest import DATA, parse_bytes, write_json
+from tests.importers.test_claude_code import append_jsonl, write_jsonl
+
+SAMPLES = DATA / "codex"
+SID = "019c8a70-dda7-7f33-98ea-f30553347322"
+
+
+def line(ts: str, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+    return {"timestamp": ts, "type": kind, "payload": payload}
+
+
+def tokens(ts: str, inp: int, out: int, last_in: int, last_out: int) -> dict[str, Any]:
+    return line(ts, "event_msg", {"type": "token_count", "info": {
+        "total_token_usage": {"input_tokens": inp, "cached_input_tokens": inp // 2,
+                              "output_tokens": out, "reasoning_output_tokens": out // 3,
+                              "total_tokens": inp + out},
+        "last_token_usage": {"input_tokens": last_in, "cached_input_tokens": 0,
+                             "output_tokens": last_out, "reasoning_output_tokens": 0,
+                             "total_tokens": last_in + last_out},
+        "model_context_window": 258400}, "rate_limits": {}})
+
+
+def meta(sid: str, ts: str, **extra: Any) -> dict[str, Any]:
+    return line(ts, "session_meta", {"id": sid, "timestamp": ts, "cwd": "/home/alice/app",
+                                     "originator": "codex_cli_rs", "cli_version": "0.104.0",
+                                     "source": "cli", **extra})
+
+
+def current_rollout(sid: str = SID) -> list[dict[str, Any]]:
+    return [
+        meta(sid, "2026-02-23T12:19:38.535Z"),
+        line("2026-02-23T12:19:42.560Z", "response_item", {
+            "type": "message", "role": "user",
+            "content": [{"type": "input_text", "text": "<environment_context>cwd</environment_"
+                                                       "context>"}]}),
+        line("2026-02-23T12:19:42.561Z", "response_item", {
+            "type": "message", "role": "user",
+            "content": [{"type": "input_text", "text": "add a --dry-run flag"}]}),
+        line("2026-02-23T12:19:42.562Z", "event_msg", {"type": "task_started", "turn_id": "t1"}),
+        line("2026-02-23T12:19:42.563Z", "event_msg", {
+            "type": "user_message", "message": "add a --dry-run flag", "images": []}),
+        line("2026-02-23T12:19:42.586Z", "turn_context", {
+            "turn_id": "t1", "cwd": "/home/alice/app", "model": "gpt-5.3-codex"}),
+        line("2026-02-23T12:19:47.001Z", "response_item", {
+            "type": "reasoning", "summary": [{"type": "summary_text", "text": "plan"}]}),
+        line("2026-02-23T12:19:48.100Z", "response_item", {
+            "type": "function_call", "name": "exec_command",
+            "arguments": "{\"cmd\":\"rg -n argparse\"}", "call_id": "call_abc"}),
+        line("2026-02-23T12:19:48.900Z", "response_item", {
+            "type": "function_call_output", "call_id": "call_abc", "output": "cli.py:12"}),
+        line("2026-02-23T12:19:49.000Z", "event_msg", {"type": "token_count", "info": None}),
+        tokens("2026-02-23T12:19:49.100Z", 17203, 358, 17203, 358),
+        tokens("2026-02-23T12:19:49.200Z", 17203, 358, 17203, 358),  # repeated event
+        line("2026-02-23T12:20:10.000Z", "event_msg", {
+            "type": "agent_message", "message": "Added --dry-run"}),
+        line("2026-02-23T12:20:10.000Z", "response_item", {
+            "type": "message", "role": "assistant",
+            "content": [{"type": "output_text", "text": "Added --dry-run"}]}),
+        tokens("2026-02-23T12:20:10.100Z", 40000, 900, 22797, 542),
+        line("2026-02-23T12:20:11.000Z", "event_msg", {
+            "type": "thread_name_updated", "thread_name": "Dry-run flag"}),
+    ]
+
+
+def rollout_path(root: Path, sid: str = SID, day: str = "23") -> Path:
+    return root / "sessions" / "2026" / "02" / day / f"rollout-2026-02-{day}T13-19-38-{sid}.jsonl"
+
+
+def test_current_format(db: Database, tmp_path: Path) -> None:
+    path = write_jsonl(rollout_path(tmp_path), current_rollout())
+    report = import_paths(db, [path])
+    assert report.ok, report.files[0].error
+    [row] = list_sessions(db)
+    assert (row.source, row.external_id) == ("codex", SID)
+    assert row.title == "Dry-run flag"
+    assert row.model == "gpt-5.3-codex"
+    assert (row.tokens_in, row.tokens_out) == (40000, 900)  # repeats counted once
+    assert (row.messages, row.user_messages) == (3, 1)
+    transcript = get_transcript(db, row.id)
+    assert [m.role for m in transcript] == ["user", "tool", "assistant"]
+    assert transcript[1].text == "[tool exec_command] rg -n argparse\n[result] cli.py:12"
+    assert row.project == "/home/alice/app"
+
+
+def test_title_from_first_prompt_without_thread_name() -> None:
+    records = current_rollout()[:-1]
+    [session], _ = parse_bytes(codex, "\n".join(json.dumps(r) for r in records).encode())
+    assert session.title == "add a --dry-run flag"
+
+
+def test_early_rust_format() -> None:
+    records = [
+        {"id": "5973b6c0-94b8-487b-a530-2aeb6098ae0e", "timestamp": "2025-08-01T10:00:00.000Z",
+         "instructions": None, "git": {"branch": "main"}},
+        {"record_type": "state"},
+        {"type": "message", "role": "user", "content": [
+            {"type": "input_text", "text": "<user_instructions>be brief</user_instructions>"}]},
+        {"type": "message", "role": "user", "content": [{"type": "input_text",
+                                                          "text": "fix the bug"}]},
+        {"type": "reasoning", "summary": []},
+        {"type": "function_call", "name": "shell", "arguments": "{\"command\":[\"ls\"]}",
+         "call_id": "c1"},
+        {"type": "function_call_output", "call_id": "c1", "output": {"output": "a.py"}},
+        {"type": "message", "role": "assistant", "content": [{"type": "output_text",
+                                                               "text": "Fixed"}]},
+        {"record_type": "state"},
+    ]
+    [session], _ = parse_bytes(codex, "\n".join(json.dumps(r) for r in records).encode())
+    assert session.external_id == "5973b6c0-94b8-487b-a530-2aeb6098ae0e"
+    assert [m.role for m in session.messages] == ["user", "tool", "assistant"]
+    assert session.messages[1].text == "[tool shell] ls\n[result] a.py"
+    assert session.title == "fix the bug"
+    assert session.tokens_in is None
+    assert session.started_at is not None
+
+
+def test_typescript_cli_json(db: Database, tmp_path: Path) -> None:
+    path = write_json(tmp_path / "rollout-2025-04-20-abc.json", {
+        "session": {"id": "ts-1", "timestamp": "2025-04-20T08:00:00Z", "instructions": ""},
+        "items": [
+            {"type": "message", "role": "user", "content": [{"type": "input_text",
+                                                              "text": "explain main.py"}]},
+            {"type": "message", "role": "assistant",
+             "content": [{"type": "output_text", "text": "It parses args"}]},
+            7,
+        ]})
+    report = import_paths(db, [path])
+    assert report.ok, report.files[0].error
+    [row] = list_sessions(db)
+    assert (row.external_id, row.messages, row.user_messages) == ("ts-1", 2, 1)
+    assert [s.reason for s in report.files[0].skipped] == ["not a JSON object"]
+
+
+def test_fork_and_subagent_are_linked_not_duplicated(db: Database, tmp_path: Path) -> None:
+    write_jsonl(rollout_path(tmp_path), current_rollout())
+    fork_id = "019c8a80-0000-7000-8000-000000000001"
+    copied = [r for r in current_rollout() if r["type"] != "session_meta"]
+    write_jsonl(rollout_path(tmp_path, fork_id, "24"), [
+        meta(fork_id, "2026-02-24T08:00:00.000Z", forked_from_id=SID), *copied,
+        line("2026-02-24T08:00:05.000Z", "event_msg", {"type": "user_message",
+                                                       "message": "now in French"}),
+        line("2026-02-24T08:00:09.000Z", "response_item", {
+            "type": "message", "role": "assistant",
+            "content": [{"type": "output_text", "text": "Fait"}]}),
+        tokens("2026-02-24T08:00:09.500Z", 41000, 950, 1000, 50),
+    ])
+    sub_id = "019c8a90-0000-7000-8000-000000000002"
+    write_jsonl(rollout_path(tmp_path, sub_id, "23"), [
+        meta(sub_id, "2026-02-23T12:19:50.000Z",
+             source={"subagent": {"thread_spawn": {"parent_thread_id": SID, "depth": 1}}}),
+        line("2026-02-23T12:19:51.000Z", "event_msg", {"type": "user_message",
+                                                       "message": "look for tests"}),
+        tokens("2026-02-23T12:19:55.000Z", 5000, 100, 5000, 100),
+    ])
+    report = import_paths(db, [tmp_path / "sessions"])
+    assert report.ok, report.files[0].error
+    rows = {r.external_id: r for r in list_sessions(db)}
+    assert set(rows) == {SID, fork_id}  # the sub-agent is not a session of its own
+    assert (rows[SID].tokens_in, rows[SID].tokens_out) == (45000, 1000)
+    assert rows[SID].user_messages == 1
+    fork = rows[fork_id]
+    assert (fork.messages, fork.user_messages) == (2, 1)
+    assert (fork.tokens_in, fork.tokens_out) == (1000, 50)
+    assert fork.title == "now in French"
+
+
+def test_grown_rollout_is_read_from_where_it_stopped(db: Database, tmp_path: Path) -> None:
+    path = write_jsonl(rollout_path(tmp_path), current_rollout())
+    import_paths(db, [tmp_path / "sessions"])
+    [row] = list_sessions(db)
+    set_rating(db, row.id, Rating(Verdict.NOT_USEFUL, labels=("coding",)))
+    assert import_paths(db, [tmp_path / "sessions"]).totals["sessions_unchanged"] == 1
+    append_jsonl(path, [
+        line("2026-02-23T12:30:00.000Z", "event_msg", {"type": "user_message",
+                                                       "message": "and a test"}),
+        line("2026-02-23T12:30:09.000Z", "response_item", {
+            "type": "message", "role": "assistant",
+            "content": [{"type": "output_text", "text": "Test added"}]}),
+        tokens("2026-02-23T12:30:09.100Z", 60000, 1300, 20000, 400),
+        tokens("2026-02-23T12:30:09.200Z", 60000, 1300, 20000, 400),
+    ])
+    report = import_paths(db, [tmp_path / "sessions"])
+    assert report.totals["sessions_updated"] == 1
+    [row] = list_sessions(db)
+    assert (row.messages, row.user_messages) == (5, 2)
+    assert (row.tokens_in, row.tokens_out) == (60000, 1300)
+    assert row.title == "Dry-run flag"
+    assert get_rating(db, row.id).verdict is Verdict.NOT_USEFUL
+    assert get_rating(db, row.id).labels == ("coding",)
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("kenn-io__agentsview__standard_session.jsonl",
+     ("abc-123", "Add rate limiting", 2, 1, None, None, None)),
+    ("kenn-io__agentsview__blockquotes_session.jsonl",
+     ("quote-123", "blablabla?", 2, 1, None, None, None)),
+    ("kenn-io__agentsview__fc_args_1.jsonl",
+     ("fc-args-1", "inspect files", 2, 1, None, None, None)),
+    ("Sinity__polylogue__codex-session.jsonl",
+     ("origin-matrix-codex", "Prove the parser claim.", 2, 1, None, None, None)),
+    ("ryoppippi__ccusage__session-alpha.jsonl",
+     ("session-alpha", "Codex session", 0, 0, "gpt-5.2-codex", 3500, 425)),
+])
+def test_samples(db: Database, name: str, expected: tuple[Any, ...]) -> None:
+    report = import_paths(db, [SAMPLES / name])
+    assert report.ok, report.files[0].error
+    [row] = list_sessions(db)
+    assert (row.external_id.replace("ryoppippi__ccusage__", ""), row.title, row.messages,
+            row.user_messages, row.model, row.tokens_in, row.tokens_out) == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(
+    st.binary(max_size=400),
+    st.binary(max_size=300).map(lambda b: b'{"type":"session_meta","payload":{' + b),
+    st.binary(max_size=300).map(lambda b: b'{"session":{"id":"x"},"items":[' + b),
+    st.lists(st.sampled_from([
+        b'{"type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":5}}}',
+        b'{"type":"event_msg","payload":{"type":"user_message","message":null,"images":3}}',
+        b'{"type":"response_item","payload":{"type":"function_call_output","output":[1]}}',
+        b'{"type":"response_item","payload":{"type":"message","content":{"a":1}}}',
+        b'{"type":"turn_context","payload":{"model":5,"collaboration_mode":[]}}',
+        b'{"type":"session_meta","payload":{"source":{"subagent":"x"},"forked_from_id":1}}',
+        b'{"id":1,"instructions":2}', b'{"record_type":"state"}', b"[]", b"{", b"",
+    ]), max_size=8).map(b"\n".join),
+))
+def test_garbage_gives_format_error_only(data: bytes) -> None:
+    with contextlib.suppress(FormatError):
+        parse_bytes(codex, data, "x.jsonl")
