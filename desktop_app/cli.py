@@ -27,6 +27,7 @@ from desktop_app.store import (
     resolve_session_id,
     update_rating,
 )
+from desktop_app.store.imports import session_extras
 
 #: The views ``--screenshot --view`` can open (a view is listed once it exists).
 VIEWS = ("sessions", "reflect", "value")
@@ -333,10 +334,19 @@ def _emit_sessions(rows: list[SessionRow], as_json: bool, out: TextIO) -> None:
     print(f"{len(rows)} sessions", file=out)
 
 
+def _tool_feedback_text(thumbs: str | None) -> str:
+    if thumbs is None:
+        return ""
+    shown = {"up": "thumbs up", "down": "thumbs down"}.get(thumbs, "thumbs up and down")
+    return f"{shown} (the tool's own feedback, not your verdict)"
+
+
 def _emit_show(row: SessionRow, db: Any, as_json: bool, out: TextIO) -> None:
     transcript = get_transcript(db, row.id)
     if as_json:
         obj = row.to_json()
+        # The tool's own thumbs (ChatGPT's message_feedback.json): shown, never a verdict.
+        obj["tool_feedback"] = session_extras(db, row.id)[1]
         obj["transcript"] = [
             {"role": m.role, "time": utc_iso(m.time), "text": m.text} for m in transcript
         ]
@@ -355,6 +365,7 @@ def _emit_show(row: SessionRow, db: Any, as_json: bool, out: TextIO) -> None:
         ("Tokens", "" if row.tokens_in is None and row.tokens_out is None
          else f"{row.tokens_in or 0:,} in / {row.tokens_out or 0:,} out"),
         ("Verdict", _verdict_text(rating.verdict)),
+        ("Tool feedback", _tool_feedback_text(session_extras(db, row.id)[1])),
         ("Minutes saved", "" if rating.minutes_saved is None else str(rating.minutes_saved)),
         ("Labels", ", ".join(rating.labels)),
         ("Reason", rating.reason or ""),

@@ -37,3 +37,14 @@ def test_readme_documents_the_json_contract() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for key in ("external_id", "user_messages", "tokens_in", "minutes_saved", "transcript"):
         assert f'"{key}"' in readme
+
+
+def test_readme_lists_every_importer_module() -> None:
+    from desktop_app.importers import detect
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for parser in detect.PARSERS:
+        module = parser.__name__.rsplit(".", 1)[-1]  # type: ignore[attr-defined]
+        assert f"`{parser.SOURCE}`" in readme
+        assert f"importers/{module}.py" in readme or f"`{module}`" in readme.replace(
+            "-", "_"), f"README does not list the importer module {module}"

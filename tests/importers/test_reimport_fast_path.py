@@ -1,0 +1,106 @@
+"""Re-import of a ChatGPT export: unchanged conversations are skipped before they are parsed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlite_utils import Database
+
+from desktop_app.domain import make_session_id
+from desktop_app.importers import chatgpt
+from desktop_app.importers.runner import import_paths
+from desktop_app.store import get_session, get_transcript, list_sessions
+from tests.importers.conftest import gpt_message, simple_gpt, write_json
+
+
+@pytest.fixture
+def built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the conversations fully parsed (the slow path)."""
+    calls: list[str] = []
+    real = chatgpt.conversation_session
+
+    def spy(conv: dict[str, Any], cid: str, *args: Any) -> Any:
+        calls.append(cid)
+        return real(conv, cid, *args)
+
+    monkeypatch.setattr(chatgpt, "conversation_session", spy)
+    return calls
+
+
+def _counts(db: Database, path: Path) -> tuple[int, int, int]:
+    entry = import_paths(db, [path]).files[0]
+    assert entry.error is None, entry.error
+    return entry.sessions_new, entry.sessions_updated, entry.sessions_unchanged
+
+
+def test_unchanged_export_takes_the_fast_path(db: Database, tmp_path: Path,
+                                              built: list[str]) -> None:
+    path = write_json(tmp_path / "conversations.json",
+                      [simple_gpt(f"c{i}", 2) for i in range(300)])
+    assert _counts(db, path) == (300, 0, 0)
+    assert len(built) == 300
+    before = list(db.conn.iterdump())
+    built.clear()
+    assert _counts(db, path) == (0, 0, 300)
+    assert built == []  # not one conversation was parsed
+    after = [line for line in db.conn.iterdump() if not line.startswith('INSERT INTO "imports"')]
+    assert after == [line for line in before if not line.startswith('INSERT INTO "imports"')]
+
+
+def test_changed_conversation_is_updated(db: Database, tmp_path: Path,
+                                         built: list[str]) -> None:
+    convs = [simple_gpt(f"c{i}", 1) for i in range(5)]
+    path = write_json(tmp_path / "conversations.json", convs)
+    _counts(db, path)
+    # c2 gets a new exchange: new nodes, a new current node and a later update time.
+    c2 = convs[2]
+    last = c2["current_node"]
+    for node_id, role, text in (("u9", "user", "one more question"),
+                                ("a9", "assistant", "one more answer")):
+        c2["mapping"][node_id] = {"id": node_id, "parent": last, "children": [],
+                                  "message": gpt_message(node_id, role, text, 1_737_560_000.0)}
+        c2["mapping"][last]["children"].append(node_id)
+        last = node_id
+    c2["current_node"] = last
+    c2["update_time"] = 1_737_560_001.0
+    # c4 is renamed: only the title changes.
+    convs[4]["title"] = "A better title"
+    write_json(path, convs)
+    built.clear()
+    assert _counts(db, path) == (0, 2, 3)
+    assert sorted(built) == ["c2", "c4"]
+    sid = make_session_id("chatgpt", "c2")
+    assert [m.text for m in get_transcript(db, sid)][-1] == "one more answer"
+    assert get_session(db, sid).messages == 4
+    assert get_session(db, make_session_id("chatgpt", "c4")).title == "A better title"
+    # ... and the search index follows the new text.
+    from desktop_app.store import SessionQuery
+
+    found = list_sessions(db, SessionQuery(search="one more answer"))
+    assert [row.id for row in found] == [sid]
+
+
+def test_sessions_stored_without_fingerprint_get_one(db: Database, tmp_path: Path,
+                                                     built: list[str]) -> None:
+    path = write_json(tmp_path / "conversations.json", [simple_gpt(f"c{i}") for i in range(4)])
+    _counts(db, path)
+    db.conn.execute("UPDATE sessions SET fingerprint = NULL")  # as stored by an older version
+    built.clear()
+    assert _counts(db, path) == (0, 0, 4)
+    assert len(built) == 4  # read in full once, by content hash ...
+    built.clear()
+    assert _counts(db, path) == (0, 0, 4)
+    assert built == []  # ... and fast from then on
+
+
+def test_a_new_parser_version_reads_everything_again(db: Database, tmp_path: Path,
+                                                     built: list[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_json(tmp_path / "conversations.json", [simple_gpt(f"c{i}") for i in range(3)])
+    _counts(db, path)
+    monkeypatch.setattr(chatgpt, "VERSION", chatgpt.VERSION + "-next")
+    built.clear()
+    assert _counts(db, path)[0] == 0
+    assert len(built) == 3
