@@ -392,6 +392,10 @@ class Checkpoints(Protocol):
         """Remember the state of a session (written in the import's transaction)."""
         ...
 
+    def file_read(self, nbytes: int) -> None:
+        """Called after each file of a group: counts progress; raises if the user cancelled."""
+        ...
+
 
 class GroupParser(Parser, Protocol):
     """A source whose sessions span files and grow: files are read together, incrementally."""

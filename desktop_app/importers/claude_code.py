@@ -12,6 +12,7 @@ largest ``output_tokens``). A file that only grew is read from where the last im
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -81,7 +82,17 @@ def sniff(head: bytes, name: str) -> bool:
         if kind is None and has_session and message.get("role") in ("user", "assistant") \
                 and "requestId" in record:
             return True
-    return False
+    return _long_first_line(head)
+
+
+_TYPE_KEY = re.compile(rb'"type":\s*"(user|assistant|progress|system|summary)"')
+
+
+def _long_first_line(head: bytes) -> bool:
+    """A first line longer than the head (a big pasted prompt or tool result): judged by keys."""
+    if b"\n" in head.rstrip(b"\n") or not head.lstrip().startswith(b"{"):
+        return False
+    return b'"sessionId":' in head and b'"uuid":' in head and bool(_TYPE_KEY.search(head))
 
 
 def _is_loglines(head: bytes) -> bool:
@@ -327,6 +338,8 @@ class _Group:
                     b.ai = title
                 return sid
             return ""
+        if kind == "progress":
+            return self.progress(record, sid)
         message = record.get("message")
         if kind is None and isinstance(message, dict):
             kind = message.get("role")  # usage-only records of old versions have no type
@@ -346,6 +359,31 @@ class _Group:
             return sid
         return sid
 
+    def progress(self, record: dict[str, Any], sid: str) -> str:
+        """A subagent's response mirrored into the parent's file: its usage only.
+
+        It carries the same ``message.id`` and ``requestId`` as the line in the subagent's own
+        file, so whichever is read first counts and the other is the same response again.
+        """
+        data = record.get("data")
+        if not isinstance(data, dict) or data.get("type") != "agent_progress":
+            return ""
+        inner = as_dict(data.get("message"))
+        message = as_dict(inner.get("message"))
+        usage = message.get("usage")
+        msg_id = as_str(message.get("id"))
+        if inner.get("type") != "assistant" or not isinstance(usage, dict) or not msg_id:
+            return ""
+        self.add_usage(sid, f"{msg_id}|{as_str(inner.get('requestId')) or ''}", usage)
+        return sid
+
+    def add_usage(self, sid: str, key: str, usage: dict[str, Any]) -> None:
+        tokens_in = sum(as_int(usage.get(k)) or 0 for k in (
+            "input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"))
+        tokens_out = as_int(usage.get("output_tokens")) or 0
+        owner = self.usage_owner.setdefault(key, sid)
+        self.building(owner).add_usage(key, tokens_in, tokens_out)
+
     def assistant(self, record: dict[str, Any], message: dict[str, Any], sid: str,
                   uuid: str | None, sidechain: bool) -> None:
         msg_id = as_str(message.get("id"))
@@ -356,11 +394,7 @@ class _Group:
         b = self.building(sid)
         usage = message.get("usage")
         if isinstance(usage, dict) and key:
-            tokens_in = sum(as_int(usage.get(k)) or 0 for k in (
-                "input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"))
-            tokens_out = as_int(usage.get("output_tokens")) or 0
-            owner = self.usage_owner.setdefault(key, sid)
-            self.building(owner).add_usage(key, tokens_in, tokens_out)
+            self.add_usage(sid, key, usage)
         if sidechain:
             return
         moment = from_iso(record.get("timestamp"))
@@ -487,6 +521,8 @@ def _read_files(group: _Group, files: list[GroupFile]) -> None:
             with open(f.path, "rb") as raw:
                 raw.seek(f.start)
                 group.read(raw, f, _is_subagent_file(f.path))
+            if group.checkpoints is not None:
+                group.checkpoints.file_read(f.size - f.start)
         except FormatError as exc:
             failed.append(exc)
             group.report(Skipped(f.name, exc.reason))

@@ -67,7 +67,10 @@ def sniff(head: bytes, name: str) -> bool:
             return True
         if i == 0 and "id" in record and "instructions" in record and "type" not in record:
             return True
-    return False
+    # A first line longer than the head (long base instructions): judged by its start.
+    start = head.lstrip()[:200]
+    return b"\n" not in head.rstrip(b"\n") and start.startswith(b"{") and \
+        re.search(rb'"type":\s*"session_meta"', start) is not None
 
 
 def group_key(path: str) -> str:
@@ -455,6 +458,7 @@ def parse_group(files: list[GroupFile], report: Report,
             report(Skipped(f.name, f"cannot be read ({exc.strerror or exc})"))
             continue
         done[rollout.sid] = rollout
+        checkpoints.file_read(f.size)
     if failed and len(failed) == len(wanted):
         raise failed[0]
     yield from _finish(done, checkpoints, report)

@@ -5,19 +5,25 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from desktop_app.importers import (
+    aider,
     chatgpt,
     claude_ai,
     claude_code,
     codex,
+    copilot,
+    cursor,
     gemini,
+    gemini_cli,
     generic,
+    llm,
     open_webui,
 )
 from desktop_app.importers.base import Parser
 
 #: Every importer, most specific first (the first whose ``sniff`` says yes reads the file).
 PARSERS: tuple[Parser, ...] = (
-    chatgpt, claude_ai, open_webui, gemini, claude_code, codex, generic,
+    chatgpt, claude_ai, open_webui, gemini, claude_code, codex, copilot, cursor, aider, llm,
+    gemini_cli, generic,
 )
 
 #: Files that come with exports but hold no sessions: never reported as skipped.
@@ -27,6 +33,10 @@ COMPANION_FILES = frozenset({
     "group_chats.json", "shopping.json", "sora.json", "chat.html", "message_feedback.json",
     "readme", "readme.md", "readme.txt", "readme.html", "license", "license.txt", "license.md",
     "archive_browser.html", ".ds_store",
+    # VS Code / Cursor workspace folders: which folder a workspace is, chat editing timelines.
+    "workspace.json", "state.json",
+    # Gemini CLI's per-project prompt log beside its chats (the chats hold the same prompts).
+    "logs.json",
 })
 
 #: Extensions of files that could hold a history; anything else in a folder or zip is ignored.

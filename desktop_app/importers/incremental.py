@@ -85,11 +85,13 @@ class Pending:
 
 
 class _DbCheckpoints:
-    """Session states in the database, for one parser version."""
+    """Session states in the database, for one parser version; progress and cancel."""
 
-    def __init__(self, db: Database, version: str) -> None:
-        self.db = db
+    def __init__(self, run: _PathRun, version: str) -> None:
+        self.run = run
+        self.db = run.db
         self.version = version
+        self.read = 0
 
     def load(self, session_id: str) -> tuple[dict[str, Any], list[Message]] | None:
         state = load_session_state(self.db, session_id, self.version)
@@ -99,6 +101,11 @@ class _DbCheckpoints:
 
     def save(self, session_id: str, state: dict[str, Any]) -> None:
         save_session_state(self.db, session_id, self.version, state)
+
+    def file_read(self, nbytes: int) -> None:
+        self.read += nbytes
+        self.run.progress.add(nbytes)
+        self.run.check_cancel()
 
 
 def _pending(run: _PathRun, root: Path) -> Pending:
@@ -139,9 +146,10 @@ def claim(run: _PathRun, path: Path, root: Path) -> bool:
         gf.previous = size
         gf.end = prior.offset
         gf.sessions = set(prior.sessions)
-    elif prior is not None and size >= prior.size and prior.offset <= size:
+    elif prior is not None and size > prior.size and prior.offset <= size:
         gf.start = prior.offset  # grown: continue where the last import stopped
         gf.previous = prior.size
+        gf.sessions = set(prior.sessions)
     key = (parser.SOURCE, parser.group_key(full))
     pending.groups.setdefault(key, []).append(_Member(gf, mtime_ns, prior))
     return True
@@ -158,7 +166,7 @@ def _read_group(run: _PathRun, parser: GroupParser, members: list[_Member]) -> S
 
     counts = SaveCounts()
     files = [m.file for m in members]
-    checkpoints = _DbCheckpoints(run.db, parser_version(parser))
+    checkpoints = _DbCheckpoints(run, parser_version(parser))
     emitted: set[str] = set()
     batch: list[Session] = []
     chars = 0
@@ -188,6 +196,8 @@ def _read_group(run: _PathRun, parser: GroupParser, members: list[_Member]) -> S
     counts.unchanged += len(known - emitted - run.seen)
     run.seen |= known
     version = parser_version(parser)
+    unread = sum(m.file.size - m.file.start for m in members if m.file.changed)
+    run.progress.add(max(0, unread - checkpoints.read))  # parsers that report no progress
     save_file_states(run.db, [
         FileState(m.file.path, parser.SOURCE, version, m.file.size, m.mtime_ns,
                   min(m.file.end, m.file.size), tuple(sorted(m.file.sessions)))
@@ -204,7 +214,7 @@ def finish(run: _PathRun, *, direct: bool) -> None:
     if pending is None:
         return
     groups, pending.groups = pending.groups, {}
-    for (source, _key), members in sorted(groups.items()):
+    for (source, key), members in sorted(groups.items()):
         parser = pending.parsers[source]
         if source not in run.sources:
             run.sources.append(source)
@@ -218,6 +228,8 @@ def finish(run: _PathRun, *, direct: bool) -> None:
             run.imported += 1
             continue
         run.check_cancel()
+        run.progress.current = members[0].file.name if len(members) == 1 else key
+        run.progress.tick()
         if direct:
             counts = _read_group(run, parser, members)
         else:

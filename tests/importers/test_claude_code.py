@@ -139,6 +139,14 @@ def test_title_falls_back_to_first_real_prompt() -> None:
 def _project_with_subagent_and_fork(root: Path) -> Path:
     project = root / "projects" / "-home-alice-app"
     first = session_one()[:-1]
+    # The parent's file mirrors the subagent's response (same message id and request id).
+    mirror = assistant("sa-a", S1, [text("Found")], "2026-02-12T21:03:24Z", msg="msg_sub",
+                       req="req_sub", out=40, model="claude-haiku-4-5")
+    first.append({"type": "progress", "uuid": "p1", "sessionId": S1, "cwd": CWD,
+                  "timestamp": "2026-02-12T21:03:24Z",
+                  "data": {"type": "agent_progress", "agentId": "abc123", "prompt": "Find",
+                           "message": {"type": "assistant", "requestId": "req_sub",
+                                       "uuid": "sa-a", "message": mirror["message"]}}})
     write_jsonl(project / f"{S1}.jsonl", first)
     # 2.1.x subagent file: tokens count toward S1, turns don't.
     write_jsonl(project / S1 / "subagents" / "agent-abc123.jsonl", [
@@ -175,6 +183,14 @@ def test_folder_subagents_and_resumed_session(db: Database, tmp_path: Path) -> N
     assert (two.messages, two.user_messages) == (2, 1)
     assert two.title == "Now add tests"
     assert (two.tokens_in, two.tokens_out) == (1103, 30)
+
+
+def test_main_file_alone_counts_mirrored_subagent_usage(tmp_path: Path) -> None:
+    project = _project_with_subagent_and_fork(tmp_path)
+    path = project / f"{S1}.jsonl"
+    [session], _ = parse_bytes(claude_code, path.read_bytes(), str(path))
+    assert session.tokens_out == 412 + 20 + 40  # the subagent's file would give its final 50
+    assert session.tokens_in == 3 * 1103
 
 
 def test_subagent_file_alone_is_not_a_session(tmp_path: Path) -> None:
@@ -329,8 +345,8 @@ def test_incomplete_last_line_is_read_when_complete(db: Database, tmp_path: Path
      ("mix phx.server doesnt seem to start", 5, 1, "claude-opus-4-6", 25353, 13)),
     ("marot__spotter__tool_heavy.jsonl",
      ("start phoenix in background", 17, 2, "claude-opus-4-6", 105981, 212)),
-    ("marot__spotter__subagent.jsonl",
-     ("create the beads", 32, 1, "claude-opus-4-6", 454704, 1586)),
+    ("marot__spotter__subagent.jsonl",  # with the subagent usage mirrored in progress records
+     ("create the beads", 32, 1, "claude-opus-4-6", 564356, 1593)),
     ("daaain__claude-code-log__representative_messages.jsonl",
      ("User learned about Python decorators, including basic decorators and parameterized "
       "decorators. Created and ran examples showing how decorators work with functions. User "
@@ -387,3 +403,13 @@ def test_sample_folder_imports_every_file(db: Database, tmp_path: Path) -> None:
 def test_garbage_gives_format_error_only(data: bytes) -> None:
     with contextlib.suppress(FormatError):
         parse_bytes(claude_code, data, "x.jsonl")
+
+
+def test_first_line_longer_than_the_head_is_recognised(db: Database, tmp_path: Path) -> None:
+    big = "pasted " * 20000  # ~140 KB: the first line does not fit in the 64 KB head
+    records = [user("u-big", S1, big, "2026-02-12T21:00:00Z"), *session_one()]
+    path = write_jsonl(tmp_path / "p" / f"{S1}.jsonl", records)
+    report = import_paths(db, [path.parent])
+    assert report.ok, report.files[0].error
+    [row] = list_sessions(db)
+    assert row.user_messages == 2

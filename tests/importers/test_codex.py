@@ -245,3 +245,13 @@ def test_samples(db: Database, name: str, expected: tuple[Any, ...]) -> None:
 def test_garbage_gives_format_error_only(data: bytes) -> None:
     with contextlib.suppress(FormatError):
         parse_bytes(codex, data, "x.jsonl")
+
+
+def test_long_session_meta_line_is_recognised(db: Database, tmp_path: Path) -> None:
+    records = current_rollout()
+    records[0]["payload"]["base_instructions"] = {"text": "be careful " * 10000}
+    path = write_jsonl(rollout_path(tmp_path), records)
+    report = import_paths(db, [tmp_path / "sessions"])
+    assert report.ok, report.files[0].error
+    assert [r.external_id for r in list_sessions(db)] == [SID]
+    assert path.stat().st_size > 65536

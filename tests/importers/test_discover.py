@@ -126,3 +126,57 @@ def test_scan_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert "Claude Code" in out
     assert str(projects) in out
     assert not (home / "worthwhile").exists()  # scanning never creates the database
+
+
+def _config_dir(home: Path, platform: str) -> Path:
+    if platform == "win32":
+        return home / "AppData" / "Roaming"
+    if platform == "darwin":
+        return home / "Library" / "Application Support"
+    return home / ".config"
+
+
+@pytest.mark.parametrize("platform", ["linux", "darwin", "win32"])
+def test_editor_and_llm_places(tmp_path: Path, platform: str) -> None:
+    home = tmp_path / "home"
+    config = _config_dir(home, platform)
+    for flavour in ("Code", "Code - Insiders", "VSCodium"):
+        user = config / flavour / "User"
+        touch(user / "workspaceStorage" / "h1" / "chatSessions" / "s1.jsonl", b'{"kind":0}\n')
+        touch(user / "workspaceStorage" / "h1" / "workspace.json", b"{}")
+        touch(user / "workspaceStorage" / "h2" / "state.vscdb")  # no chats: not counted
+    touch(config / "Code" / "User" / "globalStorage" / "emptyWindowChatSessions" / "e.json",
+          b"{}")
+    cursor_db = touch(config / "Cursor" / "User" / "globalStorage" / "state.vscdb", b"x" * 10)
+    touch(config / "Cursor" / "User" / "globalStorage" / "state.vscdb-wal", b"y" * 5)
+    touch(config / "Cursor" / "User" / "workspaceStorage" / "w1" / "state.vscdb")
+    logs = touch(config / "io.datasette.llm" / "logs.db")
+    environ = {"APPDATA": str(config)} if platform == "win32" else {}
+    found = find_histories(environ, home, platform=platform)
+    by_source = sources(found)
+    assert by_source["copilot"] == sorted([
+        config / "Code" / "User" / "globalStorage" / "emptyWindowChatSessions",
+        config / "Code" / "User" / "workspaceStorage",
+        config / "Code - Insiders" / "User" / "workspaceStorage",
+        config / "VSCodium" / "User" / "workspaceStorage"], key=str)
+    assert by_source["cursor"] == [cursor_db, config / "Cursor" / "User" / "workspaceStorage"]
+    assert next(f for f in found if f.path == cursor_db).bytes == 15  # with its -wal
+    assert by_source["llm"] == [logs]
+
+
+def test_llm_user_path_override(tmp_path: Path) -> None:
+    logs = touch(tmp_path / "llm-dir" / "logs.db")
+    found = find_histories({"LLM_USER_PATH": str(tmp_path / "llm-dir")}, tmp_path / "home",
+                           platform="linux")
+    assert sources(found)["llm"] == [logs]
+
+
+def test_aider_histories_in_added_folders(tmp_path: Path) -> None:
+    code = tmp_path / "code"
+    one = touch(code / "app" / ".aider.chat.history.md", b"# aider chat started at x\n")
+    two = touch(code / "lib" / "sub" / ".aider.chat.history.md", b"# aider chat started\n")
+    touch(code / "app" / "node_modules" / "x" / ".aider.chat.history.md", b"no")
+    touch(code / "a" / "b" / "c" / "d" / "e" / ".aider.chat.history.md", b"too deep")
+    found = find_histories({}, tmp_path / "home", [code, code / "app"], platform="linux")
+    assert sources(found)["aider"] == [one, two]
+    assert find_histories({}, tmp_path / "home", platform="linux") == []

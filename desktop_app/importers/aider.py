@@ -1,0 +1,221 @@
+"""Aider chat history: ``.aider.chat.history.md`` in each repository where aider ran.
+
+Each run (``# aider chat started at YYYY-MM-DD HH:MM:SS``, local time) is one session. Lines
+starting ``#### `` are the person's input (slash commands are shown, not counted as prompts);
+``> `` lines are aider's own output (edits, commits; the run's banner names the model, and
+``> Tokens: 4.5k sent, 429 received. Cost: $0.0018 message, …`` lines give tokens and cost);
+everything else is the assistant's reply (``> `` inside a code fence belongs to the reply).
+The file only grows: a re-import reads from the start of its last run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import BinaryIO
+
+from desktop_app.domain import Message, Session, utc_iso
+from desktop_app.importers.base import (
+    Checkpoints,
+    FormatError,
+    GroupFile,
+    Report,
+    Skipped,
+    head_text,
+    main_model,
+    title_from,
+)
+
+SOURCE = "aider"
+FORMAT = "Aider chat history (.aider.chat.history.md)"
+VERSION = "1"
+FILE_NAME = ".aider.chat.history.md"
+
+_RUN = re.compile(r"^# aider chat started at (\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2})")
+_MODEL = re.compile(r"^(?:Main model|Model): (\S+)")
+_TOKENS = re.compile(
+    r"^Tokens: ([\d.,]+)([kKmM]?) sent(?:, ([\d.,]+)([kKmM]?) cache write)?"
+    r"(?:, ([\d.,]+)([kKmM]?) cache hit)?, ([\d.,]+)([kKmM]?) received\."
+    r"(?: Cost: \$([\d.,]+) message, \$([\d.,]+) session\.)?")
+#: Slash commands whose text is a prompt to the model.
+_PROMPT_COMMANDS = ("/ask ", "/code ", "/architect ", "/context ")
+
+
+def sniff(head: bytes, name: str) -> bool:
+    """An Aider history: its file name, or a run header near the top."""
+    base = os.path.basename(name.replace("\\", "/").rsplit("!", 1)[-1])
+    text = head_text(head[:4096])
+    if base == FILE_NAME or base.endswith(".aider.chat.history.md"):
+        return True
+    return any(_RUN.match(line) for line in text.splitlines()[:20])
+
+
+def group_key(path: str) -> str:
+    """Each history file is read on its own."""
+    return path
+
+
+def _count(number: str, unit: str) -> int:
+    value = float(number.replace(",", ""))
+    return round(value * {"k": 1e3, "m": 1e6}.get(unit.lower(), 1))
+
+
+@dataclass
+class _Run:
+    started: datetime
+    offset: int
+    messages: list[Message] = field(default_factory=list)
+    models: list[str | None] = field(default_factory=list)
+    model: str | None = None
+    tokens_in: int = 0
+    tokens_out: int = 0
+    has_tokens: bool = False
+    cost: float | None = None
+    role: str = ""
+    lines: list[str] = field(default_factory=list)
+
+    def flush(self) -> None:
+        text = "\n".join(self.lines).strip()
+        role, self.lines, self.role = self.role, [], ""
+        if not text:
+            return
+        if role == "user":
+            first = text.splitlines()[0].strip()
+            if first.startswith("/") and not first.startswith(_PROMPT_COMMANDS):
+                role = "system"
+            elif first.startswith(_PROMPT_COMMANDS):
+                text = text.split(" ", 1)[1].strip() if " " in first else text
+        time = self.started if not self.messages else None
+        model = self.model if role == "assistant" else None
+        self.messages.append(Message(role, text, time, model))
+        if role == "assistant":
+            self.models.append(self.model)
+
+    def line(self, role: str, text: str) -> None:
+        if role != self.role:
+            self.flush()
+            self.role = role
+        self.lines.append(text)
+
+    def session(self, project: str | None) -> Session | None:
+        self.flush()
+        prompts = [m.text for m in self.messages if m.role == "user"]
+        if not prompts:
+            return None
+        digest = hashlib.sha256(prompts[0].encode()).hexdigest()[:12]
+        external = f"{utc_iso(self.started)}-{digest}"
+        return Session(source=SOURCE, external_id=external, title=title_from(prompts[0]),
+                       started_at=self.started, ended_at=self.started,
+                       messages=tuple(self.messages),
+                       model=main_model(self.models) or self.model,
+                       tokens_in=self.tokens_in if self.has_tokens else None,
+                       tokens_out=self.tokens_out if self.has_tokens else None,
+                       cost=self.cost, project=project)
+
+
+def _local(text: str) -> datetime | None:
+    try:
+        naive = datetime.strptime(text.replace("T", " "), "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return None
+    try:
+        return naive.astimezone().astimezone(UTC)  # the header is in local time
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _runs(stream: BinaryIO, start: int, name: str, report: Report) -> Iterator[_Run]:
+    """The runs from byte ``start`` (which is the start of a run, or 0)."""
+    run: _Run | None = None
+    fence = False
+    pos = start
+    for n, raw in enumerate(stream, 1):
+        line_start = pos
+        pos += len(raw)
+        try:
+            line = raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError:
+            line = raw.decode("utf-8", "replace").rstrip("\r\n")
+        header = _RUN.match(line)
+        if header:
+            if run is not None:
+                yield run
+            started = _local(header.group(1))
+            if started is None:
+                report(Skipped(f"{name}: line {n}", "run header with an impossible date"))
+                run = None
+                continue
+            run, fence = _Run(started, line_start), False
+            continue
+        if run is None:
+            continue
+        stripped = line.rstrip()
+        if stripped.startswith("```"):
+            fence = not fence
+        if not fence and (stripped.startswith("#### ") or stripped == "####"):
+            run.line("user", stripped[5:])
+        elif not fence and (stripped.startswith("> ") or stripped == ">"):
+            _info(run, stripped[2:].strip())
+        elif run.role in ("", "user", "tool") and not stripped:
+            continue
+        else:
+            run.line("assistant", line)
+    if run is not None:
+        yield run
+
+
+def _info(run: _Run, text: str) -> None:
+    model = _MODEL.match(text)
+    if model:
+        run.model = model.group(1)
+    tokens = _TOKENS.match(text)
+    if tokens:
+        groups = tokens.groups()
+        run.tokens_in += _count(groups[0], groups[1])
+        run.tokens_out += _count(groups[6], groups[7])
+        run.has_tokens = True
+        if groups[9] is not None:
+            run.cost = float(groups[9].replace(",", ""))
+        return
+    if not run.messages and run.role == "":
+        return  # the run's banner: command line, version, model, repo map
+    if text:
+        run.line("tool", text)
+
+
+def _read(stream: BinaryIO, file: GroupFile, report: Report) -> Iterator[Session]:
+    project = os.path.dirname(file.path) if os.path.isabs(file.path) else None
+    last_start = file.start
+    found_run = False
+    for run in _runs(stream, file.start, file.name, report):
+        found_run = True
+        last_start = run.offset
+        session = run.session(project)
+        if session is None:
+            continue
+        file.sessions.add(session.id)
+        yield session
+    if not found_run and file.start == 0:
+        raise FormatError(file.name, "no '# aider chat started at' line: not an Aider history")
+    file.end = last_start  # the last run may go on: read it again next time
+
+
+def parse(stream: BinaryIO, name: str, report: Report) -> Iterator[Session]:
+    """Every run of one history file."""
+    file = GroupFile(path=name, name=name, size=0)
+    yield from _read(stream, file, report)
+
+
+def parse_group(files: list[GroupFile], report: Report,
+                checkpoints: Checkpoints) -> Iterator[Session]:
+    """The new runs of one history file (from the start of the run read last)."""
+    for f in files:
+        if not f.changed:
+            continue
+        with open(f.path, "rb") as raw:
+            raw.seek(f.start)
+            yield from _read(raw, f, report)

@@ -1,0 +1,305 @@
+"""GitHub Copilot Chat in VS Code (Insiders, VSCodium): ``workspaceStorage/<hash>/chatSessions``.
+
+A chat is a snapshot (``<id>.json``, ``version: 3``), an operation log (``<id>.jsonl``: kind 0
+sets the whole state, 1 sets the value at a key path, 2 pushes or splices array items, 3 deletes
+a key; replayed in order) or a "Chat: Export Chat…" file (the snapshot's shape). When both files
+of a chat exist, the operation log wins. The project is the workspace folder named in the
+``workspace.json`` beside ``chatSessions``. Changed files are read again in full (a chat is one
+file, and the log is compacted by VS Code from time to time).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+from urllib.parse import unquote, urlparse
+
+from desktop_app.domain import Message, Session, utc_iso
+from desktop_app.importers.base import (
+    Checkpoints,
+    FormatError,
+    GroupFile,
+    Report,
+    Skipped,
+    Tally,
+    as_dict,
+    as_int,
+    as_list,
+    as_str,
+    from_epoch,
+    iter_json,
+    json_top_level,
+    main_model,
+    read_head,
+    title_from,
+)
+from desktop_app.importers.jsonl import LineReader, head_records
+
+SOURCE = "copilot"
+FORMAT = "GitHub Copilot Chat sessions (VS Code chatSessions/*.json, *.jsonl, exported chats)"
+VERSION = "1"
+
+_SNAPSHOT_KEYS = {"requests"}
+_HINT_KEYS = {"version", "sessionId", "requesterUsername", "responderUsername", "creationDate",
+              "customTitle", "initialLocation"}
+
+
+def sniff(head: bytes, name: str) -> bool:
+    """A chat snapshot or export (``requests`` plus session keys), or an operation log."""
+    if _is_log(head):
+        return True
+    kind, keys = json_top_level(head)
+    return kind == "object" and bool(_SNAPSHOT_KEYS & set(keys)) and \
+        len(_HINT_KEYS & set(keys)) >= 1
+
+
+def _is_log(head: bytes) -> bool:
+    for record in head_records(head, 1):
+        value = record.get("v")
+        return record.get("kind") == 0 and isinstance(value, dict) and (
+            "requests" in value or "sessionId" in value)
+    return False
+
+
+def group_key(path: str) -> str:
+    """The folder of the chat file (a workspace's ``chatSessions``)."""
+    return os.path.dirname(path)
+
+
+# --- replaying the operation log -----------------------------------------------------------------
+
+
+def _walk(state: Any, path: list[Any]) -> Any:
+    node = state
+    for key in path:
+        if isinstance(node, dict) and isinstance(key, str):
+            node = node.setdefault(key, {})
+        elif isinstance(node, list) and isinstance(key, int) and -len(node) <= key < len(node):
+            node = node[key]
+        else:
+            return None
+    return node
+
+
+def apply_op(state: dict[str, Any], op: dict[str, Any]) -> dict[str, Any]:
+    """Apply one operation-log line to the chat state (unknown or impossible ops are ignored)."""
+    kind = op.get("kind")
+    if kind == 0:
+        value = op.get("v")
+        return value if isinstance(value, dict) else state
+    path = op.get("k")
+    if not isinstance(path, list) or not path:
+        return state
+    parent = _walk(state, path[:-1])
+    key = path[-1]
+    if kind == 1:
+        if isinstance(parent, dict) and isinstance(key, str):  # noqa: SIM114 - mypy needs the two index types apart
+            parent[key] = op.get("v")
+        elif isinstance(parent, list) and isinstance(key, int) and 0 <= key < len(parent):
+            parent[key] = op.get("v")
+    elif kind == 2:
+        target = _walk(state, path)
+        if not isinstance(target, list):
+            if isinstance(parent, dict) and isinstance(key, str):
+                parent[key] = target = []
+            else:
+                return state
+        index = as_int(op.get("i"))
+        if index is not None:
+            del target[index:]
+        items = op.get("v")
+        target.extend(items if isinstance(items, list) else [items])
+    elif kind == 3:
+        if isinstance(parent, dict) and isinstance(key, str):
+            parent.pop(key, None)
+        elif isinstance(parent, list) and isinstance(key, int) and 0 <= key < len(parent):
+            del parent[key]
+    return state
+
+
+# --- a chat to a session -------------------------------------------------------------------------
+
+
+def _response_text(parts: Any) -> tuple[str, list[str]]:
+    text: list[str] = []
+    tools: list[str] = []
+    for part in as_list(parts):
+        part = as_dict(part)
+        kind = part.get("kind")
+        if kind is None and isinstance(part.get("value"), str):
+            text.append(part["value"])
+        elif kind == "markdownContent":
+            text.append(str(as_dict(part.get("content")).get("value") or ""))
+        elif kind == "inlineReference":
+            ref = as_dict(part.get("inlineReference"))
+            where = as_str(ref.get("fsPath")) or as_str(ref.get("path")) or \
+                as_str(ref.get("name")) or as_str(as_dict(ref.get("uri")).get("path")) or ""
+            text.append(f"`{os.path.basename(where) or where}`")
+        elif kind == "toolInvocationSerialized":
+            message = part.get("pastTenseMessage") or part.get("invocationMessage")
+            shown = as_str(as_dict(message).get("value")) or as_str(message) or \
+                as_str(part.get("toolId")) or "tool"
+            tools.append(f"[tool] {shown}")
+        elif kind == "textEditGroup":
+            uri = as_dict(part.get("uri"))
+            tools.append(f"[edit] {os.path.basename(str(uri.get('path') or uri.get('fsPath')))}")
+        elif kind == "thinking":
+            value = part.get("value")
+            if isinstance(value, str) and value.strip():
+                text.append(f"[thinking] {value.strip()}\n\n")
+    return "".join(text).strip(), tools
+
+
+def _model(request: dict[str, Any]) -> str | None:
+    resolved = as_str(as_dict(as_dict(request.get("result")).get("metadata")).get(
+        "resolvedModel"))
+    if resolved:
+        return resolved
+    model = as_str(request.get("modelId"))
+    if model and "/" in model:
+        model = model.split("/", 1)[1]
+    return None if model == "auto" else model
+
+
+def _workspace_folder(path: str) -> str | None:
+    folder = Path(path).parent
+    if folder.name != "chatSessions":
+        return None
+    try:
+        data = json.loads((folder.parent / "workspace.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    uri = as_str(as_dict(data).get("folder")) or as_str(as_dict(data).get("workspace"))
+    if not uri:
+        return None
+    parsed = urlparse(uri)
+    if parsed.scheme not in ("file", ""):
+        return uri
+    local = unquote(parsed.path)
+    if len(local) > 2 and local[0] == "/" and local[2] == ":":  # /c:/Users/… on Windows
+        local = local[1:]
+    return local or None
+
+
+def chat_session(chat: dict[str, Any], name: str, project: str | None) -> Session | None:
+    """The session of one chat state (None for a chat with no requests)."""
+    requests = [as_dict(r) for r in as_list(chat.get("requests")) if isinstance(r, dict)]
+    messages: list[Message] = []
+    models: list[str | None] = []
+    tokens_in = tokens_out = 0
+    has_tokens = False
+    first_prompt: str | None = None
+    for request in requests:
+        moment = from_epoch(request.get("timestamp"))
+        prompt = str(as_dict(request.get("message")).get("text") or "").strip()
+        if prompt:
+            messages.append(Message("user", prompt, moment))
+            first_prompt = first_prompt or prompt
+        answer, tools = _response_text(request.get("response"))
+        if request.get("isCanceled") is True and not answer:
+            answer = "[cancelled]"
+        model = _model(request)
+        body = "\n".join([answer, *tools]).strip()
+        if body:
+            timings = as_dict(as_dict(request.get("result")).get("timings"))
+            elapsed = as_int(timings.get("totalElapsed"))
+            asked = as_int(request.get("timestamp"))
+            answered = from_epoch(asked + elapsed) if elapsed is not None and asked else moment
+            messages.append(Message("assistant", body, answered, model))
+            models.append(model)
+        metadata = as_dict(as_dict(request.get("result")).get("metadata"))
+        prompt_tokens, output_tokens = (as_int(metadata.get("promptTokens")),
+                                        as_int(metadata.get("outputTokens")))
+        if prompt_tokens is not None or output_tokens is not None:
+            has_tokens = True
+            tokens_in += prompt_tokens or 0
+            tokens_out += output_tokens or 0
+    if not messages:
+        return None
+    external = as_str(chat.get("sessionId"))
+    if external is None:  # an exported chat: derived from its first record
+        first_time = utc_iso(messages[0].time) or ""
+        digest = hashlib.sha256((first_prompt or "").encode()).hexdigest()[:12]
+        external = f"{first_time}-{digest}"
+    start = from_epoch(chat.get("creationDate")) or messages[0].time
+    times = [m.time for m in messages if m.time is not None]
+    end = max([*times, *([t] if (t := from_epoch(chat.get("lastMessageDate"))) else [])],
+              default=None)
+    if start is not None and end is not None and end < start:
+        start = min(times, default=start)
+    title = as_str(chat.get("customTitle")) or title_from(first_prompt) or "Copilot chat"
+    return Session(source=SOURCE, external_id=external, title=title, started_at=start,
+                   ended_at=end, messages=tuple(messages), model=main_model(models),
+                   tokens_in=tokens_in if has_tokens else None,
+                   tokens_out=tokens_out if has_tokens else None, project=project)
+
+
+def _read_chat(stream: BinaryIO, name: str, report: Report) -> dict[str, Any]:
+    head, stream = read_head(stream)
+    if not head.strip():
+        raise FormatError(name, "the file is empty")
+    if not _is_log(head):
+        values = list(iter_json(stream, name, ""))
+        return as_dict(values[0]) if values else {}
+    tally = Tally(name, "line", report)
+    state: dict[str, Any] = {}
+    for op in LineReader(stream, name, tally):
+        try:
+            state = apply_op(state, op)
+        except (TypeError, ValueError, IndexError) as exc:
+            tally.skip("operation", f"cannot be applied ({exc})")
+    tally.finish()
+    return state
+
+
+def parse(stream: BinaryIO, name: str, report: Report) -> Iterator[Session]:
+    """One chat file (snapshot, operation log or export)."""
+    chat = _read_chat(stream, name, report)
+    session = chat_session(chat, name, _workspace_folder(name) if os.path.isfile(name) else None)
+    if session is None:
+        report(Skipped(name, "empty chat (no requests)"))
+        return
+    yield session
+
+
+def parse_group(files: list[GroupFile], report: Report,
+                checkpoints: Checkpoints) -> Iterator[Session]:
+    """The changed chats of one folder (read in full; ``.jsonl`` wins over its ``.json``)."""
+    logs = {Path(f.path).stem for f in files if f.path.endswith(".jsonl")}
+    failed: list[FormatError] = []
+    wanted = [f for f in files if f.changed]
+    for f in wanted:
+        f.start = 0
+        if f.path.endswith(".json") and Path(f.path).stem in logs and \
+                Path(f.path).parent.name == "chatSessions":
+            f.end = f.size  # the older snapshot of a chat whose log is read instead
+            continue
+        try:
+            with open(f.path, "rb") as raw:
+                chat = _read_chat(raw, f.name, _prefixed(report, f.name))
+        except FormatError as exc:
+            failed.append(exc)
+            report(Skipped(f.name, exc.reason))
+            continue
+        except OSError as exc:
+            failed.append(FormatError(f.name, f"cannot be read ({exc.strerror or exc})"))
+            report(Skipped(f.name, f"cannot be read ({exc.strerror or exc})"))
+            continue
+        f.end = f.size
+        session = chat_session(chat, f.name, _workspace_folder(f.path))
+        if session is None:
+            continue  # VS Code keeps many empty chats: not worth a line in the report
+        f.sessions = {session.id}
+        yield session
+    if failed and len(failed) == len(wanted):
+        raise failed[0]
+
+
+def _prefixed(report: Report, name: str) -> Report:
+    def forward(item: Skipped) -> None:
+        report(Skipped(f"{name}: {item.what}", item.reason))
+    return forward

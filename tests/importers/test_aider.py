@@ -1,0 +1,161 @@
+"""Aider: runs as sessions, prompts and commands, tokens and cost, local times, appended runs."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlite_utils import Database
+
+from desktop_app.domain import Rating, Verdict
+from desktop_app.importers import aider, import_paths
+from desktop_app.importers.base import FormatError
+from desktop_app.store import get_rating, get_transcript, list_sessions, set_rating
+from tests.importers.conftest import DATA, parse_bytes
+
+HISTORY = """
+# aider chat started at 2025-10-23 17:04:56
+
+> /usr/local/bin/aider --model anthropic/claude-sonnet-4
+> Aider v0.86.1
+> Main model: anthropic/claude-sonnet-4 with diff edit format
+> Git repo: .git with 12 files
+
+#### add a --dry-run flag to cli.py
+#### and document it
+
+I'll add the flag and guard the write calls.
+
+cli.py
+```python
+> not a tool line, inside a fence
+```
+
+> Tokens: 4.5k sent, 429 received. Cost: $0.0018 message, $0.0018 session.
+> Applied edit to cli.py
+> Commit 1a2b3c4 feat: add --dry-run flag
+
+#### /add tests/test_cli.py
+> Added tests/test_cli.py to the chat
+
+#### /ask does it need a test?
+
+Yes, one for the flag.
+
+> Tokens: 1.2k sent, 2.5k cache hit, 80 received. Cost: $0.0009 message, $0.0027 session.
+
+# aider chat started at 2025-10-24 09:00:00
+
+> Aider v0.86.1
+> Main model: gpt-4o with diff edit format
+
+#### /help
+
+# aider chat started at 2025-10-25 10:00:00
+
+> Main model: gpt-4o with diff edit format
+
+#### rename main to run
+
+Renamed.
+"""
+# Aider ends its "> " and "#### " lines with two spaces (a Markdown line break).
+HISTORY = "\n".join(line + "  " if line.startswith((">", "####")) else line
+                    for line in HISTORY.split("\n"))
+
+
+def write(folder: Path, text: str = HISTORY) -> Path:
+    path = folder / "repo" / ".aider.chat.history.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_runs_prompts_tokens_and_cost(db: Database, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    import time
+    time.tzset()
+    try:
+        path = write(tmp_path)
+        report = import_paths(db, [path.parent])
+    finally:
+        monkeypatch.setenv("TZ", "UTC")
+        time.tzset()
+    assert report.ok, report.files[0].error
+    assert report.files[0].source == "aider"
+    rows = sorted(list_sessions(db), key=lambda r: r.started_at or datetime.min)
+    assert len(rows) == 2  # the /help-only run is not a session
+    first, last = rows
+    assert first.started_at == datetime(2025, 10, 23, 15, 4, 56, tzinfo=UTC)  # CEST is UTC+2
+    assert first.title == "add a --dry-run flag to cli.py"
+    assert first.model == "anthropic/claude-sonnet-4"
+    assert (first.tokens_in, first.tokens_out) == (4500 + 1200, 429 + 80)
+    assert first.cost == pytest.approx(0.0027)
+    assert first.project == str(path.parent)
+    transcript = get_transcript(db, first.id)
+    assert [m.role for m in transcript] == ["user", "assistant", "tool", "system", "tool",
+                                            "user", "assistant"]
+    assert transcript[0].text == "add a --dry-run flag to cli.py\nand document it"
+    assert "> not a tool line, inside a fence" in transcript[1].text
+    assert transcript[2].text == "Applied edit to cli.py\nCommit 1a2b3c4 feat: add --dry-run flag"
+    assert transcript[5].text == "does it need a test?"
+    assert (first.messages, first.user_messages) == (7, 2)
+    assert last.model == "gpt-4o"
+    assert last.tokens_in is None
+
+
+def test_appended_run_reads_only_the_last_run_again(db: Database, tmp_path: Path) -> None:
+    path = write(tmp_path)
+    import_paths(db, [path])
+    ids = {r.external_id: r.id for r in list_sessions(db)}
+    last = next(r for r in list_sessions(db) if r.title == "rename main to run")
+    set_rating(db, last.id, Rating(Verdict.USEFUL))
+    with path.open("a", encoding="utf-8") as f:
+        f.write("\n#### and the docs  \n\nDocs renamed too.\n\n"
+                "# aider chat started at 2025-10-26 08:00:00\n\n#### new run  \n\nOk.\n")
+    report = import_paths(db, [path])
+    assert report.ok
+    assert report.totals == {"sessions_new": 1, "sessions_updated": 1, "sessions_unchanged": 1}
+    rows = {r.external_id: r for r in list_sessions(db)}
+    assert set(ids) <= set(rows)  # earlier runs keep their ids
+    assert rows[last.external_id].user_messages == 2
+    assert get_rating(db, last.id).verdict is Verdict.USEFUL
+
+
+def test_sample(db: Database, tmp_path: Path) -> None:
+    folder = tmp_path / "myrepo"
+    folder.mkdir()
+    shutil.copy(DATA / "aider" / "kenn-io__agentsview__aider.chat.history.md",
+                folder / ".aider.chat.history.md")
+    report = import_paths(db, [folder])
+    assert report.ok, report.files[0].error
+    rows = sorted(list_sessions(db), key=lambda r: r.started_at or datetime.min)
+    assert [(r.title, r.messages, r.user_messages) for r in rows] == [
+        ("add a retry to the webhook", 5, 2), ("make the timeout configurable", 3, 1)]
+    assert rows[0].started_at == datetime(2026, 6, 9, 14, 1, tzinfo=UTC)  # TZ=UTC in tests
+
+
+def test_not_an_aider_history() -> None:
+    with pytest.raises(FormatError):
+        parse_bytes(aider, b"#### hello\n", ".aider.chat.history.md")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(
+    st.binary(max_size=400),
+    st.lists(st.sampled_from([
+        b"# aider chat started at 2025-10-23 17:04:56",
+        b"# aider chat started at 2025-99-99 99:00:00",
+        b"#### hi", b"####", b"> Tokens: 1,2k sent, 3M received. Cost: $1 message, $2 session.",
+        b"> Main model: x", b"```", b">", b"text", b"", b"\xff\xfe",
+    ]), max_size=12).map(b"\n".join),
+))
+def test_garbage_gives_format_error_only(data: bytes) -> None:
+    with contextlib.suppress(FormatError):
+        parse_bytes(aider, data, ".aider.chat.history.md")

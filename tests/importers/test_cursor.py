@@ -1,0 +1,150 @@
+"""Cursor: composer chats in cursorDiskKV (inline and v3 bubbles), the legacy chat panel."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlite_utils import Database
+
+from desktop_app.importers import cursor, import_paths
+from desktop_app.importers.base import FormatError
+from desktop_app.store import get_transcript, list_sessions
+from tests.importers.conftest import parse_bytes, write_json
+
+
+def make_db(path: Path, kv: dict[str, Any] | None = None, items: dict[str, Any] | None = None,
+            *, blob: bool = False) -> Path:
+    """A state.vscdb with the two key-value tables Cursor uses."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE ItemTable (key TEXT UNIQUE ON CONFLICT REPLACE, value BLOB)")
+    conn.execute("CREATE TABLE cursorDiskKV (key TEXT UNIQUE ON CONFLICT REPLACE, value BLOB)")
+    for table, values in (("cursorDiskKV", kv or {}), ("ItemTable", items or {})):
+        for key, value in values.items():
+            text = value if isinstance(value, str) else json.dumps(value)
+            conn.execute(f"INSERT INTO {table} VALUES (?, ?)",
+                         (key, text.encode() if blob else text))
+    conn.commit()
+    conn.close()
+    return path
+
+
+CID = "7f1c0000-aaaa-bbbb-cccc-000000000001"
+
+
+def composer_v3() -> dict[str, Any]:
+    return {
+        f"composerData:{CID}": {
+            "composerId": CID, "name": "Refactor auth", "_v": 3, "createdAt": 1754300000000,
+            "lastUpdatedAt": 1754300600000, "unifiedMode": "agent",
+            "modelConfig": {"modelName": "claude-4-sonnet", "maxMode": False},
+            "workspaceIdentifier": {"id": "a1b2", "uri": {"fsPath": "/home/alice/app"}},
+            "fullConversationHeadersOnly": [
+                {"bubbleId": "b1", "type": 1}, {"bubbleId": "b2", "type": 2},
+                {"bubbleId": "b3", "type": 2}, {"bubbleId": "b4", "type": 2},
+                {"bubbleId": "missing", "type": 2}]},
+        f"bubbleId:{CID}:b1": {"_v": 3, "type": 1, "bubbleId": "b1", "text": "Move token checks",
+                               "createdAt": "2025-08-04T09:33:20.000Z"},
+        f"bubbleId:{CID}:b3": {"_v": 3, "type": 2, "bubbleId": "b3", "capabilityType": 15,
+                               "toolFormerData": {"name": "read_file",
+                                                  "rawArgs": "{\"path\": \"auth.py\"}",
+                                                  "result": "def check(): ..."},
+                               "createdAt": "2025-08-04T09:33:30.000Z"},
+        f"bubbleId:{CID}:b2": {"_v": 3, "type": 2, "bubbleId": "b2", "text": "Reading auth.py",
+                               "thinking": {"text": "find the checks"},
+                               "modelInfo": {"modelName": "claude-4-sonnet"},
+                               "tokenCount": {"inputTokens": 1200, "outputTokens": 380},
+                               "createdAt": "2025-08-04T09:33:25.000Z"},
+        f"bubbleId:{CID}:b4": {"_v": 3, "type": 2, "bubbleId": "b4",
+                               "text": "I moved token checks into middleware.",
+                               "modelInfo": {"modelName": "claude-4-sonnet"},
+                               "tokenCount": {"inputTokens": 0, "outputTokens": 0},
+                               "createdAt": 1754300031500},
+        "composerData:empty": {"composerId": "empty", "_v": 3,
+                               "fullConversationHeadersOnly": []},
+        "messageRequestContext:x:y": {"ignored": True},
+    }
+
+
+def test_composer_v3_bubbles(db: Database, tmp_path: Path) -> None:
+    path = make_db(tmp_path / "Cursor" / "User" / "globalStorage" / "state.vscdb",
+                   composer_v3(), blob=True)
+    report = import_paths(db, [path])
+    assert report.ok, report.files[0].error
+    [row] = list_sessions(db)
+    assert (row.source, row.external_id, row.title) == ("cursor", CID, "Refactor auth")
+    assert row.project == "/home/alice/app"
+    assert row.model == "claude-4-sonnet"
+    assert (row.tokens_in, row.tokens_out) == (1200, 380)
+    assert (row.messages, row.user_messages) == (4, 1)
+    transcript = get_transcript(db, row.id)
+    assert [m.role for m in transcript] == ["user", "assistant", "tool", "assistant"]
+    assert transcript[1].text == "[thinking] find the checks\n\nReading auth.py"
+    assert transcript[2].text.startswith('[tool read_file] {"path": "auth.py"}')
+    assert row.started_at is not None
+    assert row.started_at.year == 2025
+
+
+def test_inline_conversation_and_zero_tokens(tmp_path: Path) -> None:
+    path = make_db(tmp_path / "state.vscdb", {"composerData:c1": {
+        "composerId": "c1", "_v": 1, "createdAt": 1754300000000, "conversation": [
+            {"type": 1, "bubbleId": "u", "text": "Explain this regex"},
+            {"type": 2, "bubbleId": "a", "text": "It matches digits",
+             "tokenCount": {"inputTokens": 0, "outputTokens": 0}}]}})
+    [session], _ = parse_bytes(cursor, path.read_bytes(), "state.vscdb")
+    assert session.title == "Explain this regex"
+    assert session.tokens_in is None  # 0/0 means Cursor did not record them
+    assert session.model is None
+
+
+def test_legacy_chat_panel_in_a_workspace(db: Database, tmp_path: Path) -> None:
+    ws = tmp_path / "Cursor" / "User" / "workspaceStorage" / "abc123"
+    write_json(ws / "workspace.json", {"folder": "file:///home/alice/old%20app"})
+    make_db(ws / "state.vscdb", items={cursor.LEGACY_KEY: {"tabs": [
+        {"tabId": "tab-1", "chatTitle": "Fix the build", "lastSendTime": 1700000000000,
+         "bubbles": [{"type": "user", "text": "Why does the build fail?"},
+                     {"type": "ai", "rawText": "A missing import.", "modelType": "gpt-4"}]},
+        {"tabId": "tab-2", "bubbles": []}]}, "other.key": "x"})
+    make_db(ws.parent / "def456" / "state.vscdb", items={"nothing": "here"})
+    report = import_paths(db, [ws.parent])
+    assert report.ok, report.files[0].error
+    [row] = list_sessions(db)
+    assert (row.external_id, row.title, row.model) == ("tab-1", "Fix the build", "gpt-4")
+    assert row.project == "/home/alice/old app"
+    assert (row.messages, row.user_messages) == (2, 1)
+    again = import_paths(db, [ws.parent])
+    assert again.totals == {"sessions_new": 0, "sessions_updated": 0, "sessions_unchanged": 1}
+
+
+def test_vscode_databases_are_not_cursor() -> None:
+    head = b"SQLite format 3\x00"
+    assert cursor.sniff(head, "/home/a/.config/Cursor/User/globalStorage/state.vscdb")
+    assert not cursor.sniff(head, "/home/a/.config/Code/User/globalStorage/state.vscdb")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(st.binary(max_size=2000),
+                 st.recursive(st.none() | st.integers() | st.text(max_size=5),
+                              lambda c: st.lists(c, max_size=3) | st.dictionaries(
+                                  st.sampled_from(["composerId", "conversation", "type", "text",
+                                                   "fullConversationHeadersOnly", "bubbleId",
+                                                   "toolFormerData", "tokenCount", "createdAt",
+                                                   "thinking", "modelInfo"]), c, max_size=4),
+                              max_leaves=20)))
+def test_garbage_gives_format_error_only(tmp_path_factory: Any, value: Any) -> None:
+    if isinstance(value, bytes):
+        with contextlib.suppress(FormatError):
+            parse_bytes(cursor, b"SQLite format 3\x00" + value, "state.vscdb")
+        return
+    path = make_db(tmp_path_factory.mktemp("c") / "state.vscdb",
+                   {"composerData:x": value if isinstance(value, dict) else {"conversation": value},
+                    "bubbleId:x:y": value},
+                   items={cursor.LEGACY_KEY: {"tabs": [value]}})
+    with contextlib.suppress(FormatError):
+        parse_bytes(cursor, path.read_bytes(), "state.vscdb")
