@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, BinaryIO, Protocol
+from typing import IO, Any, BinaryIO, Protocol
 
 import ijson
 
@@ -279,13 +279,18 @@ def size_text(size: Any) -> str:
 # --- streams -------------------------------------------------------------------------------------
 
 
-class _Prefixed(io.RawIOBase):
-    """A stream that returns ``head`` first, then the rest of ``stream``."""
+class Prefixed(io.RawIOBase):
+    """A stream that returns ``head`` (bytes already read) first, then the rest of ``stream``.
 
-    def __init__(self, head: bytes, stream: BinaryIO) -> None:
+    ``counted`` is called with the size of each read from ``stream`` (not from ``head``).
+    """
+
+    def __init__(self, head: bytes, stream: IO[bytes],
+                 counted: Callable[[int], None] | None = None) -> None:
         super().__init__()
         self._head = memoryview(head)
         self._stream = stream
+        self._counted = counted
 
     def readable(self) -> bool:
         return True
@@ -298,8 +303,11 @@ class _Prefixed(io.RawIOBase):
             self._head = self._head[n:]
             return n
         data = self._stream.read(len(view))
-        view[: len(data)] = data
-        return len(data)
+        n = len(data)
+        view[:n] = data
+        if n and self._counted is not None:
+            self._counted(n)
+        return n
 
 
 def read_head(stream: BinaryIO, size: int = HEAD_SIZE) -> tuple[bytes, BinaryIO]:
@@ -315,7 +323,7 @@ def read_head(stream: BinaryIO, size: int = HEAD_SIZE) -> tuple[bytes, BinaryIO]
     head = b"".join(chunks)
     if head.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte order mark: JSON parsers reject it
         head = head[3:]
-    return head, io.BufferedReader(_Prefixed(head, stream), buffer_size=256 * 1024)
+    return head, io.BufferedReader(Prefixed(head, stream), buffer_size=256 * 1024)
 
 
 class Tally:

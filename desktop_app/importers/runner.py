@@ -19,7 +19,14 @@ from sqlite_utils import Database
 
 from desktop_app.domain import Session
 from desktop_app.importers import detect, incremental
-from desktop_app.importers.base import HEAD_SIZE, FormatError, Parser, Skipped, Unchanged
+from desktop_app.importers.base import (
+    HEAD_SIZE,
+    FormatError,
+    Parser,
+    Prefixed,
+    Skipped,
+    Unchanged,
+)
 from desktop_app.importers.chatgpt import FEEDBACK_FILE
 from desktop_app.importers.feedback import (
     load_feedback_file,
@@ -160,34 +167,6 @@ class _Progress:
         self._last = now
         self.callback(ImportProgress(int(min(self.done, self.total)), self.total,
                                      self.current, self.sessions))
-
-
-class _Feed(io.RawIOBase):
-    """A stream that first returns ``head`` (bytes already read) and counts what it reads."""
-
-    def __init__(self, head: bytes, raw: IO[bytes], progress: _Progress, scale: float) -> None:
-        super().__init__()
-        self._head = memoryview(head)
-        self._raw = raw
-        self._progress = progress
-        self._scale = scale
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        view = memoryview(buffer).cast("B")
-        if self._head.nbytes:
-            n = min(len(view), self._head.nbytes)
-            view[:n] = self._head[:n]
-            self._head = self._head[n:]
-            return n
-        data = self._raw.read(len(view))
-        n = len(data)
-        view[:n] = data
-        if n:
-            self._progress.add(n * self._scale)
-        return n
 
 
 def _read_head(raw: IO[bytes], progress: _Progress, scale: float) -> bytes:
@@ -332,7 +311,8 @@ def _import_stream(run: _PathRun, raw: IO[bytes], name: str, scale: float, *,
         return
     if parser.SOURCE not in run.sources:
         run.sources.append(parser.SOURCE)
-    stream = io.BufferedReader(_Feed(head, raw, run.progress, scale), buffer_size=256 * 1024)
+    counted = Prefixed(head, raw, lambda n: run.progress.add(n * scale))
+    stream = io.BufferedReader(counted, buffer_size=256 * 1024)
     if direct:
         counts = _parse_into_store(run, parser, stream, name, prefix_skips=False)
         _add_counts(run, counts)
