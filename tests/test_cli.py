@@ -224,7 +224,7 @@ def test_usage_error_exit_code_2() -> None:
     assert "Traceback" not in result.stderr
 
 
-SAMPLE = (Path(__file__).resolve().parents[1].parent / "shared" / "samples" / "chatgpt"
+SAMPLE = (Path(__file__).resolve().parent / "data" / "chatgpt"
           / "Sinity__polylogue__native-conversation-v1.json")
 
 

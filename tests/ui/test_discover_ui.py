@@ -14,7 +14,7 @@ from desktop_app.store import count_sessions, open_db
 from desktop_app.ui.discover_dialog import DiscoverDialog
 from tests.ui.conftest import OpenWindow
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "data"  # copies of ../shared/samples
 
 
 def fake_claude_home(home: Path) -> Path:

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from desktop_app.store import count_sessions, open_db
 from tests.ui.conftest import OpenWindow
 
-SAMPLE = (Path(__file__).resolve().parents[2].parent / "shared" / "samples" / "chatgpt"
+SAMPLE = (Path(__file__).resolve().parents[1] / "data" / "chatgpt"
           / "Sinity__polylogue__native-conversation-v1.json")
 
 
