@@ -93,7 +93,8 @@ def _save_one(db: Database, s: Session, import_id: int | None, parser_version: s
               counts: SaveCounts, written: dict[int, str]) -> None:
     conn = db.conn
     sid = s.id
-    content_hash = s.content_hash(parser_version)
+    times = [utc_iso(m.time) for m in s.messages]
+    content_hash = s.content_hash(parser_version, times)
     existing = conn.execute(
         "SELECT key, content_hash, title, fingerprint FROM sessions WHERE id = ?", (sid,)
     ).fetchone()
@@ -148,7 +149,7 @@ def _save_one(db: Database, s: Session, import_id: int | None, parser_version: s
     conn.executemany(
         "INSERT INTO messages (session_key, seq, role, time, text, model) "
         "VALUES (?, ?, ?, ?, ?, ?)",
-        [(key, i, m.role, utc_iso(m.time), m.text, m.model) for i, m in enumerate(s.messages)],
+        [(key, i, m.role, times[i], m.text, m.model) for i, m in enumerate(s.messages)],
     )
     written[int(key or 0)] = s.title
     counts.messages += len(s.messages)
