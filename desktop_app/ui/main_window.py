@@ -236,7 +236,7 @@ class MainWindow(QMainWindow):
         for text, keys, step in (("Ne&xt Session", "J", 1), ("&Previous Session", "K", -1)):
             action = QAction(text, self)
             action.setShortcut(QKeySequence(keys))
-            action.triggered.connect(lambda _=False, s=step: self.sessions_view.step_selection(s))
+            action.triggered.connect(lambda _=False, s=step: self.step_selection(s))
             rate_menu.addAction(action)
 
         view_menu = bar.addMenu("&View")
@@ -374,11 +374,19 @@ class MainWindow(QMainWindow):
             widget.setFocus()
 
     def rate(self, verdict: Verdict) -> None:
-        """U / N / 0 in the view shown."""
-        if self.stack.currentWidget() is self.reflect_view:
+        """U / N / 0 in the view shown (Sessions or Reflect; elsewhere nothing is selected)."""
+        current = self.stack.currentWidget()
+        if current is self.reflect_view:
             self.reflect_view.rate(verdict)
-        else:
+        elif current is self.sessions_view:
             self.sessions_view.rate(verdict)
+        else:
+            self.statusBar().showMessage("Rate sessions in the Sessions or Reflect view.", 4000)
+
+    def step_selection(self, step: int) -> None:
+        """J / K: the next or previous session, in the Sessions view."""
+        if self.stack.currentWidget() is self.sessions_view:
+            self.sessions_view.step_selection(step)
 
     @Slot()
     def show_shortcuts(self) -> None:

@@ -9,8 +9,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QCursor, QPainter
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QColor, QCursor, QKeyEvent, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QComboBox,
@@ -56,6 +56,8 @@ class _Chart(Protocol):
     widget: Any
 
     def apply_colors(self, cc: Any) -> None: ...
+    def count(self) -> int: ...
+    def scene_pos_of(self, index: int) -> QPointF: ...
     def hover(self, scene_pos: QPointF) -> str | None: ...
     def target_at(self, scene_pos: QPointF) -> Target | None: ...
     def csv_table(self) -> tuple[list[str], list[list[object]]]: ...
@@ -84,6 +86,7 @@ class ValueView(QWidget):
         self.tool_stats: Stats | None = None
         self.label_stats: Stats | None = None
         self.hover_text: str | None = None
+        self._key_index: dict[int, int] = {}  # chart id -> item the keyboard points at
         self._tools: list[str] = []
         self._trend: str | None = None
 
@@ -141,6 +144,9 @@ class ValueView(QWidget):
             scene = chart.widget.scene()
             scene.sigMouseMoved.connect(partial(self._on_chart_mouse_moved, chart))
             scene.sigMouseClicked.connect(partial(self._on_chart_mouse_clicked, chart))
+            # Keyboard: arrows walk the periods or groups, Enter opens one.
+            chart.widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            chart.widget.installEventFilter(self)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.empty_label = QLabel(
             "No sessions yet. Import your AI history (File ▸ Import) and rate a few sessions "
@@ -206,6 +212,7 @@ class ValueView(QWidget):
             return
         stats = value_stats(self._db, by=self._by, source=self._source)
         self.stats = stats
+        self._key_index.clear()
         if not stats.periods:
             self.pages.setCurrentWidget(self.empty_label)
             self.basis_label.clear()
@@ -331,6 +338,46 @@ class ValueView(QWidget):
         self.basis_label.setStyleSheet(f"color: {colors().muted};")
 
     # --- pointing --------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            chart = next((c for c in self._charts if c.widget is watched), None)
+            if chart is not None and self._on_chart_key(chart, event.key()):
+                return True
+        return super().eventFilter(watched, event)
+
+    def _on_chart_key(self, chart: _Chart, key: int) -> bool:
+        n = chart.count()
+        if n == 0:
+            return False
+        current = self._key_index.get(id(chart))
+        steps = {Qt.Key.Key_Left: -1, Qt.Key.Key_Up: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_Down: 1}
+        if key in steps:
+            start = (n if steps[Qt.Key(key)] < 0 else -1) if current is None else current
+            index = max(0, min(n - 1, start + steps[Qt.Key(key)]))
+        elif key == Qt.Key.Key_Home:
+            index = 0
+        elif key == Qt.Key.Key_End:
+            index = n - 1
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and current is not None:
+            target = chart.target_at(chart.scene_pos_of(current))
+            if target is not None:
+                self.open_target(target)
+            return True
+        else:
+            return False
+        self.point_at(chart, index)
+        return True
+
+    def point_at(self, chart: _Chart, index: int) -> None:
+        """Show the numbers of item ``index`` as the pointer would (the keyboard's hover)."""
+        self._key_index[id(chart)] = index
+        pos = chart.scene_pos_of(index)
+        text = chart.hover(pos)
+        self.hover_text = text
+        if text:
+            view_pos = chart.widget.mapFromScene(pos)
+            QToolTip.showText(chart.widget.mapToGlobal(view_pos), text, chart.widget)
 
     def _on_chart_mouse_moved(self, chart: _Chart, scene_pos: QPointF) -> None:
         text = chart.hover(scene_pos)

@@ -66,3 +66,35 @@ def test_clicking_a_period_opens_its_sessions(
     assert window.sessions_view.model.rowCount() == 3
     assert window.sessions_view.filters.period.currentData() == "custom"
     assert window.sessions_view.filters.count.text() == "3 matches"
+
+
+def test_keyboard_walks_periods_and_opens_one(
+    qtbot: QtBot, db_path: Path, open_window: OpenWindow
+) -> None:
+    db = open_db(db_path)
+    early = [make_session(i) for i in range(3)]
+    later = [make_session(10 + i, started_at=s.started_at + timedelta(days=7),  # type: ignore[operator]
+                          external_id=f"later-{i}") for i, s in enumerate(early)]
+    save_sessions(db, early + later)
+    db.close()
+    window = open_window(db_path)
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    view = window.value_view
+    assert view is not None
+    chart = view.over_time.widget
+    chart.setFocus()
+    qtbot.keyClick(chart, Qt.Key.Key_Home)
+    assert view.hover_text is not None
+    first_text = view.hover_text
+    qtbot.keyClick(chart, Qt.Key.Key_Right)
+    assert view.hover_text != first_text
+    qtbot.keyClick(chart, Qt.Key.Key_Left)
+    assert view.hover_text == first_text
+    # U here would rate a session the user cannot see: it does nothing but say where to rate.
+    qtbot.keyClick(chart, Qt.Key.Key_U)
+    assert "Sessions or Reflect" in window.statusBar().currentMessage()
+    assert window.undo_stack.count() == 0
+    qtbot.keyClick(chart, Qt.Key.Key_Return)
+    assert window.current_view() == "sessions"
+    assert window.sessions_view.model is not None
+    assert window.sessions_view.model.rowCount() == 3

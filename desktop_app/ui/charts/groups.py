@@ -157,6 +157,10 @@ class GroupChart:
                     return n - 1 - row
         return None
 
+    def count(self) -> int:
+        """How many items (periods, groups or dots) can be pointed at."""
+        return len(self.figures)
+
     def scene_pos_of(self, index: int) -> QPointF:
         """The middle of a group's uses bar, in scene coordinates."""
         y = float(len(self.figures) - 1 - index)

@@ -209,6 +209,10 @@ class OverTimeChart:
                     return i
         return None
 
+    def count(self) -> int:
+        """How many items (periods, groups or dots) can be pointed at."""
+        return len(self.periods)
+
     def scene_pos_of(self, index: int, plot: Any = None) -> QPointF:
         """Where period ``index`` is drawn (the middle of its bar), in scene coordinates."""
         plot = plot or self.usage

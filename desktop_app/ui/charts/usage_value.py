@@ -108,6 +108,10 @@ class UsageValueChart:
         index: int = spots[0].data()
         return index
 
+    def count(self) -> int:
+        """How many items (periods, groups or dots) can be pointed at."""
+        return len(self.shown)
+
     def scene_pos_of(self, index: int) -> QPointF:
         """Where dot ``index`` is drawn, in scene coordinates."""
         point: QPointF = self.plot.vb.mapViewToScene(
