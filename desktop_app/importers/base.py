@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import IO, Any, BinaryIO, Protocol
+from typing import IO, Any, BinaryIO, Protocol, TypeVar
 
 import ijson
 
@@ -438,3 +438,32 @@ class Unchanged:
     """
 
     session_id: str
+
+
+_T = TypeVar("_T")
+
+
+class GroupReading:
+    """Reads the files of a group one at a time: an unreadable file is listed as skipped and
+    the others go on; when every wanted file failed, the first error stands for the group."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.failed: list[FormatError] = []
+
+    def attempt(self, name: str, read: Callable[[], _T]) -> tuple[bool, _T | None]:
+        """Run ``read``; ``(True, result)``, or ``(False, None)`` after reporting the failure."""
+        try:
+            return True, read()
+        except FormatError as exc:
+            error = exc
+        except OSError as exc:
+            error = FormatError(name, f"cannot be read ({exc.strerror or exc})")
+        self.failed.append(error)
+        self.report(Skipped(name, error.reason))
+        return False, None
+
+    def check(self, wanted: int) -> None:
+        """Raise the first error when all ``wanted`` files failed."""
+        if self.failed and len(self.failed) == wanted:
+            raise self.failed[0]

@@ -24,6 +24,7 @@ from desktop_app.importers.base import (
     Checkpoints,
     FormatError,
     GroupFile,
+    GroupReading,
     Report,
     Skipped,
     Tally,
@@ -514,23 +515,19 @@ def _order(files: list[GroupFile]) -> list[GroupFile]:
 
 
 def _read_files(group: _Group, files: list[GroupFile]) -> None:
-    failed: list[FormatError] = []
+    reading = GroupReading(group.report)
     wanted = [f for f in _order(files) if f.changed or not group.resume]
     for f in wanted:
-        try:
+
+        def read_one(f: GroupFile = f) -> None:
             with open(f.path, "rb") as raw:
                 raw.seek(f.start)
                 group.read(raw, f, _is_subagent_file(f.path))
             if group.checkpoints is not None:
                 group.checkpoints.file_read(f.size - f.start)
-        except FormatError as exc:
-            failed.append(exc)
-            group.report(Skipped(f.name, exc.reason))
-        except OSError as exc:
-            failed.append(FormatError(f.name, f"cannot be read ({exc.strerror or exc})"))
-            group.report(Skipped(f.name, f"cannot be read ({exc.strerror or exc})"))
-    if failed and len(failed) == len(wanted):
-        raise failed[0]
+
+        reading.attempt(f.name, read_one)
+    reading.check(len(wanted))
 
 
 def parse_group(files: list[GroupFile], report: Report,

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import PurePath
 from typing import Any, BinaryIO
 
@@ -27,6 +28,7 @@ from desktop_app.importers.base import (
     Checkpoints,
     FormatError,
     GroupFile,
+    GroupReading,
     Report,
     Skipped,
     Tally,
@@ -444,23 +446,15 @@ def parse_group(files: list[GroupFile], report: Report,
     """Read the new or grown rollouts of a ``sessions`` folder (grown ones from where they
     stopped); sub-agents' tokens go to their parents."""
     done: dict[str, _Rollout] = {}
-    failed: list[FormatError] = []
+    reading = GroupReading(report)
     wanted = [f for f in files if f.changed]
     for f in wanted:
-        try:
-            rollout = _read_one(f, report, checkpoints)
-        except FormatError as exc:
-            failed.append(exc)
-            report(Skipped(f.name, exc.reason))
-            continue
-        except OSError as exc:
-            failed.append(FormatError(f.name, f"cannot be read ({exc.strerror or exc})"))
-            report(Skipped(f.name, f"cannot be read ({exc.strerror or exc})"))
+        ok, rollout = reading.attempt(f.name, partial(_read_one, f, report, checkpoints))
+        if not ok or rollout is None:
             continue
         done[rollout.sid] = rollout
         checkpoints.file_read(f.size)
-    if failed and len(failed) == len(wanted):
-        raise failed[0]
+    reading.check(len(wanted))
     yield from _finish(done, checkpoints, report)
 
 

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import unquote, urlparse
@@ -23,6 +24,7 @@ from desktop_app.importers.base import (
     Checkpoints,
     FormatError,
     GroupFile,
+    GroupReading,
     Report,
     Skipped,
     Tally,
@@ -270,7 +272,7 @@ def parse_group(files: list[GroupFile], report: Report,
                 checkpoints: Checkpoints) -> Iterator[Session]:
     """The changed chats of one folder (read in full; ``.jsonl`` wins over its ``.json``)."""
     logs = {Path(f.path).stem for f in files if f.path.endswith(".jsonl")}
-    failed: list[FormatError] = []
+    reading = GroupReading(report)
     wanted = [f for f in files if f.changed]
     for f in wanted:
         f.start = 0
@@ -278,16 +280,8 @@ def parse_group(files: list[GroupFile], report: Report,
                 Path(f.path).parent.name == "chatSessions":
             f.end = f.size  # the older snapshot of a chat whose log is read instead
             continue
-        try:
-            with open(f.path, "rb") as raw:
-                chat = _read_chat(raw, f.name, _prefixed(report, f.name))
-        except FormatError as exc:
-            failed.append(exc)
-            report(Skipped(f.name, exc.reason))
-            continue
-        except OSError as exc:
-            failed.append(FormatError(f.name, f"cannot be read ({exc.strerror or exc})"))
-            report(Skipped(f.name, f"cannot be read ({exc.strerror or exc})"))
+        ok, chat = reading.attempt(f.name, partial(_read_chat_file, f, report))
+        if not ok or chat is None:
             continue
         f.end = f.size
         session = chat_session(chat, f.name, _workspace_folder(f.path))
@@ -295,8 +289,12 @@ def parse_group(files: list[GroupFile], report: Report,
             continue  # VS Code keeps many empty chats: not worth a line in the report
         f.sessions = {session.id}
         yield session
-    if failed and len(failed) == len(wanted):
-        raise failed[0]
+    reading.check(len(wanted))
+
+
+def _read_chat_file(f: GroupFile, report: Report) -> Any:
+    with open(f.path, "rb") as raw:
+        return _read_chat(raw, f.name, _prefixed(report, f.name))
 
 
 def _prefixed(report: Report, name: str) -> Report:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from functools import partial
 from typing import Any, BinaryIO
 
 from desktop_app.domain import Message, Session
@@ -18,6 +19,7 @@ from desktop_app.importers.base import (
     Checkpoints,
     FormatError,
     GroupFile,
+    GroupReading,
     Report,
     Skipped,
     as_dict,
@@ -158,25 +160,21 @@ def parse(stream: BinaryIO, name: str, report: Report) -> Iterator[Session]:
 def parse_group(files: list[GroupFile], report: Report,
                 checkpoints: Checkpoints) -> Iterator[Session]:
     """The changed session files of a ``chats`` folder, each read in full."""
-    failed: list[FormatError] = []
+    reading = GroupReading(report)
     wanted = [f for f in files if f.changed]
     for f in wanted:
         f.start = 0
-        try:
-            with open(f.path, "rb") as raw:
-                session = _session(_read(raw, f.name), f.name)
-        except FormatError as exc:
-            failed.append(exc)
-            report(Skipped(f.name, exc.reason))
-            continue
-        except OSError as exc:
-            failed.append(FormatError(f.name, f"cannot be read ({exc.strerror or exc})"))
-            report(Skipped(f.name, f"cannot be read ({exc.strerror or exc})"))
+        ok, session = reading.attempt(f.name, partial(_session_of_file, f))
+        if not ok:
             continue
         f.end = f.size
         if session is None:
             continue
         f.sessions = {session.id}
         yield session
-    if failed and len(failed) == len(wanted):
-        raise failed[0]
+    reading.check(len(wanted))
+
+
+def _session_of_file(f: GroupFile) -> Session | None:
+    with open(f.path, "rb") as raw:
+        return _session(_read(raw, f.name), f.name)
