@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QDialog,
@@ -19,6 +20,14 @@ from PySide6.QtWidgets import (
 from desktop_app.domain import SOURCE_NAMES
 from desktop_app.importers.runner import ImportReport
 from desktop_app.ui.theme import colors
+
+
+def _without_prefix(text: str, path: str) -> str:
+    """Messages and member names often start with the path the row already shows."""
+    for prefix in (path + ": ", path):
+        if text.startswith(prefix) and len(text) > len(prefix):
+            return text[len(prefix):]
+    return text
 
 
 def summary_text(report: ImportReport) -> str:
@@ -42,7 +51,7 @@ class ImportReportDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("importReport")
         self.setWindowTitle("Import report")
-        self.resize(820, 420)
+        self.resize(1000, 460)
         layout = QVBoxLayout(self)
         self.summary = QLabel(summary_text(report))
         self.summary.setObjectName("importSummary")
@@ -57,25 +66,33 @@ class ImportReportDialog(QDialog):
         for file in report.files:
             names = [n.strip() for n in (file.source or "").split(",") if n.strip()]
             source = ", ".join(SOURCE_NAMES.get(n, n) for n in names) or "—"
+            error = _without_prefix(file.error, file.path) if file.error else ""
+            problem = error or (f"{len(file.skipped)} skipped (expand to see why)"
+                                if file.skipped else "")
             item = QTreeWidgetItem([
                 Path(file.path).name, source, f"{file.sessions_new:,}",
                 f"{file.sessions_updated:,}", f"{file.sessions_unchanged:,}",
-                f"{file.messages:,}", file.error or (f"{len(file.skipped)} skipped"
-                                                     if file.skipped else ""),
+                f"{file.messages:,}", problem,
             ])
             item.setToolTip(0, file.path)
+            item.setToolTip(6, file.error or problem)
+            for column in range(2, 6):
+                item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
             if file.error:
-                item.setToolTip(6, file.error)
                 item.setForeground(6, QBrush(QColor(c.not_useful)))
             for skipped in file.skipped:
-                text = f"{skipped.what}: {skipped.reason}"
-                child = QTreeWidgetItem(["", "", "", "", "", "", text])
-                child.setToolTip(6, text)
+                what = _without_prefix(skipped.what, file.path).lstrip("/\\") or skipped.what
+                child = QTreeWidgetItem([what, "", "", "", "", "", skipped.reason])
+                child.setToolTip(0, skipped.what)
+                child.setToolTip(6, skipped.reason)
+                child.setFirstColumnSpanned(False)
                 item.addChild(child)
             self.tree.addTopLevelItem(item)
         header = self.tree.header()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((250, 110, 55, 65, 80, 75)):
+            self.tree.setColumnWidth(column, width)
         layout.addWidget(self.tree, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok, self)
         buttons.accepted.connect(self.accept)
