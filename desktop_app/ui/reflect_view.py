@@ -26,6 +26,7 @@ from desktop_app.reflect import (
     week_start_of,
     week_summary,
 )
+from desktop_app.stats_text import percent
 from desktop_app.store import (
     SessionNotFoundError,
     get_rating,
@@ -284,7 +285,7 @@ class ReflectView(QWidget):
         if not self._sample:
             return ("<h2>Nothing to reflect on this week</h2>"
                     f"<p>{s.uses} sessions this week, {s.rated} already rated.</p>"
-                    "<p>Use ◀ to pick another week.</p>")
+                    "<p>Use ◀ (Alt+←) to pick another week.</p>")
         lines = [f"<h2>Week of {self._week:%d %b %Y}: done</h2>",
                  f"<p><b>{s.uses}</b> uses · <b>{s.rated}</b> rated · "
                  f"<b>{s.useful}</b> useful</p>"]
@@ -294,10 +295,10 @@ class ReflectView(QWidget):
                          "it takes 5 to say anything).</p>")
         else:
             low, high = wilson_interval(s.useful, s.rated)
-            lines.append(f"<p>Value per use so far: <b>{value:.0%}</b> "
-                         f"(95 % interval {low:.0%}–{high:.0%}, based on {s.rated} rated of "
-                         f"{s.uses} uses)</p>")
-        lines.append("<p>Press ◀ for the previous week.</p>")
+            lines.append(f"<p>Value per use so far: <b>{percent(value)}</b> "
+                         f"(95 % interval {percent(low)}–{percent(high)}, based on {s.rated} "
+                         f"rated of {s.uses} uses)</p>")
+        lines.append("<p>Press ◀ (Alt+←) for the previous week.</p>")
         return "".join(lines)
 
     # --- actions ---------------------------------------------------------------------------
