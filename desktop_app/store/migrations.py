@@ -208,3 +208,14 @@ def m0006_session_fingerprints(db: Database) -> None:
     the source has none; a changed session is still detected by its content hash.
     """
     db.execute("ALTER TABLE sessions ADD COLUMN fingerprint INTEGER")
+
+
+@MIGRATIONS(name="0007_fts_automerge")
+def m0007_fts_automerge(db: Database) -> None:
+    """Let the full-text indexes merge segments 16 at a time instead of 4.
+
+    Imports write the index in large batches; merging less often made a 198 MB ChatGPT import
+    about 6 % faster in-process, with selective searches over 1M messages still well under 1 ms.
+    """
+    for table in ("sessions_fts", "messages_fts"):
+        db.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('automerge', 16)")
