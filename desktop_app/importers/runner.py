@@ -18,7 +18,7 @@ from typing import IO, Any, BinaryIO
 from sqlite_utils import Database
 
 from desktop_app.domain import Session
-from desktop_app.importers import detect, incremental
+from desktop_app.importers import detect, incremental, whole_file
 from desktop_app.importers.base import (
     HEAD_SIZE,
     FormatError,
@@ -421,28 +421,47 @@ def _import_path(run: _PathRun, path: Path) -> None:
     run.progress.current = shown
     if path.is_dir():
         _import_folder(run, path)
-        container = "folder"
-    else:
-        if incremental.claim(run, path, path):
-            incremental.finish(run, direct=True)
-            return
-        with path.open("rb") as raw:
-            head = raw.read(4)
-            raw.seek(0)
-            if is_tar_gz(head, shown):
-                _import_tar(run, raw, shown)
-                container = "archive"
-            elif not is_zip(head):
-                run.feedback.update(load_feedback_file(path.parent / FEEDBACK_FILE, run.skip))
-                _import_stream(run, raw, shown, 1.0, direct=True)
-                return
-            else:
-                zf = open_zip(raw, shown)
-                with zf:
-                    before = run.progress.done
-                    _import_zip(run, zf, shown, 1, 1.0)
-                    run.progress.done = before + path.stat().st_size
-                container = "zip"
+        _check_imported(run, shown, "folder")
+        return
+    # Checked first: only exports read as streams are remembered whole, never log files.
+    known = whole_file.unchanged(run.db, path)
+    if known is not None:  # exactly the file imported before: nothing in it can have changed
+        run.sources.extend(s for s in known.source.split(",") if s)
+        run.report.sessions_unchanged += len(known.sessions)
+        run.imported += 1
+        return
+    if incremental.claim(run, path, path):
+        incremental.finish(run, direct=True)
+        return
+    container = _import_file(run, path, shown)
+    if container is not None:
+        _check_imported(run, shown, container)
+    if not run.failed and not run.report.skipped and not run.report.skipped_unlisted:
+        whole_file.remember(run.db, path, list(run.sources), run.seen)
+
+
+def _import_file(run: _PathRun, path: Path, shown: str) -> str | None:
+    """Read a file given directly; returns "zip" or "archive" for a container, else None."""
+    with path.open("rb") as raw:
+        head = raw.read(4)
+        raw.seek(0)
+        if is_tar_gz(head, shown):
+            _import_tar(run, raw, shown)
+            return "archive"
+        if not is_zip(head):
+            run.feedback.update(load_feedback_file(path.parent / FEEDBACK_FILE, run.skip))
+            _import_stream(run, raw, shown, 1.0, direct=True)
+            return None
+        zf = open_zip(raw, shown)
+        with zf:
+            before = run.progress.done
+            _import_zip(run, zf, shown, 1, 1.0)
+            run.progress.done = before + path.stat().st_size
+        return "zip"
+
+
+def _check_imported(run: _PathRun, shown: str, container: str) -> None:
+    """A folder or archive from which nothing could be imported is an error as a whole."""
     if run.imported == 0:
         if run.failed:
             first = run.failed[0]

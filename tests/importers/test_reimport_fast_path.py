@@ -86,7 +86,9 @@ def test_sessions_stored_without_fingerprint_get_one(db: Database, tmp_path: Pat
                                                      built: list[str]) -> None:
     path = write_json(tmp_path / "conversations.json", [simple_gpt(f"c{i}") for i in range(4)])
     _counts(db, path)
-    db.conn.execute("UPDATE sessions SET fingerprint = NULL")  # as stored by an older version
+    # As stored by an older version: no fingerprints, and no record of the whole file.
+    db.conn.execute("UPDATE sessions SET fingerprint = NULL")
+    db.conn.execute("DELETE FROM file_states")
     built.clear()
     assert _counts(db, path) == (0, 0, 4)
     assert len(built) == 4  # read in full once, by content hash ...

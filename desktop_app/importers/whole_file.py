@@ -1,0 +1,66 @@
+"""Skipping an export file that is exactly the one imported before (same size and mtime).
+
+Re-importing the same ``conversations.json`` or export zip is common (a second click, a
+re-run). When the file, the ChatGPT feedback file beside it and the parsers that read it are
+all as they were, nothing in it can have changed, so it is not even opened: its sessions are
+counted as unchanged. A file whose last import skipped anything is always read again, so the
+report keeps showing why.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from desktop_app.importers import detect
+from desktop_app.importers.chatgpt import FEEDBACK_FILE
+from desktop_app.store.files import FileState, load_file_states, save_file_states
+
+#: Marks the file states written here (incremental log reading keeps its own).
+PREFIX = "whole:"
+
+
+def _versions(sources: list[str]) -> str | None:
+    parsers = {p.SOURCE: p for p in detect.PARSERS}
+    if not sources or any(s not in parsers for s in sources):
+        return None
+    return PREFIX + ",".join(f"{s}-{parsers[s].VERSION}" for s in sorted(sources))
+
+
+def file_key(path: Path) -> tuple[str, int, int]:
+    """The stored path, size and mtime of an export file (its feedback file folded in)."""
+    stat = path.stat()
+    size, mtime_ns = stat.st_size, stat.st_mtime_ns
+    feedback = path.parent / FEEDBACK_FILE
+    if path.name != FEEDBACK_FILE and feedback.is_file():
+        fb = feedback.stat()
+        size += fb.st_size
+        mtime_ns = max(mtime_ns, fb.st_mtime_ns)
+    return os.path.abspath(path), size, mtime_ns
+
+
+def unchanged(db: Database, path: Path) -> FileState | None:
+    """The remembered state when ``path`` is exactly as last imported, else None."""
+    key, size, mtime_ns = file_key(path)
+    state = load_file_states(db, key).get(key)
+    if state is None or not state.parser_version.startswith(PREFIX):
+        return None
+    sources = [s for s in state.source.split(",") if s]
+    if state.parser_version != _versions(sources):
+        return None  # a better parser now: read it again
+    if (state.size, state.mtime_ns) != (size, mtime_ns):
+        return None
+    return state
+
+
+def remember(db: Database, path: Path, sources: list[str], sessions: set[str]) -> None:
+    """Record an export file imported without problems (inside the import's transaction)."""
+    versions = _versions(sources)
+    if versions is None:
+        return
+    key, size, mtime_ns = file_key(path)
+    save_file_states(db, [FileState(path=key, source=",".join(sorted(sources)),
+                                    parser_version=versions, size=size, mtime_ns=mtime_ns,
+                                    offset=size, sessions=tuple(sessions))])
