@@ -98,6 +98,10 @@ def _light_palette() -> QPalette:
     }
     for role, color in roles.items():
         p.setColor(role, color)
+    # setColor() sets every colour group: disabled controls need their own, greyer text.
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText,
+                 QPalette.ColorRole.ButtonText):
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#9a9a9a"))
     return p
 
 
