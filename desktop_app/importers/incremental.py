@@ -36,7 +36,6 @@ from desktop_app.store.sessions import SaveCounts, get_transcript
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-    from desktop_app.domain import Session
     from desktop_app.importers.runner import _PathRun
 
 
@@ -155,41 +154,19 @@ def claim(run: _PathRun, path: Path, root: Path) -> bool:
     return True
 
 
-def _save(run: _PathRun, batch: list[Session], parser: GroupParser, counts: SaveCounts) -> None:
-    from desktop_app.importers.runner import _save_batch
-
-    _save_batch(run, batch, parser, counts)
-
-
 def _read_group(run: _PathRun, parser: GroupParser, members: list[_Member]) -> SaveCounts:
-    from desktop_app.importers.runner import BATCH_CHARS, BATCH_SESSIONS
+    from desktop_app.importers.runner import save_in_batches
 
     counts = SaveCounts()
     files = [m.file for m in members]
     checkpoints = _DbCheckpoints(run, parser_version(parser))
-    emitted: set[str] = set()
-    batch: list[Session] = []
-    chars = 0
     sessions = parser.parse_group(files, run.skip, checkpoints)
     try:
-        for session in sessions:
-            if session.id in run.seen:
-                continue
-            run.seen.add(session.id)
-            emitted.add(session.id)
-            batch.append(session)
-            chars += sum(len(m.text) for m in session.messages)
-            if len(batch) >= BATCH_SESSIONS or chars >= BATCH_CHARS:
-                _save(run, batch, parser, counts)
-                batch, chars = [], 0
-                run.check_cancel()
+        emitted = save_in_batches(run, sessions, parser, counts)
     finally:
         close = getattr(sessions, "close", None)
         if close is not None:
             close()
-    if batch:
-        _save(run, batch, parser, counts)
-        run.check_cancel()
     known: set[str] = set()
     for member in members:
         known |= member.file.sessions

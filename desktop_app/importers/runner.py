@@ -9,7 +9,7 @@ import os
 import time
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -231,6 +231,33 @@ def _save_batch(run: _PathRun, batch: list[Session], parser: Parser, counts: Sav
     run.progress.tick()
 
 
+def save_in_batches(run: _PathRun, sessions: Iterable[Session], parser: Parser,
+                    counts: SaveCounts) -> set[str]:
+    """Save sessions in batches (by count or text size), checking Cancel between batches.
+
+    A session already seen in this path is dropped (shards, batch zips, replayed logs: the
+    first copy wins). Returns the ids saved here.
+    """
+    saved: set[str] = set()
+    batch: list[Session] = []
+    chars = 0
+    for session in sessions:
+        if session.id in run.seen:
+            continue
+        run.seen.add(session.id)
+        saved.add(session.id)
+        batch.append(session)
+        chars += sum(len(m.text) for m in session.messages)
+        if len(batch) >= BATCH_SESSIONS or chars >= BATCH_CHARS:
+            _save_batch(run, batch, parser, counts)
+            batch, chars = [], 0
+            run.check_cancel()
+    if batch:
+        _save_batch(run, batch, parser, counts)
+        run.check_cancel()
+    return saved
+
+
 def _parse_into_store(run: _PathRun, parser: Parser, stream: BinaryIO, name: str,
                       prefix_skips: bool) -> SaveCounts:
     """Read every session of one stream and save them in batches; cancel between batches."""
@@ -239,11 +266,10 @@ def _parse_into_store(run: _PathRun, parser: Parser, stream: BinaryIO, name: str
     def report(item: Skipped) -> None:
         run.skip(Skipped(f"{name}: {item.what}", item.reason) if prefix_skips else item)
 
-    batch: list[Session] = []
-    chars = 0
-    skipped_fast = 0
     sessions = _parse(run, parser, stream, name, report)
-    try:
+
+    def fresh() -> Iterator[Session]:
+        skipped_fast = 0
         for session in sessions:
             if isinstance(session, Unchanged):  # its fingerprint matched: not even parsed
                 if session.session_id not in run.seen:
@@ -255,22 +281,14 @@ def _parse_into_store(run: _PathRun, parser: Parser, stream: BinaryIO, name: str
                         run.progress.tick()
                         run.check_cancel()
                 continue
-            if session.id in run.seen:
-                continue  # the same conversation again (shards, batch zips): first one wins
-            run.seen.add(session.id)
-            batch.append(session)
-            chars += sum(len(m.text) for m in session.messages)
-            if len(batch) >= BATCH_SESSIONS or chars >= BATCH_CHARS:
-                _save_batch(run, batch, parser, counts)
-                batch, chars = [], 0
-                run.check_cancel()
+            yield session
+
+    try:
+        save_in_batches(run, fresh(), parser, counts)
     finally:
         close = getattr(sessions, "close", None)
         if close is not None:
             close()  # a generator left early releases its file at once
-    if batch:
-        _save_batch(run, batch, parser, counts)
-        run.check_cancel()
     return counts
 
 
