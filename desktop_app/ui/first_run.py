@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop_app.ui.theme import colors
@@ -41,33 +41,19 @@ class FirstRunWidget(QWidget):
         privacy.setWordWrap(True)
         privacy.setFixedWidth(560)
 
-        self.import_button = QPushButton("Import files…")
-        self.import_button.setObjectName("importFiles")
-        self.import_button.setToolTip(
+        self.import_button = self._button(
+            "Import files…", "importFiles",
             "Choose exports or logs from your AI tools (files, zips or folders); "
-            "you can also drop them on this window."
-        )
-        self.import_button.setMinimumWidth(240)
+            "you can also drop them on this window.", self.import_requested)
         self.import_button.setDefault(True)
-        self.import_button.clicked.connect(self.import_requested)
-
-        self.discover_button = QPushButton("Find histories on this computer")
-        self.discover_button.setObjectName("findHistories")
-        self.discover_button.setToolTip(
+        self.discover_button = self._button(
+            "Find histories on this computer", "findHistories",
             "Look where Claude Code, Codex, Copilot, Cursor, Aider and llm keep their logs, "
-            "and choose what to import."
-        )
-        self.discover_button.setMinimumWidth(240)
-        self.discover_button.clicked.connect(self.discover_requested)
-
-        self.demo_button = QPushButton("Try demo data")
-        self.demo_button.setObjectName("tryDemo")
-        self.demo_button.setToolTip(
+            "and choose what to import.", self.discover_requested)
+        self.demo_button = self._button(
+            "Try demo data", "tryDemo",
             "Open a throwaway database of realistic synthetic sessions. "
-            "Your own data is never mixed with it."
-        )
-        self.demo_button.setMinimumWidth(240)
-        self.demo_button.clicked.connect(self.demo_requested)
+            "Your own data is never mixed with it.", self.demo_requested)
 
         layout.addWidget(title)
         layout.addWidget(intro, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -77,3 +63,11 @@ class FirstRunWidget(QWidget):
         layout.addWidget(self.demo_button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addSpacing(10)
         layout.addWidget(privacy, 0, Qt.AlignmentFlag.AlignHCenter)
+
+    def _button(self, text: str, name: str, tip: str, signal: SignalInstance) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setObjectName(name)
+        button.setToolTip(tip)
+        button.setMinimumWidth(240)
+        button.clicked.connect(signal)
+        return button
