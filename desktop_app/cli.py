@@ -233,7 +233,7 @@ def _scan(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _import(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
-    from desktop_app.importers.runner import ImportProgress, import_paths
+    from desktop_app.ingest import ImportProgress, import_paths
 
     show_progress = sys.stderr.isatty() and not args.json
 
@@ -273,7 +273,7 @@ def _import(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
 
 
 def _demo_data(args: argparse.Namespace, out: TextIO) -> int:
-    from desktop_app.importers.demo_exports import WRITERS, write_export
+    from desktop_app.demo_exports import WRITERS, write_export
 
     if args.source not in WRITERS:
         print(f"worthwhile demo-data: error: {args.source}: not available yet (available: "

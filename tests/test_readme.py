@@ -40,11 +40,11 @@ def test_readme_documents_the_json_contract() -> None:
 
 
 def test_readme_lists_every_importer_module() -> None:
-    from desktop_app.importers import detect
+    from desktop_app.importers.registry import SPECS
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for parser in detect.PARSERS:
-        module = parser.__name__.rsplit(".", 1)[-1]  # type: ignore[attr-defined]
-        assert f"`{parser.SOURCE}`" in readme
+    for spec in SPECS:
+        module = spec.parse.__module__.rsplit(".", 1)[-1]
+        assert f"`{spec.name}`" in readme
         assert f"importers/{module}.py" in readme or f"`{module}`" in readme.replace(
             "-", "_"), f"README does not list the importer module {module}"

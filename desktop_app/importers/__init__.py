@@ -1,18 +1,6 @@
-"""Importers of AI history files (no Qt): one module per source, detection, zips, the runner."""
+"""Importers of AI history files: bytes → :class:`~desktop_app.domain.Session` objects.
 
-from desktop_app.importers.base import FormatError, Skipped
-from desktop_app.importers.runner import (
-    FileReport,
-    ImportProgress,
-    ImportReport,
-    import_paths,
-)
-
-__all__ = [
-    "FileReport",
-    "FormatError",
-    "ImportProgress",
-    "ImportReport",
-    "Skipped",
-    "import_paths",
-]
+One module per source, each exporting one :class:`~desktop_app.importers.contract.SourceSpec`
+(listed in :mod:`.registry`); detection, safe zips and tars, streams and tolerant values. No
+database and no Qt here: :mod:`desktop_app.ingest` writes what parsers read into the store.
+"""

@@ -16,19 +16,26 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import BinaryIO
 
 from desktop_app.domain import Message, Session, utc_iso
-from desktop_app.importers.base import (
+from desktop_app.importers.contract import (
     Checkpoints,
     FormatError,
     GroupFile,
+    GroupSpec,
     Report,
     Skipped,
-    head_text,
-    main_model,
-    title_from,
+    SourceSpec,
 )
+from desktop_app.importers.places import (
+    Found,
+    Places,
+    found_file,
+)
+from desktop_app.importers.streams import head_text
+from desktop_app.importers.values import main_model, title_from
 
 SOURCE = "aider"
 FORMAT = "Aider chat history (.aider.chat.history.md)"
@@ -219,3 +226,47 @@ def parse_group(files: list[GroupFile], report: Report,
         with open(f.path, "rb") as raw:
             raw.seek(f.start)
             yield from _read(raw, f, report)
+
+
+#: Folders never searched for Aider histories (big, and never a repository's own history).
+_SKIP_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".tox",
+                        ".mypy_cache", ".cache", "site-packages", "target", "dist", "build"})
+#: How deep below a folder the user added Aider histories are looked for.
+SEARCH_DEPTH = 4
+
+
+def locations(p: Places) -> Iterator[Found]:
+    """Aider keeps a history in each repository: searched in the folders the user added."""
+    seen: set[Path] = set()
+    for folder in p.extra_folders:
+        if not folder.is_dir():
+            if folder.name == FILE_NAME and folder.is_file():
+                found = found_file(SOURCE, folder)
+                if found:
+                    yield found
+            continue
+        base = str(folder).count(os.sep)
+        for dirpath, dirnames, filenames in os.walk(folder):
+            depth = dirpath.count(os.sep) - base
+            dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS
+                                 and depth < SEARCH_DEPTH)
+            if FILE_NAME in filenames:
+                path = Path(dirpath) / FILE_NAME
+                if path.resolve() in seen:
+                    continue
+                seen.add(path.resolve())
+                found = found_file(SOURCE, path)
+                if found:
+                    yield found
+
+
+SPEC = SourceSpec(
+    name=SOURCE,
+    display_name="Aider",
+    format=FORMAT,
+    version=VERSION,
+    sniff=sniff,
+    parse=parse,
+    group=GroupSpec(key=group_key, parse=parse_group),
+    locations=locations,
+)

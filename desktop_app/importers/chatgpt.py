@@ -9,28 +9,34 @@ from collections.abc import Container, Iterator, Mapping
 from typing import Any, BinaryIO
 
 from desktop_app.domain import Message, Session, make_session_id
-from desktop_app.importers.base import (
+from desktop_app.importers.contract import (
+    Companion,
     FormatError,
     Report,
     Skipped,
+    SourceSpec,
     Tally,
     Unchanged,
+)
+from desktop_app.importers.jsonarray import iter_array
+from desktop_app.importers.streams import (
+    head_text,
+    iter_json,
+    json_top_level,
+    read_head,
+)
+from desktop_app.importers.values import (
     as_dict,
     as_list,
     as_str,
     child_ids,
     first_user_text,
     from_epoch,
-    head_text,
-    iter_json,
-    json_top_level,
     main_model,
-    read_head,
     size_text,
     time_span,
     title_from,
 )
-from desktop_app.importers.jsonarray import iter_array
 
 SOURCE = "chatgpt"
 VERSION = "1"
@@ -64,12 +70,12 @@ def parse(stream: BinaryIO, name: str, report: Report) -> Iterator[Session]:
 
 def parse_known(stream: BinaryIO, name: str, report: Report, *,
                 known: Container[int] = frozenset(),
-                feedback: Mapping[str, str] | None = None) -> Iterator[Session | Unchanged]:
+                companion: Mapping[str, str] | None = None) -> Iterator[Session | Unchanged]:
     """Like :func:`parse`, but a conversation whose :func:`fingerprint` is in ``known`` is not
-    parsed: an :class:`Unchanged` stands for it. ``feedback`` maps conversation ids to the
+    parsed: an :class:`Unchanged` stands for it. ``companion`` maps conversation ids to the
     thumbs of ``message_feedback.json`` (see :func:`read_feedback`).
     """
-    feedback = feedback or {}
+    feedback = companion or {}
     head, stream = read_head(stream)
     kind, keys = json_top_level(head)
     if kind == "array":
@@ -124,7 +130,7 @@ def fingerprint(conv: dict[str, Any], cid: str, mapping: dict[str, Any],
     the parser version so that a better parser re-reads everything.
     """
     text = "\x00".join((
-        VERSION, cid, repr(conv.get("update_time")), repr(conv.get("current_node")),
+        SPEC.version, cid, repr(conv.get("update_time")), repr(conv.get("current_node")),
         str(len(mapping)), repr(conv.get("title")), repr(conv.get("default_model_slug")),
         thumbs or "",
     ))
@@ -366,3 +372,15 @@ def read_feedback(stream: BinaryIO, name: str, report: Report) -> dict[str, str]
         report(Skipped(name, f"the tool's feedback could not be read: {exc.reason}"))
         return {}
     return {cid: thumbs.pop() if len(thumbs) == 1 else "mixed" for cid, thumbs in seen.items()}
+
+
+SPEC = SourceSpec(
+    name=SOURCE,
+    display_name="ChatGPT",
+    format=FORMAT,
+    version=VERSION,
+    sniff=sniff,
+    parse=parse,
+    parse_known=parse_known,
+    companion=Companion(FEEDBACK_FILE, read_feedback),
+)

@@ -8,19 +8,25 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from desktop_app.domain import Message, Session
-from desktop_app.importers.base import (
+from desktop_app.importers.contract import (
     FormatError,
     Report,
+    SourceSpec,
     Tally,
-    as_dict,
-    as_list,
-    as_str,
-    first_user_text,
-    from_iso,
+)
+from desktop_app.importers.streams import (
     head_text,
     iter_json,
     json_top_level,
     read_head,
+)
+from desktop_app.importers.values import (
+    as_dict,
+    as_list,
+    as_str,
+    cut,
+    first_user_text,
+    from_iso,
     size_text,
     time_span,
     title_from,
@@ -33,7 +39,6 @@ FORMAT = "Claude.ai export (conversations.json, in its batch zips or not)"
 _CHAT_MESSAGES = re.compile(r'"chat_messages"\s*:')
 _ROLES = {"human": "user", "user": "user", "assistant": "assistant"}
 #: How much of a tool's input or result is kept in the transcript.
-_TOOL_TEXT_LIMIT = 2000
 
 
 def sniff(head: bytes, name: str) -> bool:
@@ -120,9 +125,6 @@ def _visible_thread(raw: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], in
     return path, len(leaves) - 1
 
 
-def _clip(text: str) -> str:
-    return text if len(text) <= _TOOL_TEXT_LIMIT else text[:_TOOL_TEXT_LIMIT] + "…"
-
 
 def _block_text(block: dict[str, Any]) -> str:
     kind = as_str(block.get("type")) or "text"
@@ -141,12 +143,12 @@ def _block_text(block: dict[str, Any]) -> str:
             title = as_str(tool_input.get("title")) or as_str(tool_input.get("id")) or ""
             command = as_str(tool_input.get("command")) or "create"
             body = as_str(tool_input.get("content")) or as_str(tool_input.get("new_str")) or ""
-            return _clip(f"[artifact {command}: {title}]\n{body}".rstrip())
+            return cut(f"[artifact {command}: {title}]\n{body}".rstrip())
         if tool_input:
             detail = json.dumps(tool_input, ensure_ascii=False)
         else:
             detail = as_str(block.get("message")) or ""
-        return _clip(f"[tool {name}] {detail}".rstrip())
+        return cut(f"[tool {name}] {detail}".rstrip())
     if kind == "tool_result":
         name = as_str(block.get("name")) or "tool"
         pieces = []
@@ -160,7 +162,7 @@ def _block_text(block: dict[str, Any]) -> str:
         if isinstance(block.get("content"), str):
             pieces.append(block["content"])
         error = " (error)" if block.get("is_error") else ""
-        return _clip(f"[{name} result{error}] " + "\n".join(pieces)).rstrip()
+        return cut(f"[{name} result{error}] " + "\n".join(pieces)).rstrip()
     text = as_str(block.get("text"))
     return text or f"[{kind.replace('_', ' ')}]"
 
@@ -186,3 +188,13 @@ def _message(item: dict[str, Any]) -> Message | None:
     if not text.strip():
         return None
     return Message(role, text, from_iso(item.get("created_at")), None)
+
+
+SPEC = SourceSpec(
+    name=SOURCE,
+    display_name="Claude",
+    format=FORMAT,
+    version=VERSION,
+    sniff=sniff,
+    parse=parse,
+)

@@ -20,24 +20,39 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from desktop_app.domain import Message, Session, make_session_id
-from desktop_app.importers.base import (
+from desktop_app.importers.contract import (
     Checkpoints,
     FormatError,
     GroupFile,
     GroupReading,
+    GroupSpec,
     Report,
     Skipped,
+    SourceSpec,
     Tally,
-    as_dict,
-    as_int,
-    as_str,
-    from_iso,
+    prefixed,
+)
+from desktop_app.importers.jsonl import LineReader, head_records
+from desktop_app.importers.places import (
+    Found,
+    Places,
+    found_folder,
+    jsonl_file,
+)
+from desktop_app.importers.streams import (
     iter_json,
     json_top_level,
     read_head,
+)
+from desktop_app.importers.values import (
+    TOOL_TEXT,
+    as_dict,
+    as_int,
+    as_str,
+    cut,
+    from_iso,
     title_from,
 )
-from desktop_app.importers.jsonl import LineReader, head_records
 
 SOURCE = "claude-code"
 FORMAT = "Claude Code transcripts (~/.claude/projects/…/*.jsonl, or a project folder)"
@@ -50,7 +65,6 @@ RECORD_TYPES = frozenset({
 })
 
 #: Longest tool result kept in a transcript (the rest is cut: it is file contents and logs).
-TOOL_TEXT = 2000
 
 _NOT_PROMPTS = (
     "<command-name>", "<command-message>", "<command-args>", "<local-command-stdout>",
@@ -244,7 +258,7 @@ def _tool_input(value: Any) -> str:
                 "prompt"):
         text = as_str(data.get(key))
         if text:
-            return _cut(text, 200)
+            return cut(text, 200)
     return ""
 
 
@@ -255,11 +269,8 @@ def _tool_result(block: dict[str, Any]) -> str:
     else:
         text = str(content) if content is not None else ""
     prefix = "[tool error] " if block.get("is_error") is True else "[tool result] "
-    return prefix + _cut(text.strip(), TOOL_TEXT)
+    return prefix + cut(text.strip(), TOOL_TEXT)
 
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 class _Group:
@@ -295,12 +306,12 @@ class _Group:
         if file.start == 0:
             head, stream = read_head(stream)
             if _is_loglines(head):  # a Claude Code web session: one JSON document
-                tally = Tally(file.name, "log line", _prefixed(self.report, file.name))
+                tally = Tally(file.name, "log line", prefixed(self.report, file.name))
                 self.records(_loglines(stream, file.name, tally), file, False)
                 file.end = file.size
                 tally.finish()
                 return
-        tally = Tally(file.name, "line", _prefixed(self.report, file.name))
+        tally = Tally(file.name, "line", prefixed(self.report, file.name))
         reader = LineReader(stream, file.name, tally, file.start)
         self.records(reader, file, sidechain_file)
         file.end = reader.end
@@ -484,11 +495,6 @@ def _default_session(path: str) -> str:
     return p.stem
 
 
-def _prefixed(report: Report, name: str) -> Report:
-    def forward(item: Skipped) -> None:
-        report(Skipped(f"{name}: {item.what}", item.reason))
-    return forward
-
 
 def _first_time(path: str) -> str:
     """The first timestamp in a file's head (files are read oldest first)."""
@@ -575,3 +581,29 @@ def parse(stream: BinaryIO, name: str, report: Report) -> Iterator[Session]:
     group.read(stream, GroupFile(path=name, name=name, size=0), _is_subagent_file(name))
     group.finish()
     yield from _emit(group, None, report)
+
+
+def locations(p: Places) -> Iterator[Found]:
+    """``~/.claude/projects`` (and ``~/.config/claude``), or ``$CLAUDE_CONFIG_DIR`` (a list)."""
+    configured = p.env.get("CLAUDE_CONFIG_DIR", "")
+    roots = [Path(r.strip()).expanduser() for r in configured.split(",") if r.strip()]
+    if not roots:
+        roots = [p.home / ".claude"]
+        xdg = p.env.get("XDG_CONFIG_HOME")
+        roots.append((Path(xdg) if xdg else p.home / ".config") / "claude")
+    for root in roots:
+        found = found_folder(SOURCE, root / "projects", jsonl_file)
+        if found:
+            yield found
+
+
+SPEC = SourceSpec(
+    name=SOURCE,
+    display_name="Claude Code",
+    format=FORMAT,
+    version=VERSION,
+    sniff=sniff,
+    parse=parse,
+    group=GroupSpec(key=group_key, parse=parse_group),
+    locations=locations,
+)

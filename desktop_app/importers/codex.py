@@ -20,29 +20,39 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any, BinaryIO
 
 from desktop_app.domain import Message, Session, make_session_id
-from desktop_app.importers.base import (
+from desktop_app.importers.contract import (
     Checkpoints,
     FormatError,
     GroupFile,
     GroupReading,
+    GroupSpec,
     Report,
     Skipped,
+    SourceSpec,
     Tally,
+    prefixed,
+)
+from desktop_app.importers.jsonl import LineReader, head_records
+from desktop_app.importers.places import (
+    Found,
+    Places,
+    found_folder,
+)
+from desktop_app.importers.streams import json_top_level, read_head
+from desktop_app.importers.values import (
     as_dict,
     as_int,
     as_list,
     as_str,
+    cut,
     from_iso,
-    json_top_level,
     main_model,
-    read_head,
     title_from,
 )
-from desktop_app.importers.jsonl import LineReader, head_records
 
 SOURCE = "codex"
 FORMAT = "Codex CLI sessions (~/.codex/sessions/…/rollout-*.jsonl)"
@@ -53,7 +63,6 @@ ENVELOPE_TYPES = frozenset({"session_meta", "response_item", "event_msg", "turn_
 ITEM_TYPES = frozenset({"message", "reasoning", "function_call", "function_call_output",
                         "custom_tool_call", "custom_tool_call_output", "local_shell_call",
                         "web_search_call"})
-TOOL_TEXT = 2000
 _INJECTED = ("<environment_context>", "<user_instructions>", "# AGENTS.md", "<permissions",
              "<user_shell_command>", "<turn_aborted>")
 _UUID = re.compile(r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$", re.I)
@@ -199,9 +208,6 @@ def _text_of(content: Any) -> str:
     return "\n".join(p for p in parts if p).strip()
 
 
-def _cut(text: str, limit: int = TOOL_TEXT) -> str:
-    return text if len(text) <= limit else text[:limit] + "…"
-
 
 def _args(value: Any) -> str:
     if isinstance(value, str):
@@ -210,7 +216,7 @@ def _args(value: Any) -> str:
         except (ValueError, RecursionError):
             decoded = None
         if not isinstance(decoded, dict) or not _args(decoded):
-            return _cut(value.strip(), 300)
+            return cut(value.strip(), 300)
         value = decoded
     data = as_dict(value)
     for key in ("cmd", "command", "patch", "input", "query", "chars"):
@@ -218,7 +224,7 @@ def _args(value: Any) -> str:
         if isinstance(found, list):
             found = " ".join(str(x) for x in found)
         if isinstance(found, str) and found:
-            return _cut(found, 300)
+            return cut(found, 300)
     return ""
 
 
@@ -358,7 +364,7 @@ class _Reader:
             output = payload.get("output")
             if isinstance(output, dict):
                 output = output.get("output") or output.get("content")
-            out_text = _cut(str(output).strip()) if output is not None else ""
+            out_text = cut(str(output).strip()) if output is not None else ""
             call_id = as_str(payload.get("call_id"))
             index = r.calls.get(call_id or "")
             if index is not None and index < len(r.entries) and out_text:
@@ -387,7 +393,7 @@ def _peek_id(head: bytes, path: str) -> str:
 
 
 def _read_file(stream: BinaryIO, file: GroupFile, rollout: _Rollout, report: Report) -> None:
-    tally = Tally(file.name, "line", _prefixed(report, file.name))
+    tally = Tally(file.name, "line", prefixed(report, file.name))
     reader = _Reader(rollout)
     if file.start == 0:
         head, stream = read_head(stream)
@@ -434,11 +440,6 @@ def _top_items(stream: BinaryIO, name: str) -> Iterator[tuple[str, Any]]:
     except (ijson.JSONError, UnicodeDecodeError, ValueError) as exc:
         raise FormatError(name, f"not valid JSON ({exc})") from exc
 
-
-def _prefixed(report: Report, name: str) -> Report:
-    def forward(item: Skipped) -> None:
-        report(Skipped(f"{name}: {item.what}", item.reason))
-    return forward
 
 
 def parse_group(files: list[GroupFile], report: Report,
@@ -526,3 +527,28 @@ def parse(stream: BinaryIO, name: str, report: Report) -> Iterator[Session]:
     rollout.parent = None  # read alone: a sub-agent is shown on its own
     yield from _finish({rollout.sid: rollout}, None, report)
 
+
+def locations(p: Places) -> Iterator[Found]:
+    """``~/.codex/sessions`` and ``archived_sessions`` (or under ``$CODEX_HOME``)."""
+    configured = p.env.get("CODEX_HOME")
+    root = Path(configured).expanduser() if configured else p.home / ".codex"
+
+    def rollout(name: str, _dir: str) -> bool:
+        return name.startswith("rollout-") and name.endswith((".jsonl", ".json"))
+
+    for folder in ("sessions", "archived_sessions"):
+        found = found_folder(SOURCE, root / folder, rollout)
+        if found:
+            yield found
+
+
+SPEC = SourceSpec(
+    name=SOURCE,
+    display_name="Codex",
+    format=FORMAT,
+    version=VERSION,
+    sniff=sniff,
+    parse=parse,
+    group=GroupSpec(key=group_key, parse=parse_group),
+    locations=locations,
+)

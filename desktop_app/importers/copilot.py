@@ -20,26 +20,39 @@ from typing import Any, BinaryIO
 from urllib.parse import unquote, urlparse
 
 from desktop_app.domain import Message, Session, utc_iso
-from desktop_app.importers.base import (
+from desktop_app.importers.contract import (
     Checkpoints,
     FormatError,
     GroupFile,
     GroupReading,
+    GroupSpec,
     Report,
     Skipped,
+    SourceSpec,
     Tally,
+    prefixed,
+)
+from desktop_app.importers.jsonl import LineReader, head_records
+from desktop_app.importers.places import (
+    VSCODE_FLAVOURS,
+    Found,
+    Places,
+    found_folder,
+)
+from desktop_app.importers.streams import (
+    iter_json,
+    json_top_level,
+    read_head,
+)
+from desktop_app.importers.values import (
     as_dict,
     as_int,
     as_list,
     as_str,
     from_epoch,
-    iter_json,
-    json_top_level,
     main_model,
-    read_head,
     title_from,
 )
-from desktop_app.importers.jsonl import LineReader, head_records
 
 SOURCE = "copilot"
 FORMAT = "GitHub Copilot Chat sessions (VS Code chatSessions/*.json, *.jsonl, exported chats)"
@@ -294,10 +307,32 @@ def parse_group(files: list[GroupFile], report: Report,
 
 def _read_chat_file(f: GroupFile, report: Report) -> Any:
     with open(f.path, "rb") as raw:
-        return _read_chat(raw, f.name, _prefixed(report, f.name))
+        return _read_chat(raw, f.name, prefixed(report, f.name))
 
 
-def _prefixed(report: Report, name: str) -> Report:
-    def forward(item: Skipped) -> None:
-        report(Skipped(f"{name}: {item.what}", item.reason))
-    return forward
+def locations(p: Places) -> Iterator[Found]:
+    """Each VS Code flavour's ``workspaceStorage`` and global chat folders."""
+    def chat_file(name: str, folder: str) -> bool:
+        return name.endswith((".json", ".jsonl")) and os.path.basename(folder) in (
+            "chatSessions", "emptyWindowChatSessions", "transferredChatSessions")
+
+    for flavour in VSCODE_FLAVOURS:
+        user = p.config / flavour / "User"
+        for path, depth in ((user / "workspaceStorage", 3),
+                            (user / "globalStorage" / "emptyWindowChatSessions", 1),
+                            (user / "globalStorage" / "transferredChatSessions", 1)):
+            found = found_folder(SOURCE, path, chat_file, depth)
+            if found:
+                yield found
+
+
+SPEC = SourceSpec(
+    name=SOURCE,
+    display_name="Copilot",
+    format=FORMAT,
+    version=VERSION,
+    sniff=sniff,
+    parse=parse,
+    group=GroupSpec(key=group_key, parse=parse_group),
+    locations=locations,
+)

@@ -18,19 +18,20 @@ from typing import Any, BinaryIO
 from urllib.parse import unquote, urlparse
 
 from desktop_app.domain import Message, Session
-from desktop_app.importers.base import (
+from desktop_app.importers.contract import (
     Checkpoints,
     FormatError,
     GroupFile,
+    GroupSpec,
     Report,
     Skipped,
-    as_dict,
-    as_int,
-    as_list,
-    as_str,
-    main_model,
-    parse_time,
-    title_from,
+    SourceSpec,
+)
+from desktop_app.importers.places import (
+    Found,
+    Places,
+    found_file,
+    found_folder,
 )
 from desktop_app.importers.sqlitecopy import file_stat as _file_stat
 from desktop_app.importers.sqlitecopy import (
@@ -39,13 +40,22 @@ from desktop_app.importers.sqlitecopy import (
     open_stream_copy,
     tables,
 )
+from desktop_app.importers.values import (
+    as_dict,
+    as_int,
+    as_list,
+    as_str,
+    cut,
+    main_model,
+    parse_time,
+    title_from,
+)
 
 SOURCE = "cursor"
 FORMAT = "Cursor chat database (state.vscdb)"
 VERSION = "1"
 
 LEGACY_KEY = "workbench.panel.aichat.view.aichat.chatdata"
-TOOL_TEXT = 2000
 _VSCODE_FOLDERS = {"Code", "Code - Insiders", "VSCodium"}
 
 
@@ -78,9 +88,6 @@ def _json(value: Any) -> Any:
         return None
 
 
-def _cut(text: str, limit: int = TOOL_TEXT) -> str:
-    return text if len(text) <= limit else text[:limit] + "…"
-
 
 def _bubble_message(bubble: dict[str, Any], fallback_model: str | None
                     ) -> tuple[Message | None, str | None, tuple[int, int]]:
@@ -99,8 +106,8 @@ def _bubble_message(bubble: dict[str, Any], fallback_model: str | None
     if tool:
         name = as_str(tool.get("name")) or as_str(tool.get("tool")) or "tool"
         params = as_str(tool.get("rawArgs")) or json.dumps(tool.get("params"))[:300]
-        result = _cut(str(tool.get("result") or "").strip())
-        body = f"[tool {name}] {_cut(params, 300)}".rstrip()
+        result = cut(str(tool.get("result") or "").strip())
+        body = f"[tool {name}] {cut(params, 300)}".rstrip()
         if result:
             body += f"\n[result] {result}"
         if text:
@@ -252,3 +259,27 @@ def parse_group(files: list[GroupFile], report: Report,
         f.sessions = {s.id for s in sessions}
         yield from sessions
 
+
+def locations(p: Places) -> Iterator[Found]:
+    """Cursor's global ``state.vscdb`` (with its -wal) and its ``workspaceStorage``."""
+    user = p.config / "Cursor" / "User"
+    db = user / "globalStorage" / "state.vscdb"
+    found = found_file(SOURCE, db, [db.with_name("state.vscdb-wal")])
+    if found:
+        yield found
+    workspaces = found_folder(SOURCE, user / "workspaceStorage",
+                              lambda name, _dir: name == "state.vscdb", 2)
+    if workspaces:
+        yield workspaces
+
+
+SPEC = SourceSpec(
+    name=SOURCE,
+    display_name="Cursor",
+    format=FORMAT,
+    version=VERSION,
+    sniff=sniff,
+    parse=parse,
+    group=GroupSpec(key=group_key, parse=parse_group, stat=file_stat),
+    locations=locations,
+)

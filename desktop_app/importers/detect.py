@@ -1,30 +1,11 @@
-"""Which importer reads a file, judged from its first bytes (and its name only as a hint)."""
+"""Which source a file is, judged from its first bytes (and its name only as a hint)."""
 
 from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from desktop_app.importers import (
-    aider,
-    chatgpt,
-    claude_ai,
-    claude_code,
-    codex,
-    copilot,
-    cursor,
-    gemini,
-    gemini_cli,
-    generic,
-    llm,
-    open_webui,
-)
-from desktop_app.importers.base import Parser
-
-#: Every importer, most specific first (the first whose ``sniff`` says yes reads the file).
-PARSERS: tuple[Parser, ...] = (
-    chatgpt, claude_ai, open_webui, gemini, claude_code, codex, copilot, cursor, aider, llm,
-    gemini_cli, generic,
-)
+from desktop_app.importers.contract import SourceSpec
+from desktop_app.importers.registry import DETECTION_ORDER
 
 #: Files that come with exports but hold no sessions: never reported as skipped.
 COMPANION_FILES = frozenset({
@@ -45,17 +26,17 @@ CANDIDATE_EXTENSIONS = frozenset({
 })
 
 
-def detect(head: bytes, name: str) -> Parser | None:
-    """The importer for a file whose first bytes are ``head`` (None when none fits)."""
-    for parser in PARSERS:
-        if parser.sniff(head, name):
-            return parser
+def detect(head: bytes, name: str) -> SourceSpec | None:
+    """The source of a file whose first bytes are ``head`` (None when none fits)."""
+    for spec in DETECTION_ORDER:
+        if spec.sniff(head, name):
+            return spec
     return None
 
 
 def supported_formats() -> str:
     """A readable list of what can be imported, for error messages."""
-    return "; ".join(parser.FORMAT for parser in PARSERS) + "; or a zip or folder of those"
+    return "; ".join(spec.format for spec in DETECTION_ORDER) + "; or a zip or folder of those"
 
 
 def unsupported_message(head: bytes) -> str:

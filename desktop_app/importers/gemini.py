@@ -18,18 +18,23 @@ from html.parser import HTMLParser
 from typing import BinaryIO
 
 from desktop_app.domain import Message, Session, utc_iso
-from desktop_app.importers.base import (
+from desktop_app.importers.contract import (
     FormatError,
     Report,
+    SourceSpec,
     Tally,
-    as_dict,
-    as_list,
-    as_str,
-    from_iso,
+)
+from desktop_app.importers.streams import (
     head_text,
     iter_json,
     json_top_level,
     read_head,
+)
+from desktop_app.importers.values import (
+    as_dict,
+    as_list,
+    as_str,
+    from_iso,
     title_from,
 )
 
@@ -338,3 +343,12 @@ def _sessions(records: list[_Record]) -> Iterator[Session]:
         yield Session(source=SOURCE, external_id=external_id, title=title,
                       started_at=group[0].time, ended_at=group[-1].time, messages=tuple(messages))
 
+
+SPEC = SourceSpec(
+    name=SOURCE,
+    display_name="Gemini",
+    format=FORMAT,
+    version=VERSION,
+    sniff=sniff,
+    parse=parse,
+)

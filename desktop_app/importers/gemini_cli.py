@@ -12,32 +12,45 @@ import json
 import os
 from collections.abc import Iterator
 from functools import partial
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from desktop_app.domain import Message, Session
-from desktop_app.importers.base import (
+from desktop_app.importers.contract import (
     Checkpoints,
     FormatError,
     GroupFile,
     GroupReading,
+    GroupSpec,
     Report,
     Skipped,
+    SourceSpec,
+)
+from desktop_app.importers.places import (
+    Found,
+    Places,
+    found_folder,
+)
+from desktop_app.importers.streams import (
+    iter_json,
+    json_top_level,
+    read_head,
+)
+from desktop_app.importers.values import (
+    TOOL_TEXT,
     as_dict,
     as_int,
     as_list,
     as_str,
+    cut,
     from_iso,
-    iter_json,
-    json_top_level,
     main_model,
-    read_head,
     title_from,
 )
 
 SOURCE = "gemini-cli"
 FORMAT = "Gemini CLI sessions (~/.gemini/tmp/…/chats/session-*.json)"
 VERSION = "1"
-TOOL_TEXT = 2000
 
 
 def sniff(head: bytes, name: str) -> bool:
@@ -73,9 +86,6 @@ def _result(value: Any) -> str:
     text = _content(value) if isinstance(value, list) else ""
     return text or json.dumps(value, ensure_ascii=False, default=str)[: TOOL_TEXT + 1]
 
-
-def _cut(text: str, limit: int = TOOL_TEXT) -> str:
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _session(data: dict[str, Any], name: str) -> Session | None:
@@ -119,7 +129,7 @@ def _session(data: dict[str, Any], name: str) -> Session | None:
             name_ = as_str(call.get("displayName")) or as_str(call.get("name")) or "tool"
             args = json.dumps(call.get("args"), ensure_ascii=False)[:300] \
                 if call.get("args") is not None else ""
-            result_text = _cut(_result(call.get("result")))
+            result_text = cut(_result(call.get("result")))
             line = f"[tool {name_}] {args}".rstrip()
             if result_text:
                 line += f"\n[result] {result_text}"
@@ -178,3 +188,26 @@ def parse_group(files: list[GroupFile], report: Report,
 def _session_of_file(f: GroupFile) -> Session | None:
     with open(f.path, "rb") as raw:
         return _session(_read(raw, f.name), f.name)
+
+
+def locations(p: Places) -> Iterator[Found]:
+    """``~/.gemini/tmp`` (or under ``$GEMINI_DATA_DIR``), where each project keeps chats."""
+    configured = p.env.get("GEMINI_DATA_DIR")
+    root = Path(configured).expanduser() if configured else p.home / ".gemini"
+    found = found_folder(SOURCE, root / "tmp",
+                         lambda name, folder: name.endswith(".json") and
+                         os.path.basename(folder) == "chats", 3)
+    if found:
+        yield found
+
+
+SPEC = SourceSpec(
+    name=SOURCE,
+    display_name="Gemini CLI",
+    format=FORMAT,
+    version=VERSION,
+    sniff=sniff,
+    parse=parse,
+    group=GroupSpec(key=group_key, parse=parse_group),
+    locations=locations,
+)

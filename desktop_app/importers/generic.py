@@ -54,16 +54,18 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from desktop_app.domain import Message, Session
-from desktop_app.importers.base import (
+from desktop_app.importers.contract import (
     FormatError,
     Report,
+    SourceSpec,
     Tally,
+)
+from desktop_app.importers.streams import head_text, read_head
+from desktop_app.importers.values import (
     as_int,
     first_user_text,
-    head_text,
     main_model,
     parse_time,
-    read_head,
     time_span,
     title_from,
 )
@@ -231,3 +233,13 @@ def _add_row(sessions: dict[str, _Building], where: str, row: dict[str, Any],
             if count is not None:
                 setattr(building, column, (getattr(building, column) or 0) + count)
     tally.ok()
+
+
+SPEC = SourceSpec(
+    name=SOURCE,
+    display_name="Other",
+    format=FORMAT,
+    version=VERSION,
+    sniff=sniff,
+    parse=parse,
+)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from desktop_app.importers.base import FormatError
+from desktop_app.importers.contract import FormatError
 
 CHUNK = 256 * 1024
 _SPACE = re.compile(r"[ \t\n\r]*")

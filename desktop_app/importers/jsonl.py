@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from desktop_app.importers.base import Tally
+from desktop_app.importers.contract import Tally
 
 _loads = json.loads
 

@@ -17,16 +17,19 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from desktop_app.domain import Message, Session
-from desktop_app.importers.base import (
+from desktop_app.importers.contract import (
     Checkpoints,
     FormatError,
     GroupFile,
+    GroupSpec,
     Report,
     Skipped,
-    as_int,
-    main_model,
-    parse_time,
-    title_from,
+    SourceSpec,
+)
+from desktop_app.importers.places import (
+    Found,
+    Places,
+    found_file,
 )
 from desktop_app.importers.sqlitecopy import (
     columns,
@@ -36,6 +39,12 @@ from desktop_app.importers.sqlitecopy import (
     tables,
 )
 from desktop_app.importers.sqlitecopy import file_stat as _file_stat
+from desktop_app.importers.values import (
+    as_int,
+    main_model,
+    parse_time,
+    title_from,
+)
 
 SOURCE = "llm"
 FORMAT = "llm CLI log database (logs.db)"
@@ -212,3 +221,24 @@ def parse_group(files: list[GroupFile], report: Report,
         f.sessions = {s.id for s in sessions}
         yield from sessions
 
+
+def locations(p: Places) -> Iterator[Found]:
+    """``logs.db`` in llm's folder (or ``$LLM_USER_PATH``), with its -wal."""
+    configured = p.env.get("LLM_USER_PATH")
+    folder = Path(configured).expanduser() if configured else p.config / "io.datasette.llm"
+    db = folder / "logs.db"
+    found = found_file(SOURCE, db, [db.with_name("logs.db-wal")])
+    if found:
+        yield found
+
+
+SPEC = SourceSpec(
+    name=SOURCE,
+    display_name="llm",
+    format=FORMAT,
+    version=VERSION,
+    sniff=sniff,
+    parse=parse,
+    group=GroupSpec(key=group_key, parse=parse_group, stat=file_stat),
+    locations=locations,
+)

@@ -8,22 +8,27 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from desktop_app.domain import Message, Session
-from desktop_app.importers.base import (
+from desktop_app.importers.contract import (
     FormatError,
     Report,
+    SourceSpec,
     Tally,
+)
+from desktop_app.importers.streams import (
+    head_text,
+    iter_json,
+    json_top_level,
+    read_head,
+)
+from desktop_app.importers.values import (
     as_dict,
     as_int,
     as_list,
     as_str,
     child_ids,
     first_user_text,
-    head_text,
-    iter_json,
-    json_top_level,
     main_model,
     parse_time,
-    read_head,
     time_span,
     title_from,
 )
@@ -178,3 +183,13 @@ def chat_session(row: dict[str, Any], chat: dict[str, Any], cid: str) -> Session
     return Session(source=SOURCE, external_id=cid, title=title, started_at=start, ended_at=end,
                    messages=tuple(messages), model=model, tokens_in=total_in,
                    tokens_out=total_out, hidden_branches=branches)
+
+
+SPEC = SourceSpec(
+    name=SOURCE,
+    display_name="Open WebUI",
+    format=FORMAT,
+    version=VERSION,
+    sniff=sniff,
+    parse=parse,
+)

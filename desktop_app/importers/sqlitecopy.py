@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from desktop_app.importers.base import FormatError
+from desktop_app.importers.contract import FormatError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 

@@ -16,7 +16,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
-from desktop_app.importers.base import FormatError, Report, Skipped
+from desktop_app.importers.contract import (
+    FormatError,
+    Report,
+    Skipped,
+)
 from desktop_app.importers.zipsafe import DEFAULT_LIMITS, ZipBombError, ZipLimits, is_unsafe_name
 
 GZIP_MAGIC = b"\x1f\x8b"

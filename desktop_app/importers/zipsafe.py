@@ -10,7 +10,11 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import IO, BinaryIO
 
-from desktop_app.importers.base import FormatError, Report, Skipped
+from desktop_app.importers.contract import (
+    FormatError,
+    Report,
+    Skipped,
+)
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 

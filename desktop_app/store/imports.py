@@ -1,14 +1,13 @@
-"""The import log (one row per imported path) and the extra facts an import stores per session."""
+"""The import log (one row per imported path) and the extra facts an import stored per session."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
-from desktop_app.domain import Session, parse_utc, utc_iso
+from desktop_app.domain import parse_utc, utc_iso
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,19 +73,6 @@ def list_imports(db: Database, limit: int | None = None) -> list[ImportRecord]:
                      sessions_unchanged=row[7], messages=row[8], skipped=row[9], error=row[10])
         for row in db.conn.execute(sql, args)
     ]
-
-
-def save_session_extras(db: Database, sessions: Iterable[Session]) -> None:
-    """Store hidden-branch counts and the tool's own feedback of sessions already saved.
-
-    Rows that already hold these values are not written (a re-import stays read-only).
-    """
-    db.conn.executemany(
-        "UPDATE sessions SET hidden_branches = ?, tool_thumbs = ? "
-        "WHERE id = ? AND (hidden_branches IS NOT ? OR tool_thumbs IS NOT ?)",
-        [(s.hidden_branches, s.tool_feedback, s.id, s.hidden_branches, s.tool_feedback)
-         for s in sessions],
-    )
 
 
 def session_extras(db: Database, session_id: str) -> tuple[int, str | None]:

@@ -96,7 +96,8 @@ def _save_one(db: Database, s: Session, import_id: int | None, parser_version: s
     times = [utc_iso(m.time) for m in s.messages]
     content_hash = s.content_hash(parser_version, times)
     existing = conn.execute(
-        "SELECT key, content_hash, title, fingerprint FROM sessions WHERE id = ?", (sid,)
+        "SELECT key, content_hash, title, fingerprint, hidden_branches, tool_thumbs "
+        "FROM sessions WHERE id = ?", (sid,)
     ).fetchone()
     values = {
         "id": sid,
@@ -115,13 +116,19 @@ def _save_one(db: Database, s: Session, import_id: int | None, parser_version: s
         "content_hash": content_hash,
         "import_id": import_id,
         "fingerprint": s.fingerprint,
+        "hidden_branches": s.hidden_branches,
+        "tool_thumbs": s.tool_feedback,
     }
     if existing is not None:
-        key, old_hash, old_title, old_fingerprint = existing
+        key, old_hash, old_title, old_fingerprint, old_branches, old_thumbs = existing
         if old_hash == content_hash:
-            if old_fingerprint != s.fingerprint:  # next time, this one takes the fast path
-                conn.execute("UPDATE sessions SET fingerprint = ? WHERE key = ?",
-                             (s.fingerprint, key))
+            if (old_fingerprint, old_branches, old_thumbs) != (
+                    s.fingerprint, s.hidden_branches, s.tool_feedback):
+                # Next time, this one takes the fast path (and rows written before a column
+                # existed get its value).
+                conn.execute("UPDATE sessions SET fingerprint = ?, hidden_branches = ?, "
+                             "tool_thumbs = ? WHERE key = ?",
+                             (s.fingerprint, s.hidden_branches, s.tool_feedback, key))
             counts.unchanged += 1
             return
         if key in written:  # the same session twice in one call: index the first one now

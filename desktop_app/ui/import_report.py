@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain import SOURCE_NAMES
-from desktop_app.importers.runner import ImportReport
+from desktop_app.ingest import ImportReport
 from desktop_app.ui.theme import colors
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
-from desktop_app.importers.runner import ImportProgress, import_paths
+from desktop_app.ingest import ImportProgress, import_paths
 from desktop_app.store import open_db
 
 

@@ -33,7 +33,7 @@ from sqlite_utils import Database
 
 from desktop_app import __version__
 from desktop_app.domain import Verdict
-from desktop_app.importers.runner import ImportProgress, ImportReport
+from desktop_app.ingest import ImportProgress, ImportReport
 from desktop_app.store import (
     SessionQuery,
     add_label,

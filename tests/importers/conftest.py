@@ -7,13 +7,14 @@ import json
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
 from sqlite_utils import Database
 
 from desktop_app.domain import Session
-from desktop_app.importers.base import Parser, Skipped
+from desktop_app.importers.contract import Skipped, SourceSpec
 from desktop_app.store import open_db
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -32,9 +33,10 @@ def dump(db: Database) -> list[str]:
     return list(db.conn.iterdump())
 
 
-def parse_bytes(parser: Parser, data: bytes, name: str = "file.json"
+def parse_bytes(parser: ModuleType | SourceSpec, data: bytes, name: str = "file.json"
                 ) -> tuple[list[Session], list[Skipped]]:
-    """Run one parser over bytes; return its sessions and what it skipped."""
+    """Run one parser (a source module or its spec) over bytes; return its sessions and what
+    it skipped."""
     skipped: list[Skipped] = []
     sessions = list(parser.parse(io.BytesIO(data), name, skipped.append))
     return sessions, skipped

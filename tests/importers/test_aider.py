@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from desktop_app.domain import Rating, Verdict
-from desktop_app.importers import aider, import_paths
-from desktop_app.importers.base import FormatError
+from desktop_app.importers import aider
+from desktop_app.importers.contract import FormatError
+from desktop_app.ingest import import_paths
 from desktop_app.store import get_rating, get_transcript, list_sessions, set_rating
 from tests.importers.conftest import DATA, parse_bytes
 

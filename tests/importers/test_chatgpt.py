@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
 
-from desktop_app.importers import chatgpt, import_paths
-from desktop_app.importers.base import FormatError
+from desktop_app.importers import chatgpt
+from desktop_app.importers.contract import FormatError
+from desktop_app.ingest import import_paths
 from desktop_app.store import get_transcript, list_sessions
 from desktop_app.store.imports import session_extras
 from tests.importers.conftest import (

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from desktop_app.cli import main
 from desktop_app.domain import Rating, Verdict, make_session_id
-from desktop_app.importers.runner import import_paths
+from desktop_app.ingest import import_paths
 from desktop_app.store import get_session, set_rating
 from desktop_app.store.imports import session_extras
 from tests.importers.conftest import simple_gpt, write_json, write_zip

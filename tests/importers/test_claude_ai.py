@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
 
-from desktop_app.importers import claude_ai, import_paths
-from desktop_app.importers.base import FormatError
+from desktop_app.importers import claude_ai
+from desktop_app.importers.contract import FormatError
+from desktop_app.ingest import import_paths
 from desktop_app.store import get_transcript, list_sessions
 from desktop_app.store.imports import session_extras
 from tests.importers.conftest import (

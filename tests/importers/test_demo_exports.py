@@ -9,10 +9,10 @@ import pytest
 from sqlite_utils import Database
 
 from desktop_app.cli import main
+from desktop_app.demo_exports import WRITERS, write_export
 from desktop_app.domain import SOURCES
 from desktop_app.importers import chatgpt, detect
-from desktop_app.importers.demo_exports import WRITERS, write_export
-from desktop_app.importers.runner import import_paths, iter_sessions
+from desktop_app.ingest import import_paths
 from desktop_app.store import count_sessions
 
 CHAT_SOURCES = ("chatgpt", "claude-ai", "gemini", "open-webui", "generic")
@@ -24,7 +24,7 @@ def test_round_trip_gives_exactly_n_sessions(db: Database, tmp_path: Path, sourc
     head = path.read_bytes()[:65536]
     parser = detect.detect(head, path.name)
     assert parser is not None
-    assert source == parser.SOURCE
+    assert source == parser.name
     report = import_paths(db, [path])
     entry = report.files[0]
     assert entry.error is None, entry.error
@@ -42,7 +42,8 @@ def test_chatgpt_export_has_the_real_shape(tmp_path: Path) -> None:
     assert {"id", "conversation_id", "title", "create_time", "update_time", "mapping",
             "current_node", "default_model_slug"} <= set(first)
     assert "client-created-root" in first["mapping"]
-    sessions = list(iter_sessions(path))
+    with path.open("rb") as stream:
+        sessions = list(chatgpt.parse(stream, path.name, lambda item: None))
     assert len(sessions) == 200
     assert any(s.hidden_branches for s in sessions), "some answers are regenerated"
     assert any(c["title"] is None for c in conversations), "some titles are null"

@@ -13,9 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
 
-from desktop_app.importers import gemini_cli, import_paths
-from desktop_app.importers.base import FormatError
+from desktop_app.importers import gemini_cli
+from desktop_app.importers.contract import FormatError
 from desktop_app.importers.discover import find_histories
+from desktop_app.ingest import import_paths
 from desktop_app.store import get_transcript, list_sessions
 from tests.importers.conftest import DATA, parse_bytes, write_json
 

@@ -12,9 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
 
-from desktop_app.importers import generic, import_paths
-from desktop_app.importers.base import FormatError
-from desktop_app.importers.detect import PARSERS
+from desktop_app.importers import generic
+from desktop_app.importers.contract import FormatError
+from desktop_app.importers.registry import SPECS
+from desktop_app.ingest import import_paths
 from desktop_app.store import get_transcript, list_sessions
 from tests.importers.conftest import parse_bytes
 
@@ -118,5 +119,5 @@ def test_garbage_gives_format_error_only(data: bytes) -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=500))
 def test_every_sniff_takes_any_bytes(data: bytes) -> None:
-    for parser in PARSERS:
-        assert parser.sniff(data, "conversations.json") in (True, False)
+    for spec in SPECS:
+        assert spec.sniff(data, "conversations.json") in (True, False)

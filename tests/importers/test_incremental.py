@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
 
-from desktop_app.importers import import_paths
-from desktop_app.importers.detect import PARSERS
-from desktop_app.importers.incremental import parser_version
+from desktop_app.importers.contract import SourceSpec
+from desktop_app.importers.registry import SPECS
+from desktop_app.ingest import import_paths
 from desktop_app.store import list_sessions
 from desktop_app.store.db import schema_version
 from desktop_app.store.files import load_file_states
@@ -56,10 +56,10 @@ def test_a_new_parser_version_reads_everything_again(db: Database, tmp_path: Pat
 
     path = write_jsonl(tmp_path / "p" / f"{S2}.jsonl", session_one())
     import_paths(db, [tmp_path / "p"])
-    monkeypatch.setattr(claude_code, "VERSION", "99")
+    monkeypatch.setattr(claude_code.SPEC, "version", "99")
     report = import_paths(db, [tmp_path / "p"])
     assert report.totals["sessions_updated"] == 1  # re-read, stored hash includes the version
-    assert load_file_states(db)[str(path)].parser_version == parser_version(claude_code)
+    assert load_file_states(db)[str(path)].parser_version == claude_code.SPEC.parser_version
 
 
 def test_deleted_file_keeps_its_sessions(db: Database, tmp_path: Path) -> None:
@@ -71,7 +71,7 @@ def test_deleted_file_keeps_its_sessions(db: Database, tmp_path: Path) -> None:
     assert {r.external_id for r in list_sessions(db)} == {S1, S2}
 
 
-GROUP_SOURCES = [p for p in PARSERS if callable(getattr(p, "parse_group", None))]
+GROUP_SOURCES = [spec for spec in SPECS if spec.group is not None]
 NAMES = {"claude-code": "s.jsonl", "codex": "rollout-x.jsonl", "copilot": "chat.json",
          "cursor": "state.vscdb", "aider": ".aider.chat.history.md", "llm": "logs.db",
          "gemini-cli": "session-1.json"}
@@ -81,16 +81,16 @@ NAMES = {"claude-code": "s.jsonl", "codex": "rollout-x.jsonl", "copilot": "chat.
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(min_size=1, max_size=300), which=st.sampled_from(GROUP_SOURCES))
 def test_garbage_through_the_runner_is_a_clear_error(tmp_path_factory: pytest.TempPathFactory,
-                                                     data: bytes, which: object) -> None:
+                                                     data: bytes, which: SourceSpec) -> None:
     from desktop_app.store import open_db
 
     folder = tmp_path_factory.mktemp("g")
-    name = NAMES[which.SOURCE]  # type: ignore[attr-defined]
+    name = NAMES[which.name]
     prefix = {"llm": b"SQLite format 3\x00", "cursor": b"SQLite format 3\x00",
               "aider": b"# aider chat started at 2025-01-01 10:00:00\n",
               "claude-code": b'{"type":"user","sessionId":"s","uuid":"u","message":{}}\n',
               "codex": b'{"type":"session_meta","payload":{"id":"x"}}\n'}.get(
-                  which.SOURCE, b"")  # type: ignore[attr-defined]
+                  which.name, b"")
     path = folder / name
     path.write_bytes(prefix + data)
     db = open_db(folder / "w.db")

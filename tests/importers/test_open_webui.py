@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
 
-from desktop_app.importers import import_paths, open_webui
-from desktop_app.importers.base import FormatError
+from desktop_app.importers import open_webui
+from desktop_app.importers.contract import FormatError
+from desktop_app.ingest import import_paths
 from desktop_app.store import get_transcript, list_sessions
 from tests.importers.conftest import parse_bytes, write_json
 

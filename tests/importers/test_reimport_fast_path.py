@@ -10,7 +10,7 @@ from sqlite_utils import Database
 
 from desktop_app.domain import make_session_id
 from desktop_app.importers import chatgpt
-from desktop_app.importers.runner import import_paths
+from desktop_app.ingest import import_paths
 from desktop_app.store import get_session, get_transcript, list_sessions
 from tests.importers.conftest import gpt_message, simple_gpt, write_json
 
@@ -102,7 +102,7 @@ def test_a_new_parser_version_reads_everything_again(db: Database, tmp_path: Pat
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     path = write_json(tmp_path / "conversations.json", [simple_gpt(f"c{i}") for i in range(3)])
     _counts(db, path)
-    monkeypatch.setattr(chatgpt, "VERSION", chatgpt.VERSION + "-next")
+    monkeypatch.setattr(chatgpt.SPEC, "version", chatgpt.SPEC.version + "-next")
     built.clear()
     assert _counts(db, path)[0] == 0
     assert len(built) == 3

@@ -12,10 +12,11 @@ import pytest
 from sqlite_utils import Database
 
 from desktop_app.domain import Verdict
-from desktop_app.importers import ImportProgress, import_paths
-from desktop_app.importers import runner as runner_module
+from desktop_app.importers import chatgpt, claude_ai
 from desktop_app.importers.detect import detect, supported_formats
 from desktop_app.importers.zipsafe import ZipLimits
+from desktop_app.ingest import ImportProgress, import_paths
+from desktop_app.ingest import batches as batches_module
 from desktop_app.store import count_sessions, get_rating, list_sessions, update_rating
 from desktop_app.store.imports import list_imports
 from tests.importers.conftest import DATA, dump, simple_claude, simple_gpt, write_json, write_zip
@@ -161,7 +162,7 @@ def test_cancel_mid_file_leaves_database_exactly_as_before(
     db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import_paths(db, [CHATGPT_SAMPLE])
-    monkeypatch.setattr(runner_module, "BATCH_SESSIONS", 10)
+    monkeypatch.setattr(batches_module, "BATCH_SESSIONS", 10)
     big = write_json(tmp_path / "conversations.json", [simple_gpt(f"c{i}") for i in range(55)])
     later = write_json(tmp_path / "later" / "conversations.json", [simple_gpt("x")])
     before = dump(db)
@@ -356,6 +357,6 @@ def test_corrupt_zip_is_an_error(db: Database, tmp_path: Path) -> None:
 def test_detect_is_by_content_not_name(tmp_path: Path) -> None:
     gpt = json.dumps([simple_gpt("c1")]).encode()
     claude = json.dumps([simple_claude("k1")]).encode()
-    assert detect(gpt, "whatever.txt").SOURCE == "chatgpt"  # type: ignore[union-attr]
-    assert detect(claude, "conversations.json").SOURCE == "claude-ai"  # type: ignore[union-attr]
+    assert detect(gpt, "whatever.txt") is chatgpt.SPEC
+    assert detect(claude, "conversations.json") is claude_ai.SPEC
     assert detect(b'{"a": 1}', "conversations.json") is None

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from desktop_app.importers.runner import import_paths
 from desktop_app.importers.zipsafe import ZipLimits
+from desktop_app.ingest import import_paths
 from desktop_app.store import count_sessions
 from tests.importers.conftest import dump
 

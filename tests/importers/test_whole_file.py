@@ -11,7 +11,7 @@ import pytest
 
 from desktop_app.domain import Verdict
 from desktop_app.importers import chatgpt
-from desktop_app.importers.runner import import_paths
+from desktop_app.ingest import import_paths
 from desktop_app.store import get_rating, list_sessions, open_db, update_rating
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "chatgpt" / \
@@ -73,7 +73,7 @@ def test_a_new_parser_version_reads_it_again(tmp_path: Path,
     export = tmp_path / "conversations.json"
     shutil.copy(SAMPLE, export)
     counts(db, export)
-    monkeypatch.setattr(chatgpt, "VERSION", chatgpt.VERSION + "-next")
+    monkeypatch.setattr(chatgpt.SPEC, "version", chatgpt.SPEC.version + "-next")
     opened_before = db.conn.execute("SELECT count(*) FROM imports").fetchone()[0]
     assert counts(db, export)[3] is None
     assert db.conn.execute("SELECT count(*) FROM imports").fetchone()[0] == opened_before + 1

@@ -140,7 +140,7 @@ def generate(folder: Path, mb: int, files: int, seed: int = 2026) -> None:
 CHILD = """
 import json, resource, sys, time
 t0 = time.perf_counter()
-from desktop_app.importers import import_paths
+from desktop_app.ingest import import_paths
 from desktop_app.store import open_db
 db = open_db(sys.argv[1])
 t1 = time.perf_counter()

@@ -225,13 +225,8 @@ def test_save_screenshot_reports_unwritable_path(qtbot: QtBot, db_path: Path,
 def test_transcript_shows_the_tools_own_feedback_and_hidden_branches(
     qtbot: QtBot, db_path: Path, open_window: OpenWindow
 ) -> None:
-    from desktop_app.store.imports import save_session_extras
-
     db = open_db(db_path)
-    s = make_session(1, hidden_branches=2, tool_feedback="down")
-    save_sessions(db, [s])
-    save_session_extras(db, [s])
-    db.conn.commit()
+    save_sessions(db, [make_session(1, hidden_branches=2, tool_feedback="down")])
     db.close()
     window = open_window(db_path)
     text = window.sessions_view.transcript.plain_text()

@@ -1,10 +1,10 @@
 """Skipping an export file that is exactly the one imported before (same size and mtime).
 
 Re-importing the same ``conversations.json`` or export zip is common (a second click, a
-re-run). When the file, the ChatGPT feedback file beside it and the parsers that read it are
-all as they were, nothing in it can have changed, so it is not even opened: its sessions are
-counted as unchanged. A file whose last import skipped anything is always read again, so the
-report keeps showing why.
+re-run). When the file, the companion files beside it (ChatGPT's feedback) and the parsers that
+read it are all as they were, nothing in it can have changed, so it is not even opened: its
+sessions are counted as unchanged. A file whose last import skipped anything is always read
+again, so the report keeps showing why.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from desktop_app.importers import detect
-from desktop_app.importers.chatgpt import FEEDBACK_FILE
+from desktop_app.importers.registry import SOURCES, spec
+from desktop_app.ingest.companions import companion_files_beside
 from desktop_app.store.files import FileState, load_file_states, save_file_states
 
 #: Marks the file states written here (incremental log reading keeps its own).
@@ -23,21 +23,19 @@ PREFIX = "whole:"
 
 
 def _versions(sources: list[str]) -> str | None:
-    parsers = {p.SOURCE: p for p in detect.PARSERS}
-    if not sources or any(s not in parsers for s in sources):
+    if not sources or any(s not in SOURCES for s in sources):
         return None
-    return PREFIX + ",".join(f"{s}-{parsers[s].VERSION}" for s in sorted(sources))
+    return PREFIX + ",".join(spec(s).parser_version for s in sorted(sources))
 
 
 def file_key(path: Path) -> tuple[str, int, int]:
-    """The stored path, size and mtime of an export file (its feedback file folded in)."""
+    """The stored path, size and mtime of an export file (its companion files folded in)."""
     stat = path.stat()
     size, mtime_ns = stat.st_size, stat.st_mtime_ns
-    feedback = path.parent / FEEDBACK_FILE
-    if path.name != FEEDBACK_FILE and feedback.is_file():
-        fb = feedback.stat()
-        size += fb.st_size
-        mtime_ns = max(mtime_ns, fb.st_mtime_ns)
+    for companion in companion_files_beside(path):
+        other = companion.stat()
+        size += other.st_size
+        mtime_ns = max(mtime_ns, other.st_mtime_ns)
     return os.path.abspath(path), size, mtime_ns
 
 

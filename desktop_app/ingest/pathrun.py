@@ -1,0 +1,138 @@
+"""The state of importing one path: its report, progress, cancel, what was seen and read."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from desktop_app.importers.contract import FormatError, GroupFile, Skipped, SourceSpec
+from desktop_app.importers.registry import SPECS
+from desktop_app.importers.zipsafe import ZipLimits
+from desktop_app.ingest.report import FileReport, ImportProgress
+from desktop_app.store.files import FileState, load_file_states
+from desktop_app.store.sessions import SaveCounts
+
+#: Seconds between two progress calls.
+PROGRESS_INTERVAL = 0.25
+#: At most this many skipped entries are listed per path (the rest are summed up).
+MAX_SKIPPED_LISTED = 1000
+
+
+def _group_specs() -> dict[str, SourceSpec]:
+    return {spec.name: spec for spec in SPECS if spec.group is not None}
+
+
+@dataclass
+class Member:
+    """One file of a group: where reading starts, its mtime, the state remembered of it."""
+
+    file: GroupFile
+    mtime_ns: int
+    prior: FileState | None
+
+
+@dataclass
+class Pending:
+    """Group files met during the import of one path; read by :func:`finish`."""
+
+    root: str
+    states: dict[str, FileState] | None = None
+    specs: dict[str, SourceSpec] = field(default_factory=_group_specs)
+    groups: dict[tuple[str, str], list[Member]] = field(default_factory=dict)
+
+    def prior(self, db: Database, path: str) -> FileState | None:
+        """What the last import remembered of a file (one range query for the whole folder)."""
+        if self.states is None:
+            self.states = load_file_states(db, self.root)
+        return self.states.get(path)
+
+
+
+class ImportCancelledError(Exception):
+    """Raised inside the transaction to roll a path back when the user cancels."""
+
+
+class Progress:
+    """Counts bytes and calls the callback a few times a second at most."""
+
+    def __init__(self, callback: Callable[[ImportProgress], None] | None, total: int) -> None:
+        self.callback = callback
+        self.total = total
+        self.done = 0.0
+        self.sessions = 0
+        self.current = ""
+        self._last = 0.0
+
+    def add(self, nbytes: float) -> None:
+        """Count bytes read (and tell the caller, when it is time)."""
+        self.done += nbytes
+        self.tick()
+
+    def tick(self, force: bool = False) -> None:
+        """Tell the caller how far the import is, at most a few times a second."""
+        if self.callback is None:
+            return
+        now = time.monotonic()
+        if not force and now - self._last < PROGRESS_INTERVAL:
+            return
+        self._last = now
+        self.callback(ImportProgress(int(min(self.done, self.total)), self.total,
+                                     self.current, self.sessions))
+
+
+@dataclass
+class PathRun:
+    """State of the import of one path argument (inside its transaction)."""
+
+    db: Database
+    report: FileReport
+    import_id: int
+    progress: Progress
+    cancel: Callable[[], bool]
+    limits: ZipLimits
+    sources: list[str] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+    imported: int = 0  # files or members read successfully
+    failed: list[FormatError] = field(default_factory=list)
+    #: Files of sources read as groups, incrementally (see :mod:`.incremental`).
+    pending: Pending | None = None
+    #: What companion files said, by source name (ChatGPT's thumbs by conversation id).
+    companions: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: Stored fingerprints by source, loaded once per path (see ``Session.fingerprint``).
+    known: dict[str, set[int]] = field(default_factory=dict)
+
+    def skip(self, item: Skipped) -> None:
+        """List a skipped item in the report (up to a limit; the rest are counted)."""
+        if len(self.report.skipped) < MAX_SKIPPED_LISTED:
+            self.report.skipped.append(item)
+        else:
+            self.report.skipped_unlisted += 1
+
+    def fail(self, error: FormatError, shown: str | None = None, *, where: bool = True) -> None:
+        """A member, file or group that could not be read: listed, and remembered.
+
+        ``shown`` names it in the report (default: the error's path); ``where`` adds where in
+        it the error happened.
+        """
+        self.failed.append(error)
+        self.skip(Skipped(shown or error.path, error.detail if where else error.reason))
+
+    def check_cancel(self) -> None:
+        """Raise :class:`ImportCancelledError` once the user asked to stop."""
+        if self.cancel():
+            raise ImportCancelledError
+
+    def add_source(self, source: str) -> None:
+        """Note a source read from this path (in the order met)."""
+        if source not in self.sources:
+            self.sources.append(source)
+
+    def add_counts(self, counts: SaveCounts) -> None:
+        """Add what was saved to the path's report."""
+        self.report.sessions_new += counts.new
+        self.report.sessions_updated += counts.updated
+        self.report.sessions_unchanged += counts.unchanged
+        self.report.messages += counts.messages

@@ -1,0 +1,165 @@
+"""Import files, zips and folders into the store: one transaction per path, cancel, progress."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from desktop_app.importers import detect
+from desktop_app.importers.contract import FormatError
+from desktop_app.importers.zipsafe import DEFAULT_LIMITS, ZipLimits
+from desktop_app.ingest import unchanged, walk
+from desktop_app.ingest.pathrun import ImportCancelledError, PathRun, Progress
+from desktop_app.ingest.report import FileReport, ImportProgress, ImportReport
+from desktop_app.store import imports as import_log
+
+log = logging.getLogger(__name__)
+
+#: SQLite page cache during an import, in KiB (negative: a size, not a page count).
+IMPORT_CACHE_KIB = -32 * 1024
+
+
+def _size_of(path: Path) -> int:
+    try:
+        if path.is_dir():
+            return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _import_path(run: PathRun, path: Path) -> None:
+    shown = str(path)
+    run.progress.current = shown
+    if path.is_dir():
+        walk.import_folder(run, path)
+        _check_imported(run, shown, "folder")
+        return
+    # Checked first: only exports read as streams are remembered whole, never log files.
+    known = unchanged.unchanged(run.db, path)
+    if known is not None:  # exactly the file imported before: nothing in it can have changed
+        for source in known.source.split(","):
+            if source:
+                run.sources.append(source)
+        run.report.sessions_unchanged += len(known.sessions)
+        run.imported += 1
+        return
+    kind = walk.import_file(run, path)
+    if kind == "group":
+        return
+    if kind is not None:
+        _check_imported(run, shown, kind)
+    if not run.failed and not run.report.skipped and not run.report.skipped_unlisted:
+        unchanged.remember(run.db, path, list(run.sources), run.seen)
+
+
+def _check_imported(run: PathRun, shown: str, container: str) -> None:
+    """A folder or archive from which nothing could be imported is an error as a whole."""
+    if run.imported == 0:
+        if run.failed:
+            first = run.failed[0]
+            raise FormatError(shown, f"nothing in this {container} could be read: "
+                                     f"{first.path}: {first.reason}")
+        raise FormatError(shown, f"no supported history file in this {container}. "
+                                 f"Supported: {detect.supported_formats()}")
+
+
+def _import_one(db: Database, path: Path, progress: Progress, cancel: Callable[[], bool],
+                limits: ZipLimits) -> tuple[FileReport, bool]:
+    """Import one path in one transaction. Returns its report and whether it was cancelled."""
+    report = FileReport(path=str(path))
+    started = datetime.now(UTC)
+    run: PathRun | None = None
+    error: str | None = None
+    cancelled = False
+    try:
+        if not path.exists():
+            raise FormatError(str(path), "no such file or folder")
+        with db.atomic():
+            import_id = import_log.start_import(db, os.path.abspath(path), None, started)
+            run = PathRun(db, report, import_id, progress, cancel, limits)
+            _import_path(run, path)
+            report.source = ", ".join(run.sources) or None
+            import_log.finish_import(
+                db, import_id, source=report.source, sessions_new=report.sessions_new,
+                sessions_updated=report.sessions_updated,
+                sessions_unchanged=report.sessions_unchanged, messages=report.messages,
+                skipped=len(report.skipped) + report.skipped_unlisted)
+    except ImportCancelledError:
+        cancelled = True
+        error = "Import cancelled: nothing from this path was stored"
+    except FormatError as exc:
+        error = str(exc)
+    except PermissionError:
+        error = f"{path}: permission denied"
+    except OSError as exc:
+        error = f"{path}: cannot be read ({exc.strerror or exc})"
+    except Exception as exc:  # a bug must not cost the user the other paths
+        log.exception("Import of %s failed", path)
+        error = f"{path}: unexpected error while importing ({type(exc).__name__}: {exc})"
+    if error is not None:
+        if run is not None and run.sources:
+            report.source = ", ".join(run.sources)
+        report.error = error
+        report.sessions_new = report.sessions_updated = report.sessions_unchanged = 0
+        report.messages = 0
+        if not cancelled:
+            with contextlib.suppress(Exception):
+                import_log.record_failed_import(db, os.path.abspath(path), error,
+                                                source=report.source, started_at=started)
+    return report, cancelled
+
+
+def import_paths(
+    db: Database,
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    cancel: Callable[[], bool] | None = None,
+    progress: Callable[[ImportProgress], None] | None = None,
+    limits: ZipLimits = DEFAULT_LIMITS,
+) -> ImportReport:
+    """Import files, zips and folders; one :class:`FileReport` per path, in order.
+
+    Each path is imported in one transaction: an error or a cancel leaves the database as it
+    was for that path, while the paths before it stay imported. ``cancel`` is polled between
+    batches of sessions; once it returns True, the current path is rolled back and the paths
+    after it are not read. ``progress`` is called a few times a second at most, and once at the
+    end. Ratings are never touched.
+    """
+    # A larger page cache for the import's FTS and index writes (~5 % faster at 200 MB; peak
+    # RSS stays near 80 MB); the connection's own setting comes back afterwards.
+    previous_cache = db.execute("PRAGMA cache_size").fetchone()[0]
+    db.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
+    try:
+        return _import_all(db, [Path(p) for p in paths], cancel, progress, limits)
+    finally:
+        db.execute(f"PRAGMA cache_size = {int(previous_cache)}")
+
+
+def _import_all(db: Database, wanted: list[Path], cancel: Callable[[], bool] | None,
+                progress: Callable[[ImportProgress], None] | None,
+                limits: ZipLimits) -> ImportReport:
+    should_stop = cancel or (lambda: False)
+    tracker = Progress(progress, sum(_size_of(p) for p in wanted))
+    result = ImportReport()
+    for path in wanted:
+        if not result.cancelled and result.files and should_stop():
+            result.cancelled = True
+        if result.cancelled:
+            result.files.append(FileReport(path=str(path), error="Import cancelled before "
+                                                                 "this path was read"))
+            continue
+        start_done = tracker.done
+        report, cancelled = _import_one(db, path, tracker, should_stop, limits)
+        tracker.done = start_done + _size_of(path)
+        tracker.tick(force=True)
+        result.files.append(report)
+        result.cancelled = cancelled
+    tracker.tick(force=True)
+    return result
