@@ -231,7 +231,6 @@ def test_transcript_shows_the_tools_own_feedback_and_hidden_branches(
     s = make_session(1, hidden_branches=2, tool_feedback="down")
     save_sessions(db, [s])
     save_session_extras(db, [s])
-    db.conn.commit()
     db.close()
     window = open_window(db_path)
     text = window.sessions_view.transcript.plain_text()
