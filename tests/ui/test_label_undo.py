@@ -227,3 +227,14 @@ def test_reasons_edited_in_the_dialog_are_undone_one_step_at_a_time(
     window.action_undo.trigger()
     assert list_reasons(db) == before
 
+
+def test_the_label_picker_keeps_its_ticks_when_the_list_changes(qtbot: QtBot) -> None:
+    """The Reflect panel is not re-shown after a list change: its ticks must survive it."""
+    from desktop_app.ui.rating_panel import LabelPicker
+
+    picker = LabelPicker()
+    qtbot.addWidget(picker)
+    picker.set_labels(["coding", "writing"])
+    picker.set_checked(("writing",))
+    picker.set_labels(["coding", "writing", "planning"])
+    assert picker.checked() == ["writing"]
