@@ -46,22 +46,24 @@ def load_file_states(db: Database, under: str | None = None) -> dict[str, FileSt
 
 
 def save_file_states(db: Database, states: Iterable[FileState]) -> None:
-    """Remember files as read now (call inside the import's transaction)."""
+    """Remember files as read now (joins the caller's transaction, if any)."""
     now = utc_iso(datetime.now(UTC))
-    db.conn.executemany(
-        "INSERT INTO file_states (path, source, parser_version, size, mtime_ns, offset, sessions,"
-        " imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "
-        "source = excluded.source, parser_version = excluded.parser_version, "
-        "size = excluded.size, mtime_ns = excluded.mtime_ns, offset = excluded.offset, "
-        "sessions = excluded.sessions, imported_at = excluded.imported_at",
-        [(s.path, s.source, s.parser_version, s.size, s.mtime_ns, s.offset,
-          json.dumps(sorted(s.sessions)), now) for s in states],
-    )
+    with db.atomic():
+        db.conn.executemany(
+            "INSERT INTO file_states (path, source, parser_version, size, mtime_ns, offset,"
+            " sessions, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE "
+            "SET source = excluded.source, parser_version = excluded.parser_version, "
+            "size = excluded.size, mtime_ns = excluded.mtime_ns, offset = excluded.offset, "
+            "sessions = excluded.sessions, imported_at = excluded.imported_at",
+            [(s.path, s.source, s.parser_version, s.size, s.mtime_ns, s.offset,
+              json.dumps(sorted(s.sessions)), now) for s in states],
+        )
 
 
 def forget_files(db: Database, paths: Iterable[str]) -> None:
     """Drop remembered files (they are read in full next time)."""
-    db.conn.executemany("DELETE FROM file_states WHERE path = ?", [(p,) for p in paths])
+    with db.atomic():
+        db.conn.executemany("DELETE FROM file_states WHERE path = ?", [(p,) for p in paths])
 
 
 def load_session_state(db: Database, session_id: str, parser_version: str
@@ -81,10 +83,11 @@ def load_session_state(db: Database, session_id: str, parser_version: str
 
 def save_session_state(db: Database, session_id: str, parser_version: str,
                        state: dict[str, Any]) -> None:
-    """Remember a parser's state of a session (call inside the import's transaction)."""
-    db.conn.execute(
-        "INSERT INTO session_states (session_id, parser_version, state) VALUES (?, ?, ?) "
-        "ON CONFLICT(session_id) DO UPDATE SET parser_version = excluded.parser_version, "
-        "state = excluded.state",
-        (session_id, parser_version, json.dumps(state, separators=(",", ":"))),
-    )
+    """Remember a parser's state of a session (joins the caller's transaction, if any)."""
+    with db.atomic():
+        db.conn.execute(
+            "INSERT INTO session_states (session_id, parser_version, state) VALUES (?, ?, ?) "
+            "ON CONFLICT(session_id) DO UPDATE SET parser_version = excluded.parser_version, "
+            "state = excluded.state",
+            (session_id, parser_version, json.dumps(state, separators=(",", ":"))),
+        )

@@ -1,4 +1,4 @@
-"""The import log (one row per imported path) and the extra facts an import stored per session."""
+"""The import log (one row per imported path) and the extra facts an import stores per session."""
 
 from __future__ import annotations
 
@@ -29,11 +29,13 @@ class ImportRecord:
 
 def start_import(db: Database, path: str, source: str | None = None,
                  started_at: datetime | None = None) -> int:
-    """Add a row to the import log for ``path`` and return its id (call inside the transaction)."""
-    cursor = db.conn.execute(
-        "INSERT INTO imports (path, source, started_at) VALUES (?, ?, ?)",
-        (path, source, utc_iso(started_at or datetime.now(UTC))),
-    )
+    """Add a row to the import log for ``path`` and return its id (joins the caller's
+    transaction, if any)."""
+    with db.atomic():
+        cursor = db.conn.execute(
+            "INSERT INTO imports (path, source, started_at) VALUES (?, ?, ?)",
+            (path, source, utc_iso(started_at or datetime.now(UTC))),
+        )
     return int(cursor.lastrowid or 0)
 
 
@@ -41,12 +43,14 @@ def finish_import(db: Database, import_id: int, *, source: str | None, sessions_
                   sessions_updated: int, sessions_unchanged: int, messages: int, skipped: int,
                   error: str | None = None) -> None:
     """Write what an import did into its log row."""
-    db.conn.execute(
-        "UPDATE imports SET source = ?, finished_at = ?, sessions_new = ?, sessions_updated = ?, "
-        "sessions_unchanged = ?, messages = ?, skipped = ?, error = ? WHERE id = ?",
-        (source, utc_iso(datetime.now(UTC)), sessions_new, sessions_updated, sessions_unchanged,
-         messages, skipped, error, import_id),
-    )
+    with db.atomic():
+        db.conn.execute(
+            "UPDATE imports SET source = ?, finished_at = ?, sessions_new = ?, "
+            "sessions_updated = ?, sessions_unchanged = ?, messages = ?, skipped = ?, error = ? "
+            "WHERE id = ?",
+            (source, utc_iso(datetime.now(UTC)), sessions_new, sessions_updated,
+             sessions_unchanged, messages, skipped, error, import_id),
+        )
 
 
 def record_failed_import(db: Database, path: str, error: str, *, source: str | None = None,

@@ -1,8 +1,8 @@
-"""Edit the user's labels and reasons: add, rename, remove."""
+"""Edit the user's labels and reasons: add, rename, remove, each an undoable step."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlite_utils import Database
 
-from desktop_app.store import add_label, list_labels, list_reasons
-from desktop_app.store.ratings import label_usage, remove_label, rename_label, set_reasons
+from desktop_app.store import list_labels, list_reasons
+from desktop_app.store.ratings import label_usage
+from desktop_app.ui.rating import RatingController
 
 
 class _ListPage(QWidget):
@@ -60,14 +60,19 @@ class _ListPage(QWidget):
 
 
 class ListsDialog(QDialog):
-    """Labels (with what renaming or removing does to rated sessions) and reasons."""
+    """Labels (with what renaming or removing does to rated sessions) and reasons.
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    Every change goes through the controller, so Edit → Undo takes it back.
+    """
+
+    def __init__(self, controller: RatingController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("listsDialog")
         self.setWindowTitle("Labels and reasons")
-        self._db = db
-        self.changed = False
+        # Gone once closed, so that no hidden copy keeps listening to the controller.
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._db = controller.db
+        self._controller = controller
         tabs = QTabWidget(self)
         self.labels = _ListPage("labels")
         self.reasons = _ListPage("reasons")
@@ -84,7 +89,12 @@ class ListsDialog(QDialog):
         self.reasons.add.clicked.connect(self._on_reason_add)
         self.reasons.rename.clicked.connect(self._on_reason_rename)
         self.reasons.remove.clicked.connect(self._on_reason_remove)
+        controller.lists_changed.connect(self._on_controller_lists_changed)
         self.resize(460, 360)
+        self._reload()
+
+    @Slot()
+    def _on_controller_lists_changed(self) -> None:
         self._reload()
 
     def _reload(self) -> None:
@@ -99,9 +109,7 @@ class ListsDialog(QDialog):
     def _on_label_add(self) -> None:
         name = self._ask("Add a label", "New label:")
         if name:
-            add_label(self._db, name)
-            self._db.conn.commit()
-            self._done()
+            self._controller.add_label(name)
 
     @Slot()
     def _on_label_rename(self) -> None:
@@ -109,9 +117,8 @@ class ListsDialog(QDialog):
         if old is None:
             return
         new = self._ask("Rename label", f"Rename “{old}” to:", old)
-        if new and new != old:
-            rename_label(self._db, old, new)
-            self._done()
+        if new:
+            self._controller.rename_label(old, new)
 
     @Slot()
     def _on_label_remove(self) -> None:
@@ -126,18 +133,13 @@ class ListsDialog(QDialog):
                 "Remove it from them and from the list?")
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        remove_label(self._db, name)
-        self._done()
-
-    def _reasons(self) -> list[str]:
-        return [self.reasons.list.item(i).text() for i in range(self.reasons.list.count())]
+        self._controller.remove_label(name)
 
     @Slot()
     def _on_reason_add(self) -> None:
         name = self._ask("Add a reason", "New reason:")
         if name:
-            set_reasons(self._db, [*self._reasons(), name])
-            self._done()
+            self._controller.add_reason(name)
 
     @Slot()
     def _on_reason_rename(self) -> None:
@@ -146,16 +148,10 @@ class ListsDialog(QDialog):
             return
         new = self._ask("Rename reason", f"Rename “{old}” to:", old)
         if new:
-            set_reasons(self._db, [new if r == old else r for r in self._reasons()])
-            self._done()
+            self._controller.rename_reason(old, new)
 
     @Slot()
     def _on_reason_remove(self) -> None:
         name = self.reasons.current()
         if name is not None:
-            set_reasons(self._db, [r for r in self._reasons() if r != name])
-            self._done()
-
-    def _done(self) -> None:
-        self.changed = True
-        self._reload()
+            self._controller.remove_reason(name)

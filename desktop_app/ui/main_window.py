@@ -36,7 +36,6 @@ from desktop_app.domain import Verdict
 from desktop_app.ingest import ImportProgress, ImportReport
 from desktop_app.store import (
     SessionQuery,
-    add_label,
     count_sessions,
     list_labels,
     list_reasons,
@@ -90,6 +89,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.controller = RatingController(self.undo_stack, self)
         self.controller.ratings_changed.connect(self._on_controller_ratings_changed)
+        self.controller.lists_changed.connect(self._on_controller_lists_changed)
 
         self._build_widgets()
         self._build_menus()
@@ -444,21 +444,19 @@ class MainWindow(QMainWindow):
         if self._db is None:
             return
         name, ok = QInputDialog.getText(self, "Add a label", "New label:")
-        if ok and name.strip():
-            add_label(self._db, name.strip())
-            self._db.conn.commit()
-            self.sessions_view.refresh()
-            self.reflect_view.panel.set_choices(*self._choices())
+        if ok:
+            self.controller.add_label(name)
 
     @Slot()
     def _on_lists_triggered(self) -> None:
         if self._db is None:
             return
-        dialog = ListsDialog(self._db, self)
-        dialog.exec()
-        if dialog.changed:
-            self.sessions_view.refresh()
-            self.reflect_view.panel.set_choices(*self._choices())
+        ListsDialog(self.controller, self).exec()
+
+    @Slot()
+    def _on_controller_lists_changed(self) -> None:
+        self.sessions_view.refresh()
+        self.reflect_view.panel.set_choices(*self._choices())
 
     def _choices(self) -> tuple[list[str], list[str]]:
         assert self._db is not None

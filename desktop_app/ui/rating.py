@@ -1,4 +1,10 @@
-"""Rating actions as undoable commands: every change goes through one QUndoStack."""
+"""What the user changes as undoable commands: ratings, labels and reasons, on one QUndoStack.
+
+Each command stores what it changed, never a snapshot: a rating step keeps the edit it made
+(say, the verdict) and the edit that takes it back; a label rename keeps the old name, its place
+and the sessions that carried it. Undoing an older rating step after a rename therefore cannot
+bring the old label back: the rename is itself a step, undone first.
+"""
 
 from __future__ import annotations
 
@@ -11,31 +17,161 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from sqlite_utils import Database
 
 from desktop_app.domain import Rating, Verdict
-from desktop_app.store import get_rating, set_rating
+from desktop_app.store import get_rating, list_labels, list_reasons
+from desktop_app.store.ratings import (
+    ListRemoval,
+    ListRename,
+    RatingEdit,
+    add_label,
+    add_reason,
+    edit_ratings,
+    remove_label,
+    remove_reason,
+    rename_label,
+    rename_reason,
+    restore_label,
+    restore_reason,
+    revert_label_rename,
+    revert_reason_rename,
+)
 
 RatingChange = Callable[[Rating], Rating]
 
 
 class RateCommand(QUndoCommand):
-    """Sets the ratings of some sessions; undo puts back exactly what was there."""
+    """Edits the ratings of some sessions; undo takes back only those edits."""
 
     def __init__(self, controller: RatingController,
-                 changes: Sequence[tuple[str, Rating, Rating]], text: str) -> None:
+                 edits: dict[str, tuple[RatingEdit, RatingEdit]], text: str) -> None:
         super().__init__(text)
         self._controller = controller
-        self._changes = list(changes)
+        self._edits = edits  # session id -> (the edit, the edit that takes it back)
 
     def redo(self) -> None:
-        self._controller.write({sid: new for sid, _old, new in self._changes})
+        edit_ratings(self._controller.db, {sid: do for sid, (do, _back) in self._edits.items()})
+        self._controller.ratings_changed.emit(list(self._edits))
 
     def undo(self) -> None:
-        self._controller.write({sid: old for sid, old, _new in self._changes})
+        edit_ratings(self._controller.db, {sid: back for sid, (_do, back) in self._edits.items()})
+        self._controller.ratings_changed.emit(list(self._edits))
+
+
+class AddLabelCommand(QUndoCommand):
+    """A new label at the end of the list."""
+
+    def __init__(self, controller: RatingController, name: str) -> None:
+        super().__init__(f"Add label “{name}” to the list")
+        self._controller = controller
+        self._name = name
+
+    def redo(self) -> None:
+        add_label(self._controller.db, self._name)
+        self._controller.lists_written()
+
+    def undo(self) -> None:
+        # Steps that put it on sessions came later and are undone already.
+        remove_label(self._controller.db, self._name)
+        self._controller.lists_written()
+
+
+class RenameLabelCommand(QUndoCommand):
+    """A label renamed on the list and on every session (or merged into an existing label)."""
+
+    def __init__(self, controller: RatingController, old: str, new: str) -> None:
+        super().__init__(f"Rename label “{old}” to “{new}”")
+        self._controller = controller
+        self._old, self._new = old, new
+        self._done: ListRename | None = None
+
+    def redo(self) -> None:
+        self._done = rename_label(self._controller.db, self._old, self._new)
+        self._controller.lists_written(self._done.moved if self._done else ())
+
+    def undo(self) -> None:
+        if self._done is not None:
+            revert_label_rename(self._controller.db, self._done)
+            self._controller.lists_written(self._done.moved)
+
+
+class RemoveLabelCommand(QUndoCommand):
+    """A label taken off the list and off every session; undo puts it back on the same ones."""
+
+    def __init__(self, controller: RatingController, name: str) -> None:
+        super().__init__(f"Remove label “{name}” from the list")
+        self._controller = controller
+        self._name = name
+        self._done: ListRemoval | None = None
+
+    def redo(self) -> None:
+        self._done = remove_label(self._controller.db, self._name)
+        self._controller.lists_written(self._done.session_ids)
+
+    def undo(self) -> None:
+        if self._done is not None:
+            restore_label(self._controller.db, self._done)
+            self._controller.lists_written(self._done.session_ids)
+
+
+class AddReasonCommand(QUndoCommand):
+    """A new reason at the end of the list."""
+
+    def __init__(self, controller: RatingController, name: str) -> None:
+        super().__init__(f"Add reason “{name}”")
+        self._controller = controller
+        self._name = name
+
+    def redo(self) -> None:
+        add_reason(self._controller.db, self._name)
+        self._controller.lists_written()
+
+    def undo(self) -> None:
+        remove_reason(self._controller.db, self._name)
+        self._controller.lists_written()
+
+
+class RenameReasonCommand(QUndoCommand):
+    """A reason renamed on the list (ratings keep the text they have)."""
+
+    def __init__(self, controller: RatingController, old: str, new: str) -> None:
+        super().__init__(f"Rename reason “{old}” to “{new}”")
+        self._controller = controller
+        self._old, self._new = old, new
+        self._done: ListRename | None = None
+
+    def redo(self) -> None:
+        self._done = rename_reason(self._controller.db, self._old, self._new)
+        self._controller.lists_written()
+
+    def undo(self) -> None:
+        if self._done is not None:
+            revert_reason_rename(self._controller.db, self._done)
+            self._controller.lists_written()
+
+
+class RemoveReasonCommand(QUndoCommand):
+    """A reason taken off the list; undo puts it back in its place."""
+
+    def __init__(self, controller: RatingController, name: str) -> None:
+        super().__init__(f"Remove reason “{name}”")
+        self._controller = controller
+        self._name = name
+        self._done: ListRemoval | None = None
+
+    def redo(self) -> None:
+        self._done = remove_reason(self._controller.db, self._name)
+        self._controller.lists_written()
+
+    def undo(self) -> None:
+        if self._done is not None:
+            restore_reason(self._controller.db, self._done)
+            self._controller.lists_written()
 
 
 class RatingController(QObject):
-    """Turns the user's rating intents into commands on the undo stack and writes them."""
+    """Turns the user's intents (rate, label, edit the lists) into commands on the undo stack."""
 
-    ratings_changed = Signal(list)
+    ratings_changed = Signal(list)  # ids of the sessions whose rating changed
+    lists_changed = Signal()  # the labels or reasons offered changed
 
     def __init__(self, undo_stack: QUndoStack, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -47,35 +183,37 @@ class RatingController(QObject):
         self._db = db
         self.undo_stack.clear()
 
-    def write(self, ratings: dict[str, Rating]) -> None:
-        """Store ratings (used by commands) and tell the views."""
-        if self._db is None:
-            return
-        db = self._db
-        with db.atomic():
-            for sid, rating in ratings.items():
-                set_rating(db, sid, rating)
-        self.ratings_changed.emit(list(ratings))
+    @property
+    def db(self) -> Database:
+        """The database the commands write to (the stack is empty while there is none)."""
+        assert self._db is not None
+        return self._db
+
+    def lists_written(self, session_ids: Sequence[str] = ()) -> None:
+        """A command changed the labels or reasons (and the labels of ``session_ids``)."""
+        self.lists_changed.emit()
+        if session_ids:
+            self.ratings_changed.emit(list(session_ids))
 
     def apply(self, session_ids: Sequence[str], change: RatingChange, text: str) -> bool:
         """Apply ``change`` to each session's rating as one undoable step (False: no change)."""
         if self._db is None or not session_ids:
             return False
-        changes = []
+        edits = {}
         for sid in session_ids:
             old = get_rating(self._db, sid)
             new = change(old)
             if _same(old, new):
                 continue
-            changes.append((sid, old, new))
-        if not changes:
+            edits[sid] = (RatingEdit.between(old, new), RatingEdit.between(new, old))
+        if not edits:
             return False
-        count = len(changes)
+        count = len(edits)
         suffix = f" ({count} sessions)" if count > 1 else ""
-        self.undo_stack.push(RateCommand(self, changes, text + suffix))
+        self.undo_stack.push(RateCommand(self, edits, text + suffix))
         return True
 
-    # --- the intents ---------------------------------------------------------------------------
+    # --- the rating intents --------------------------------------------------------------------
 
     def set_verdict(self, session_ids: Sequence[str], verdict: Verdict) -> bool:
         """Useful / not useful keep the rest of the rating; clear removes all of it."""
@@ -111,6 +249,54 @@ class RatingController(QObject):
         clean = (note or "").strip() or None
         return self.apply(session_ids, lambda old: _stamp(replace(old, note=clean)),
                           "Edit note" if clean else "Clear note")
+
+    # --- the list intents (False: nothing to do) -----------------------------------------------
+
+    def add_label(self, name: str) -> bool:
+        """Offer a new label."""
+        clean = name.strip()
+        if self._db is None or not clean or clean in list_labels(self._db):
+            return False
+        self.undo_stack.push(AddLabelCommand(self, clean))
+        return True
+
+    def rename_label(self, old: str, new: str) -> bool:
+        """Rename a label on the list and on every session that carries it."""
+        clean = new.strip()
+        if self._db is None or not clean or clean == old:
+            return False
+        self.undo_stack.push(RenameLabelCommand(self, old, clean))
+        return True
+
+    def remove_label(self, name: str) -> bool:
+        """Take a label off the list and off every session."""
+        if self._db is None:
+            return False
+        self.undo_stack.push(RemoveLabelCommand(self, name))
+        return True
+
+    def add_reason(self, name: str) -> bool:
+        """Offer a new reason for "not useful"."""
+        clean = name.strip()
+        if self._db is None or not clean or clean in list_reasons(self._db):
+            return False
+        self.undo_stack.push(AddReasonCommand(self, clean))
+        return True
+
+    def rename_reason(self, old: str, new: str) -> bool:
+        """Rename a reason on the list."""
+        clean = new.strip()
+        if self._db is None or not clean or clean == old:
+            return False
+        self.undo_stack.push(RenameReasonCommand(self, old, clean))
+        return True
+
+    def remove_reason(self, name: str) -> bool:
+        """Take a reason off the list."""
+        if self._db is None:
+            return False
+        self.undo_stack.push(RemoveReasonCommand(self, name))
+        return True
 
 
 def _stamp(rating: Rating) -> Rating:

@@ -62,14 +62,16 @@ class LabelPicker(QListWidget):
         self.itemChanged.connect(self._on_item_changed)
 
     def set_labels(self, labels: list[str]) -> None:
-        """The labels offered."""
+        """The labels offered; those still offered keep their tick (the list can change under a
+        shown session: a label added, or a rename undone)."""
+        ticks = {self.item(i).text(): self.item(i).checkState() for i in range(self.count())}
         self.blockSignals(True)
         self.clear()
         for name in labels:
             item = QListWidgetItem(name, self)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
                           | Qt.ItemFlag.ItemIsSelectable)
-            item.setCheckState(Qt.CheckState.Unchecked)
+            item.setCheckState(ticks.get(name, Qt.CheckState.Unchecked))
         self.blockSignals(False)
 
     def set_checked(self, checked: tuple[str, ...], partial: tuple[str, ...] = ()) -> None:

@@ -34,13 +34,13 @@ def window(qtbot: QtBot, db_path: Path) -> MainWindow:
 def test_rename_a_label_from_the_dialog(qtbot: QtBot, window: MainWindow,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     assert window.db is not None
-    dialog = ListsDialog(window.db, window)
+    dialog = ListsDialog(window.controller, window)
     qtbot.addWidget(dialog)
     items = dialog.labels.list.findItems("research", Qt.MatchFlag.MatchExactly)
     dialog.labels.list.setCurrentItem(items[0])
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("reading", True))
     dialog.labels.rename.click()
-    assert dialog.changed
+    assert window.action_undo.text() == "&Undo Rename label “research” to “reading”"
     labels = [dialog.labels.list.item(i).text() for i in range(dialog.labels.list.count())]
     assert "reading" in labels
     assert "research" not in labels
