@@ -113,6 +113,8 @@ def _visible_thread(raw: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], in
         if parent in by_id:
             children[parent] = children.get(parent, 0) + 1
     leaves = [m for m in ordered if children.get(as_str(m.get("uuid")) or "", 0) == 0]
+    if not leaves:  # every message has a child: the parent links form a loop; keep the order
+        return ordered, 0
     leaf = leaves[-1]  # the newest leaf: no current leaf is recorded in the export
     path: list[dict[str, Any]] = []
     seen: set[int] = set()

@@ -118,6 +118,18 @@ def test_branches_keep_the_newest_leaf() -> None:
     assert session.hidden_branches == 1
 
 
+def test_parent_links_in_a_loop_keep_the_order() -> None:
+    # Found by hypothesis: a message that is its own parent leaves no leaf to start from.
+    conv = claude_conversation("k1", [
+        claude_message("h1", "human", "question", "2025-01-01T00:00:00Z", parent="h1"),
+        claude_message("a1", "assistant", "answer", "2025-01-01T00:00:05Z", parent="h1"),
+        claude_message("h2", "human", "loop", "2025-01-01T00:00:09Z", parent="a1"),
+    ])
+    conv["chat_messages"][0]["parent_message_uuid"] = "h2"
+    [session], _ = parse_bytes(claude_ai, json.dumps([conv]).encode())
+    assert [m.text for m in session.messages] == ["question", "answer", "loop"]
+
+
 def test_several_batches_merge_and_dedupe(db: Database, tmp_path: Path) -> None:
     one = write_zip(tmp_path / "data-x-batch-0000.zip", {
         "conversations.json": [simple_claude("k1"), simple_claude("k2", 2)],
