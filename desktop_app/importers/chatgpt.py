@@ -20,6 +20,7 @@ from desktop_app.importers.contract import (
 )
 from desktop_app.importers.jsonarray import iter_array
 from desktop_app.importers.streams import (
+    array_or_object,
     head_text,
     iter_json,
     json_top_level,
@@ -76,17 +77,9 @@ def parse_known(stream: BinaryIO, name: str, report: Report, *,
     thumbs of ``message_feedback.json`` (see :func:`read_feedback`).
     """
     feedback = companion or {}
-    head, stream = read_head(stream)
-    kind, keys = json_top_level(head)
-    if kind == "array":
-        prefix = "item"
-    elif kind == "object" and "conversations" in keys:
-        prefix = "conversations.item"
-    elif kind == "object":
-        prefix = ""  # one conversation on its own
-    else:
-        reason = "the file is empty" if not head.strip() else "not a JSON array of conversations"
-        raise FormatError(name, reason)
+    prefix, keys, stream = array_or_object(stream, name, "conversations")
+    if prefix == "" and "conversations" in keys:
+        prefix = "conversations.item"  # {"conversations": [...]}; else one on its own
     tally = Tally(name, "ChatGPT conversation", report)
     # The standard library's decoder is faster than ijson's events for whole items.
     items = iter_array(stream, name) if prefix == "item" else iter_json(stream, name, prefix)

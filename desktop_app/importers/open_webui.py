@@ -15,10 +15,10 @@ from desktop_app.importers.contract import (
     Tally,
 )
 from desktop_app.importers.streams import (
+    array_or_object,
     head_text,
     iter_json,
     json_top_level,
-    read_head,
 )
 from desktop_app.importers.values import (
     as_dict,
@@ -55,12 +55,7 @@ def sniff(head: bytes, name: str) -> bool:
 
 def parse(stream: BinaryIO, name: str, report: Report) -> Iterator[Session]:
     """Stream the chats of one export file."""
-    head, stream = read_head(stream)
-    kind, _keys = json_top_level(head)
-    if kind not in ("array", "object"):
-        reason = "the file is empty" if not head.strip() else "not a JSON array of chats"
-        raise FormatError(name, reason)
-    prefix = "item" if kind == "array" else ""
+    prefix, _keys, stream = array_or_object(stream, name, "chats")
     tally = Tally(name, "Open WebUI chat", report)
     for index, item in enumerate(iter_json(stream, name, prefix), start=1):
         row = as_dict(item)

@@ -42,6 +42,22 @@ def iter_json(stream: BinaryIO, name: str, prefix: str) -> Iterator[Any]:
         raise FormatError(name, _json_reason(exc), f"item {count + 1}") from exc
 
 
+def array_or_object(stream: BinaryIO, name: str, what: str
+                    ) -> tuple[str, list[str], BinaryIO]:
+    """Open a JSON export that is an array of ``what`` or one of them on its own.
+
+    Returns the ijson prefix of the items (``"item"``, or ``""`` for a lone object), the keys
+    seen at the top of the file and the stream (still at byte 0); raises
+    :class:`FormatError` for an empty file or another JSON value.
+    """
+    head, stream = read_head(stream)
+    kind, keys = json_top_level(head)
+    if kind not in ("array", "object"):
+        reason = "the file is empty" if not head.strip() else f"not a JSON array of {what}"
+        raise FormatError(name, reason)
+    return ("item" if kind == "array" else ""), keys, stream
+
+
 def json_top_level(head: bytes) -> tuple[str, list[str]]:
     """The kind of the top-level JSON value in ``head`` (``"array"``, ``"object"`` or ``""``)
     and the keys of the top-level object (or of the first array item) seen in those bytes."""
