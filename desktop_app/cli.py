@@ -189,8 +189,9 @@ def _stats(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
     from sqlite_utils import Database
 
     from desktop_app.metrics import value_stats
-    from desktop_app.stats_text import format_stats
+    from desktop_app.metrics.text import format_stats
     from desktop_app.store.db import migrate
+    from desktop_app.store.stats import StatsReader
 
     if db_path.exists():
         db = open_db(db_path)
@@ -198,7 +199,7 @@ def _stats(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
         db = Database(memory=True)
         migrate(db)
     try:
-        stats = value_stats(db, by=args.by, group=args.group, source=args.source,
+        stats = value_stats(StatsReader(db), by=args.by, group=args.group, source=args.source,
                             label=args.label, date_from=args.date_from, date_to=args.date_to)
     except ValueError as exc:
         raise CliError(str(exc)) from exc

@@ -258,3 +258,37 @@ class SessionRow:
             "note": self.rating.note,
             "rated_at": utc_iso(self.rating.rated_at),
         }
+
+
+@dataclass(slots=True)
+class Tally:
+    """Additive counts of some sessions, the raw material of value per use.
+
+    The store counts them and the metrics turn them into figures. Not frozen on purpose: tallies
+    are accumulators, summed and subtracted in place (per group, per total) many times a refresh.
+    ``rated`` counts sessions with a verdict; ``minutes_*`` and ``tokens_*`` cover rated sessions
+    only: ``tokens_rated`` those whose tool records tokens, ``tokens_sum`` their tokens (in + out)
+    and ``tokens_useful`` how many of them were useful.
+    """
+
+    uses: int = 0
+    rated: int = 0
+    useful: int = 0
+    not_useful: int = 0
+    minutes_sum: int = 0
+    minutes_n: int = 0
+    tokens_rated: int = 0
+    tokens_sum: int = 0
+    tokens_useful: int = 0
+
+    def add(self, other: Tally, sign: int = 1) -> None:
+        """Add ``other`` to this tally (subtract it with ``sign=-1``)."""
+        self.uses += sign * other.uses
+        self.rated += sign * other.rated
+        self.useful += sign * other.useful
+        self.not_useful += sign * other.not_useful
+        self.minutes_sum += sign * other.minutes_sum
+        self.minutes_n += sign * other.minutes_n
+        self.tokens_rated += sign * other.tokens_rated
+        self.tokens_sum += sign * other.tokens_sum
+        self.tokens_useful += sign * other.tokens_useful

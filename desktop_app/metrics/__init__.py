@@ -19,6 +19,7 @@ from desktop_app.metrics.periods import (
     period_end,
     period_of,
     period_start,
+    utc_bounds,
 )
 from desktop_app.metrics.value import (
     MIN_RATED,
@@ -27,6 +28,7 @@ from desktop_app.metrics.value import (
     GroupBy,
     PeriodFigures,
     Stats,
+    TallyReader,
     value_stats,
 )
 from desktop_app.metrics.wilson import Z_95, wilson_interval
@@ -45,6 +47,7 @@ __all__ = [
     "Period",
     "PeriodFigures",
     "Stats",
+    "TallyReader",
     "check_by",
     "compare",
     "day_start_utc",
@@ -55,6 +58,7 @@ __all__ = [
     "period_end",
     "period_of",
     "period_start",
+    "utc_bounds",
     "value_stats",
     "wilson_interval",
 ]

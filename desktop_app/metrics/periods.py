@@ -7,7 +7,7 @@ A session belongs to the period of the local calendar day on which it started.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal, get_args
@@ -112,3 +112,16 @@ def utc_text(moment: datetime) -> str:
     m = moment.astimezone(UTC)
     # Not strftime: "%Y" is not zero-padded below year 1000 on every platform.
     return f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}Z"
+
+
+def utc_bounds(periods: Sequence[Period]) -> list[str]:
+    """The UTC instants (store text) where each of consecutive ``periods`` starts, then the end.
+
+    A session started at ``t`` (UTC text) belongs to ``periods[i]`` exactly when
+    ``bounds[i] <= t < bounds[i + 1]``. This is the one place where local periods become UTC
+    ranges: the Value view and Reflect both count through it.
+    """
+    bounds = [utc_text(day_start_utc(p.start)) for p in periods]
+    if periods:
+        bounds.append(utc_text(day_start_utc(periods[-1].end)))
+    return bounds

@@ -1,4 +1,4 @@
-"""Value per use per week or month, overall or by tool or label, straight from the store.
+"""Value per use per week or month, overall or by tool or label, from tallies (pure, no SQL).
 
 How the numbers are defined (the PRODUCT contract, plus the choices it leaves open):
 
@@ -28,24 +28,21 @@ How the numbers are defined (the PRODUCT contract, plus the choices it leaves op
 - **totals** are one object over all matching sessions, never a sum over groups, so a session
   with two labels is counted once; ``Stats.group_totals`` holds the per-group totals.
 
-Speed: no per-row work happens in Python. Period boundaries are computed in Python as UTC
-instants (exact for any zone and DST rule) and SQLite buckets rows with a binary CASE tree over
-them. Uses are counted per period with index range counts; rated figures come from one pass over
-``ratings`` joined to ``sessions`` by id. See ``tests/perf/bench_metrics.py``.
+Where the numbers come from: this module is pure. :func:`value_stats` asks a
+:class:`TallyReader` (the store's ``StatsReader``) for additive :class:`~desktop_app.domain.Tally`
+counts per period and group between UTC boundaries that :func:`.periods.utc_bounds` works out
+from local days, and turns them into figures. Tests can pass any object with the same methods.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Hashable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Literal, Protocol, TypeVar
 
-from sqlite_utils import Database
-
-from desktop_app.domain import parse_utc
+from desktop_app.domain import Tally, parse_utc
 from desktop_app.metrics.periods import (
     By,
     Period,
@@ -53,6 +50,7 @@ from desktop_app.metrics.periods import (
     day_start_utc,
     iter_periods,
     local_date,
+    utc_bounds,
     utc_text,
 )
 from desktop_app.metrics.wilson import wilson_interval
@@ -65,8 +63,6 @@ MIN_RATED = 5
 
 #: The group of sessions that carry no label, with ``group="label"``.
 NO_LABEL = "(no label)"
-
-_UTC_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,33 +154,7 @@ class Stats:
         }
 
 
-@dataclass(slots=True)
-class _Tally:
-    """Additive counts behind :class:`Figures` (so groups can be summed and subtracted)."""
-
-    uses: int = 0
-    rated: int = 0
-    useful: int = 0
-    not_useful: int = 0
-    minutes_sum: int = 0
-    minutes_n: int = 0
-    tokens_rated: int = 0
-    tokens_sum: int = 0
-    tokens_useful: int = 0
-
-    def add(self, other: _Tally, sign: int = 1) -> None:
-        self.uses += sign * other.uses
-        self.rated += sign * other.rated
-        self.useful += sign * other.useful
-        self.not_useful += sign * other.not_useful
-        self.minutes_sum += sign * other.minutes_sum
-        self.minutes_n += sign * other.minutes_n
-        self.tokens_rated += sign * other.tokens_rated
-        self.tokens_sum += sign * other.tokens_sum
-        self.tokens_useful += sign * other.tokens_useful
-
-
-def _figures(tally: _Tally, group: str | None) -> Figures:
+def _figures(tally: Tally, group: str | None) -> Figures:
     return Figures(group, *_figure_values(tally))
 
 
@@ -194,7 +164,7 @@ _Values = tuple[
 ]
 
 
-def _figure_values(t: _Tally) -> _Values:
+def _figure_values(t: Tally) -> _Values:
     """The figures after ``group``, in field order (positional: this runs per period and group)."""
     value = low = high = est = est_low = est_high = None
     if t.rated >= MIN_RATED:
@@ -211,107 +181,59 @@ def _figure_values(t: _Tally) -> _Values:
     )
 
 
-_ZERO = _figure_values(_Tally())
+_ZERO = _figure_values(Tally())
 
 
-# --- SQL -------------------------------------------------------------------------------------
+_K = TypeVar("_K", bound=Hashable)
 
-# Aggregates in _Tally field order over sessions ``s`` left-joined to ratings ``r``. Tokens are
-# known when either count is; ``coalesce(tokens_in, tokens_out)`` is non-null exactly then.
-_SUMS = """
-    count(*),
-    count(r.verdict),
-    sum(r.verdict = 'useful'),
-    sum(r.verdict = 'not_useful'),
-    sum(CASE WHEN r.verdict IS NOT NULL THEN r.minutes_saved END),
-    count(CASE WHEN r.verdict IS NOT NULL THEN r.minutes_saved END),
-    count(CASE WHEN r.verdict IS NOT NULL THEN coalesce(s.tokens_in, s.tokens_out) END),
-    sum(CASE WHEN r.verdict IS NOT NULL
-        THEN coalesce(s.tokens_in, 0) + coalesce(s.tokens_out, 0) END),
-    count(CASE WHEN r.verdict = 'useful' THEN coalesce(s.tokens_in, s.tokens_out) END)
-"""
-
-# The same minus ``uses`` over rated rows only (every row has a verdict), from the ratings
-# table's own copy of the session's tokens.
-_RATED_SUMS = """
-    count(*),
-    sum(r.verdict = 'useful'),
-    sum(r.verdict = 'not_useful'),
-    sum(r.minutes_saved),
-    count(r.minutes_saved),
-    count(coalesce(r.tokens_in, r.tokens_out)),
-    sum(coalesce(r.tokens_in, 0) + coalesce(r.tokens_out, 0)),
-    count(CASE WHEN r.verdict = 'useful' THEN coalesce(r.tokens_in, r.tokens_out) END)
-"""
+#: Tallies keyed by (period index, group): the tool, the label, or None when not grouped.
+Cells = dict[tuple[int, str | None], Tally]
 
 
-def _tally(values: Sequence[Any]) -> _Tally:
-    return _Tally(*[v or 0 for v in values])
+class TallyReader(Protocol):
+    """Where :func:`value_stats` gets its counts (``desktop_app.store.stats.StatsReader``).
 
-
-def _literal(text: str) -> str:
-    """A boundary as an SQL literal. Boundaries are our own UTC strings (checked), never input."""
-    if not _UTC_TEXT.fullmatch(text):
-        raise AssertionError(f"not a UTC boundary: {text!r}")
-    return f"'{text}'"
-
-
-def _bucket_sql(bounds: Sequence[str], column: str) -> str:
-    """An SQL expression giving the index ``i`` with ``bounds[i] <= column < bounds[i + 1]``.
-
-    A balanced CASE tree: log2(periods) text comparisons per row, no function calls, no time
-    zone work in SQLite. Rows outside ``[bounds[0], bounds[-1])`` must be filtered out by the
-    caller.
+    Times are UTC text as the store keeps it (``YYYY-MM-DDTHH:MM:SSZ``); ``bounds`` are the
+    periods' boundaries (period ``i`` is ``bounds[i] <= started_at < bounds[i + 1]``), ``lo`` and
+    ``hi`` the range actually counted. ``source`` keeps one tool's sessions, ``label`` only
+    sessions carrying that label.
     """
 
-    def node(lo: int, hi: int) -> str:
-        if hi - lo == 1:
-            return str(lo)
-        mid = (lo + hi) // 2
-        return (
-            f"CASE WHEN {column} < {_literal(bounds[mid])} "
-            f"THEN {node(lo, mid)} ELSE {node(mid, hi)} END"
-        )
+    def snapshot(self) -> AbstractContextManager[None]:
+        """The reads made inside see one consistent state of the data."""
+        ...
 
-    return node(0, len(bounds) - 1)
+    def first_last(
+        self, lo: str | None, hi: str | None, source: str | None, label: str | None
+    ) -> tuple[str | None, str | None]:
+        """The first and last start time of the matching sessions (``None`` when none)."""
+        ...
 
+    def period_tallies(
+        self,
+        bounds: Sequence[str],
+        lo: str,
+        hi: str,
+        source: str | None,
+        label: str | None,
+        *,
+        by_tool: bool,
+    ) -> Cells:
+        """Tallies per period, keyed ``(period, tool)`` with ``by_tool``, else ``(period, None)``.
 
-@dataclass(frozen=True, slots=True)
-class _Scope:
-    """What to count: the UTC range (``lo`` inclusive, ``hi`` exclusive) and the filters."""
+        Periods (and tools) without a use may be left out.
+        """
+        ...
 
-    lo: str
-    hi: str
-    source: str | None
-    label: str | None
-
-    def where(self, alias: str = "s") -> tuple[str, list[Any]]:
-        """Conditions on sessions ``alias`` (range and source; the label is the caller's)."""
-        column = f"{alias}.started_at"
-        sql = f"{column} >= {_literal(self.lo)} AND {column} < {_literal(self.hi)}"
-        args: list[Any] = []
-        if self.source is not None:
-            sql += f" AND {alias}.source = ?"
-            args.append(self.source)
-        return sql, args
-
-
-@contextmanager
-def _snapshot(db: Database) -> Iterator[None]:
-    """Run several reads on one consistent snapshot (an import may commit in between)."""
-    conn = db.conn
-    if conn.in_transaction:
-        yield
-        return
-    conn.execute("BEGIN")
-    try:
-        yield
-    finally:
-        conn.execute("ROLLBACK")
+    def label_tallies(
+        self, bounds: Sequence[str], lo: str, hi: str, source: str | None, label: str | None
+    ) -> tuple[Cells, dict[int, Tally]]:
+        """Tallies per period and label, and per period of labelled sessions counted once."""
+        ...
 
 
 def value_stats(
-    db: Database,
+    reader: TallyReader,
     by: By = "week",
     group: GroupBy | None = None,
     source: str | None = None,
@@ -321,9 +243,10 @@ def value_stats(
 ) -> Stats:
     """Value per use per week or month, optionally split by tool or label (see module docs).
 
-    ``source`` and ``label`` keep only sessions of that tool / with that label; ``date_from``
-    and ``date_to`` are inclusive local calendar days. Raises :class:`ValueError` for an unknown
-    ``by`` or ``group``, or when ``date_from`` is after ``date_to``.
+    ``reader`` supplies the counts (``StatsReader(db)`` from the store); all its reads happen on
+    one snapshot. ``source`` and ``label`` keep only sessions of that tool / with that label;
+    ``date_from`` and ``date_to`` are inclusive local calendar days. Raises :class:`ValueError`
+    for an unknown ``by`` or ``group``, or when ``date_from`` is after ``date_to``.
     """
     by = check_by(by)
     if group not in (None, "tool", "label"):
@@ -334,28 +257,24 @@ def value_stats(
     hi_limit = (
         utc_text(day_start_utc(date_to + timedelta(days=1))) if date_to is not None else None
     )
-    with _snapshot(db):
-        first, last = _first_last(db, lo_limit, hi_limit, source, label)
+    with reader.snapshot():
+        first, last = reader.first_last(lo_limit, hi_limit, source, label)
         start_day = date_from or (_local_date_of(first) if first else date_to)
         end_day = date_to or (_local_date_of(last) if last else date_from)
         periods: list[Period] = []
         if start_day is not None and end_day is not None:
             periods = list(iter_periods(start_day, end_day, by))
         if not periods:
-            return Stats(by=by, group=group, periods=(), totals=_figures(_Tally(), None))
-        bounds = [utc_text(day_start_utc(p.start)) for p in periods]
-        bounds.append(utc_text(day_start_utc(periods[-1].end)))
-        scope = _Scope(
-            lo=max(bounds[0], lo_limit) if lo_limit else bounds[0],
-            hi=min(bounds[-1], hi_limit) if hi_limit else bounds[-1],
-            source=source,
-            label=label,
-        )
+            return Stats(by=by, group=group, periods=(), totals=_figures(Tally(), None))
+        bounds = utc_bounds(periods)
+        lo = max(bounds[0], lo_limit) if lo_limit else bounds[0]
+        hi = min(bounds[-1], hi_limit) if hi_limit else bounds[-1]
         if group == "label":
-            base = _base_tallies(db, bounds, scope, by_tool=False)
-            cells = _label_tallies(db, bounds, scope, base)
+            base = reader.period_tallies(bounds, lo, hi, source, label, by_tool=False)
+            labels, labelled = reader.label_tallies(bounds, lo, hi, source, label)
+            cells = _with_unlabelled(labels, base, labelled)
         else:
-            cells = _base_tallies(db, bounds, scope, by_tool=group == "tool")
+            cells = reader.period_tallies(bounds, lo, hi, source, label, by_tool=group == "tool")
             base = None
     return _assemble(by, group, periods, cells, base)
 
@@ -367,155 +286,21 @@ def _local_date_of(utc: str) -> date:
     return local_date(moment)
 
 
-def _first_last(
-    db: Database, lo: str | None, hi: str | None, source: str | None, label: str | None
-) -> tuple[str | None, str | None]:
-    """First and last start time of the matching sessions (index seeks, no scan)."""
-    conds = ["s.started_at IS NOT NULL"]
-    args: list[Any] = []
-    if lo is not None:
-        conds.append(f"s.started_at >= {_literal(lo)}")
-    if hi is not None:
-        conds.append(f"s.started_at < {_literal(hi)}")
-    if source is not None:
-        conds.append("s.source = ?")
-        args.append(source)
-    where = " AND ".join(conds)
-    if label is not None:
-        row = db.conn.execute(
-            "SELECT min(s.started_at), max(s.started_at) FROM session_labels f "
-            f"CROSS JOIN sessions s ON s.id = f.session_id WHERE f.label = ? AND {where}",
-            [label, *args],
-        ).fetchone()
-    else:
-        # Two single-aggregate subqueries: SQLite answers each with one index seek.
-        row = db.conn.execute(
-            f"SELECT (SELECT min(s.started_at) FROM sessions s WHERE {where}), "
-            f"(SELECT max(s.started_at) FROM sessions s WHERE {where})",
-            [*args, *args],
-        ).fetchone()
-    return row[0], row[1]
-
-
-_Cells = dict[tuple[int, str | None], _Tally]
-
-
-def _cell(cells: _Cells, key: tuple[int, str | None]) -> _Tally:
+def _cell(cells: dict[_K, Tally], key: _K) -> Tally:
     tally = cells.get(key)
     if tally is None:
-        tally = cells[key] = _Tally()
+        tally = cells[key] = Tally()
     return tally
 
 
-def _base_tallies(db: Database, bounds: Sequence[str], scope: _Scope, *, by_tool: bool) -> _Cells:
-    """Per period (and per tool) tallies of all sessions in ``scope``."""
-    cells: _Cells = {}
-    where, args = scope.where()
-    bucket = _bucket_sql(bounds, "s.started_at")
-    gexpr = "s.source" if by_tool else "NULL"
-    if scope.label is not None:
-        # Few sessions carry a given label: drive everything from the label index.
-        sql = (
-            f"SELECT {bucket} AS b, {gexpr} AS g, {_SUMS} FROM session_labels f "
-            "CROSS JOIN sessions s ON s.id = f.session_id "
-            "LEFT JOIN ratings r ON r.session_id = f.session_id "
-            f"WHERE f.label = ? AND {where} GROUP BY b, g"
-        )
-        for b, g, *values in db.conn.execute(sql, [scope.label, *args]):
-            cells[(b, g)] = _tally(values)
-        return cells
-    for b, g, uses in _use_counts(db, bounds, scope, by_tool=by_tool):
-        cells[(b, g)] = _Tally(uses)
-    # Only rated sessions need their rating: walk ratings (a third of the rows or fewer) and
-    # look each session up by id, rather than looking up a rating for every session.
-    # Ratings carry a copy of their session's start, tool and tokens (store migration 0003,
-    # kept current by triggers), so this reads the ratings table alone.
-    rated_where, rated_args = scope.where("r")
-    rated_sql = (
-        f"SELECT {_bucket_sql(bounds, 'r.started_at')} AS b, "
-        f"{'r.source' if by_tool else 'NULL'} AS g, {_RATED_SUMS} FROM ratings r "
-        f"WHERE r.verdict IS NOT NULL AND {rated_where} GROUP BY b, g"
-    )
-    for b, g, *values in db.conn.execute(rated_sql, rated_args):
-        cell = _cell(cells, (b, g))  # exists already: a rated session is a use
-        (cell.rated, cell.useful, cell.not_useful, cell.minutes_sum, cell.minutes_n,
-         cell.tokens_rated, cell.tokens_sum, cell.tokens_useful) = [v or 0 for v in values]
-    return cells
-
-
-def _use_counts(
-    db: Database, bounds: Sequence[str], scope: _Scope, *, by_tool: bool
-) -> Iterator[tuple[int, str | None, int]]:
-    """Sessions per period (and tool), each one an index range count: no sort, no table rows."""
-    rows = []
-    for i in range(len(bounds) - 1):
-        lo, hi = max(bounds[i], scope.lo), min(bounds[i + 1], scope.hi)
-        if lo < hi:
-            rows.append(f"({i}, {_literal(lo)}, {_literal(hi)})")
-    if not rows:
-        return
-    values = ", ".join(rows)
-    args: list[Any] = []
-    if by_tool:
-        if scope.source is not None:
-            tools = "SELECT ? AS source"
-            args.append(scope.source)
-        else:
-            # Distinct sources by skipping through the (source, started_at) index.
-            tools = (
-                "SELECT min(source) AS source FROM sessions UNION ALL "
-                "SELECT (SELECT min(source) FROM sessions WHERE source > t.source) "
-                "FROM t WHERE t.source IS NOT NULL"
-            )
-        sql = (
-            f"WITH RECURSIVE t(source) AS ({tools}), p(i, lo, hi) AS (VALUES {values}) "
-            "SELECT p.i, t.source, (SELECT count(*) FROM sessions s WHERE s.source = t.source "
-            "AND s.started_at >= p.lo AND s.started_at < p.hi) FROM t, p "
-            "WHERE t.source IS NOT NULL"
-        )
-    else:
-        cond = ""
-        if scope.source is not None:
-            cond = " AND s.source = ?"
-            args.append(scope.source)
-        sql = (
-            f"WITH p(i, lo, hi) AS (VALUES {values}) SELECT p.i, NULL, (SELECT count(*) "
-            f"FROM sessions s WHERE s.started_at >= p.lo AND s.started_at < p.hi{cond}) FROM p"
-        )
-    for i, g, uses in db.conn.execute(sql, args):
-        if uses:
-            yield i, g, uses
-
-
-def _label_tallies(db: Database, bounds: Sequence[str], scope: _Scope, base: _Cells) -> _Cells:
-    """Per period and label tallies; unlabelled sessions are all sessions minus labelled ones.
-
-    One pass over ``session_labels`` in (session, label) order. Each row also says whether it is
-    its session's first label, so that summing first rows counts every labelled session once.
-    """
-    where, args = scope.where()
-    bucket = _bucket_sql(bounds, "s.started_at")
-    label_cond = ""
-    if scope.label is not None:
-        label_cond = " AND g.session_id IN (SELECT session_id FROM session_labels WHERE label = ?)"
-        args.append(scope.label)
-    sql = (
-        f"SELECT {bucket} AS b, g.label, g.label = (SELECT min(x.label) FROM session_labels x "
-        f"WHERE x.session_id = g.session_id) AS first, {_SUMS} "
-        "FROM session_labels g NOT INDEXED "
-        "CROSS JOIN sessions s ON s.id = g.session_id "
-        "LEFT JOIN ratings r ON r.session_id = g.session_id "
-        f"WHERE {where}{label_cond} GROUP BY b, g.label, first"
-    )
-    cells: _Cells = {}
-    unlabelled: _Cells = {}
+def _with_unlabelled(labels: Cells, base: Cells, labelled: Mapping[int, Tally]) -> Cells:
+    """The label cells plus :data:`NO_LABEL` per period: all sessions minus labelled ones."""
+    unlabelled: Cells = {}
     for (b, _), tally in base.items():
         _cell(unlabelled, (b, NO_LABEL)).add(tally)
-    for b, name, first, *values in db.conn.execute(sql, args):
-        tally = _tally(values)
-        _cell(cells, (b, name)).add(tally)
-        if first:
-            _cell(unlabelled, (b, NO_LABEL)).add(tally, sign=-1)
+    for b, tally in labelled.items():
+        _cell(unlabelled, (b, NO_LABEL)).add(tally, sign=-1)
+    cells = dict(labels)
     cells.update((key, t) for key, t in unlabelled.items() if t.uses)
     return cells
 
@@ -524,11 +309,11 @@ def _assemble(
     by: By,
     group: GroupBy | None,
     periods: Sequence[Period],
-    cells: _Cells,
-    base: _Cells | None,
+    cells: Cells,
+    base: Cells | None,
 ) -> Stats:
     """Lay the tallies out as one entry per period (and group), with totals."""
-    total = _Tally()
+    total = Tally()
     for tally in (base if base is not None else cells).values():
         total.add(tally)
     if group is None:
@@ -536,10 +321,10 @@ def _assemble(
             _period_figures(p, None, cells.get((i, None))) for i, p in enumerate(periods)
         )
         return Stats(by=by, group=None, periods=entries, totals=_figures(total, None))
-    per_group: dict[str, _Tally] = {}
+    per_group: dict[str, Tally] = {}
     for (_, name), tally in cells.items():
         if name is not None:
-            _cell_by_name(per_group, name).add(tally)
+            _cell(per_group, name).add(tally)
     names = sorted((n for n, t in per_group.items() if t.uses), key=lambda n: (n == NO_LABEL, n))
     entries = tuple(
         _period_figures(p, name, cells.get((i, name)))
@@ -555,13 +340,6 @@ def _assemble(
     )
 
 
-def _cell_by_name(per_group: dict[str, _Tally], name: str) -> _Tally:
-    tally = per_group.get(name)
-    if tally is None:
-        tally = per_group[name] = _Tally()
-    return tally
-
-
-def _period_figures(period: Period, group: str | None, tally: _Tally | None) -> PeriodFigures:
+def _period_figures(period: Period, group: str | None, tally: Tally | None) -> PeriodFigures:
     values = _ZERO if tally is None else _figure_values(tally)
     return PeriodFigures(group, *values, period.start, period.end)

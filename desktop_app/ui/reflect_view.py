@@ -18,15 +18,15 @@ from PySide6.QtWidgets import (
 from sqlite_utils import Database
 
 from desktop_app.domain import SOURCE_NAMES, Verdict
-from desktop_app.metrics.wilson import wilson_interval
-from desktop_app.reflect import (
+from desktop_app.metrics.periods import period_start
+from desktop_app.metrics.sampling import (
     DEFAULT_SAMPLE_SIZE,
     draw_sample,
     last_complete_week,
-    week_start_of,
-    week_summary,
+    week_figures,
 )
-from desktop_app.stats_text import percent
+from desktop_app.metrics.text import percent
+from desktop_app.metrics.value import MIN_RATED
 from desktop_app.store import (
     SessionNotFoundError,
     get_rating,
@@ -35,6 +35,8 @@ from desktop_app.store import (
     list_labels,
     list_reasons,
 )
+from desktop_app.store.reflect import ReflectSamples
+from desktop_app.store.stats import StatsReader
 from desktop_app.ui import formatting
 from desktop_app.ui.rating import RatingController
 from desktop_app.ui.rating_panel import RatingPanel
@@ -224,14 +226,14 @@ class ReflectView(QWidget):
 
     def set_week(self, week_start: date) -> None:
         """Show the week starting on the Monday of ``week_start``."""
-        self._week = week_start_of(week_start)
+        self._week = period_start(week_start, "week")
         self._loaded = self._db is not None
-        self.next_week.setEnabled(self._week < week_start_of(date.today()))
+        self.next_week.setEnabled(self._week < period_start(date.today(), "week"))
         end = self._week + timedelta(days=6)
         self.week_label.setText(f"Week of {self._week:%d %b %Y} – {end:%d %b}")
         if self._db is None:
             return
-        self._sample = draw_sample(self._db, self._week, self._sample_size)
+        self._sample = draw_sample(ReflectSamples(self._db), self._week, self._sample_size)
         # Reopening a week continues at its first session still without a verdict.
         self._position = next(
             (i for i, sid in enumerate(self._sample)
@@ -281,7 +283,7 @@ class ReflectView(QWidget):
 
     def _summary_html(self) -> str:
         assert self._db is not None
-        s = week_summary(self._db, self._week)
+        s = week_figures(StatsReader(self._db), self._week)
         if not self._sample:
             return ("<h2>Nothing to reflect on this week</h2>"
                     f"<p>{s.uses} sessions this week, {s.rated} already rated.</p>"
@@ -289,12 +291,11 @@ class ReflectView(QWidget):
         lines = [f"<h2>Week of {self._week:%d %b %Y}: done</h2>",
                  f"<p><b>{s.uses}</b> uses · <b>{s.rated}</b> rated · "
                  f"<b>{s.useful}</b> useful</p>"]
-        value = s.value_per_use
-        if value is None:
+        value, low, high = s.value_per_use, s.ci_low, s.ci_high
+        if value is None or low is None or high is None:
             lines.append(f"<p>Value per use: not enough ratings yet ({s.rated} rated; "
-                         "it takes 5 to say anything).</p>")
+                         f"it takes {MIN_RATED} to say anything).</p>")
         else:
-            low, high = wilson_interval(s.useful, s.rated)
             lines.append(f"<p>Value per use so far: <b>{percent(value)}</b> "
                          f"(95 % interval {percent(low)}–{percent(high)}, based on {s.rated} "
                          f"rated of {s.uses} uses)</p>")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from desktop_app.reflect import DEFAULT_SAMPLE_SIZE
+from desktop_app.metrics.sampling import DEFAULT_SAMPLE_SIZE
 
 
 class Settings:

@@ -33,13 +33,15 @@ from desktop_app.metrics import (
     By,
     Figures,
     Stats,
+    TallyReader,
     compare,
     day_start_utc,
     insights,
     value_stats,
 )
-from desktop_app.stats_text import percent
+from desktop_app.metrics.text import percent
 from desktop_app.store import SessionQuery
+from desktop_app.store.stats import StatsReader
 from desktop_app.ui.charts.common import GroupTarget, Target, chart_colors
 from desktop_app.ui.charts.groups import GroupChart
 from desktop_app.ui.charts.over_time import OverTimeChart
@@ -210,7 +212,7 @@ class ValueView(QWidget):
         """Re-read the statistics (after an import or a rating) and redraw."""
         if self._db is None:
             return
-        stats = value_stats(self._db, by=self._by, source=self._source)
+        stats = value_stats(StatsReader(self._db), by=self._by, source=self._source)
         self.stats = stats
         self._key_index.clear()
         if not stats.periods:
@@ -241,9 +243,10 @@ class ValueView(QWidget):
     def _load_groups(self) -> None:
         if self._db is None or self.stats is None:
             return
-        self.tool_stats = value_stats(self._db, by=self._by, group="tool", source=self._source)
-        self.label_stats = value_stats(self._db, by=self._by, group="label", source=self._source)
-        self._trend = self._trend_sentence(self._db, self.stats)
+        reader = StatsReader(self._db)
+        self.tool_stats = value_stats(reader, by=self._by, group="tool", source=self._source)
+        self.label_stats = value_stats(reader, by=self._by, group="label", source=self._source)
+        self._trend = self._trend_sentence(reader, self.stats)
         self.by_tool.set_stats(self.tool_stats)
         self.by_label.set_stats(self.label_stats)
         if self._source is None:
@@ -279,7 +282,7 @@ class ValueView(QWidget):
             text += " Minutes are your own estimates; you have given none yet."
         return text
 
-    def _trend_sentence(self, db: Database, stats: Stats) -> str | None:
+    def _trend_sentence(self, reader: TallyReader, stats: Stats) -> str | None:
         """The first stretch of the history against the last one (up to 13 weeks each)."""
         first_day = stats.periods[0].start
         last_day = stats.periods[-1].end - timedelta(days=1)
@@ -287,9 +290,9 @@ class ValueView(QWidget):
         days = window.days
         if days < 14:
             return None
-        early = value_stats(db, by="month", source=self._source, date_from=first_day,
+        early = value_stats(reader, by="month", source=self._source, date_from=first_day,
                             date_to=first_day + timedelta(days=days - 1)).totals
-        late = value_stats(db, by="month", source=self._source,
+        late = value_stats(reader, by="month", source=self._source,
                            date_from=last_day - timedelta(days=days - 1), date_to=last_day).totals
         span = f"{days // 7} weeks" if days % 7 == 0 else f"{days} days"
         uses = (f"Uses went from {early.uses:,} in your first {span} to {late.uses:,} in the "

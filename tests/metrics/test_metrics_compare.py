@@ -10,6 +10,7 @@ from sqlite_utils import Database
 
 from desktop_app.metrics import MIN_RATED, compare, display_name, insights, value_stats
 from desktop_app.metrics import wilson_interval as wilson
+from desktop_app.store.stats import StatsReader
 
 AddSession = Callable[..., str]
 
@@ -111,13 +112,13 @@ def test_insights_from_real_stats(db: Database, add_session: AddSession) -> None
                     labels=("research",))
         add_session("chatgpt", f"2026-05-{i + 1:02d}T11:00:00Z",
                     verdict="useful" if i == 0 else "not_useful", labels=("debugging",))
-    stats = value_stats(db, by="month", group="label")
+    stats = value_stats(StatsReader(db), by="month", group="label")
     assert compare(stats.group_totals["research"], stats.group_totals["debugging"]) == "higher"
     assert insights(stats.group_totals) == [
         "Research sessions were useful more often than Debugging sessions "
         "(100 % of 12 rated vs 8 % of 12 rated).",
     ]
-    by_tool = value_stats(db, by="month", group="tool")
+    by_tool = value_stats(StatsReader(db), by="month", group="tool")
     assert insights(by_tool.group_totals)[0].startswith("Claude Code sessions were useful")
 
 

@@ -12,6 +12,7 @@ from sqlite_utils import Database
 
 from desktop_app.domain import parse_utc
 from desktop_app.metrics import NO_LABEL, iter_periods, period_start, value_stats, wilson_interval
+from desktop_app.store.stats import StatsReader
 
 SetTz = Callable[[str], None]
 AddSession = Callable[..., str]
@@ -165,5 +166,5 @@ def test_matches_reference_in_every_shape(db: Database, set_tz: SetTz, zone: str
     for case in cases:
         args: dict[str, object] = {"group": None, "source": None, "label": None,
                                    "date_from": None, "date_to": None, **case}
-        got = value_stats(db, **args).to_json()  # type: ignore[arg-type]
+        got = value_stats(StatsReader(db), **args).to_json()  # type: ignore[arg-type]
         assert_matches(got, reference(db, **args))  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ import pytest
 from sqlite_utils import Database
 
 from desktop_app.metrics import MIN_RATED, NO_LABEL, Stats, value_stats
+from desktop_app.store.stats import StatsReader
 
 SetTz = Callable[[str], None]
 AddSession = Callable[..., str]
@@ -133,7 +134,7 @@ TOTALS = valued(11, 5, 8, W58, minutes_saved_mean=35 / 3, minutes_n=3,
 
 
 def test_stats_json_by_week(db: Database, hand_set: dict[str, str]) -> None:
-    got = value_stats(db).to_json()
+    got = value_stats(StatsReader(db)).to_json()
     assert_same(got, {
         "by": "week",
         "group": None,
@@ -148,7 +149,7 @@ def test_stats_json_by_week(db: Database, hand_set: dict[str, str]) -> None:
 
 
 def test_stats_json_by_month(db: Database, hand_set: dict[str, str]) -> None:
-    got = value_stats(db, by="month").to_json()
+    got = value_stats(StatsReader(db), by="month").to_json()
     assert_same(got, {
         "by": "month",
         "group": None,
@@ -158,7 +159,7 @@ def test_stats_json_by_month(db: Database, hand_set: dict[str, str]) -> None:
 
 
 def test_group_by_tool(db: Database, hand_set: dict[str, str]) -> None:
-    stats = value_stats(db, group="tool")
+    stats = value_stats(StatsReader(db), group="tool")
     a, b, c = ("2026-03-02", "2026-03-09"), ("2026-03-09", "2026-03-16"), ("2026-03-16",
                                                                            "2026-03-23")
     gpt_a = counts(4, 2, 1, 1, minutes_saved_mean=2.5, minutes_n=2)
@@ -185,7 +186,7 @@ def test_group_by_tool(db: Database, hand_set: dict[str, str]) -> None:
 
 
 def test_group_by_label(db: Database, hand_set: dict[str, str]) -> None:
-    stats = value_stats(db, group="label")
+    stats = value_stats(StatsReader(db), group="label")
     a, c = ("2026-03-02", "2026-03-09"), ("2026-03-16", "2026-03-23")
     groups = ["coding", "debugging", "research", "writing", NO_LABEL]
     assert stats.groups == tuple(groups)
@@ -212,32 +213,32 @@ def test_group_by_label(db: Database, hand_set: dict[str, str]) -> None:
 
 
 def test_filters(db: Database, hand_set: dict[str, str]) -> None:
-    by_source = value_stats(db, source="chatgpt")
+    by_source = value_stats(StatsReader(db), source="chatgpt")
     assert [(str(p.start), p.uses, p.rated, p.useful) for p in by_source.periods] == [
         ("2026-03-02", 4, 2, 1), ("2026-03-09", 0, 0, 0), ("2026-03-16", 2, 1, 1),
     ]
     assert (by_source.totals.uses, by_source.totals.rated, by_source.totals.minutes_n) == (6, 3, 2)
 
     # Only the weeks that hold a writing session; g3 counts as a use, not as rated.
-    writing = value_stats(db, label="writing")
+    writing = value_stats(StatsReader(db), label="writing")
     assert [(str(p.start), p.uses, p.rated) for p in writing.periods] == [("2026-03-02", 3, 2)]
     assert writing.totals.minutes_saved_mean == pytest.approx(2.5)
 
-    coding = value_stats(db, label="coding", group="label")
+    coding = value_stats(StatsReader(db), label="coding", group="label")
     assert coding.groups == ("coding", "debugging")  # c2's other label; nobody is unlabelled
     assert coding.group_totals["debugging"].uses == 1
     assert coding.totals.uses == 2
 
-    cc_writing = value_stats(db, source="claude-code", label="writing")
+    cc_writing = value_stats(StatsReader(db), source="claude-code", label="writing")
     assert cc_writing.periods == ()
     assert cc_writing.totals.uses == 0
 
-    both = value_stats(db, source="claude-code", label="debugging", group="tool")
+    both = value_stats(StatsReader(db), source="claude-code", label="debugging", group="tool")
     assert [(p.group, p.uses, p.useful) for p in both.periods] == [("claude-code", 2, 1)]
 
 
 def test_date_range_is_inclusive_local_days(db: Database, hand_set: dict[str, str]) -> None:
-    stats = value_stats(db, date_from=date(2026, 3, 4), date_to=date(2026, 3, 16))
+    stats = value_stats(StatsReader(db), date_from=date(2026, 3, 4), date_to=date(2026, 3, 16))
     # Full weeks are listed; only sessions from 03-04 00:00 to 03-16 23:59:59 count.
     assert [(str(p.start), str(p.end), p.uses) for p in stats.periods] == [
         ("2026-03-02", "2026-03-09", 6),  # c3, c4, c5, g2, g3, g4
@@ -246,26 +247,26 @@ def test_date_range_is_inclusive_local_days(db: Database, hand_set: dict[str, st
     ]
     assert stats.totals.uses == 7
     # A range with nothing in it still lists its periods, with zeros.
-    empty = value_stats(db, date_from=date(2026, 4, 1), date_to=date(2026, 4, 14))
+    empty = value_stats(StatsReader(db), date_from=date(2026, 4, 1), date_to=date(2026, 4, 14))
     assert [str(p.start) for p in empty.periods] == ["2026-03-30", "2026-04-06", "2026-04-13"]
     assert empty.totals.uses == 0
-    only_from = value_stats(db, date_from=date(2026, 3, 20))
+    only_from = value_stats(StatsReader(db), date_from=date(2026, 3, 20))
     assert [(str(p.start), p.uses) for p in only_from.periods] == [("2026-03-16", 1)]
-    only_to = value_stats(db, by="month", date_to=date(2026, 3, 2))
+    only_to = value_stats(StatsReader(db), by="month", date_to=date(2026, 3, 2))
     assert [(str(p.start), p.uses) for p in only_to.periods] == [("2026-03-01", 2)]
 
 
 def test_bad_arguments(db: Database) -> None:
     with pytest.raises(ValueError, match="after"):
-        value_stats(db, date_from=date(2026, 3, 5), date_to=date(2026, 3, 4))
+        value_stats(StatsReader(db), date_from=date(2026, 3, 5), date_to=date(2026, 3, 4))
     with pytest.raises(ValueError, match="week or month"):
-        value_stats(db, by="day")  # type: ignore[arg-type]
+        value_stats(StatsReader(db), by="day")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="tool or label"):
-        value_stats(db, group="model")  # type: ignore[arg-type]
+        value_stats(StatsReader(db), group="model")  # type: ignore[arg-type]
 
 
 def test_empty_database(db: Database) -> None:
-    stats = value_stats(db, group="tool")
+    stats = value_stats(StatsReader(db), group="tool")
     assert stats.to_json() == {
         "by": "week", "group": "tool", "periods": [],
         "totals": {k: v for k, v in zero("", "").items() if k not in ("start", "end")},
@@ -276,7 +277,7 @@ def test_five_rated_is_the_threshold(db: Database, add_session: AddSession) -> N
     for i in range(4):
         add_session("codex", f"2026-05-0{i + 4}T10:00:00Z", verdict="useful",
                     tokens_in=100, tokens_out=0)
-    four = value_stats(db).totals
+    four = value_stats(StatsReader(db)).totals
     assert (four.rated, four.useful, four.enough_ratings) == (4, 4, False)
     assert four.value_per_use is None
     assert four.ci_low is None
@@ -286,7 +287,7 @@ def test_five_rated_is_the_threshold(db: Database, add_session: AddSession) -> N
     assert four.est_useful_high is None
     assert four.tokens_per_useful is None
     add_session("codex", "2026-05-08T10:00:00Z", verdict="not_useful", tokens_in=100)
-    five = value_stats(db).totals
+    five = value_stats(StatsReader(db)).totals
     assert MIN_RATED == 5
     assert (five.rated, five.useful, five.enough_ratings) == (5, 4, True)
     assert five.value_per_use == pytest.approx(0.8)
@@ -300,7 +301,7 @@ def test_five_rated_is_the_threshold(db: Database, add_session: AddSession) -> N
 def test_sessions_without_start_time_are_left_out(db: Database, add_session: AddSession) -> None:
     add_session("aider", None, verdict="useful")
     add_session("aider", "2026-05-04T10:00:00Z")
-    stats = value_stats(db)
+    stats = value_stats(StatsReader(db))
     assert stats.totals.uses == 1
     assert stats.totals.rated == 0
 
@@ -310,11 +311,11 @@ def test_sunday_night_new_york(db: Database, add_session: AddSession, set_tz: Se
     add_session("chatgpt", "2026-01-12T04:30:00Z")  # Sunday 23:30 EST, Monday in UTC
     add_session("chatgpt", "2026-01-12T05:30:00Z")  # Monday 00:30 EST
     add_session("chatgpt", "2026-03-09T03:30:00Z")  # Sunday 23:30 EDT (DST began that day)
-    stats = value_stats(db)
+    stats = value_stats(StatsReader(db))
     nonzero = [(str(p.start), p.uses) for p in stats.periods if p.uses]
     assert nonzero == [("2026-01-05", 1), ("2026-01-12", 1), ("2026-03-02", 1)]
     set_tz("UTC")
-    nonzero = [(str(p.start), p.uses) for p in value_stats(db).periods if p.uses]
+    nonzero = [(str(p.start), p.uses) for p in value_stats(StatsReader(db)).periods if p.uses]
     assert nonzero == [("2026-01-12", 2), ("2026-03-09", 1)]
 
 
@@ -327,9 +328,9 @@ def test_berlin_around_dst(db: Database, add_session: AddSession, set_tz: SetTz)
     add_session("cursor", "2026-10-25T01:30:00Z")  # Sun 02:30 CET (second time)
     add_session("cursor", "2026-10-25T22:30:00Z")  # Sun 23:30 CET
     add_session("cursor", "2026-10-25T23:30:00Z")  # Mon 00:30 CET
-    weeks = {str(p.start): p.uses for p in value_stats(db).periods if p.uses}
+    weeks = {str(p.start): p.uses for p in value_stats(StatsReader(db)).periods if p.uses}
     assert weeks == {"2026-03-23": 2, "2026-03-30": 1, "2026-10-19": 3, "2026-10-26": 1}
-    months = value_stats(db, by="month")
+    months = value_stats(StatsReader(db), by="month")
     assert len(months.periods) == 8  # March to October, gaps included
     assert [(str(p.start), p.uses) for p in months.periods if p.uses] == [
         ("2026-03-01", 3), ("2026-10-01", 4),
@@ -342,9 +343,10 @@ def test_rated_sessions_on_the_edges(db: Database, add_session: AddSession,
     add_session("cursor", "2026-03-29T21:59:59Z", verdict="useful")  # Sunday 23:59:59 CEST
     add_session("cursor", "2026-03-29T22:00:00Z", verdict="not_useful")  # Monday 00:00:00
     add_session("cursor", "2026-04-05T22:00:00Z", verdict="useful", labels=("data",))  # Monday
-    weeks = [(str(p.start), p.uses, p.rated, p.useful) for p in value_stats(db).periods]
+    periods = value_stats(StatsReader(db)).periods
+    weeks = [(str(p.start), p.uses, p.rated, p.useful) for p in periods]
     assert weeks == [("2026-03-23", 1, 1, 1), ("2026-03-30", 1, 1, 0), ("2026-04-06", 1, 1, 1)]
-    by_label = value_stats(db, group="label")
+    by_label = value_stats(StatsReader(db), group="label")
     assert [(str(p.start), p.group, p.rated) for p in by_label.periods if p.rated] == [
         ("2026-03-23", NO_LABEL, 1), ("2026-03-30", NO_LABEL, 1), ("2026-04-06", "data", 1),
     ]
@@ -354,11 +356,11 @@ def test_year_end(db: Database, add_session: AddSession) -> None:
     add_session("claude-ai", "2026-12-31T12:00:00Z")
     add_session("claude-ai", "2027-01-03T23:00:00Z")  # Sunday: still ISO week 53 of 2026
     add_session("claude-ai", "2027-01-04T00:00:00Z")  # Monday: week 1 of 2027
-    weeks = value_stats(db).periods
+    weeks = value_stats(StatsReader(db)).periods
     assert [(str(p.start), str(p.end), p.uses) for p in weeks] == [
         ("2026-12-28", "2027-01-04", 2), ("2027-01-04", "2027-01-11", 1),
     ]
-    months = value_stats(db, by="month").periods
+    months = value_stats(StatsReader(db), by="month").periods
     assert [(str(p.start), str(p.end), p.uses) for p in months] == [
         ("2026-12-01", "2027-01-01", 1), ("2027-01-01", "2027-02-01", 2),
     ]
@@ -368,21 +370,21 @@ def test_year_end_in_local_time(db: Database, add_session: AddSession, set_tz: S
     set_tz("Asia/Kolkata")
     add_session("gemini", "2026-12-31T18:29:00Z")  # 23:59 on 31 December in India
     add_session("gemini", "2026-12-31T18:30:00Z")  # 00:00 on 1 January
-    months = value_stats(db, by="month").periods
+    months = value_stats(StatsReader(db), by="month").periods
     assert [(str(p.start), p.uses) for p in months] == [("2026-12-01", 1), ("2027-01-01", 1)]
 
 
 def test_reads_one_snapshot_and_leaves_no_transaction(db: Database, hand_set: object) -> None:
     assert not db.conn.in_transaction
-    value_stats(db, group="label")
+    value_stats(StatsReader(db), group="label")
     assert not db.conn.in_transaction
     with db.atomic():  # inside the caller's transaction it just reads
-        assert value_stats(db).totals.uses == 11
+        assert value_stats(StatsReader(db)).totals.uses == 11
         assert db.conn.in_transaction
 
 
 def test_result_is_a_stats(db: Database, hand_set: object) -> None:
-    stats = value_stats(db)
+    stats = value_stats(StatsReader(db))
     assert isinstance(stats, Stats)
     with pytest.raises(AttributeError):
         stats.periods[0].uses = 3  # type: ignore[misc]

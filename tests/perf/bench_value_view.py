@@ -50,6 +50,7 @@ def main() -> None:
 
     from desktop_app.metrics import value_stats
     from desktop_app.store import open_db
+    from desktop_app.store.stats import StatsReader
     from desktop_app.ui.value_view import ValueView
 
     app = QApplication.instance() or QApplication([])
@@ -70,7 +71,7 @@ def main() -> None:
         view.ensure_loaded()
 
     def metrics_only() -> None:
-        value_stats(db, by="week")
+        value_stats(StatsReader(db), by="week")
 
     for by in ("week", "month"):
         view.set_by(by)  # type: ignore[arg-type]

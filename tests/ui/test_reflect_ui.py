@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from desktop_app.domain import Verdict
-from desktop_app.reflect import draw_sample, last_complete_week
-from desktop_app.store import get_rating, open_db, save_sessions, update_rating
+from desktop_app.metrics.sampling import last_complete_week
+from desktop_app.store import get_rating, open_db, save_sessions
 from tests.factories import make_session
 from tests.ui.conftest import OpenWindow
 
@@ -117,26 +117,3 @@ def test_reopening_shows_the_same_sample_and_continues(
     assert again.reflect_view.position == 1
     next_button = again.reflect_view.findChild(QPushButton, "reflectNext")
     assert next_button is not None
-
-
-def test_sample_is_stratified_and_skips_rated(db_path: Path) -> None:
-    ids = week_sessions(db_path, 40, tools=("chatgpt", "chatgpt", "chatgpt", "codex"))
-    db = open_db(db_path)
-    for sid in ids[:4]:
-        update_rating(db, sid, Verdict.USEFUL)
-    sample = draw_sample(db, last_complete_week(), 10)
-    assert len(sample) == 10
-    assert not set(sample) & set(ids[:4])
-    sources = [db.conn.execute("SELECT source FROM sessions WHERE id = ?", (sid,)).fetchone()[0]
-               for sid in sample]
-    assert sources.count("chatgpt") in (7, 8)  # 27 of 36 unrated are ChatGPT: 75 %
-    assert sources.count("codex") in (2, 3)
-    assert draw_sample(db, last_complete_week(), 10) == sample
-    assert draw_sample(db, last_complete_week() - timedelta(days=14), 10) == []
-    db.close()
-
-
-def test_last_complete_week_is_monday_before_this_week() -> None:
-    assert last_complete_week(date(2026, 11, 25)) == date(2026, 11, 16)
-    assert last_complete_week(date(2026, 11, 23)) == date(2026, 11, 16)
-    assert last_complete_week(date(2026, 11, 22)) == date(2026, 11, 9)

@@ -21,6 +21,7 @@ from desktop_app.demo import generate_demo
 from desktop_app.domain import Verdict
 from desktop_app.metrics import day_start_utc, value_stats
 from desktop_app.store import SessionQuery, open_db, save_sessions, update_rating
+from desktop_app.store.stats import StatsReader
 from desktop_app.ui.charts.common import GroupTarget
 from desktop_app.ui.theme import apply_theme
 from desktop_app.ui.value_view import ValueView
@@ -70,14 +71,15 @@ def test_demo_data_fills_every_chart(qtbot: QtBot, view: ValueView, db: Database
                                      network_events: list[Any]) -> None:
     generate_demo(db)
     _show(qtbot, view, db)
-    stats = value_stats(db, by="week")
+    stats = value_stats(StatsReader(db), by="week")
     ot = view.over_time
     assert len(ot.periods) == len(stats.periods) > 50
     assert ot.useful.sum() + ot.not_useful.sum() == stats.totals.rated
     assert ot.useful.sum() + ot.not_useful.sum() + ot.unrated.sum() == stats.totals.uses
     assert (~_nan(ot.value) == ~ot.few).all()  # a value exactly where there are 5+ ratings
     assert ot.few_marks.data["x"].tolist() == ot.centers[ot.few].tolist()
-    assert sorted(view.by_tool.order) == sorted(value_stats(db, group="tool").group_totals)
+    by_tool = value_stats(StatsReader(db), group="tool")
+    assert sorted(view.by_tool.order) == sorted(by_tool.group_totals)
     values = view.by_tool.value[~_nan(view.by_tool.value)]
     assert list(values) == sorted(values, reverse=True)  # sorted by value per use
     assert len(view.usage_value.shown) > 20
@@ -158,7 +160,7 @@ def test_clicking_a_group_and_the_tool_filter(qtbot: QtBot, view: ValueView,
     view.set_source("claude-code")
     view.ensure_loaded()
     assert view.stats is not None
-    assert view.stats.totals == value_stats(db, source="claude-code").totals
+    assert view.stats.totals == value_stats(StatsReader(db), source="claude-code").totals
     assert "Claude Code only" in view.basis_label.text()
     with qtbot.waitSignal(view.sessions_requested) as blocker:
         view.open_target(GroupTarget("label", "research"))

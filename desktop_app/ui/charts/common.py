@@ -9,7 +9,7 @@ from typing import Any
 import pyqtgraph as pg
 
 from desktop_app.metrics import Figures, GroupBy, PeriodFigures, display_name
-from desktop_app.stats_text import estimate_text, percent, value_text
+from desktop_app.metrics.text import estimate_text, percent, value_text
 from desktop_app.ui.theme import colors
 
 #: The value axis always spans 0–100 %; markers for "fewer than 5 ratings" sit just below it.

@@ -11,8 +11,9 @@ from sqlite_utils import Database
 
 from desktop_app.domain import Verdict
 from desktop_app.metrics import value_stats
-from desktop_app.stats_text import format_stats
+from desktop_app.metrics.text import format_stats
 from desktop_app.store import open_db, save_sessions, update_rating
+from desktop_app.store.stats import StatsReader
 from tests.factories import make_session
 
 WEEK1 = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
@@ -34,7 +35,7 @@ def db(db_path: Path) -> Iterator[Database]:
 
 
 def test_weekly_table(db: Database) -> None:
-    text = format_stats(value_stats(db, by="week"))
+    text = format_stats(value_stats(StatsReader(db), by="week"))
     lines = text.splitlines()
     assert lines[0].split()[:4] == ["Week", "of", "Uses", "Rated"]
     assert "Value per use (95 % CI)" in lines[0]
@@ -57,7 +58,7 @@ def test_weekly_table(db: Database) -> None:
 
 
 def test_grouped_by_tool_and_label(db: Database) -> None:
-    by_tool = format_stats(value_stats(db, by="week", group="tool"))
+    by_tool = format_stats(value_stats(StatsReader(db), by="week", group="tool"))
     assert "Tool" in by_tool.splitlines()[0]
     assert "Claude Code" in by_tool
     assert "ChatGPT" in by_tool
@@ -67,7 +68,7 @@ def test_grouped_by_tool_and_label(db: Database) -> None:
     totals = [line for line in by_tool.splitlines() if line.startswith("Total")]
     assert [t.split()[1] for t in totals] == ["ChatGPT", "Claude", "all"]
 
-    by_label = format_stats(value_stats(db, by="month", group="label"))
+    by_label = format_stats(value_stats(StatsReader(db), by="month", group="label"))
     assert "Label" in by_label.splitlines()[0]
     assert "Nov 2026" in by_label
     assert "Coding" in by_label
@@ -76,5 +77,5 @@ def test_grouped_by_tool_and_label(db: Database) -> None:
 
 def test_empty(db_path: Path) -> None:
     database = open_db(db_path)
-    assert "No sessions" in format_stats(value_stats(database))
+    assert "No sessions" in format_stats(value_stats(StatsReader(database)))
     database.close()

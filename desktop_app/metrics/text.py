@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from desktop_app.metrics import MIN_RATED, Figures, Stats, display_name
+from desktop_app.metrics.compare import display_name
+from desktop_app.metrics.value import MIN_RATED, Figures, Stats
 
 #: What a period's first day reads as, per ``by``.
 _PERIOD_HEADER = {"week": "Week of", "month": "Month"}
@@ -33,7 +34,7 @@ def value_text(f: Figures) -> str:
 
 
 def estimate_text(f: Figures) -> str:
-    """``109 (91–122)`` estimated useful uses, or ``—`` below five ratings."""
+    """``109 (91–122)`` estimated useful uses, or ``—`` below :data:`MIN_RATED` ratings."""
     if f.est_useful_uses is None or f.est_useful_low is None or f.est_useful_high is None:
         return NO_MINUTES
     return f"{f.est_useful_uses:.0f} ({f.est_useful_low:.0f}–{f.est_useful_high:.0f})"

@@ -1,0 +1,151 @@
+"""The stats queries: first and last start, tallies per period × tool or label, one snapshot."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from desktop_app.domain import Rating, Session, Tally, Verdict, parse_utc
+from desktop_app.metrics import TallyReader
+from desktop_app.store import open_db, save_sessions, set_rating
+from desktop_app.store.stats import (
+    StatsReader,
+    first_last,
+    label_tallies,
+    period_tallies,
+    snapshot,
+)
+
+# Two periods: [03-02, 03-09) and [03-09, 03-16), UTC text as the metrics hand them over.
+BOUNDS = ["2026-03-02T00:00:00Z", "2026-03-09T00:00:00Z", "2026-03-16T00:00:00Z"]
+LO, HI = BOUNDS[0], BOUNDS[-1]
+
+Add = Callable[..., str]
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    database = open_db(db_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def add(db: Database) -> Add:
+    counter = iter(range(1_000_000))
+
+    def add_one(source: str, started: str | None, verdict: str | None = None, *,
+                minutes: int | None = None, labels: tuple[str, ...] = (),
+                tokens: tuple[int | None, int | None] = (None, None)) -> str:
+        session = Session(source=source, external_id=f"s-{next(counter)}", title="t",
+                          started_at=parse_utc(started), tokens_in=tokens[0],
+                          tokens_out=tokens[1])
+        save_sessions(db, [session])
+        rating = Rating(verdict=Verdict(verdict) if verdict else Verdict.UNRATED,
+                        minutes_saved=minutes, labels=labels)
+        if not rating.is_empty:
+            set_rating(db, session.id, rating)
+        return session.id
+
+    return add_one
+
+
+@pytest.fixture
+def small_set(add: Add) -> None:
+    add("codex", "2026-03-02T00:00:00Z", "useful", minutes=20, labels=("coding",),
+        tokens=(1000, 100))
+    add("codex", "2026-03-08T23:59:59Z", "not_useful", labels=("coding", "debugging"),
+        tokens=(None, 50))
+    add("chatgpt", "2026-03-04T12:00:00Z", minutes=99, labels=("writing",))  # no verdict
+    add("chatgpt", "2026-03-09T00:00:00Z", "useful", minutes=-5)  # first second of period 1
+    add("chatgpt", "2026-03-16T00:00:00Z", "useful")  # past the last bound
+    add("chatgpt", None, "useful")  # no start: never counted
+
+
+def test_first_and_last_start(db: Database, small_set: None) -> None:
+    assert first_last(db) == ("2026-03-02T00:00:00Z", "2026-03-16T00:00:00Z")
+    assert first_last(db, LO, HI) == ("2026-03-02T00:00:00Z", "2026-03-09T00:00:00Z")
+    assert first_last(db, source="codex") == ("2026-03-02T00:00:00Z", "2026-03-08T23:59:59Z")
+    assert first_last(db, label="writing") == ("2026-03-04T12:00:00Z",) * 2
+    assert first_last(db, label="nothing") == (None, None)
+
+
+def test_tallies_per_period(db: Database, small_set: None) -> None:
+    cells = period_tallies(db, BOUNDS, LO, HI)
+    assert cells == {
+        (0, None): Tally(uses=3, rated=2, useful=1, not_useful=1, minutes_sum=20, minutes_n=1,
+                         tokens_rated=2, tokens_sum=1150, tokens_useful=1),
+        (1, None): Tally(uses=1, rated=1, useful=1, minutes_sum=-5, minutes_n=1),
+    }
+
+
+def test_tallies_per_period_and_tool(db: Database, small_set: None) -> None:
+    cells = period_tallies(db, BOUNDS, LO, HI, by_tool=True)
+    assert {key: (t.uses, t.rated) for key, t in cells.items()} == {
+        (0, "codex"): (2, 2), (0, "chatgpt"): (1, 0), (1, "chatgpt"): (1, 1)}
+    only_codex = period_tallies(db, BOUNDS, LO, HI, source="codex", by_tool=True)
+    assert list(only_codex) == [(0, "codex")]
+
+
+def test_a_cut_range_counts_only_its_days(db: Database, small_set: None) -> None:
+    cells = period_tallies(db, BOUNDS, "2026-03-03T00:00:00Z", HI)
+    assert cells[(0, None)].uses == 2
+    assert cells[(0, None)].rated == 1
+
+
+def test_tallies_with_one_label(db: Database, small_set: None) -> None:
+    cells = period_tallies(db, BOUNDS, LO, HI, label="coding", by_tool=True)
+    assert cells == {(0, "codex"): Tally(uses=2, rated=2, useful=1, not_useful=1, minutes_sum=20,
+                                         minutes_n=1, tokens_rated=2, tokens_sum=1150,
+                                         tokens_useful=1)}
+
+
+def test_label_tallies_count_a_session_once_among_the_labelled(
+    db: Database, small_set: None
+) -> None:
+    cells, labelled = label_tallies(db, BOUNDS, LO, HI)
+    assert {key: (t.uses, t.rated) for key, t in cells.items()} == {
+        (0, "coding"): (2, 2), (0, "debugging"): (1, 1), (0, "writing"): (1, 0)}
+    assert {b: (t.uses, t.rated, t.useful) for b, t in labelled.items()} == {0: (3, 2, 1)}
+    with_debugging, _ = label_tallies(db, BOUNDS, LO, HI, label="debugging")
+    assert sorted(str(name) for _, name in with_debugging) == ["coding", "debugging"]
+
+
+def test_boundaries_must_be_utc_text(db: Database) -> None:
+    with pytest.raises(ValueError, match="not a UTC boundary"):
+        period_tallies(db, [LO, "2026-03-09' OR 1=1 --", HI], LO, HI)
+    with pytest.raises(ValueError, match="not a UTC boundary"):
+        first_last(db, lo="2026-03-02")
+
+
+def test_snapshot_sees_one_state_and_leaves_no_transaction(
+    db: Database, db_path: Path, small_set: None
+) -> None:
+    other = sqlite3.connect(db_path)
+    try:
+        with snapshot(db):
+            before = period_tallies(db, BOUNDS, LO, HI)
+            other.execute("UPDATE ratings SET verdict = 'useful' WHERE verdict = 'not_useful'")
+            other.commit()
+            assert period_tallies(db, BOUNDS, LO, HI) == before
+        assert not db.conn.in_transaction
+        assert period_tallies(db, BOUNDS, LO, HI)[(0, None)].useful == 2
+    finally:
+        other.close()
+    with db.atomic(), snapshot(db):  # inside the caller's transaction it just reads
+        assert db.conn.in_transaction
+    assert not db.conn.in_transaction
+
+
+def test_stats_reader_is_a_tally_reader(db: Database, small_set: None) -> None:
+    reader: TallyReader = StatsReader(db)
+    with reader.snapshot():
+        assert reader.first_last(None, None, "codex", None)[0] == "2026-03-02T00:00:00Z"
+        assert reader.period_tallies(BOUNDS, LO, HI, None, None, by_tool=False) == \
+            period_tallies(db, BOUNDS, LO, HI)
+        assert reader.label_tallies(BOUNDS, LO, HI, None, "coding") == \
+            label_tallies(db, BOUNDS, LO, HI, label="coding")
