@@ -167,22 +167,8 @@ def circles(root: Path = ROOT) -> list[list[str]]:
     return found
 
 
-#: Arrows being removed by work in flight (issue 9, step 2: metrics' SQL moves to the store).
-#: Each entry must disappear when that lands; an entry no longer found fails the test.
-IN_FLIGHT = {"desktop_app/metrics/value.py -> sqlite_utils"}
-
-
 def test_no_wrong_arrows() -> None:
-    problems = []
-    in_flight_seen = set()
-    for problem in violations():
-        path = problem.split(":", 1)[0]
-        target = problem.split(" -> ", 1)[1].split(" ", 1)[0]
-        if f"{path} -> {target}" in IN_FLIGHT:
-            in_flight_seen.add(f"{path} -> {target}")
-            continue
-        problems.append(problem)
-    assert in_flight_seen == IN_FLIGHT, "remove fixed entries from IN_FLIGHT"
+    problems = violations()
     assert not problems, "wrong arrows (see ../shared/ARCHITECTURE.md):\n" + "\n".join(problems)
 
 
