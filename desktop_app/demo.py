@@ -18,8 +18,6 @@ from desktop_app.store import save_sessions, set_rating
 _T = TypeVar("_T")
 _Entry = tuple[str, str, str | None]  # role, text, model of one message
 
-#: The tools the demo "used", all names from :data:`desktop_app.domain.SOURCES`.
-DEMO_SOURCES: tuple[str, ...] = ("chatgpt", "claude-ai", "claude-code", "copilot", "codex")
 CHAT_TOOLS: frozenset[str] = frozenset({"chatgpt", "claude-ai"})
 #: Tools whose logs record token counts (the others leave ``tokens_in``/``tokens_out`` empty).
 TOKEN_TOOLS: frozenset[str] = frozenset({"claude-code", "codex"})

@@ -60,12 +60,6 @@ def save_file_states(db: Database, states: Iterable[FileState]) -> None:
         )
 
 
-def forget_files(db: Database, paths: Iterable[str]) -> None:
-    """Drop remembered files (they are read in full next time)."""
-    with db.atomic():
-        db.conn.executemany("DELETE FROM file_states WHERE path = ?", [(p,) for p in paths])
-
-
 def load_session_state(db: Database, session_id: str, parser_version: str
                        ) -> dict[str, Any] | None:
     """A parser's saved state of a session, or None (also when another parser version wrote it)."""

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from desktop_app.domain import Rating, Verdict
 from desktop_app.store import get_rating, list_labels, list_reasons, open_db, save_sessions
-from desktop_app.store.files import FileState, forget_files, save_file_states, save_session_state
+from desktop_app.store.files import FileState, save_file_states, save_session_state
 from desktop_app.store.imports import finish_import, start_import
 from desktop_app.store.ratings import (
     RatingEdit,
@@ -70,7 +70,6 @@ _WRITES: dict[str, Callable[[Database], object]] = {
     "edit_ratings": lambda db: edit_ratings(db, {ids(1)[0]: RatingEdit(note="n")}),
     "save_file_states": lambda db: save_file_states(
         db, [FileState("/x.jsonl", "codex", "1", 10, 20, 10)]),
-    "forget_files": lambda db: forget_files(db, ["/x.jsonl"]),
     "save_session_state": lambda db: save_session_state(db, ids(1)[0], "1", {"at": 3}),
     "start_import": lambda db: start_import(db, "/x.json"),
     "finish_import": lambda db: finish_import(
