@@ -7,11 +7,14 @@ from pathlib import Path
 
 from desktop_app.store import StoreError
 
+#: A screenshot waits at most this long for the views' figures.
+SCREENSHOT_WAIT_MS = 60_000
+
 
 def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None,
             view: str = "sessions", theme: str | None = None) -> int:
     """Open the main window on ``db_path``; with ``screenshot``, save a PNG once loaded and exit."""
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from desktop_app import __version__
@@ -49,14 +52,18 @@ def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None
     window.remember_layout = False
     window.resize(1280, 800)
     window.show_view(view)
-    if view == "value" and window.value_view is not None:
-        window.value_view.ensure_loaded()
     # A local event loop (not app.exec/quit) so the application stays usable afterwards.
     loop = QEventLoop()
     result: list[int] = [1]
+    waited = QElapsedTimer()
+    waited.start()
 
     def capture() -> None:
-        # The views read SQLite synchronously; one event-loop turn lets them paint.
+        # The views read their figures and samples off the GUI thread: wait until they are all
+        # in (the Value view has emitted ``loaded``), then one more turn lets them paint.
+        if window.tasks.busy() and waited.elapsed() < SCREENSHOT_WAIT_MS:
+            QTimer.singleShot(10, capture)
+            return
         app.processEvents()
         result[0] = 0 if save_screenshot(window, screenshot) else 1
         loop.quit()

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -24,29 +23,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain import SOURCE_NAMES
 from desktop_app.importers.discover import Found, find_histories
 from desktop_app.ui import formatting
-
-
-class _ScanSignals(QObject):
-    found = Signal(list)
-    failed = Signal(str)
-
-
-class ScanTask(QRunnable):
-    """Looks in the default locations (and the user's extra folders) off the GUI thread."""
-
-    def __init__(self, extra_folders: Sequence[Path]) -> None:
-        super().__init__()
-        self.setAutoDelete(False)
-        self.extra_folders = list(extra_folders)
-        self.signals = _ScanSignals()
-
-    def run(self) -> None:
-        try:
-            found = find_histories(extra_folders=self.extra_folders)
-        except Exception:  # a bug: reported with its traceback
-            self.signals.failed.emit(traceback.format_exc())
-            return
-        self.signals.found.emit(found)
+from desktop_app.ui.tasks import Task, TaskContext, TaskRunner
 
 
 def _size(nbytes: int) -> str:
@@ -62,14 +39,16 @@ class DiscoverDialog(QDialog):
 
     extra_folders_changed = Signal(list)
 
-    def __init__(self, extra_folders: Sequence[Path] = (), parent: QWidget | None = None) -> None:
+    def __init__(self, tasks: TaskRunner, extra_folders: Sequence[Path] = (),
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._tasks = tasks
         self.setObjectName("discoverDialog")
         self.setWindowTitle("Find histories on this computer")
         self.resize(860, 440)
         self.extra_folders = [Path(p) for p in extra_folders]
         self.found: list[Found] = []
-        self.task: ScanTask | None = None
+        self.task: Task | None = None
 
         layout = QVBoxLayout(self)
         self.status = QLabel("Looking in the usual places…")
@@ -111,14 +90,18 @@ class DiscoverDialog(QDialog):
         """Look again (in the background)."""
         self.status.setText("Looking in the usual places…")
         self.add_folder.setEnabled(False)
-        task = ScanTask(self.extra_folders)
-        task.signals.found.connect(self._on_task_found)
-        task.signals.failed.connect(self._on_task_failed)
-        self.task = task
-        QThreadPool.globalInstance().start(task)
+        folders = list(self.extra_folders)
 
-    @Slot(list)
-    def _on_task_found(self, found: list[Found]) -> None:
+        def work(_context: TaskContext) -> list[Found]:
+            return find_histories(extra_folders=folders)
+
+        task = self._tasks.start("discover-scan", work)  # a newer scan makes this one stale
+        task.finished.connect(self._on_task_finished)
+        task.failed.connect(self._on_task_failed)
+        self.task = task
+
+    @Slot(object)
+    def _on_task_finished(self, found: list[Found]) -> None:
         self.task = None
         self.add_folder.setEnabled(True)
         self.found = found

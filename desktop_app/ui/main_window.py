@@ -5,18 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QThreadPool, Slot
+from PySide6.QtCore import QSettings, Qt, Slot
 from PySide6.QtGui import (
-    QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QKeySequence,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
-    QDialog,
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -24,7 +20,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QProgressDialog,
+    QProgressBar,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -33,7 +29,6 @@ from sqlite_utils import Database
 
 from desktop_app import __version__
 from desktop_app.domain import Verdict
-from desktop_app.ingest import ImportProgress, ImportReport
 from desktop_app.store import (
     SessionQuery,
     count_sessions,
@@ -43,25 +38,31 @@ from desktop_app.store import (
 )
 from desktop_app.store.ratings import count_rated
 from desktop_app.throwaway import DemoDatabase
+from desktop_app.ui.actions import ACTIONS, VIEWS, build_actions
 from desktop_app.ui.errors import show_error
 from desktop_app.ui.first_run import FirstRunWidget
-from desktop_app.ui.import_report import ImportReportDialog, summary_text
-from desktop_app.ui.import_worker import ImportTask
+from desktop_app.ui.import_controller import ImportController
 from desktop_app.ui.lists_dialog import ListsDialog
 from desktop_app.ui.rating import RatingController
 from desktop_app.ui.reflect_view import ReflectView
 from desktop_app.ui.sessions_view import SessionsView
 from desktop_app.ui.settings import Settings
 from desktop_app.ui.shortcuts import ShortcutSheet
+from desktop_app.ui.tasks import Task, TaskContext, TaskRunner
 from desktop_app.ui.theme import colors
 
 if TYPE_CHECKING:
+    from desktop_app.ingest import ImportReport
     from desktop_app.ui.value_view import ValueView
 
-#: (key, navigation text); a view is listed once it works.
-VIEWS: tuple[tuple[str, str], ...] = (
-    ("sessions", "Sessions"), ("reflect", "Reflect"), ("value", "Value"),
-)
+
+def _build_demo(_context: TaskContext) -> DemoDatabase:
+    """A fresh demo database (on a worker thread: it takes a moment)."""
+    return DemoDatabase()
+
+
+def _discard_demo(demo: DemoDatabase) -> None:
+    demo.close()
 
 
 class MainWindow(QMainWindow):
@@ -79,11 +80,12 @@ class MainWindow(QMainWindow):
         self._db_path = db_path
         self._demo = demo
         self.remember_layout = True
+        #: Every piece of work off the GUI thread (imports, scans, figures, draws, the demo).
+        self.tasks = TaskRunner(self)
+        self._demo_task: Task | None = None
 
-        self.import_task: ImportTask | None = None
-        self.import_progress: QProgressDialog | None = None
-        self.last_import_report: ImportReportDialog | None = None
-        self.discover_dialog: QDialog | None = None
+        self.imports = ImportController(self, self.tasks, self.settings, self._import_target)
+        self.imports.imported.connect(self._on_imports_imported)
         self.setAcceptDrops(True)
 
         self.undo_stack = QUndoStack(self)
@@ -92,7 +94,7 @@ class MainWindow(QMainWindow):
         self.controller.lists_changed.connect(self._on_controller_lists_changed)
 
         self._build_widgets()
-        self._build_menus()
+        self.menu_actions = build_actions(self, self.undo_stack)
         self._restore_layout()
         self.open_database(db_path, demo=demo)
 
@@ -114,8 +116,8 @@ class MainWindow(QMainWindow):
         self.outer_stack = QStackedWidget(central)
         self.first_run = FirstRunWidget(self.outer_stack)
         self.first_run.demo_requested.connect(self._on_first_run_demo_requested)
-        self.first_run.import_requested.connect(self._on_import_files_triggered)
-        self.first_run.discover_requested.connect(self._on_discover_triggered)
+        self.first_run.import_requested.connect(self.imports.choose_files)
+        self.first_run.discover_requested.connect(self.imports.discover)
         self.outer_stack.addWidget(self.first_run)
 
         self.body = QWidget(self.outer_stack)
@@ -135,7 +137,7 @@ class MainWindow(QMainWindow):
             item.setToolTip(f"{text} (Ctrl+{i + 1})")
         self.stack = QStackedWidget(self.body)
         self.sessions_view = SessionsView(self.controller, self.stack)
-        self.reflect_view = ReflectView(self.controller, self.stack)
+        self.reflect_view = ReflectView(self.controller, self.tasks, self.stack)
         self.reflect_view.sample_size_changed.connect(self._on_reflect_sample_size_changed)
         self.reflect_view.panel.add_label_requested.connect(self._on_add_label_requested)
         self.sessions_view.panel.add_label_requested.connect(self._on_add_label_requested)
@@ -161,6 +163,12 @@ class MainWindow(QMainWindow):
         self.status_label.setObjectName("statusText")
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addWidget(self.status_label, 1)
+        self.busy_bar = QProgressBar()  # a busy indicator: no range, it just moves
+        self.busy_bar.setObjectName("busyBar")
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setMaximumWidth(160)
+        self.busy_bar.setVisible(False)
+        self.statusBar().addPermanentWidget(self.busy_bar)
         self.apply_colors()
 
     def apply_colors(self) -> None:
@@ -172,93 +180,6 @@ class MainWindow(QMainWindow):
         self.demo_banner.setStyleSheet(
             f"background:{c.demo_bg}; color:{c.demo_fg}; font-weight:bold; padding:6px 10px;"
         )
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self.action_import_files = QAction("&Import Files…", self)
-        self.action_import_files.setShortcut(QKeySequence("Ctrl+O"))
-        self.action_import_files.setStatusTip("Import exports or logs: files or zips")
-        self.action_import_files.triggered.connect(self._on_import_files_triggered)
-        file_menu.addAction(self.action_import_files)
-        self.action_import_folder = QAction("Import &Folder…", self)
-        self.action_import_folder.setShortcut(QKeySequence("Ctrl+Shift+O"))
-        self.action_import_folder.setStatusTip("Import every history file in a folder")
-        self.action_import_folder.triggered.connect(self._on_import_folder_triggered)
-        file_menu.addAction(self.action_import_folder)
-        self.action_discover = QAction("Find &Histories on This Computer…", self)
-        self.action_discover.setStatusTip("Look where AI tools keep their logs and import them")
-        self.action_discover.triggered.connect(self._on_discover_triggered)
-        file_menu.addAction(self.action_discover)
-        file_menu.addSeparator()
-        self.action_demo = QAction("Try &Demo Data", self)
-        self.action_demo.setStatusTip("Open a throwaway database of synthetic sessions")
-        self.action_demo.triggered.connect(self._on_first_run_demo_requested)
-        file_menu.addAction(self.action_demo)
-        self.action_leave_demo = QAction("&Leave Demo", self)
-        self.action_leave_demo.setStatusTip("Close the demo data and go back to your own")
-        self.action_leave_demo.triggered.connect(self._on_leave_demo_triggered)
-        file_menu.addAction(self.action_leave_demo)
-        file_menu.addSeparator()
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-
-        edit_menu = bar.addMenu("&Edit")
-        self.action_undo = self.undo_stack.createUndoAction(self, "&Undo")
-        self.action_undo.setShortcut(QKeySequence("Ctrl+Z"))
-        self.action_redo = self.undo_stack.createRedoAction(self, "&Redo")
-        self.action_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        edit_menu.addAction(self.action_undo)
-        edit_menu.addAction(self.action_redo)
-        edit_menu.addSeparator()
-        self.action_find = QAction("&Find…", self)
-        self.action_find.setShortcut(QKeySequence("Ctrl+F"))
-        self.action_find.triggered.connect(self._on_find_triggered)
-        edit_menu.addAction(self.action_find)
-        lists_action = QAction("&Labels and Reasons…", self)
-        lists_action.triggered.connect(self._on_lists_triggered)
-        edit_menu.addAction(lists_action)
-        self.action_lists = lists_action
-
-        rate_menu = bar.addMenu("&Rate")
-        self.rate_actions: dict[Verdict, QAction] = {}
-        for verdict, text, key in ((Verdict.USEFUL, "&Useful", "U"),
-                                   (Verdict.NOT_USEFUL, "&Not Useful", "N"),
-                                   (Verdict.UNRATED, "&Clear Rating", "0")):
-            action = QAction(text, self)
-            action.setShortcut(QKeySequence(key))
-            action.triggered.connect(lambda _=False, v=verdict: self.rate(v))
-            rate_menu.addAction(action)
-            self.rate_actions[verdict] = action
-        rate_menu.addSeparator()
-        for text, keys, step in (("Ne&xt Session", "J", 1), ("&Previous Session", "K", -1)):
-            action = QAction(text, self)
-            action.setShortcut(QKeySequence(keys))
-            action.triggered.connect(lambda _=False, s=step: self.step_selection(s))
-            rate_menu.addAction(action)
-
-        view_menu = bar.addMenu("&View")
-        self.view_actions: dict[str, QAction] = {}
-        for i, (key, text) in enumerate(VIEWS):
-            action = QAction(text, self)
-            action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
-            action.triggered.connect(lambda _=False, k=key: self.show_view(k))
-            view_menu.addAction(action)
-            self.view_actions[key] = action
-
-        help_menu = bar.addMenu("&Help")
-        sheet = QAction("&Keyboard Shortcuts", self)
-        sheet.setShortcuts([QKeySequence("F1"), QKeySequence("?")])
-        sheet.triggered.connect(self.show_shortcuts)
-        help_menu.addAction(sheet)
-        where = QAction("Where Is My &Data?", self)
-        where.triggered.connect(self._on_where_triggered)
-        help_menu.addAction(where)
-        about = QAction("&About Worthwhile", self)
-        about.triggered.connect(self._on_about_triggered)
-        help_menu.addAction(about)
 
     # --- layout memory ---------------------------------------------------------------------
 
@@ -316,7 +237,7 @@ class MainWindow(QMainWindow):
             if self.settings.header_state is not None:
                 header = self.sessions_view.table.horizontalHeader()
                 header.restoreState(self.settings.header_state)
-            self.reflect_view.set_db(db, self.settings.sample_size)
+            self.reflect_view.set_db(db, path, self.settings.sample_size)
             self._value_stale = True
             self.outer_stack.setCurrentWidget(self.body)
             self.show_view(self.settings.last_view)
@@ -333,12 +254,12 @@ class MainWindow(QMainWindow):
     def _refresh_chrome(self) -> None:
         self.setWindowTitle("Worthwhile — DEMO" if self._demo else "Worthwhile")
         self.demo_banner.setVisible(self._demo)
-        self.action_demo.setVisible(not self._demo)
-        self.action_leave_demo.setVisible(self._demo and self._real_path is not None)
+        self.menu_actions["demo"].setVisible(not self._demo)
+        self.menu_actions["leave_demo"].setVisible(self._demo and self._real_path is not None)
         in_body = self.outer_stack.currentWidget() is self.body
-        for action in (*self.rate_actions.values(), *self.view_actions.values(),
-                       self.action_find, self.action_lists):
-            action.setEnabled(in_body)
+        for spec in ACTIONS:
+            if spec.needs_sessions:
+                self.menu_actions[spec.name].setEnabled(in_body)
         self.update_status()
 
     def update_status(self) -> None:
@@ -405,7 +326,7 @@ class MainWindow(QMainWindow):
         if self.value_view is None:
             from desktop_app.ui import value_view as value_module  # pyqtgraph loads here
 
-            view = value_module.ValueView(self.value_page)
+            view = value_module.ValueView(self.tasks, self.value_page)
             view.sessions_requested.connect(self._on_value_view_sessions_requested)
             layout = self.value_page.layout()
             assert layout is not None
@@ -413,10 +334,10 @@ class MainWindow(QMainWindow):
             self.value_view = view
         if self._value_stale and self._db is not None:
             self._value_stale = False
-            if self.value_view.db is self._db:
+            if self.value_view.db_path == self._db_path:
                 self.value_view.refresh()
             else:
-                self.value_view.set_db(self._db)
+                self.value_view.set_db_path(self._db_path)
         return self.value_view
 
     def _data_changed(self) -> None:
@@ -462,20 +383,47 @@ class MainWindow(QMainWindow):
         assert self._db is not None
         return list_labels(self._db), list_reasons(self._db)
 
+    @property
+    def busy(self) -> bool:
+        """True while the demo data is being built."""
+        return self._demo_task is not None and self._demo_task.running
+
     @Slot()
     def _on_first_run_demo_requested(self) -> None:
-        if self._demo:
+        if self._demo or self.busy:
             return
-        self.setCursor(Qt.CursorShape.WaitCursor)
-        try:
-            demo = DemoDatabase()
-        except Exception as exc:  # a bug, not user input: show it, keep the window usable
-            self.unsetCursor()
-            show_error(self, "The demo data could not be created.", repr(exc))
+        task = self.tasks.start("demo", _build_demo, discard=_discard_demo)
+        task.finished.connect(self._on_demo_task_finished)
+        task.failed.connect(self._on_demo_task_failed)
+        self._demo_task = task
+        self._show_demo_busy(True)
+
+    def _show_demo_busy(self, busy: bool) -> None:
+        self.busy_bar.setVisible(busy)
+        self.first_run.demo_button.setEnabled(not busy)
+        self.menu_actions["demo"].setEnabled(not busy)
+        if busy:
+            self.statusBar().showMessage("Building the demo data…")
+        else:
+            self.statusBar().clearMessage()
+
+    @Slot(object)
+    def _on_demo_task_finished(self, demo: DemoDatabase) -> None:
+        self._demo_task = None
+        self._show_demo_busy(False)
+        if self._demo or self.imports.running:
+            # An import started meanwhile: it goes to the user's own data, which stays shown.
+            demo.close()
             return
-        self.unsetCursor()
         self._owned_demo = demo
         self.open_database(demo.path, demo=True)
+
+    @Slot(str)
+    def _on_demo_task_failed(self, detail: str) -> None:
+        # A bug, not user input: show it, keep the window usable.
+        self._demo_task = None
+        self._show_demo_busy(False)
+        show_error(self, "The demo data could not be created.", detail)
 
     @Slot()
     def _on_leave_demo_triggered(self) -> None:
@@ -506,124 +454,40 @@ class MainWindow(QMainWindow):
             "value per use, not usage. Everything stays on this computer.</p>",
         )
 
-    # --- importing -----------------------------------------------------------------------------
+    # --- importing ---------------------------------------------------------------------------
 
-    @Slot()
-    def _on_import_files_triggered(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import AI history",
-            str(Path.home()),
-            "AI history (*.json *.jsonl *.csv *.zip *.md *.html *.db *.vscdb *.tgz);;All files (*)",
-        )
-        if paths:
-            self.start_import(paths)
+    def _import_target(self) -> Path:
+        """Where an import goes: the user's own data, never the throwaway demo."""
+        if self._demo and self._real_path is not None:
+            self._on_leave_demo_triggered()
+        return self._db_path
 
-    @Slot()
-    def _on_import_folder_triggered(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Import a folder of AI history",
-                                                  str(Path.home()))
-        if folder:
-            self.start_import([folder])
-
-    @Slot()
-    def _on_discover_triggered(self) -> None:
-        from desktop_app.ui.discover_dialog import DiscoverDialog
-
-        dialog = DiscoverDialog([Path(p) for p in self.settings.search_folders], self)
-        dialog.extra_folders_changed.connect(self._on_discover_folders_changed)
-        self.discover_dialog = dialog
-        dialog.accepted.connect(lambda: self.start_import(dialog.chosen_paths()))
-        dialog.open()
-
-    @Slot(list)
-    def _on_discover_folders_changed(self, folders: list[str]) -> None:
-        self.settings.search_folders = folders
+    @Slot(object)
+    def _on_imports_imported(self, _report: ImportReport) -> None:
+        if self._db is None:
+            return
+        if self.outer_stack.currentWidget() is self.first_run:
+            if count_sessions(self._db) > 0:
+                self.open_database(self._db_path, demo=self._demo)
+        else:
+            self.sessions_view.refresh()
+            self.reflect_view.panel.set_choices(*self._choices())
+            self.update_status()
+            self._data_changed()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
+        if self.imports.dropped_paths(event.mimeData()):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        paths = self.imports.dropped_paths(event.mimeData())
         if paths:
             event.acceptProposedAction()
-            self.start_import(paths)
-
-    def start_import(self, paths: list[str]) -> bool:
-        """Import files, zips or folders in the background, with progress and Cancel."""
-        if self.import_task is not None:
-            self.statusBar().showMessage("An import is already running.", 5000)
-            return False
-        if self._demo and self._real_path is not None:
-            # Imports go into the user's own data, never into the throwaway demo.
-            self._on_leave_demo_triggered()
-        task = ImportTask(self._db_path, paths)
-        dialog = QProgressDialog("Reading…", "Cancel", 0, 1000, self)
-        dialog.setObjectName("importProgress")
-        dialog.setWindowTitle("Importing")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.setValue(0)
-        dialog.canceled.connect(self._on_import_progress_canceled)
-        task.signals.progressed.connect(self._on_import_progressed)
-        task.signals.finished.connect(self._on_import_finished)
-        task.signals.failed.connect(self._on_import_failed)
-        self.import_task, self.import_progress = task, dialog
-        QThreadPool.globalInstance().start(task)
-        return True
-
-    @Slot()
-    def _on_import_progress_canceled(self) -> None:
-        if self.import_task is not None:
-            self.import_task.cancel()
-        if self.import_progress is not None:
-            self.import_progress.setLabelText("Cancelling: putting the file being read back…")
-
-    @Slot(object)
-    def _on_import_progressed(self, progress: ImportProgress) -> None:
-        dialog = self.import_progress
-        if dialog is None or (self.import_task is not None and self.import_task.cancelled):
-            return
-        dialog.setValue(int(progress.fraction * 1000))
-        name = Path(progress.current).name if progress.current else ""
-        dialog.setLabelText(f"Reading {name}… {progress.sessions:,} sessions so far")
-
-    def _end_import(self) -> None:
-        if self.import_progress is not None:
-            self.import_progress.close()
-            self.import_progress.deleteLater()
-        self.import_task = None
-        self.import_progress = None
-
-    @Slot(object)
-    def _on_import_finished(self, report: ImportReport) -> None:
-        self._end_import()
-        if self._db is not None:
-            if self.outer_stack.currentWidget() is self.first_run:
-                if count_sessions(self._db) > 0:
-                    self.open_database(self._db_path, demo=self._demo)
-            else:
-                self.sessions_view.refresh()
-                self.reflect_view.panel.set_choices(*self._choices())
-                self.update_status()
-                self._data_changed()
-        self.statusBar().showMessage(summary_text(report), 10000)
-        dialog = ImportReportDialog(report, self)
-        self.last_import_report = dialog
-        dialog.open()
-
-    @Slot(str)
-    def _on_import_failed(self, detail: str) -> None:
-        self._end_import()
-        show_error(self, "The import stopped because of a problem inside Worthwhile. Nothing "
-                   "from the file being read was stored.", detail)
+            self.imports.start(paths)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.import_task is not None:
-            self.import_task.cancel()
-            QThreadPool.globalInstance().waitForDone()
+        # Cancel and wait: an import puts back the file being read; other results are dropped.
+        self.tasks.stop_all()
         if self.outer_stack.currentWidget() is self.body and self.remember_layout:
             focused = self.focusWidget()
             if focused is not None:

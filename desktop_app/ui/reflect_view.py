@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html
+import logging
 from datetime import date, timedelta
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
@@ -40,10 +43,24 @@ from desktop_app.store.stats import StatsReader
 from desktop_app.ui import formatting
 from desktop_app.ui.rating import RatingController
 from desktop_app.ui.rating_panel import RatingPanel
+from desktop_app.ui.tasks import Task, TaskContext, TaskRunner
 from desktop_app.ui.transcript_view import TranscriptView
+
+log = logging.getLogger(__name__)
 
 PREVIEW_MESSAGES = 8
 PREVIEW_CHARS = 600
+#: The key of the draw's task: a newer draw (another week, size or database) drops an older one.
+DRAW_TASK = "reflect-draw"
+
+
+def _draw(db: Database, week: date, size: int) -> tuple[list[str], int]:
+    """The week's sample and where to continue in it (runs on a worker thread)."""
+    sample = draw_sample(ReflectSamples(db), week, size)
+    # Reopening a week continues at its first session still without a verdict.
+    position = next((i for i, sid in enumerate(sample)
+                     if get_rating(db, sid).verdict is Verdict.UNRATED), len(sample))
+    return sample, position
 
 
 class ReflectView(QWidget):
@@ -51,12 +68,16 @@ class ReflectView(QWidget):
 
     sample_size_changed = Signal(int)
 
-    def __init__(self, controller: RatingController, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: RatingController, tasks: TaskRunner,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reflectView")
         self.setAccessibleName("Reflect")
         self.controller = controller
+        self._tasks = tasks
+        self._task: Task | None = None
         self._db: Database | None = None
+        self._db_path: Path | None = None
         self._week = last_complete_week()
         self._sample: list[str] = []
         self._position = 0
@@ -189,9 +210,14 @@ class ReflectView(QWidget):
 
     # --- state -----------------------------------------------------------------------------
 
-    def set_db(self, db: Database, sample_size: int | None = None) -> None:
-        """Reflect on ``db``; starts at the last complete week."""
+    def set_db(self, db: Database, path: Path, sample_size: int | None = None) -> None:
+        """Reflect on ``db`` at ``path`` (the draw opens its own connection there); starts at the
+        last complete week."""
         self._db = db
+        self._db_path = path
+        self._tasks.drop(DRAW_TASK)  # a draw from the database shown before
+        self._task = None
+        self._sample, self._position = [], 0
         if sample_size is not None:
             self._sample_size = sample_size
         self.size_box.blockSignals(True)
@@ -224,23 +250,48 @@ class ReflectView(QWidget):
         """Index of the session shown (== len(sample) at the summary)."""
         return self._position
 
+    @property
+    def busy(self) -> bool:
+        """True while the week's sample is being drawn."""
+        return self._task is not None and self._task.running
+
     def set_week(self, week_start: date) -> None:
-        """Show the week starting on the Monday of ``week_start``."""
+        """Show the week starting on the Monday of ``week_start`` (its sample is drawn off the
+        GUI thread; until it arrives nothing can be rated)."""
         self._week = period_start(week_start, "week")
         self._loaded = self._db is not None
         self.next_week.setEnabled(self._week < period_start(date.today(), "week"))
         end = self._week + timedelta(days=6)
         self.week_label.setText(f"Week of {self._week:%d %b %Y} – {end:%d %b}")
-        if self._db is None:
+        if self._db is None or self._db_path is None:
             return
-        self._sample = draw_sample(ReflectSamples(self._db), self._week, self._sample_size)
-        # Reopening a week continues at its first session still without a verdict.
-        self._position = next(
-            (i for i, sid in enumerate(self._sample)
-             if get_rating(self._db, sid).verdict is Verdict.UNRATED),
-            len(self._sample),
-        )
+        self.panel.commit_pending()
+        self._sample, self._position = [], 0
+        self.progress.setText("Drawing…")
+        week, size = self._week, self._sample_size
+
+        def work(context: TaskContext) -> tuple[list[str], int]:
+            return _draw(context.db, week, size)
+
+        task = self._tasks.start(DRAW_TASK, work, db_path=self._db_path)
+        task.finished.connect(self._on_task_finished)
+        task.failed.connect(self._on_task_failed)
+        self._task = task
+
+    @Slot(object)
+    def _on_task_finished(self, drawn: tuple[list[str], int]) -> None:
+        self._task = None
+        self._sample, self._position = drawn
         self._show()
+
+    @Slot(str)
+    def _on_task_failed(self, detail: str) -> None:
+        self._task = None
+        log.error("The week's sample could not be drawn\n%s", detail)
+        self.progress.setText("")
+        self.summary.setText("<h2>The sample could not be drawn</h2><p>A problem inside "
+                             f"Worthwhile: {html.escape(detail.strip().splitlines()[-1])}</p>")
+        self.pages.setCurrentWidget(self.summary)
 
     def _current_ids(self) -> list[str]:
         if 0 <= self._position < len(self._sample):

@@ -4,13 +4,26 @@ from __future__ import annotations
 
 import csv
 import html
-from datetime import timedelta
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QCursor, QKeyEvent, QPainter
+from PySide6.QtCore import (
+    QEvent,
+    QEventLoop,
+    QObject,
+    QPointF,
+    QRectF,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QCloseEvent, QColor, QCursor, QKeyEvent, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QComboBox,
@@ -32,8 +45,8 @@ from desktop_app.metrics import (
     NO_LABEL,
     By,
     Figures,
+    GroupBy,
     Stats,
-    TallyReader,
     compare,
     day_start_utc,
     insights,
@@ -47,16 +60,25 @@ from desktop_app.ui.charts.groups import GroupChart
 from desktop_app.ui.charts.over_time import OverTimeChart
 from desktop_app.ui.charts.usage_value import UsageValueChart
 from desktop_app.ui.errors import show_error
+from desktop_app.ui.tasks import Task, TaskContext, TaskRunner
 from desktop_app.ui.theme import colors
+
+log = logging.getLogger(__name__)
 
 #: At most this many insight sentences at the top.
 MAX_INSIGHTS = 4
 EXPORT_FILTERS = "PNG image (*.png);;SVG image (*.svg);;CSV, the numbers behind the chart (*.csv)"
+#: The tabs, in order: over time, by tool, by label, usage vs value.
+TAB_TITLES = ("Over time", "By tool", "By label", "Usage vs value")
+OVER_TIME, BY_TOOL, BY_LABEL, USAGE_VALUE = range(4)
+#: The key of the figures' task: a newer request (period, tool, rating) drops an older one.
+FIGURES_TASK = "value-figures"
 
 
 class _Chart(Protocol):
     widget: Any
 
+    def set_stats(self, stats: Stats) -> None: ...
     def apply_colors(self, cc: Any) -> None: ...
     def count(self) -> int: ...
     def scene_pos_of(self, index: int) -> QPointF: ...
@@ -65,23 +87,102 @@ class _Chart(Protocol):
     def csv_table(self) -> tuple[list[str], list[list[object]]]: ...
 
 
+@dataclass(frozen=True)
+class ValueFigures:
+    """Everything the view shows, computed off the GUI thread (plain Python objects)."""
+
+    stats: Stats
+    tool_stats: Stats | None
+    label_stats: Stats | None
+    insights: tuple[str, ...]
+
+
+def _value_stats(db: Database, *, by: By, group: GroupBy | None = None,
+                 source: str | None = None, date_from: date | None = None,
+                 date_to: date | None = None) -> Stats:
+    """The view's one call of the metrics: every figure it shows comes through here."""
+    return value_stats(StatsReader(db), by=by, group=group, source=source, date_from=date_from,
+                       date_to=date_to)
+
+
+def load_figures(db: Database, by: By, source: str | None,
+                 check_cancelled: Callable[[], None] = lambda: None) -> ValueFigures:
+    """The statistics over time, by tool and by label, and the insight sentences (on a worker
+    thread; ``check_cancelled`` raises between the queries once a newer request came)."""
+    stats = _value_stats(db, by=by, source=source)
+    if not stats.periods:
+        return ValueFigures(stats, None, None, ())
+    check_cancelled()
+    tool_stats = _value_stats(db, by=by, group="tool", source=source)
+    check_cancelled()
+    label_stats = _value_stats(db, by=by, group="label", source=source)
+    check_cancelled()
+    lines: list[str] = []
+    trend = _trend_sentence(db, stats, source)
+    if trend:
+        lines.append(trend)
+    if source is None:
+        lines += insights(tool_stats.group_totals, limit=1)[:2]
+    # Labels come with ratings, so unlabelled sessions are (almost) never rated: saying so
+    # every time would crowd out the real findings. The By label tab shows them.
+    labelled = {g: f for g, f in label_stats.group_totals.items() if g != NO_LABEL}
+    lines += insights(labelled, limit=1)[:2]
+    return ValueFigures(stats, tool_stats, label_stats, tuple(lines[:MAX_INSIGHTS]))
+
+
+def _trend_sentence(db: Database, stats: Stats, source: str | None) -> str | None:
+    """The first stretch of the history against the last one (up to 13 weeks each)."""
+    first_day = stats.periods[0].start
+    last_day = stats.periods[-1].end - timedelta(days=1)
+    window = min(timedelta(weeks=13), (last_day - first_day + timedelta(days=1)) / 2)
+    days = window.days
+    if days < 14:
+        return None
+    early = _value_stats(db, by="month", source=source, date_from=first_day,
+                         date_to=first_day + timedelta(days=days - 1)).totals
+    late = _value_stats(db, by="month", source=source,
+                        date_from=last_day - timedelta(days=days - 1), date_to=last_day).totals
+    span = f"{days // 7} weeks" if days % 7 == 0 else f"{days} days"
+    uses = (f"Uses went from {early.uses:,} in your first {span} to {late.uses:,} in the "
+            f"last {span}")
+    outcome = compare(late, early)
+    if outcome == "not enough ratings":
+        return f"{uses}; too few ratings to compare value per use between the two."
+
+    def told(f: Figures) -> str:
+        return f"{percent(f.value_per_use or 0.0)} (of {f.rated} rated)"
+
+    if outcome == "no clear difference":
+        return (f"{uses}, with no clear difference in value per use ({told(early)} then, "
+                f"{told(late)} now: the 95 % intervals overlap).")
+    verb = "fell" if outcome == "lower" else "rose"
+    return (f"{uses}, while value per use {verb} from {told(early)} to {told(late)}; "
+            "the 95 % intervals do not overlap.")
+
+
 class ValueView(QWidget):
     """Value per use per week or month, by tool and by label, with honest intervals.
 
-    ``refresh()`` reads the ungrouped statistics at once (the over-time and usage-vs-value
-    charts and the "based on" line); the by-tool and by-label statistics and the insights follow
-    on the next turn of the event loop (or at once when their tab is shown), so a refresh after
-    a rating never blocks for more than one query.
+    The figures are read off the GUI thread (``refresh()`` asks for them; a newer request makes
+    an older one stale); until they arrive the charts keep showing the previous ones. When they
+    do, the words and the tab shown are updated and ``loaded`` is emitted; the other tabs'
+    charts are built and drawn on the following turns of the event loop, one each (or at once
+    when shown or asked for), so that no step blocks the window for long.
     """
 
     #: A :class:`desktop_app.store.SessionQuery` for the period or group the user clicked.
     sessions_requested = Signal(object)
+    #: The figures asked for last are all shown.
+    loaded = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, tasks: TaskRunner | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("valueView")
         self.setAccessibleName("Value")
-        self._db: Database | None = None
+        self._own_tasks = tasks is None
+        self._tasks = tasks if tasks is not None else TaskRunner(self)
+        self._task: Task | None = None
+        self._db_path: Path | None = None
         self._by: By = "week"
         self._source: str | None = None
         self.stats: Stats | None = None
@@ -90,7 +191,7 @@ class ValueView(QWidget):
         self.hover_text: str | None = None
         self._key_index: dict[int, int] = {}  # chart id -> item the keyboard points at
         self._tools: list[str] = []
-        self._trend: str | None = None
+        self._insights: tuple[str, ...] = ()
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(12, 8, 12, 8)
@@ -107,6 +208,9 @@ class ValueView(QWidget):
         self.tool_box.setAccessibleName("Tool")
         self.tool_box.addItem("All tools", None)
         self.tool_box.currentIndexChanged.connect(self._on_tool_box_current_index_changed)
+        self.busy_label = QLabel("Updating…")
+        self.busy_label.setObjectName("valueBusy")
+        self.busy_label.setVisible(False)
         self.export_button = QPushButton("Export…")
         self.export_button.setObjectName("valueExport")
         self.export_button.setAccessibleName("Export the chart")
@@ -116,6 +220,7 @@ class ValueView(QWidget):
         controls.addWidget(self.period_box)
         controls.addWidget(self.tool_box)
         controls.addStretch(1)
+        controls.addWidget(self.busy_label)
         controls.addWidget(self.export_button)
         outer.addLayout(controls)
 
@@ -131,25 +236,20 @@ class ValueView(QWidget):
         outer.addWidget(self.insights_label)
         outer.addWidget(self.basis_label)
 
-        self.over_time = OverTimeChart()
-        self.by_tool = GroupChart("tool")
-        self.by_label = GroupChart("label")
-        self.usage_value = UsageValueChart()
+        # Each chart is built, and given its figures, when its tab is shown or on a spare turn
+        # of the event loop, one at a time: none of this blocks the window for long.
         self.tabs = QTabWidget()
         self.tabs.setObjectName("valueTabs")
         self.tabs.setDocumentMode(True)
-        self._charts: list[_Chart] = [self.over_time, self.by_tool, self.by_label,
-                                      self.usage_value]
-        for chart, title in zip(self._charts, ("Over time", "By tool", "By label",
-                                               "Usage vs value"), strict=True):
-            self.tabs.addTab(chart.widget, title)
-            scene = chart.widget.scene()
-            scene.sigMouseMoved.connect(partial(self._on_chart_mouse_moved, chart))
-            scene.sigMouseClicked.connect(partial(self._on_chart_mouse_clicked, chart))
-            # Keyboard: arrows walk the periods or groups, Enter opens one.
-            chart.widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-            chart.widget.installEventFilter(self)
+        self._built: list[_Chart | None] = [None] * len(TAB_TITLES)
+        self._drawn: list[Stats | None] = [None] * len(TAB_TITLES)  # the figures each shows
+        for title in TAB_TITLES:
+            self.tabs.addTab(QWidget(), title)  # a placeholder until the chart is built
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self._sync_timer = QTimer(self)
+        self._sync_timer.setSingleShot(True)
+        self._sync_timer.setInterval(0)
+        self._sync_timer.timeout.connect(self._on_sync_timer_timeout)
         self.empty_label = QLabel(
             "No sessions yet. Import your AI history (File ▸ Import) and rate a few sessions "
             "to see value per use here.")
@@ -161,18 +261,116 @@ class ValueView(QWidget):
         self.pages.addWidget(self.empty_label)
         outer.addWidget(self.pages, 1)
 
-        # Grouped statistics are read on the next turn of the event loop (see class docs).
-        self._groups_timer = QTimer(self)
-        self._groups_timer.setSingleShot(True)
-        self._groups_timer.setInterval(0)
-        self._groups_timer.timeout.connect(self._on_groups_timer_timeout)
+        # "Updating…" only when an answer takes long enough to notice (no flicker).
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(250)
+        self._busy_timer.timeout.connect(self._on_busy_timer_timeout)
         self.apply_colors()
+        self._chart(OVER_TIME)
+
+    # --- the charts, built and drawn one at a time --------------------------------------------
+
+    @property
+    def over_time(self) -> OverTimeChart:
+        """The over-time chart, with the figures shown."""
+        chart = self._chart(OVER_TIME)
+        assert isinstance(chart, OverTimeChart)
+        return chart
+
+    @property
+    def by_tool(self) -> GroupChart:
+        """The by-tool chart, with the figures shown."""
+        chart = self._chart(BY_TOOL)
+        assert isinstance(chart, GroupChart)
+        return chart
+
+    @property
+    def by_label(self) -> GroupChart:
+        """The by-label chart, with the figures shown."""
+        chart = self._chart(BY_LABEL)
+        assert isinstance(chart, GroupChart)
+        return chart
+
+    @property
+    def usage_value(self) -> UsageValueChart:
+        """The usage-vs-value chart, with the figures shown."""
+        chart = self._chart(USAGE_VALUE)
+        assert isinstance(chart, UsageValueChart)
+        return chart
+
+    def _wanted(self, index: int) -> Stats | None:
+        stats = (self.stats, self.tool_stats, self.label_stats, self.stats)[index]
+        return stats if stats is not None and stats.periods else None
+
+    def _chart(self, index: int) -> _Chart:
+        """Chart ``index``, built if need be and brought up to date with the figures."""
+        chart = self._built[index]
+        if chart is None:
+            chart = self._build_chart(index)
+        wanted = self._wanted(index)
+        if wanted is not None and wanted is not self._drawn[index]:
+            chart.set_stats(wanted)
+            self._drawn[index] = wanted
+        return chart
+
+    def _build_chart(self, index: int) -> _Chart:
+        made: _Chart = (OverTimeChart() if index == OVER_TIME else
+                        GroupChart("tool") if index == BY_TOOL else
+                        GroupChart("label") if index == BY_LABEL else UsageValueChart())
+        self._built[index] = made
+        scene = made.widget.scene()
+        scene.sigMouseMoved.connect(partial(self._on_chart_mouse_moved, made))
+        scene.sigMouseClicked.connect(partial(self._on_chart_mouse_clicked, made))
+        # Keyboard: arrows walk the periods or groups, Enter opens one.
+        made.widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        made.widget.installEventFilter(self)
+        made.apply_colors(chart_colors())
+        current = self.tabs.currentIndex()
+        placeholder = self.tabs.widget(index)
+        self.tabs.blockSignals(True)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, made.widget, TAB_TITLES[index])
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+        if placeholder is not None:
+            placeholder.deleteLater()
+        return made
+
+    def _charts(self) -> list[_Chart]:
+        return [c for c in self._built if c is not None]
+
+    def _out_of_date(self) -> int | None:
+        for index in range(len(TAB_TITLES)):
+            wanted = self._wanted(index)
+            if self._built[index] is None or (wanted is not None
+                                              and wanted is not self._drawn[index]):
+                return index
+        return None
+
+    def _sync_soon(self) -> None:
+        """Draw the tab shown now; build and draw the others on later turns of the loop."""
+        self._chart(max(0, self.tabs.currentIndex()))
+        if self._out_of_date() is not None:
+            self._sync_timer.start()
+
+    @Slot()
+    def _on_sync_timer_timeout(self) -> None:
+        index = self._out_of_date()
+        if index is not None:
+            self._chart(index)
+            self._sync_timer.start()
+
+    @Slot(int)
+    def _on_tabs_current_changed(self, index: int) -> None:
+        if index >= 0:
+            self._chart(index)
 
     # --- data ------------------------------------------------------------------------------
 
-    def set_db(self, db: Database) -> None:
-        """Show the value figures of ``db``."""
-        self._db = db
+    def set_db_path(self, path: Path) -> None:
+        """Show the value figures of the database at ``path`` (read off the GUI thread)."""
+        self._db_path = path
         self._source = None
         self._tools = []
         self.tool_box.blockSignals(True)
@@ -182,9 +380,14 @@ class ValueView(QWidget):
         self.refresh()
 
     @property
-    def db(self) -> Database | None:
+    def db_path(self) -> Path | None:
         """The database shown."""
-        return self._db
+        return self._db_path
+
+    @property
+    def busy(self) -> bool:
+        """True while the figures asked for last have not all arrived."""
+        return self._task is not None and self._task.running
 
     @property
     def by(self) -> By:
@@ -209,10 +412,83 @@ class ValueView(QWidget):
         self.tool_box.setCurrentIndex(index)
 
     def refresh(self) -> None:
-        """Re-read the statistics (after an import or a rating) and redraw."""
-        if self._db is None:
+        """Ask for the figures again (after an import or a rating); they are drawn on arrival."""
+        if self._db_path is None:
             return
-        stats = value_stats(StatsReader(self._db), by=self._by, source=self._source)
+        by, source = self._by, self._source
+
+        def work(context: TaskContext) -> ValueFigures:
+            return load_figures(context.db, by, source, context.check_cancelled)
+
+        task = self._tasks.start(FIGURES_TASK, work, db_path=self._db_path)
+        task.finished.connect(self._on_task_finished)
+        task.failed.connect(self._on_task_failed)
+        self._task = task
+        if not self._busy_timer.isActive():
+            self._busy_timer.start()
+
+    def ensure_loaded(self, timeout_ms: int = 60_000) -> bool:
+        """Wait, running the event loop, until the figures asked for are shown.
+
+        For scripts, screenshots and benchmarks; the GUI itself never waits. Returns False on
+        timeout.
+        """
+        if not self.busy:
+            return True
+        loop = QEventLoop()
+        self.loaded.connect(loop.quit)
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.timeout.connect(loop.quit)
+        timer.start(timeout_ms)
+        if self.busy:
+            loop.exec()
+        timer.stop()
+        timer.deleteLater()
+        self.loaded.disconnect(loop.quit)
+        return not self.busy
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._own_tasks:  # a stand-alone view; in the window, the window stops the tasks
+            self._tasks.stop_all()
+            self._end_task()
+        super().closeEvent(event)
+
+    @Slot(object)
+    def _on_task_finished(self, figures: ValueFigures) -> None:
+        if figures.stats is not self.stats:
+            self._show_stats(figures.stats)
+        if figures.tool_stats is not None and figures.label_stats is not None:
+            self.tool_stats = figures.tool_stats
+            self.label_stats = figures.label_stats
+            self._insights = figures.insights
+            if self._source is None:
+                self._update_tools(list(figures.tool_stats.group_totals.values()))
+            self.insights_label.setText(self._insights_html())
+        self._sync_soon()
+        self._end_task()
+        self.loaded.emit()
+
+    @Slot(str)
+    def _on_task_failed(self, detail: str) -> None:
+        log.error("The value figures could not be computed\n%s", detail)
+        self.insights_label.setText(
+            "<div>The figures could not be computed (a problem inside Worthwhile): "
+            f"{html.escape(detail.strip().splitlines()[-1])}</div>")
+        self._end_task()
+        self.loaded.emit()
+
+    def _end_task(self) -> None:
+        self._task = None
+        self._busy_timer.stop()
+        self.busy_label.setVisible(False)
+
+    @Slot()
+    def _on_busy_timer_timeout(self) -> None:
+        self.busy_label.setVisible(self.busy)
+
+    def _show_stats(self, stats: Stats) -> None:
+        """Take the ungrouped statistics (for the over-time and usage charts, the basis line)."""
         self.stats = stats
         self._key_index.clear()
         if not stats.periods:
@@ -220,38 +496,10 @@ class ValueView(QWidget):
             self.basis_label.clear()
             self.insights_label.clear()
             self.tool_stats = self.label_stats = None
-            self._groups_timer.stop()
+            self._insights = ()
             return
         self.pages.setCurrentWidget(self.tabs)
-        self.over_time.set_stats(stats)
-        self.usage_value.set_stats(stats)
         self.basis_label.setText(self._basis_text(stats))
-        self._groups_timer.start()
-        if self.tabs.currentWidget() in (self.by_tool.widget, self.by_label.widget):
-            self.ensure_loaded()
-
-    def ensure_loaded(self) -> None:
-        """Read the grouped statistics now if a refresh left them for later."""
-        if self._groups_timer.isActive():
-            self._groups_timer.stop()
-            self._load_groups()
-
-    @Slot()
-    def _on_groups_timer_timeout(self) -> None:
-        self._load_groups()
-
-    def _load_groups(self) -> None:
-        if self._db is None or self.stats is None:
-            return
-        reader = StatsReader(self._db)
-        self.tool_stats = value_stats(reader, by=self._by, group="tool", source=self._source)
-        self.label_stats = value_stats(reader, by=self._by, group="label", source=self._source)
-        self._trend = self._trend_sentence(reader, self.stats)
-        self.by_tool.set_stats(self.tool_stats)
-        self.by_label.set_stats(self.label_stats)
-        if self._source is None:
-            self._update_tools(list(self.tool_stats.group_totals.values()))
-        self.insights_label.setText(self._insights_html())
 
     def _update_tools(self, totals: list[Any]) -> None:
         tools = [f.group for f in sorted(totals, key=lambda f: -f.uses)]
@@ -282,48 +530,9 @@ class ValueView(QWidget):
             text += " Minutes are your own estimates; you have given none yet."
         return text
 
-    def _trend_sentence(self, reader: TallyReader, stats: Stats) -> str | None:
-        """The first stretch of the history against the last one (up to 13 weeks each)."""
-        first_day = stats.periods[0].start
-        last_day = stats.periods[-1].end - timedelta(days=1)
-        window = min(timedelta(weeks=13), (last_day - first_day + timedelta(days=1)) / 2)
-        days = window.days
-        if days < 14:
-            return None
-        early = value_stats(reader, by="month", source=self._source, date_from=first_day,
-                            date_to=first_day + timedelta(days=days - 1)).totals
-        late = value_stats(reader, by="month", source=self._source,
-                           date_from=last_day - timedelta(days=days - 1), date_to=last_day).totals
-        span = f"{days // 7} weeks" if days % 7 == 0 else f"{days} days"
-        uses = (f"Uses went from {early.uses:,} in your first {span} to {late.uses:,} in the "
-                f"last {span}")
-        outcome = compare(late, early)
-        if outcome == "not enough ratings":
-            return f"{uses}; too few ratings to compare value per use between the two."
-
-        def told(f: Figures) -> str:
-            return f"{percent(f.value_per_use or 0.0)} (of {f.rated} rated)"
-
-        if outcome == "no clear difference":
-            return (f"{uses}, with no clear difference in value per use ({told(early)} then, "
-                    f"{told(late)} now: the 95 % intervals overlap).")
-        verb = "fell" if outcome == "lower" else "rose"
-        return (f"{uses}, while value per use {verb} from {told(early)} to {told(late)}; "
-                "the 95 % intervals do not overlap.")
-
     def insight_lines(self) -> list[str]:
         """The plain-language insights shown at the top."""
-        lines: list[str] = []
-        if self._trend:
-            lines.append(self._trend)
-        if self.tool_stats is not None and self._source is None:
-            lines += insights(self.tool_stats.group_totals, limit=1)[:2]
-        if self.label_stats is not None:
-            # Labels come with ratings, so unlabelled sessions are (almost) never rated: saying
-            # so every time would crowd out the real findings. The By label tab shows them.
-            labelled = {g: f for g, f in self.label_stats.group_totals.items() if g != NO_LABEL}
-            lines += insights(labelled, limit=1)[:2]
-        return lines[:MAX_INSIGHTS]
+        return list(self._insights)
 
     def _insights_html(self) -> str:
         lines = self.insight_lines()
@@ -336,7 +545,7 @@ class ValueView(QWidget):
     def apply_colors(self) -> None:
         """Restyle everything after a light/dark switch."""
         cc = chart_colors()
-        for chart in self._charts:
+        for chart in self._charts():
             chart.apply_colors(cc)
         self.basis_label.setStyleSheet(f"color: {colors().muted};")
 
@@ -344,7 +553,7 @@ class ValueView(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            chart = next((c for c in self._charts if c.widget is watched), None)
+            chart = next((c for c in self._charts() if c.widget is watched), None)
             if chart is not None and self._on_chart_key(chart, event.key()):
                 return True
         return super().eventFilter(watched, event)
@@ -414,13 +623,12 @@ class ValueView(QWidget):
 
     def current_chart(self) -> _Chart:
         """The chart of the tab shown."""
-        return self._charts[max(0, self.tabs.currentIndex())]
+        return self._chart(max(0, self.tabs.currentIndex()))
 
     def export_png(self, path: str | Path) -> None:
         """Save the chart shown as a PNG image (twice the screen size for a crisp print)."""
         from pyqtgraph.exporters import ImageExporter
 
-        self.ensure_loaded()
         chart = self.current_chart()
         exporter = ImageExporter(chart.widget.ci)
         width = max(1200, int(chart.widget.width() * 2))
@@ -434,7 +642,6 @@ class ValueView(QWidget):
         every clipped plot (Qt now closes paths with "Z", which its coordinate rewriting cannot
         parse).
         """
-        self.ensure_loaded()
         chart = self.current_chart()
         source = chart.widget.ci.sceneBoundingRect()
         size = source.size().toSize()
@@ -456,7 +663,6 @@ class ValueView(QWidget):
 
     def export_csv(self, path: str | Path) -> None:
         """Save the numbers behind the chart shown (the ``stats --json`` keys) as CSV."""
-        self.ensure_loaded()
         header, rows = self.current_chart().csv_table()
         with open(path, "w", newline="", encoding="utf-8") as f:
             writer = csv.writer(f)
@@ -494,8 +700,3 @@ class ValueView(QWidget):
         data = self.tool_box.currentData()
         self._source = data if isinstance(data, str) else None
         self.refresh()
-
-    @Slot(int)
-    def _on_tabs_current_changed(self, _index: int) -> None:
-        if self.tabs.currentWidget() in (self.by_tool.widget, self.by_label.widget):
-            self.ensure_loaded()

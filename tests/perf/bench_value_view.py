@@ -58,7 +58,7 @@ def main() -> None:
     view = ValueView()
     view.resize(1180, 740)
     view.show()
-    view.set_db(db)
+    view.set_db_path(path)
     view.ensure_loaded()
     app.processEvents()
     print(f"database: {path} ({args.sessions:,} sessions)")

@@ -31,7 +31,7 @@ def test_find_and_import_from_first_run(
     fake_claude_home(Path(os.environ["HOME"]))  # the fake HOME every test gets
     window = open_window(db_path)
     window.first_run.discover_button.click()
-    dialog = window.discover_dialog
+    dialog = window.imports.discover_dialog
     assert isinstance(dialog, DiscoverDialog)
     qtbot.waitUntil(lambda: dialog.task is None and dialog.tree.topLevelItemCount() > 0,
                     timeout=10_000)
@@ -48,7 +48,7 @@ def test_find_and_import_from_first_run(
     assert item is not None
     item.setCheckState(0, Qt.CheckState.Checked)
     dialog.import_button.click()
-    qtbot.waitUntil(lambda: window.last_import_report is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: window.imports.last_report is not None, timeout=20_000)
     db = open_db(db_path)
     assert count_sessions(db) >= 1
     db.close()
@@ -59,8 +59,8 @@ def test_nothing_found_says_so_and_folders_are_remembered(
     qtbot: QtBot, db_path: Path, open_window: OpenWindow, tmp_path: Path
 ) -> None:
     window = open_window(db_path)
-    window.action_discover.trigger()
-    dialog = window.discover_dialog
+    window.menu_actions["discover"].trigger()
+    dialog = window.imports.discover_dialog
     assert isinstance(dialog, DiscoverDialog)
     qtbot.waitUntil(lambda: dialog.task is None, timeout=10_000)
     assert "No AI histories" in dialog.status.text()

@@ -44,9 +44,9 @@ def test_import_from_first_run_shows_report_and_sessions(
     assert button.isVisible()
     bad = tmp_path / "notes.txt"
     bad.write_text("just some notes")
-    assert window.start_import([str(chat_export(tmp_path)), str(bad)])
-    qtbot.waitUntil(lambda: window.last_import_report is not None, timeout=10_000)
-    report = window.last_import_report
+    assert window.imports.start([str(chat_export(tmp_path)), str(bad)])
+    qtbot.waitUntil(lambda: window.imports.last_report is not None, timeout=10_000)
+    report = window.imports.last_report
     assert report is not None
     assert "1 new" in report.summary.text()
     assert "1 of 2 could not be imported" in report.summary.text()
@@ -66,18 +66,18 @@ def test_cancel_leaves_the_database_as_it_was(
 ) -> None:
     window = open_window(db_path)
     big = generic_jsonl(tmp_path / "big.jsonl", 4000)
-    assert window.start_import([str(big)])
-    assert window.import_task is not None
-    assert window.import_progress is not None
-    cancel = window.import_progress.findChild(QPushButton)
+    assert window.imports.start([str(big)])
+    assert window.imports.task is not None
+    assert window.imports.progress_dialog is not None
+    cancel = window.imports.progress_dialog.findChild(QPushButton)
     assert cancel is not None
     assert cancel.text() == "Cancel"
     cancel.click()
-    qtbot.waitUntil(lambda: window.last_import_report is not None, timeout=20_000)
-    report = window.last_import_report
+    qtbot.waitUntil(lambda: window.imports.last_report is not None, timeout=20_000)
+    report = window.imports.last_report
     assert report is not None
     assert "cancelled" in report.summary.text().lower()
-    assert window.import_task is None
+    assert window.imports.task is None
     db = open_db(db_path)
     assert count_sessions(db) == 0
     db.close()
@@ -98,7 +98,7 @@ def test_drop_files_on_the_window_imports_them(
     drop = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, data,
                       Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
     window.dropEvent(drop)
-    qtbot.waitUntil(lambda: window.last_import_report is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.imports.last_report is not None, timeout=10_000)
     assert window.sessions_view.model is not None
     assert window.sessions_view.model.rowCount() == 1
 
@@ -108,10 +108,10 @@ def test_import_while_in_demo_goes_to_own_data(
 ) -> None:
     window = open_window(db_path)
     window.first_run.demo_button.click()
-    assert window.is_demo
-    window.start_import([str(chat_export(tmp_path))])
+    qtbot.waitUntil(lambda: window.is_demo, timeout=10_000)
+    window.imports.start([str(chat_export(tmp_path))])
     assert not window.is_demo
-    qtbot.waitUntil(lambda: window.last_import_report is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.imports.last_report is not None, timeout=10_000)
     db = open_db(db_path)
     assert count_sessions(db) == 1
     db.close()

@@ -41,7 +41,7 @@ def in_lists_dialog(qtbot: QtBot, window: MainWindow,
             dialog.accept()
 
     QTimer.singleShot(0, drive)
-    window.action_lists.trigger()
+    window.menu_actions["lists"].trigger()
     assert done == [True]
     window.activateWindow()  # the keys that follow go to the window again, as after a real close
     qtbot.waitUntil(window.isActiveWindow)
@@ -107,7 +107,7 @@ def test_rate_with_coding_rename_it_then_undo_and_redo(
     assert "code" not in list_labels(db)
     assert view.model.index(0, COL_LABELS).data() == "coding"
     assert view.panel.labels.checked() == ["coding"]
-    assert window.action_redo.text() == "&Redo Rename label “coding” to “code”"
+    assert window.menu_actions["redo"].text() == "&Redo Rename label “coding” to “code”"
 
     # Ctrl+Z again: the verdict goes, the label stays (only what that step changed).
     qtbot.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -124,11 +124,11 @@ def test_rate_with_coding_rename_it_then_undo_and_redo(
     assert (rating.verdict, rating.labels) == (Verdict.USEFUL, ("code",))
     assert "coding" not in list_labels(db)
     assert list_labels(db).index("code") == position
-    assert window.action_undo.text() == "&Undo Rename label “coding” to “code”"
+    assert window.menu_actions["undo"].text() == "&Undo Rename label “coding” to “code”"
 
     # And all the way back: nothing of it is left.
     for _ in range(3):
-        window.action_undo.trigger()
+        window.menu_actions["undo"].trigger()
     assert get_rating(db, sid).is_empty
     assert list_labels(db).index("coding") == position
     assert "code" not in list_labels(db)
@@ -163,7 +163,7 @@ def test_remove_a_label_in_use_then_undo(
     assert "writing" not in list_labels(db)
     assert get_rating(db, first).labels == ()
     assert get_rating(db, second).labels == ("coding",)
-    assert window.action_undo.text() == "&Undo Remove label “writing” from the list"
+    assert window.menu_actions["undo"].text() == "&Undo Remove label “writing” from the list"
 
     qtbot.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert list_labels(db) == before
@@ -172,7 +172,7 @@ def test_remove_a_label_in_use_then_undo(
     assert view.panel.labels.checked() == ["coding", "writing"]  # the second is shown
 
     # Undoing the label ticks themselves still works after the round trip.
-    window.action_undo.trigger()
+    window.menu_actions["undo"].trigger()
     assert get_rating(db, second).labels == ("writing",)
 
 
@@ -189,12 +189,12 @@ def test_add_a_label_from_the_panel_and_undo(
     assert list_labels(db) == [*before, "planning"]
     assert "planning" in [window.sessions_view.panel.labels.item(i).text()
                           for i in range(window.sessions_view.panel.labels.count())]
-    assert window.action_undo.text() == "&Undo Add label “planning” to the list"
-    window.action_undo.trigger()
+    assert window.menu_actions["undo"].text() == "&Undo Add label “planning” to the list"
+    window.menu_actions["undo"].trigger()
     assert list_labels(db) == before
     assert "planning" not in [window.sessions_view.panel.labels.item(i).text()
                               for i in range(window.sessions_view.panel.labels.count())]
-    window.action_redo.trigger()
+    window.menu_actions["redo"].trigger()
     assert list_labels(db) == [*before, "planning"]
 
 
@@ -218,13 +218,13 @@ def test_reasons_edited_in_the_dialog_are_undone_one_step_at_a_time(
 
     in_lists_dialog(qtbot, window, edit)
     assert list_reasons(db) == [*before[1:], "stale"]
-    assert window.action_undo.text() == f"&Undo Remove reason “{before[0]}”"
-    window.action_undo.trigger()
+    assert window.menu_actions["undo"].text() == f"&Undo Remove reason “{before[0]}”"
+    window.menu_actions["undo"].trigger()
     assert list_reasons(db) == [*before, "stale"]
-    assert window.action_undo.text() == "&Undo Rename reason “out of date” to “stale”"
-    window.action_undo.trigger()
+    assert window.menu_actions["undo"].text() == "&Undo Rename reason “out of date” to “stale”"
+    window.menu_actions["undo"].trigger()
     assert list_reasons(db) == [*before, "out of date"]
-    window.action_undo.trigger()
+    window.menu_actions["undo"].trigger()
     assert list_reasons(db) == before
 
 

@@ -40,7 +40,7 @@ def test_rename_a_label_from_the_dialog(qtbot: QtBot, window: MainWindow,
     dialog.labels.list.setCurrentItem(items[0])
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("reading", True))
     dialog.labels.rename.click()
-    assert window.action_undo.text() == "&Undo Rename label “research” to “reading”"
+    assert window.menu_actions["undo"].text() == "&Undo Rename label “research” to “reading”"
     labels = [dialog.labels.list.item(i).text() for i in range(dialog.labels.list.count())]
     assert "reading" in labels
     assert "research" not in labels

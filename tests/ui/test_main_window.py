@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import sys
+import tempfile
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -43,7 +46,12 @@ def test_empty_database_shows_first_run_and_demo_opens(
     assert button is not None
     assert button.isEnabled()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.outer_stack.currentWidget() is window.body)
+    # Built off the GUI thread: a busy indicator, and no second demo meanwhile.
+    assert window.busy_bar.isVisible()
+    assert not button.isEnabled()
+    assert not window.menu_actions["demo"].isEnabled()
+    qtbot.waitUntil(lambda: window.outer_stack.currentWidget() is window.body, timeout=10_000)
+    assert not window.busy_bar.isVisible()
     assert window.is_demo
     assert "DEMO" in window.windowTitle()
     assert window.demo_banner.isVisible()
@@ -60,7 +68,7 @@ def test_empty_database_shows_first_run_and_demo_opens(
     assert real.conn.execute("SELECT count(*) FROM sessions").fetchone()[0] == 0
     real.close()
     # Leave the demo: back to the user's (empty) data, and the demo files are gone.
-    window.action_leave_demo.trigger()
+    window.menu_actions["leave_demo"].trigger()
     assert not window.is_demo
     assert window.outer_stack.currentWidget() is window.first_run
     assert not demo_path.exists()
@@ -169,6 +177,7 @@ def test_browsing_demo_data_opens_no_socket(
 ) -> None:
     window = open_window(db_path)
     window.first_run.demo_button.click()
+    qtbot.waitUntil(lambda: window.is_demo, timeout=10_000)
     assert window.sessions_view.model is not None
     for row in range(0, 40, 4):
         window.sessions_view.table.selectRow(row)
@@ -234,3 +243,49 @@ def test_transcript_shows_the_tools_own_feedback_and_hidden_branches(
     assert "2 regenerated or edited branches not shown" in text
     assert window.sessions_view.model is not None
     assert window.sessions_view.model.index(0, 7).data() == ""  # no verdict from the tool
+
+
+def test_closing_while_the_demo_is_built_leaves_nothing_behind(
+    qtbot: QtBot, db_path: Path, tmp_path: Path, open_window: OpenWindow,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    window = open_window(db_path)
+    window.first_run.demo_button.click()
+    assert window.busy
+    window.close()  # waits for the build, then throws the unwanted demo away
+    assert not window.tasks.busy()
+    assert list(temp.iterdir()) == []
+    qtbot.wait(20)
+    assert not window.is_demo
+
+
+def test_closing_while_the_value_figures_are_computed(
+    qtbot: QtBot, db_path: Path, open_window: OpenWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_app.ui import value_view
+
+    db = open_db(db_path)
+    save_sessions(db, [make_session(i) for i in range(20)])
+    db.close()
+    started, gate = threading.Event(), threading.Event()
+    real = value_view._value_stats
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        started.set()
+        gate.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(value_view, "_value_stats", held)
+    window = open_window(db_path)
+    window.show_view("value")
+    assert window.value_view is not None
+    assert window.value_view.busy
+    assert started.wait(10)
+    threading.Timer(0.05, gate.set).start()
+    window.close()  # cancels, waits for the worker; nothing arrives afterwards
+    assert not window.tasks.busy()
+    qtbot.wait(20)
+    assert window.value_view.stats is None

@@ -50,7 +50,7 @@ def test_press_u_then_ctrl_z(qtbot: QtBot, filled_db: Path, open_window: OpenWin
     qtbot.keyClick(table, Qt.Key.Key_U)
     assert view.model.index(0, COL_VERDICT).data() == "Useful"
     assert rating_in_db(filled_db, sid) is Verdict.USEFUL
-    assert window.action_undo.text() == "&Undo Mark useful"
+    assert window.menu_actions["undo"].text() == "&Undo Mark useful"
     qtbot.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert view.model.index(0, COL_VERDICT).data() == ""
     assert rating_in_db(filled_db, sid) is Verdict.UNRATED
@@ -88,8 +88,8 @@ def test_rate_a_selection_of_three_in_one_undo_step(
     qtbot.keyClick(table, Qt.Key.Key_N)
     assert [view.model.index(r, COL_VERDICT).data() for r in (2, 3, 4)] == ["Not useful"] * 3
     assert all(rating_in_db(filled_db, sid) is Verdict.NOT_USEFUL for sid in ids)
-    assert "3 sessions" in window.action_undo.text()
-    window.action_undo.trigger()
+    assert "3 sessions" in window.menu_actions["undo"].text()
+    window.menu_actions["undo"].trigger()
     assert all(rating_in_db(filled_db, sid) is Verdict.UNRATED for sid in ids)
 
 
@@ -130,7 +130,7 @@ def test_panel_buttons_minutes_labels_note(
     assert view.model.index(0, COL_LABELS).data() == "research"
     # Four undo steps take it all back, one at a time.
     for _ in range(4):
-        window.action_undo.trigger()
+        window.menu_actions["undo"].trigger()
     db = open_db(filled_db)
     assert get_rating(db, sid).is_empty
     db.close()

@@ -47,6 +47,7 @@ def test_reflect_week_of_five_with_keyboard_only(
     window = open_window(db_path)
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     reflect = window.reflect_view
+    qtbot.waitUntil(lambda: not reflect.busy)  # the sample is drawn off the GUI thread
     assert window.current_view() == "reflect"
     assert reflect.week == last_complete_week()
     assert sorted(reflect.sample) == sorted(ids)
@@ -92,7 +93,7 @@ def test_reflect_week_of_five_with_keyboard_only(
     assert get_rating(db, sample[4]).note == "worth it"
     db.close()
     # Undo works from Reflect too.
-    window.action_undo.trigger()
+    window.menu_actions["undo"].trigger()
     db = open_db(db_path)
     assert get_rating(db, sample[4]).note is None
     db.close()
@@ -106,6 +107,7 @@ def test_reopening_shows_the_same_sample_and_continues(
     week_sessions(db_path, 30, tools=("chatgpt", "claude-code", "copilot"))
     window = open_window(db_path)
     window.show_view("reflect")
+    qtbot.waitUntil(lambda: not window.reflect_view.busy)
     first = window.reflect_view.sample
     assert len(first) == 10
     window.reflect_view.rate(Verdict.USEFUL)
@@ -113,6 +115,7 @@ def test_reopening_shows_the_same_sample_and_continues(
     window.close()
     again = open_window(db_path)
     again.show_view("reflect")
+    qtbot.waitUntil(lambda: not again.reflect_view.busy)
     assert again.reflect_view.sample == first
     assert again.reflect_view.position == 1
     next_button = again.reflect_view.findChild(QPushButton, "reflectNext")

@@ -4,11 +4,13 @@ look at (kept in a temporary folder; set WORTHWHILE_SHOTS=DIR to keep them)."""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 
 from desktop_app.app import run_app
@@ -43,3 +45,25 @@ def test_view_screenshot(qtbot: QtBot, tmp_path: Path, demo_db: DemoDatabase, vi
               for x in range(0, image.width(), 16) for y in range(60, image.height(), 16)]
     mean = sum(sample) / len(sample)
     assert (mean < 0.35) if theme == "dark" else (mean > 0.7)
+
+
+def test_value_screenshot_waits_for_the_figures(qtbot: QtBot, tmp_path: Path,
+                                                demo_db: DemoDatabase,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_app.ui import value_view
+    from desktop_app.ui.charts.common import chart_colors
+
+    real = value_view._value_stats
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.2)  # figures that take a while: the screenshot must still show them
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(value_view, "_value_stats", slow)
+    out = tmp_path / "value.png"
+    assert run_app(demo_db.path, demo=True, screenshot=out, view="value", theme="light") == 0
+    image = QImage(str(out))
+    useful = QColor(chart_colors().useful).rgb()
+    bars = sum(image.pixel(x, y) == useful for x in range(0, image.width(), 3)
+               for y in range(0, image.height(), 3))
+    assert bars > 100  # the useful part of the weekly bars is drawn

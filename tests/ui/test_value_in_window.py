@@ -30,15 +30,18 @@ def test_value_view_is_built_lazily_and_follows_ratings(
     view = window.value_view
     assert view is not None
     assert "pyqtgraph" in sys.modules
+    qtbot.waitUntil(lambda: not view.busy)  # the figures are read off the GUI thread
     assert view.stats is not None
     assert view.stats.totals.rated == 6
     assert view.stats.totals.value_per_use == 1.0
-    # A rating while the view is shown updates it at once.
+    # A rating while the view is shown updates it as soon as the new figures are in.
     window.show_view("sessions")
     qtbot.keyClick(window.sessions_view.table, Qt.Key.Key_N)
-    window.show_view("value")
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        window.show_view("value")
     assert view.stats.totals.rated == 7
-    window.action_undo.trigger()
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        window.menu_actions["undo"].trigger()
     assert view.stats.totals.rated == 6
 
 
@@ -55,6 +58,7 @@ def test_clicking_a_period_opens_its_sessions(
     window.show_view("value")
     view = window.value_view
     assert view is not None
+    qtbot.waitUntil(lambda: not view.busy)
     assert view.stats is not None
     first = view.stats.periods[0]
     from desktop_app.metrics import day_start_utc
@@ -81,6 +85,7 @@ def test_keyboard_walks_periods_and_opens_one(
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     view = window.value_view
     assert view is not None
+    qtbot.waitUntil(lambda: not view.busy)
     chart = view.over_time.widget
     chart.setFocus()
     qtbot.keyClick(chart, Qt.Key.Key_Home)

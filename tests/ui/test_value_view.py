@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import math
 import os
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -22,6 +23,7 @@ from desktop_app.domain import Verdict
 from desktop_app.metrics import day_start_utc, value_stats
 from desktop_app.store import SessionQuery, open_db, save_sessions, update_rating
 from desktop_app.store.stats import StatsReader
+from desktop_app.ui import value_view as value_view_module
 from desktop_app.ui.charts.common import GroupTarget
 from desktop_app.ui.theme import apply_theme
 from desktop_app.ui.value_view import ValueView
@@ -60,17 +62,19 @@ def _two_weeks(db: Database) -> list[str]:
     return [s.id for s in sessions]
 
 
-def _show(qtbot: QtBot, view: ValueView, db: Database) -> None:
-    view.set_db(db)
+def _show(qtbot: QtBot, view: ValueView, path: Path) -> None:
+    """Show the figures of the database at ``path`` once they have arrived (read off the GUI
+    thread)."""
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.set_db_path(path)
     with qtbot.waitExposed(view):
         view.show()
-    view.ensure_loaded()
 
 
 def test_demo_data_fills_every_chart(qtbot: QtBot, view: ValueView, db: Database,
-                                     network_events: list[Any]) -> None:
+                                     db_path: Path, network_events: list[Any]) -> None:
     generate_demo(db)
-    _show(qtbot, view, db)
+    _show(qtbot, view, db_path)
     stats = value_stats(StatsReader(db), by="week")
     ot = view.over_time
     assert len(ot.periods) == len(stats.periods) > 50
@@ -97,9 +101,9 @@ def _nan(a: Any) -> Any:
 
 
 def test_rating_then_refresh_changes_the_chart_data(qtbot: QtBot, view: ValueView,
-                                                   db: Database) -> None:
+                                                   db: Database, db_path: Path) -> None:
     ids = _two_weeks(db)
-    _show(qtbot, view, db)
+    _show(qtbot, view, db_path)
     ot = view.over_time
     assert list(ot.useful) == [4, 2]
     assert list(ot.not_useful) == [2, 0]
@@ -113,7 +117,8 @@ def test_rating_then_refresh_changes_the_chart_data(qtbot: QtBot, view: ValueVie
 
     for sid in ids[10:13]:
         update_rating(db, sid, Verdict.NOT_USEFUL)
-    view.refresh()
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.refresh()
     assert list(ot.not_useful) == [2, 3]
     assert list(ot.unrated) == [2, 1]
     assert ot.value[1] == pytest.approx(100 * 2 / 5)
@@ -123,9 +128,9 @@ def test_rating_then_refresh_changes_the_chart_data(qtbot: QtBot, view: ValueVie
 
 
 def test_clicking_a_period_asks_for_its_sessions(qtbot: QtBot, view: ValueView,
-                                                 db: Database) -> None:
+                                                 db: Database, db_path: Path) -> None:
     _two_weeks(db)
-    _show(qtbot, view, db)
+    _show(qtbot, view, db_path)
     chart = view.over_time
     scene_pos = chart.scene_pos_of(1)
     pos = chart.widget.mapFromScene(scene_pos)
@@ -145,9 +150,9 @@ def test_clicking_a_period_asks_for_its_sessions(qtbot: QtBot, view: ValueView,
 
 
 def test_clicking_a_group_and_the_tool_filter(qtbot: QtBot, view: ValueView,
-                                              db: Database) -> None:
+                                              db: Database, db_path: Path) -> None:
     generate_demo(db)
-    _show(qtbot, view, db)
+    _show(qtbot, view, db_path)
     view.tabs.setCurrentWidget(view.by_tool.widget)
     chart = view.by_tool
     index = chart.order.index("copilot")
@@ -157,8 +162,8 @@ def test_clicking_a_group_and_the_tool_filter(qtbot: QtBot, view: ValueView,
                          pos=QPoint(pos.x(), pos.y()))
     assert blocker.args[0] == SessionQuery(source="copilot")
 
-    view.set_source("claude-code")
-    view.ensure_loaded()
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.set_source("claude-code")
     assert view.stats is not None
     assert view.stats.totals == value_stats(StatsReader(db), source="claude-code").totals
     assert "Claude Code only" in view.basis_label.text()
@@ -166,16 +171,17 @@ def test_clicking_a_group_and_the_tool_filter(qtbot: QtBot, view: ValueView,
         view.open_target(GroupTarget("label", "research"))
     assert blocker.args[0] == SessionQuery(source="claude-code", label="research")
 
-    view.set_by("month")
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.set_by("month")
     assert view.stats is not None
     assert view.stats.by == "month"
     assert len(view.over_time.periods) < 20
 
 
 def test_exports_write_files(qtbot: QtBot, view: ValueView, db: Database,
-                             tmp_path: Path) -> None:
+                             db_path: Path, tmp_path: Path) -> None:
     _two_weeks(db)
-    _show(qtbot, view, db)
+    _show(qtbot, view, db_path)
     view.export_png(tmp_path / "chart.png")
     view.export_svg(tmp_path / "chart.svg")
     view.export_csv(tmp_path / "chart.csv")
@@ -199,13 +205,14 @@ def test_exports_write_files(qtbot: QtBot, view: ValueView, db: Database,
     assert (tmp_path / "tools.svg").stat().st_size > 1000
 
 
-def test_empty_database_says_so(qtbot: QtBot, view: ValueView, db: Database) -> None:
-    _show(qtbot, view, db)
+def test_empty_database_says_so(qtbot: QtBot, view: ValueView, db: Database,
+                                db_path: Path) -> None:
+    _show(qtbot, view, db_path)
     assert view.pages.currentWidget() is view.empty_label
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_screenshot_light_and_dark(qtbot: QtBot, db: Database, tmp_path: Path,
+def test_screenshot_light_and_dark(qtbot: QtBot, db: Database, db_path: Path, tmp_path: Path,
                                    theme: str, network_events: list[Any]) -> None:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -215,7 +222,7 @@ def test_screenshot_light_and_dark(qtbot: QtBot, db: Database, tmp_path: Path,
         view = ValueView()
         qtbot.addWidget(view)
         view.resize(1180, 740)
-        _show(qtbot, view, db)
+        _show(qtbot, view, db_path)
         view.apply_colors()
         folder = Path(os.environ.get("WORTHWHILE_SHOTS", tmp_path))
         for i in range(view.tabs.count()):
@@ -231,3 +238,60 @@ def test_screenshot_light_and_dark(qtbot: QtBot, db: Database, tmp_path: Path,
     finally:
         apply_theme(app, "light")
     assert network_events == []
+
+
+def test_the_view_answers_while_its_figures_are_computed(
+    qtbot: QtBot, view: ValueView, db: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _two_weeks(db)
+    gate = threading.Event()
+    real = value_view_module._value_stats
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        gate.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(value_view_module, "_value_stats", held)
+    with qtbot.waitExposed(view):
+        view.show()
+    view.set_db_path(db_path)
+    assert view.busy
+    # While the figures are being read, the window goes on: timers fire, the user switches
+    # period and tab, and is told that the figures are on their way.
+    ticks: list[int] = []
+    QTimer.singleShot(0, lambda: ticks.append(1))
+    qtbot.waitUntil(lambda: bool(ticks))
+    view.set_by("month")  # a newer request: the first one's answer will be dropped
+    view.tabs.setCurrentIndex(1)
+    assert view.tabs.currentWidget() is view.by_tool.widget
+    qtbot.waitUntil(view.busy_label.isVisible)
+    assert view.busy
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        gate.set()
+    assert not view.busy
+    assert not view.busy_label.isVisible()
+    assert view.stats is not None
+    assert view.stats.by == "month"
+    assert list(view.over_time.useful) == [6]
+    assert sorted(view.by_tool.order) == ["chatgpt"]
+
+
+def test_a_failure_computing_the_figures_is_shown_and_the_view_goes_on(
+    qtbot: QtBot, view: ValueView, db: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _two_weeks(db)
+
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise RuntimeError("the figures broke")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(value_view_module, "_value_stats", broken)
+        with qtbot.waitSignal(view.loaded, timeout=10_000):
+            view.set_db_path(db_path)
+        assert "could not be computed" in view.insights_label.text()
+        assert "the figures broke" in view.insights_label.text()
+        assert not view.busy
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.refresh()
+    assert view.stats is not None
+    assert view.stats.totals.rated == 8

@@ -1,0 +1,113 @@
+"""The window's menus: one table of actions (menu, text, shortcuts, slot), built into QActions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QMainWindow
+
+from desktop_app.domain import Verdict
+
+#: The views, in navigation order: (key, text); Ctrl+1… switch to them.
+VIEWS: tuple[tuple[str, str], ...] = (
+    ("sessions", "Sessions"), ("reflect", "Reflect"), ("value", "Value"),
+)
+
+FILE, EDIT, RATE, VIEW, HELP = "&File", "&Edit", "&Rate", "&View", "&Help"
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One menu entry. ``slot`` names a method of the window (``imports.start`` reaches into an
+    attribute), called with ``args``; undo and redo come from the undo stack instead."""
+
+    name: str
+    menu: str
+    text: str
+    slot: str = ""
+    args: tuple[object, ...] = ()
+    shortcuts: tuple[str, ...] = ()
+    tip: str = ""
+    separator_before: bool = False
+    #: Enabled only while sessions are shown (not on the first-run screen).
+    needs_sessions: bool = False
+    undo_stack: Literal["undo", "redo"] | None = None
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("import_files", FILE, "&Import Files…", "imports.choose_files", (), ("Ctrl+O",),
+               "Import exports or logs: files or zips"),
+    ActionSpec("import_folder", FILE, "Import &Folder…", "imports.choose_folder", (),
+               ("Ctrl+Shift+O",), "Import every history file in a folder"),
+    ActionSpec("discover", FILE, "Find &Histories on This Computer…", "imports.discover",
+               tip="Look where AI tools keep their logs and import them"),
+    ActionSpec("demo", FILE, "Try &Demo Data", "_on_first_run_demo_requested",
+               tip="Open a throwaway database of synthetic sessions", separator_before=True),
+    ActionSpec("leave_demo", FILE, "&Leave Demo", "_on_leave_demo_triggered",
+               tip="Close the demo data and go back to your own"),
+    ActionSpec("quit", FILE, "&Quit", "close", shortcuts=("Ctrl+Q",), separator_before=True),
+
+    ActionSpec("undo", EDIT, "&Undo", shortcuts=("Ctrl+Z",), undo_stack="undo"),
+    ActionSpec("redo", EDIT, "&Redo", shortcuts=("Ctrl+Shift+Z", "Ctrl+Y"), undo_stack="redo"),
+    ActionSpec("find", EDIT, "&Find…", "_on_find_triggered", shortcuts=("Ctrl+F",),
+               separator_before=True, needs_sessions=True),
+    ActionSpec("lists", EDIT, "&Labels and Reasons…", "_on_lists_triggered",
+               needs_sessions=True),
+
+    ActionSpec("rate_useful", RATE, "&Useful", "rate", (Verdict.USEFUL,), ("U",),
+               needs_sessions=True),
+    ActionSpec("rate_not_useful", RATE, "&Not Useful", "rate", (Verdict.NOT_USEFUL,), ("N",),
+               needs_sessions=True),
+    ActionSpec("rate_clear", RATE, "&Clear Rating", "rate", (Verdict.UNRATED,), ("0",),
+               needs_sessions=True),
+    ActionSpec("next_session", RATE, "Ne&xt Session", "step_selection", (1,), ("J",),
+               separator_before=True),
+    ActionSpec("previous_session", RATE, "&Previous Session", "step_selection", (-1,), ("K",)),
+
+    *(ActionSpec(f"view_{key}", VIEW, text, "show_view", (key,), (f"Ctrl+{i + 1}",),
+                 needs_sessions=True)
+      for i, (key, text) in enumerate(VIEWS)),
+
+    ActionSpec("shortcuts", HELP, "&Keyboard Shortcuts", "show_shortcuts",
+               shortcuts=("F1", "?")),
+    ActionSpec("where", HELP, "Where Is My &Data?", "_on_where_triggered"),
+    ActionSpec("about", HELP, "&About Worthwhile", "_on_about_triggered"),
+)
+
+
+def _slot(window: QMainWindow, path: str) -> object:
+    target: object = window
+    for part in path.split("."):
+        target = getattr(target, part)  # a typo fails here, when the window is built
+    return target
+
+
+def build_actions(window: QMainWindow, undo_stack: QUndoStack,
+                  table: tuple[ActionSpec, ...] = ACTIONS) -> dict[str, QAction]:
+    """Create the menus and their actions on ``window``'s menu bar; returns them by name."""
+    menus = {}
+    actions: dict[str, QAction] = {}
+    for spec in table:
+        if spec.menu not in menus:
+            menus[spec.menu] = window.menuBar().addMenu(spec.menu)
+        menu = menus[spec.menu]
+        if spec.separator_before:
+            menu.addSeparator()
+        if spec.undo_stack == "undo":
+            action = undo_stack.createUndoAction(window, spec.text)
+        elif spec.undo_stack == "redo":
+            action = undo_stack.createRedoAction(window, spec.text)
+        else:
+            action = QAction(spec.text, window)
+            slot = _slot(window, spec.slot)
+            assert callable(slot), spec.slot
+            action.triggered.connect(lambda _=False, s=slot, a=spec.args: s(*a))
+        action.setObjectName(f"action_{spec.name}")
+        action.setShortcuts([QKeySequence(k) for k in spec.shortcuts])
+        if spec.tip:
+            action.setStatusTip(spec.tip)
+        menu.addAction(action)
+        actions[spec.name] = action
+    return actions
