@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from desktop_app import __version__
-from desktop_app.domain import SOURCE_NAMES, SOURCES, SessionRow, Verdict, utc_iso
+from desktop_app.domain import SessionRow, Verdict, utc_iso
+from desktop_app.importers.registry import DISPLAY_NAMES, SOURCES, display_name
 from desktop_app.store import (
     KEEP,
     AmbiguousSessionIdError,
@@ -209,7 +210,7 @@ def _stats(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
         json.dump(stats.to_json(), out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
-        text = format_stats(stats)
+        text = format_stats(stats, DISPLAY_NAMES)
         out.write(text if text.endswith("\n") else text + "\n")
     return 0
 
@@ -227,7 +228,7 @@ def _scan(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     for f in found:
         newest = f.newest.astimezone().strftime("%Y-%m-%d %H:%M") if f.newest else "-"
-        print(f"{SOURCE_NAMES.get(f.source, f.source):<12} {f.files:>6,} files "
+        print(f"{display_name(f.source):<12} {f.files:>6,} files "
               f"{f.bytes / 1e6:>9,.1f} MB  newest {newest}  {f.path}", file=out)
     print("Import them with: worthwhile import PATH...", file=out)
     return 0
@@ -328,7 +329,7 @@ def _emit_sessions(rows: list[SessionRow], as_json: bool, out: TextIO) -> None:
           file=out)
     for row in rows:
         started = (utc_iso(row.started_at) or "")[:16].replace("T", " ")
-        tool = SOURCE_NAMES.get(row.source, row.source)
+        tool = display_name(row.source)
         verdict = _verdict_text(row.rating.verdict)
         print(f"{row.id:<16}  {started:<16}  {tool:<11}  {verdict:<10}  {row.messages:>4}  "
               f"{row.title}", file=out)
@@ -358,7 +359,7 @@ def _emit_show(row: SessionRow, db: Any, as_json: bool, out: TextIO) -> None:
     facts = [
         ("Title", row.title),
         ("Id", row.id),
-        ("Tool", SOURCE_NAMES.get(row.source, row.source)),
+        ("Tool", display_name(row.source)),
         ("Started", utc_iso(row.started_at) or "unknown"),
         ("Ended", utc_iso(row.ended_at) or "unknown"),
         ("Model", row.model or "unknown"),

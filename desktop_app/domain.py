@@ -8,38 +8,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 
-#: Every source name Worthwhile knows, in the order the README lists them.
-SOURCES: tuple[str, ...] = (
-    "chatgpt",
-    "claude-ai",
-    "gemini",
-    "open-webui",
-    "generic",
-    "claude-code",
-    "codex",
-    "copilot",
-    "cursor",
-    "aider",
-    "llm",
-    "gemini-cli",
-)
-
-#: Human names for the sources, for tables and charts.
-SOURCE_NAMES: dict[str, str] = {
-    "chatgpt": "ChatGPT",
-    "claude-ai": "Claude",
-    "gemini": "Gemini",
-    "open-webui": "Open WebUI",
-    "generic": "Other",
-    "claude-code": "Claude Code",
-    "codex": "Codex",
-    "copilot": "Copilot",
-    "cursor": "Cursor",
-    "aider": "Aider",
-    "llm": "llm",
-    "gemini-cli": "Gemini CLI",
-}
-
 DEFAULT_LABELS: tuple[str, ...] = (
     "coding",
     "debugging",

@@ -16,12 +16,12 @@ from desktop_app.domain import (
     DEFAULT_LABELS,
     DEFAULT_REASONS,
     ROLES,
-    SOURCES,
     Rating,
     Session,
     SessionRow,
     Verdict,
 )
+from desktop_app.importers.registry import SOURCES
 from desktop_app.store import count_sessions, get_transcript, list_sessions, open_db
 
 TODAY = date(2026, 3, 18)  # a Wednesday

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from desktop_app.domain import SOURCES
+from desktop_app.importers.registry import SOURCES
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from itertools import combinations
 from typing import Literal, Protocol
 
-from desktop_app.domain import SOURCE_NAMES
 from desktop_app.metrics.value import MIN_RATED, NO_LABEL
 
 #: The possible outcomes of :func:`compare`.
@@ -52,12 +51,13 @@ def compare(a: Interval, b: Interval) -> Comparison:
     return "no clear difference"
 
 
-def display_name(group: str) -> str:
-    """How a group reads in a sentence: the tool's name, or the label capitalised."""
+def display_name(group: str, names: Mapping[str, str] | None = None) -> str:
+    """How a group reads in a sentence: its name in ``names`` (the tools' display names, which
+    the caller knows), else the label capitalised."""
     if group == NO_LABEL:
         return "Unlabelled"
-    if group in SOURCE_NAMES:
-        return SOURCE_NAMES[group]
+    if names and group in names:
+        return names[group]
     return group[:1].upper() + group[1:]
 
 
@@ -80,7 +80,7 @@ def insights(
     """
 
     def name(group: str) -> str:
-        return (names or {}).get(group) or display_name(group)
+        return display_name(group, names)
 
     ready = {g: s for g, s in stats_by_group.items() if s.value_per_use is not None}
     claims: list[tuple[float, str]] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from desktop_app.metrics.compare import display_name
@@ -67,7 +67,7 @@ def _row(first: Sequence[str], f: Figures, with_tokens: bool) -> list[str]:
     return cells
 
 
-def format_stats(stats: Stats) -> str:
+def format_stats(stats: Stats, names: Mapping[str, str] | None = None) -> str:
     """The table printed by ``worthwhile stats``: one row per period (and group), then totals.
 
     Grouped tables leave out a group's periods without uses (they would be rows of zeros) and
@@ -92,12 +92,12 @@ def format_stats(stats: Stats) -> str:
             continue
         first = [period_label(p.start, stats.by)]
         if grouped:
-            first.append(display_name(p.group or ""))
+            first.append(display_name(p.group or "", names))
         rows.append(_row(first, p, with_tokens))
     totals: list[list[str]] = []
     if grouped:
         for name, f in stats.group_totals.items():
-            totals.append(_row(["Total", display_name(name)], f, with_tokens))
+            totals.append(_row(["Total", display_name(name, names)], f, with_tokens))
         totals.append(_row(["Total", "all"], stats.totals, with_tokens))
     else:
         totals.append(_row(["Total"], stats.totals, with_tokens))

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.domain import SOURCE_NAMES
 from desktop_app.importers.discover import Found, find_histories
+from desktop_app.importers.registry import display_name
 from desktop_app.ui import formatting
 from desktop_app.ui.tasks import Task, TaskContext, TaskRunner
 
@@ -109,7 +109,7 @@ class DiscoverDialog(QDialog):
         self.tree.clear()
         for item_found in found:
             item = QTreeWidgetItem([
-                SOURCE_NAMES.get(item_found.source, item_found.source), str(item_found.path),
+                display_name(item_found.source), str(item_found.path),
                 f"{item_found.files:,}", _size(item_found.bytes),
                 formatting.local_time(item_found.newest),
             ])

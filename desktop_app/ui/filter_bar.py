@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.domain import SOURCE_NAMES, Verdict
+from desktop_app.domain import Verdict
+from desktop_app.importers.registry import display_name
 from desktop_app.store import SessionQuery
 
 SEARCH_DEBOUNCE_MS = 250
@@ -130,7 +131,7 @@ class FilterBar(QWidget):
         self.tool.clear()
         self.tool.addItem("All tools", "")
         for source in sources:
-            self.tool.addItem(SOURCE_NAMES.get(source, source), source)
+            self.tool.addItem(display_name(source), source)
         self.label.clear()
         self.label.addItem("Any label", "")
         for name in labels:

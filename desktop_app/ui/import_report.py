@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.domain import SOURCE_NAMES
+from desktop_app.importers.registry import display_name
 from desktop_app.ingest import ImportReport
 from desktop_app.ui.theme import colors
 
@@ -65,7 +65,7 @@ class ImportReportDialog(QDialog):
         c = colors()
         for file in report.files:
             names = [n.strip() for n in (file.source or "").split(",") if n.strip()]
-            source = ", ".join(SOURCE_NAMES.get(n, n) for n in names) or "—"
+            source = ", ".join(display_name(n) for n in names) or "—"
             error = _without_prefix(file.error, file.path) if file.error else ""
             problem = error or (f"{len(file.skipped)} skipped (expand to see why)"
                                 if file.skipped else "")

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from desktop_app.domain import SOURCE_NAMES, Verdict
+from desktop_app.domain import Verdict
+from desktop_app.importers.registry import display_name
 from desktop_app.metrics.periods import period_start
 from desktop_app.metrics.sampling import (
     DEFAULT_SAMPLE_SIZE,
@@ -317,7 +318,7 @@ class ReflectView(QWidget):
             self._show()
             return
         self.title.setText(row.title or "(untitled)")
-        facts = [SOURCE_NAMES.get(row.source, row.source), formatting.local_time(row.started_at),
+        facts = [display_name(row.source), formatting.local_time(row.started_at),
                  formatting.duration(row.duration_seconds), f"{row.messages} messages",
                  row.model or ""]
         self.facts.setText(" · ".join(f for f in facts if f))

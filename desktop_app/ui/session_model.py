@@ -16,7 +16,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 from sqlite_utils import Database
 
-from desktop_app.domain import SOURCE_NAMES, SessionRow, Verdict
+from desktop_app.domain import SessionRow, Verdict
+from desktop_app.importers.registry import display_name
 from desktop_app.store import SessionQuery, session_key, session_keys, session_rows
 from desktop_app.store.sessions import search_snippet
 from desktop_app.ui import formatting
@@ -175,7 +176,7 @@ class SessionTableModel(QAbstractTableModel):
         if col == COL_DATE:
             return formatting.local_time(row.started_at)
         if col == COL_TOOL:
-            return SOURCE_NAMES.get(row.source, row.source)
+            return display_name(row.source)
         if col == COL_TITLE:
             return row.title
         if col == COL_MESSAGES:

@@ -9,7 +9,8 @@ from PySide6.QtCore import QUrl, Slot
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from desktop_app.domain import SOURCE_NAMES, Message, SessionRow
+from desktop_app.domain import Message, SessionRow
+from desktop_app.importers.registry import display_name
 from desktop_app.ui import formatting
 from desktop_app.ui.theme import colors
 
@@ -149,7 +150,7 @@ class TranscriptView(QTextBrowser):
     def _header_html(session: SessionRow, extras: tuple[int, str | None]) -> list[str]:
         c = colors()
         parts = [f"<h2>{html.escape(session.title or '(untitled)')}</h2>"]
-        first = [SOURCE_NAMES.get(session.source, session.source), session.model or "",
+        first = [display_name(session.source), session.model or "",
                  session.project or ""]
         when = formatting.local_time(session.started_at)
         if session.ended_at is not None and session.started_at is not None:

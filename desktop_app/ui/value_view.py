@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from desktop_app.domain import SOURCE_NAMES
+from desktop_app.importers.registry import DISPLAY_NAMES, display_name
 from desktop_app.metrics import (
     MIN_RATED,
     NO_LABEL,
@@ -122,11 +122,11 @@ def load_figures(db: Database, by: By, source: str | None,
     if trend:
         lines.append(trend)
     if source is None:
-        lines += insights(tool_stats.group_totals, limit=1)[:2]
+        lines += insights(tool_stats.group_totals, names=DISPLAY_NAMES, limit=1)[:2]
     # Labels come with ratings, so unlabelled sessions are (almost) never rated: saying so
     # every time would crowd out the real findings. The By label tab shows them.
     labelled = {g: f for g, f in label_stats.group_totals.items() if g != NO_LABEL}
-    lines += insights(labelled, limit=1)[:2]
+    lines += insights(labelled, names=DISPLAY_NAMES, limit=1)[:2]
     return ValueFigures(stats, tool_stats, label_stats, tuple(lines[:MAX_INSIGHTS]))
 
 
@@ -407,7 +407,7 @@ class ValueView(QWidget):
         """Only one tool's sessions (None: all tools)."""
         index = self.tool_box.findData(source)
         if index < 0:
-            self.tool_box.addItem(SOURCE_NAMES.get(source or "", source or ""), source)
+            self.tool_box.addItem(display_name(source or ""), source)
             index = self.tool_box.count() - 1
         self.tool_box.setCurrentIndex(index)
 
@@ -510,7 +510,7 @@ class ValueView(QWidget):
         self.tool_box.clear()
         self.tool_box.addItem("All tools", None)
         for tool in tools:
-            self.tool_box.addItem(SOURCE_NAMES.get(tool, tool), tool)
+            self.tool_box.addItem(display_name(tool), tool)
         self.tool_box.setCurrentIndex(0)
         self.tool_box.blockSignals(False)
 
@@ -519,7 +519,7 @@ class ValueView(QWidget):
     def _basis_text(self, stats: Stats) -> str:
         t = stats.totals
         first, last = stats.periods[0].start, stats.periods[-1].end - timedelta(days=1)
-        tool = f", {SOURCE_NAMES.get(self._source, self._source)} only" if self._source else ""
+        tool = f", {display_name(self._source)} only" if self._source else ""
         text = (f"Based on {t.rated:,} rated of {t.uses:,} uses ({first:%d %b %Y} – "
                 f"{last:%d %b %Y}{tool}). Value per use = useful ÷ rated, shown with its 95 % "
                 f"interval once a {stats.by} has {MIN_RATED} ratings.")

@@ -10,8 +10,8 @@ from sqlite_utils import Database
 
 from desktop_app.cli import main
 from desktop_app.demo_exports import WRITERS, write_export
-from desktop_app.domain import SOURCES
 from desktop_app.importers import chatgpt, detect
+from desktop_app.importers.registry import SOURCES
 from desktop_app.ingest import import_paths
 from desktop_app.store import count_sessions
 

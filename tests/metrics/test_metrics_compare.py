@@ -101,7 +101,8 @@ def test_insights_when_nothing_is_clear() -> None:
 
 
 def test_display_names() -> None:
-    assert display_name("claude-code") == "Claude Code"
+    assert display_name("claude-code", {"claude-code": "Claude Code"}) == "Claude Code"
+    assert display_name("claude-code") == "Claude-code"  # metrics know no tool names
     assert display_name("research") == "Research"
     assert display_name("(no label)") == "Unlabelled"
 
@@ -119,7 +120,10 @@ def test_insights_from_real_stats(db: Database, add_session: AddSession) -> None
         "(100 % of 12 rated vs 8 % of 12 rated).",
     ]
     by_tool = value_stats(StatsReader(db), by="month", group="tool")
-    assert insights(by_tool.group_totals)[0].startswith("Claude Code sessions were useful")
+    # Metrics know no tool names: the caller gives them (the UI gives the registry's).
+    assert insights(by_tool.group_totals)[0].startswith("Claude-code sessions were useful")
+    named = insights(by_tool.group_totals, names={"claude-code": "Claude Code"})
+    assert named[0].startswith("Claude Code sessions were useful")
 
 
 @pytest.mark.parametrize("rated", [0, 4])

@@ -58,7 +58,8 @@ def test_weekly_table(db: Database) -> None:
 
 
 def test_grouped_by_tool_and_label(db: Database) -> None:
-    by_tool = format_stats(value_stats(StatsReader(db), by="week", group="tool"))
+    names = {"claude-code": "Claude Code", "chatgpt": "ChatGPT", "claude-ai": "Claude"}
+    by_tool = format_stats(value_stats(StatsReader(db), by="week", group="tool"), names)
     assert "Tool" in by_tool.splitlines()[0]
     assert "Claude Code" in by_tool
     assert "ChatGPT" in by_tool

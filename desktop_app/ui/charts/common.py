@@ -8,6 +8,7 @@ from typing import Any
 
 import pyqtgraph as pg
 
+from desktop_app.importers.registry import DISPLAY_NAMES
 from desktop_app.metrics import Figures, GroupBy, PeriodFigures, display_name
 from desktop_app.metrics.text import estimate_text, percent, value_text
 from desktop_app.ui.theme import colors
@@ -121,7 +122,7 @@ def figures_tooltip(head: str, f: Figures, footer: str | None) -> str:
 
 def group_head(kind: GroupBy, name: str) -> str:
     """A group's name as a tooltip heading."""
-    return f"{'Tool' if kind == 'tool' else 'Label'}: {display_name(name)}"
+    return f"{'Tool' if kind == 'tool' else 'Label'}: {display_name(name, DISPLAY_NAMES)}"
 
 
 def n_text(f: Figures) -> str:

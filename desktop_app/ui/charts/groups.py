@@ -8,6 +8,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF
 
+from desktop_app.importers.registry import DISPLAY_NAMES
 from desktop_app.metrics import MIN_RATED, NO_LABEL, Figures, GroupBy, Stats, display_name
 from desktop_app.ui.charts.common import (
     FIGURE_KEYS,
@@ -99,7 +100,8 @@ class GroupChart:
         self.whiskers.setData(x=self.value[:k], y=ys[:k], left=(self.value - self.ci_low)[:k],
                               right=(self.ci_high - self.value)[:k])
         self.bars.setOpts(x0=np.zeros(n), y=ys, width=self.uses, height=ROW_HEIGHT)
-        ticks = [(float(y), display_name(name)) for y, name in zip(ys, self.order, strict=True)]
+        ticks = [(float(y), display_name(name, DISPLAY_NAMES))
+                 for y, name in zip(ys, self.order, strict=True)]
         self.value_plot.getAxis("left").setTicks([ticks, []])
         self.uses_plot.getAxis("left").setTicks([ticks, []])
         self._place_texts(ys, k)
