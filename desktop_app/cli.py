@@ -14,6 +14,7 @@ from typing import Any, TextIO
 from desktop_app import __version__
 from desktop_app.domain import SessionRow, Verdict, utc_iso
 from desktop_app.importers.registry import DISPLAY_NAMES, SOURCES, display_name
+from desktop_app.importers.values import size_text
 from desktop_app.store import (
     KEEP,
     AmbiguousSessionIdError,
@@ -229,7 +230,7 @@ def _scan(args: argparse.Namespace, out: TextIO) -> int:
     for f in found:
         newest = f.newest.astimezone().strftime("%Y-%m-%d %H:%M") if f.newest else "-"
         print(f"{display_name(f.source):<12} {f.files:>6,} files "
-              f"{f.bytes / 1e6:>9,.1f} MB  newest {newest}  {f.path}", file=out)
+              f"{size_text(f.bytes):>7}  newest {newest}  {f.path}", file=out)
     print("Import them with: worthwhile import PATH...", file=out)
     return 0
 
@@ -286,7 +287,7 @@ def _demo_data(args: argparse.Namespace, out: TextIO) -> int:
     except OSError as exc:
         raise CliError(f"cannot write {args.out}: {exc.strerror or exc}") from exc
     print(f"{path}: {args.sessions:,} {args.source} sessions, "
-          f"{path.stat().st_size / 1e6:,.1f} MB", file=out)
+          f"{size_text(path.stat().st_size)}", file=out)
     return 0
 
 

@@ -22,16 +22,9 @@ from PySide6.QtWidgets import (
 
 from desktop_app.importers.discover import Found, find_histories
 from desktop_app.importers.registry import display_name
+from desktop_app.importers.values import size_text
 from desktop_app.ui import formatting
 from desktop_app.ui.tasks import Task, TaskContext, TaskRunner
-
-
-def _size(nbytes: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if nbytes < 1024 or unit == "GB":
-            return f"{nbytes:,.0f} {unit}" if unit == "bytes" else f"{nbytes:,.1f} {unit}"
-        nbytes /= 1024  # type: ignore[assignment]
-    return str(nbytes)
 
 
 class DiscoverDialog(QDialog):
@@ -110,7 +103,7 @@ class DiscoverDialog(QDialog):
         for item_found in found:
             item = QTreeWidgetItem([
                 display_name(item_found.source), str(item_found.path),
-                f"{item_found.files:,}", _size(item_found.bytes),
+                f"{item_found.files:,}", size_text(item_found.bytes),
                 formatting.local_time(item_found.newest),
             ])
             item.setToolTip(1, str(item_found.path))

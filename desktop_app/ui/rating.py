@@ -34,6 +34,7 @@ from desktop_app.store.ratings import (
     revert_label_rename,
     revert_reason_rename,
 )
+from desktop_app.ui.rating_panel import RatingPanel
 
 RatingChange = Callable[[Rating], Rating]
 
@@ -212,6 +213,15 @@ class RatingController(QObject):
         suffix = f" ({count} sessions)" if count > 1 else ""
         self.undo_stack.push(RateCommand(self, edits, text + suffix))
         return True
+
+    def follow_panel(self, panel: RatingPanel, session_ids: Callable[[], Sequence[str]]) -> None:
+        """Turn a rating panel's edits (minutes, labels, reason, note) into intents on the
+        sessions ``session_ids()`` names at that moment. Each view handles the verdict itself
+        (the Sessions view re-shows the state; Reflect moves on)."""
+        panel.minutes_committed.connect(lambda m: self.set_minutes(session_ids(), m))
+        panel.label_toggled.connect(lambda name, on: self.set_label(session_ids(), name, on))
+        panel.reason_committed.connect(lambda r: self.set_reason(session_ids(), r))
+        panel.note_committed.connect(lambda n: self.set_note(session_ids(), n))
 
     # --- the rating intents --------------------------------------------------------------------
 

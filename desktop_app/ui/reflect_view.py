@@ -192,14 +192,7 @@ class ReflectView(QWidget):
         self.pages.addWidget(self.summary)
 
         self.panel.verdict_chosen.connect(self._on_panel_verdict_chosen)
-        self.panel.minutes_committed.connect(
-            lambda m: self.controller.set_minutes(self._current_ids(), m))
-        self.panel.label_toggled.connect(
-            lambda name, on: self.controller.set_label(self._current_ids(), name, on))
-        self.panel.reason_committed.connect(
-            lambda r: self.controller.set_reason(self._current_ids(), r))
-        self.panel.note_committed.connect(
-            lambda n: self.controller.set_note(self._current_ids(), n))
+        controller.follow_panel(self.panel, self._current_ids)
         self.panel.note.returnPressed.connect(self.next)
         controller.ratings_changed.connect(self._on_controller_ratings_changed)
 

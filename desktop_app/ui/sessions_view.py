@@ -99,7 +99,6 @@ class SessionsView(QWidget):
         right.setStretchFactor(0, 1)
         right.setStretchFactor(1, 0)
         right.setCollapsible(1, False)
-        self.right_splitter = right
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 3)
@@ -108,10 +107,7 @@ class SessionsView(QWidget):
         layout.addWidget(self.splitter, 1)
 
         self.panel.verdict_chosen.connect(self._on_panel_verdict_chosen)
-        self.panel.minutes_committed.connect(self._on_panel_minutes_committed)
-        self.panel.label_toggled.connect(self._on_panel_label_toggled)
-        self.panel.reason_committed.connect(self._on_panel_reason_committed)
-        self.panel.note_committed.connect(self._on_panel_note_committed)
+        controller.follow_panel(self.panel, lambda: self._panel_ids)
         controller.ratings_changed.connect(self._on_controller_ratings_changed)
         self._panel_ids: list[str] = []
 
@@ -279,22 +275,6 @@ class SessionsView(QWidget):
     def _on_panel_verdict_chosen(self, verdict: Verdict) -> None:
         if not self.controller.set_verdict(self._panel_ids, verdict):
             self._show_selection()  # a click on the checked button: show the state again
-
-    @Slot(object)
-    def _on_panel_minutes_committed(self, minutes: int | None) -> None:
-        self.controller.set_minutes(self._panel_ids, minutes)
-
-    @Slot(str, bool)
-    def _on_panel_label_toggled(self, label: str, on: bool) -> None:
-        self.controller.set_label(self._panel_ids, label, on)
-
-    @Slot(object)
-    def _on_panel_reason_committed(self, reason: str | None) -> None:
-        self.controller.set_reason(self._panel_ids, reason)
-
-    @Slot(object)
-    def _on_panel_note_committed(self, note: str | None) -> None:
-        self.controller.set_note(self._panel_ids, note)
 
     @Slot(list)
     def _on_controller_ratings_changed(self, ids: list[str]) -> None:
