@@ -290,7 +290,7 @@ def parse_group(files: list[GroupFile], report: Report,
     for f in wanted:
         f.start = 0
         if f.path.endswith(".json") and Path(f.path).stem in logs and \
-                Path(f.path).parent.name == "chatSessions":
+                Path(f.path).parent.name.lower().endswith("chatsessions"):
             f.end = f.size  # the older snapshot of a chat whose log is read instead
             continue
         ok, chat = reading.attempt(f.name, partial(_read_chat_file, f, report))
