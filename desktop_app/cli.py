@@ -104,14 +104,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reason", metavar="R", help="why it was not useful")
     p.add_argument("--note", metavar="TEXT", help="a free note")
 
-    p = sub.add_parser("demo-data", help="write a synthetic export file in a tool's own format")
-    p.add_argument("--source", required=True, choices=SOURCES, help="the tool whose format")
+    p = sub.add_parser("demo-data", help="write synthetic history files in a tool's own format")
+    p.add_argument("--source", required=True, type=_demo_source, metavar="SOURCE",
+                   help="the tool whose format: any source name (chatgpt, claude-code, …)")
     p.add_argument("--sessions", required=True, type=_positive_int, metavar="N",
-                   help="how many sessions the file holds")
+                   help="how many sessions the files hold")
     p.add_argument("--out", required=True, type=Path, metavar="PATH",
-                   help="the file to write (or a folder: the tool's usual file name is used)")
+                   help="the file to write (a folder: the tool's usual file name is used), or "
+                        "the folder to lay a tool's folders out in (Claude Code, Codex, …)")
     p.add_argument("--seed", type=int, default=2026, help="another seed, another data set")
     return parser
+
+
+def _demo_source(text: str) -> str:
+    # The registry is imported only for this command: it loads every parser.
+    from desktop_app.importers.registry import SPECS
+
+    names = [spec.name for spec in SPECS if spec.writer is not None]
+    if text not in names:
+        raise argparse.ArgumentTypeError(
+            f"invalid choice: {text!r} (choose from {', '.join(names)})")
+    return text
 
 
 def _positive_int(text: str) -> int:
@@ -276,18 +289,15 @@ def _import(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
 
 
 def _demo_data(args: argparse.Namespace, out: TextIO) -> int:
-    from desktop_app.demo_exports import WRITERS, write_export
+    from desktop_app.demo_exports import write_export
 
-    if args.source not in WRITERS:
-        print(f"worthwhile demo-data: error: {args.source}: not available yet (available: "
-              f"{', '.join(WRITERS)})", file=sys.stderr)
-        return 2
     try:
         path = write_export(args.source, args.sessions, args.out, seed=args.seed)
     except OSError as exc:
         raise CliError(f"cannot write {args.out}: {exc.strerror or exc}") from exc
-    print(f"{path}: {args.sessions:,} {args.source} sessions, "
-          f"{size_text(path.stat().st_size)}", file=out)
+    files = [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else [path]
+    size = sum(p.stat().st_size for p in files)
+    print(f"{path}: {args.sessions:,} {args.source} sessions, {size_text(size)}", file=out)
     return 0
 
 

@@ -1,39 +1,46 @@
-"""Synthetic export files in each chat tool's real format, written as a stream (``demo-data``).
+"""Synthetic files of any source in that tool's own format (``worthwhile demo-data``).
 
-The content comes from :mod:`desktop_app.demo`'s generator (the same tasks, follow-ups and
-models), laid out as each tool writes its export: a ChatGPT ``conversations.json`` with its
-``mapping`` tree (a regenerated answer now and then), a Claude.ai ``conversations.json``, a
-Google Takeout ``MyActivity.json``, an Open WebUI ``chat-export-*.json`` and the generic JSONL
-format. The same arguments always give the same bytes. One conversation is held in memory at
-a time, so a file of any size can be written; importing it gives exactly the sessions asked for.
+The sessions come from :mod:`desktop_app.demo`'s generator (the same tasks, follow-ups and
+models): chats for the chat apps and ``llm``, coding sessions with tool calls, a project and
+token counts for the coding assistants. Each source's own writer (``SPEC.writer``, the
+``write_demo`` of its module) lays them out as the tool does, file or folder layout included.
+The same arguments always give the same bytes; sessions are generated one at a time, so a file
+of any size can be written; importing it gives exactly the sessions asked for.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import random
 import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import IO, Any
 
 from desktop_app import demo
+from desktop_app.domain import Message, Session
+from desktop_app.importers import registry
 
 #: Files are anchored to this day unless another is given, so that they never depend on the clock.
 DEFAULT_END = date(2026, 3, 1)
 DEFAULT_SEED = 2026
 
+#: Sources whose sessions are coding sessions (a project, tool calls, many tokens).
+CODING_SOURCES = frozenset({"claude-code", "codex", "copilot", "cursor", "aider", "gemini-cli"})
+
 _MODELS: dict[str, tuple[str, ...]] = {
     "chatgpt": ("gpt-4o", "gpt-4o", "gpt-5", "gpt-5", "o3", "gpt-4.1", "gpt-4o-mini"),
-    "claude-ai": (),  # the export records no model
-    "gemini": (),
+    "claude-ai": ("claude-sonnet-4-5", "claude-sonnet-4-5", "claude-sonnet-4", "claude-opus-4-1"),
+    "gemini": ("gemini-2.5-flash", "gemini-2.5-flash", "gemini-2.5-pro"),
     "open-webui": ("llama3.1:8b", "qwen2.5:14b", "mistral-nemo:12b", "gpt-4o-mini"),
     "generic": ("sonar", "sonar-pro", "mistral-large", "deepseek-chat"),
+    "llm": ("gpt-4o-mini", "gpt-4.1-mini", "claude-3.5-haiku", "gemini-2.0-flash"),
+    "cursor": ("claude-4-sonnet", "claude-4-sonnet", "gpt-5", "claude-4.5-sonnet"),
+    "aider": ("anthropic/claude-sonnet-4", "gpt-4.1", "deepseek/deepseek-chat"),
+    "gemini-cli": ("gemini-2.5-pro", "gemini-2.5-pro", "gemini-2.5-flash"),
 }
 _GENERIC_TOOLS = ("Perplexity", "Le Chat", "DeepSeek", "Poe")
+_HOME = "/home/alex"
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 #: Sentences that lengthen answers to a realistic size (real answers run to a few paragraphs).
 _ELABORATION = (
     "The short version is above; the details below matter once the first step works.",
@@ -57,44 +64,15 @@ _ELABORATION = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Turn:
-    """One message of a synthetic conversation."""
+def sessions_for(source: str, count: int, *, seed: int = DEFAULT_SEED,
+                 end: date = DEFAULT_END) -> Iterator[Session]:
+    """``count`` sessions of ``source``, oldest first, spread over the time before ``end``.
 
-    role: str  # "user" or "assistant"
-    text: str
-    time: datetime
-    model: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Conversation:
-    """One synthetic conversation, before it is laid out in a tool's format."""
-
-    index: int
-    external_id: str
-    title: str
-    turns: tuple[Turn, ...]
-    model: str | None
-    rng_value: float  # a die roll for format variants (branches, null titles, …)
-
-    @property
-    def started(self) -> datetime:
-        """When the first message was written."""
-        return self.turns[0].time
-
-    @property
-    def ended(self) -> datetime:
-        """When the last message was written."""
-        return self.turns[-1].time
-
-
-def conversations(source: str, count: int, *, seed: int = DEFAULT_SEED,
-                  end: date = DEFAULT_END, newest_first: bool = False) -> Iterator[Conversation]:
-    """``count`` conversations for ``source`` spread over the time before ``end``.
-
-    Oldest first, or newest first when asked. Deterministic: the same arguments give the same
-    conversations, ids included.
+    Deterministic: the same arguments give the same sessions, ids included. Each session is
+    what the tool would record: ids of the tool's own kind, a model, tokens (the writer leaves
+    out what its format does not carry), regenerated answers and thumbs for ChatGPT, a prompt
+    left unanswered now and then for Gemini (Takeout misses many answers), token counts as Aider
+    prints them (``4.5k``).
     """
     rng = random.Random(f"worthwhile-demo-data/{source}/{seed}/{end.isoformat()}")
     finish = datetime.combine(end, time(0, 0, tzinfo=UTC))
@@ -102,364 +80,129 @@ def conversations(source: str, count: int, *, seed: int = DEFAULT_SEED,
     span = timedelta(days=max(365.0, count * 12 / (24 * 60)))
     slot = span / count
     start = finish - span
-    models = _MODELS.get(source, ())
-    kinds = demo._KINDS_BY_TOOL["chatgpt"]
-    order = range(count - 1, -1, -1) if newest_first else range(count)
-    for index in order:
+    for index in range(count):
         started = start + slot * index + slot * rng.random() * 0.5
-        kind = demo._weighted(rng, kinds)
-        slots = demo._slots(rng, None)
-        task = demo._pick(rng, demo._TASKS[kind])
-        model = demo._pick(rng, models) if models else None
-        entries = demo._chat_messages(rng, kind, slots, task, model or "")
-        turns: list[Turn] = []
-        moment = started
-        max_step = max(2, int(slot.total_seconds() / 2 / max(1, len(entries))))
-        for role, text, _model in entries:
-            if role == "assistant":
-                extra = rng.sample(_ELABORATION, rng.randint(2, 6))
-                text = text + "\n\n" + " ".join(extra[:2]) + "\n\n" + " ".join(extra[2:])
-                text = text.rstrip()
-            turns.append(Turn(role, text, moment, model if role == "assistant" else None))
-            moment += timedelta(seconds=rng.randint(1, min(240, max_step)))
-        yield Conversation(
-            index=index,
-            external_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-            title=demo._fill(task[0], slots),
-            turns=tuple(turns),
-            model=model,
-            rng_value=rng.random(),
-        )
-
-
-def _uid(conv: Conversation, label: str) -> str:
-    """A stable uuid for a node of a conversation."""
-    digest = hashlib.blake2b(f"{conv.external_id}/{label}".encode(), digest_size=16).digest()
-    return str(uuid.UUID(bytes=digest, version=4))
-
-
-def _iso(moment: datetime, fraction: bool = True) -> str:
-    if fraction:
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.%f") + "Z"
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-# --- ChatGPT --------------------------------------------------------------------------------------
-
-
-def _gpt_message(mid: str, role: str, text: str, t: float | None, model: str | None, *,
-                 hidden: bool = False) -> dict[str, Any]:
-    metadata: dict[str, Any] = {}
-    if role == "assistant":
-        metadata = {"finish_details": {"type": "stop", "stop_tokens": [200002]},
-                    "is_complete": True, "model_slug": model, "default_model_slug": model,
-                    "parent_id": None, "request_id": mid[:8] + "-req", "timestamp_": "absolute"}
-    elif role == "user":
-        metadata = {"request_id": mid[:8] + "-req", "timestamp_": "absolute",
-                    "message_type": None}
-    if hidden:
-        metadata = {"is_visually_hidden_from_conversation": True}
-    return {
-        "id": mid,
-        "author": {"role": role, "name": None, "metadata": {}},
-        "create_time": t,
-        "update_time": None,
-        "content": {"content_type": "text", "parts": [text]},
-        "status": "finished_successfully",
-        "end_turn": True if role == "assistant" else None,
-        "weight": 0.0 if hidden else 1.0,
-        "metadata": metadata,
-        "recipient": "all",
-        "channel": None,
-    }
-
-
-def chatgpt_conversation(conv: Conversation) -> dict[str, Any]:
-    """One conversation as a ChatGPT export object (``mapping`` tree, ``current_node``).
-
-    About one in eight has a regenerated answer: an older sibling of the visible one, kept in
-    the tree but not on the visible thread.
-    """
-    root = "client-created-root"
-    system_id = _uid(conv, "system")
-    mapping: dict[str, dict[str, Any]] = {
-        root: {"id": root, "message": None, "parent": None, "children": [system_id]},
-        system_id: {"id": system_id, "parent": root, "children": [],
-                    "message": _gpt_message(system_id, "system", "", None, None, hidden=True)},
-    }
-    parent = system_id
-    regenerate_at = -1
-    if conv.rng_value < 0.125:
-        answers = [i for i, turn in enumerate(conv.turns) if turn.role == "assistant"]
-        regenerate_at = answers[int(conv.rng_value * 8 * len(answers)) % len(answers)]
-    for i, turn in enumerate(conv.turns):
-        node_id = _uid(conv, f"m{i}")
-        t = turn.time.timestamp()
-        if i == regenerate_at:
-            old_id = _uid(conv, f"m{i}-first")
-            mapping[old_id] = {"id": old_id, "parent": parent, "children": [],
-                               "message": _gpt_message(old_id, turn.role,
-                                                       "(an earlier answer) " + turn.text,
-                                                       t - 30, turn.model)}
-            mapping[parent]["children"].append(old_id)
-        mapping[node_id] = {"id": node_id, "parent": parent, "children": [],
-                            "message": _gpt_message(node_id, turn.role, turn.text, t,
-                                                    turn.model)}
-        mapping[parent]["children"].append(node_id)
-        parent = node_id
-    title: str | None = conv.title
-    if conv.rng_value > 0.95:
-        title = None  # happens in real exports; the importer uses the first prompt
-    return {
-        "title": title,
-        "create_time": conv.started.timestamp() - 0.4,
-        "update_time": conv.ended.timestamp() + 0.6,
-        "mapping": mapping,
-        "moderation_results": [],
-        "current_node": parent,
-        "plugin_ids": None,
-        "conversation_id": conv.external_id,
-        "conversation_template_id": None,
-        "gizmo_id": None,
-        "gizmo_type": None,
-        "is_archived": conv.rng_value > 0.9,
-        "is_starred": None,
-        "safe_urls": [],
-        "blocked_urls": [],
-        "default_model_slug": conv.model,
-        "conversation_origin": None,
-        "voice": None,
-        "async_status": None,
-        "disabled_tool_ids": [],
-        "is_do_not_remember": False,
-        "memory_scope": "global_enabled",
-        "id": conv.external_id,
-    }
-
-
-# --- Claude.ai ------------------------------------------------------------------------------------
-
-
-def claude_conversation(conv: Conversation) -> dict[str, Any]:
-    """One conversation as a Claude.ai export object (``chat_messages`` with content blocks)."""
-    messages: list[dict[str, Any]] = []
-    parent = "00000000-0000-4000-8000-000000000000"
-    for i, turn in enumerate(conv.turns):
-        mid = _uid(conv, f"m{i}")
-        stamp = _iso(turn.time)
-        block: dict[str, Any] = {"start_timestamp": stamp, "stop_timestamp": stamp,
-                                 "flags": None, "type": "text", "text": turn.text,
-                                 "citations": []}
-        messages.append({
-            "uuid": mid,
-            "text": turn.text,
-            "content": [block],
-            "sender": "human" if turn.role == "user" else "assistant",
-            "created_at": stamp,
-            "updated_at": stamp,
-            "attachments": [],
-            "files": [],
-            "parent_message_uuid": parent,
-        })
-        parent = mid
-    return {
-        "uuid": conv.external_id,
-        "name": conv.title,
-        "summary": "",
-        "created_at": _iso(conv.started),
-        "updated_at": _iso(conv.ended),
-        "account": {"uuid": "00000000-0000-4000-8000-00000000acc1"},
-        "chat_messages": messages,
-    }
-
-
-# --- Gemini (Google Takeout) ----------------------------------------------------------------------
-
-
-def gemini_records(conv: Conversation) -> list[dict[str, Any]]:
-    """One conversation as Takeout activity records, newest first (one record per prompt).
-
-    Three in four carry the chat link in ``details`` (as 2026 exports do); the others are
-    grouped by the importer by time, so they are written at least 30 minutes apart.
-    """
-    chat_id = hashlib.blake2b(conv.external_id.encode(), digest_size=8).hexdigest()
-    linked = conv.index % 4 != 3
-    records: list[dict[str, Any]] = []
-    turns = list(conv.turns)
-    for i in range(0, len(turns), 2):
-        prompt = turns[i]
-        answer = turns[i + 1] if i + 1 < len(turns) else None
-        record: dict[str, Any] = {
-            "header": "Gemini Apps",
-            "title": f"Prompted {prompt.text}",
-            "time": prompt.time.strftime("%Y-%m-%dT%H:%M:%S.")
-            + f"{prompt.time.microsecond // 1000:03d}Z",
-            "products": ["Gemini Apps"],
-            "activityControls": ["Gemini Apps Activity"],
-        }
-        if linked:
-            url = f"https://gemini.google.com/app/{chat_id}"
-            record["details"] = [{"name": url, "url": url}]
-        if answer is not None:
-            paragraphs = "".join(f"<p>{_html_escape(p)}</p>" for p in answer.text.split("\n\n"))
-            record["safeHtmlItem"] = [{"html": paragraphs}]
-        records.append(record)
-    records.reverse()
-    return records
-
-
-def _html_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-# --- Open WebUI -----------------------------------------------------------------------------------
-
-
-def open_webui_chat(conv: Conversation) -> dict[str, Any]:
-    """One conversation as an Open WebUI export row (``chat.history`` tree with ``currentId``)."""
-    nodes: dict[str, dict[str, Any]] = {}
-    thread: list[dict[str, Any]] = []
-    parent: str | None = None
-    for i, turn in enumerate(conv.turns):
-        mid = _uid(conv, f"m{i}")
-        node: dict[str, Any] = {"id": mid, "parentId": parent, "childrenIds": [],
-                                "role": turn.role, "content": turn.text,
-                                "timestamp": int(turn.time.timestamp())}
-        if turn.role == "user":
-            node["models"] = [conv.model]
+        started = started.replace(microsecond=0)
+        if source in CODING_SOURCES:
+            yield _coding_session(rng, source, index, started, slot, index / count)
         else:
-            node.update({"model": conv.model, "modelName": conv.model, "modelIdx": 0,
-                         "done": True,
-                         "usage": {"prompt_tokens": 40 + 3 * len(thread),
-                                   "completion_tokens": max(1, len(turn.text) // 4)}})
-        if parent is not None:
-            nodes[parent]["childrenIds"].append(mid)
-        nodes[mid] = node
-        thread.append(node)
-        parent = mid
-    created = int(conv.started.timestamp())
-    return {
-        "id": conv.external_id,
-        "user_id": "00000000-0000-4000-8000-0000000000a1",
-        "title": conv.title,
-        "chat": {
-            "id": "",
-            "title": conv.title,
-            "models": [conv.model],
-            "params": {},
-            "history": {"messages": nodes, "currentId": parent},
-            "messages": thread,
-            "tags": [],
-            "timestamp": created * 1000,
-            "files": [],
-        },
-        "updated_at": int(conv.ended.timestamp()),
-        "created_at": created,
-        "share_id": None,
-        "archived": False,
-        "pinned": False,
-        "meta": {"tags": []},
-        "folder_id": None,
-    }
+            yield _chat_session(rng, source, index, started, slot)
 
 
-# --- writers --------------------------------------------------------------------------------------
+def _chat_session(rng: random.Random, source: str, index: int, started: datetime,
+                  slot: timedelta) -> Session:
+    kind = demo._weighted(rng, demo._KINDS_BY_TOOL["chatgpt"])
+    slots = demo._slots(rng, None)
+    task = demo._pick(rng, demo._TASKS[kind])
+    model = demo._pick(rng, _MODELS[source])
+    entries = demo._chat_messages(rng, kind, slots, task, model)
+    messages: list[Message] = []
+    moment = started
+    max_step = max(2, int(slot.total_seconds() / 2 / max(1, len(entries))))
+    tokens_in = tokens_out = 0
+    context = 0
+    for role, text, _model in entries:
+        if role == "assistant":
+            extra = rng.sample(_ELABORATION, rng.randint(2, 6))
+            text = (text + "\n\n" + " ".join(extra[:2]) + "\n\n" + " ".join(extra[2:])).rstrip()
+            tokens_in += 40 + context // 4
+            tokens_out += max(1, len(text) // 4)
+        context += len(text)
+        messages.append(Message(role, text, moment, model if role == "assistant" else None))
+        moment += timedelta(seconds=rng.randint(1, min(240, max_step)))
+    branches = 0
+    feedback: str | None = None
+    roll = rng.random()
+    if source == "chatgpt":
+        branches = int(roll < 0.125)
+        feedback = ("up", "up", "down", "mixed")[int(roll * 100) % 4] if roll > 0.94 else None
+        if kind == "data" and rng.random() < 0.5:  # code interpreter ran something
+            at = next(i for i, m in enumerate(messages) if m.role == "assistant")
+            messages.insert(at, Message("tool", "Ran python: read the file and summarised "
+                                        f"{rng.randint(3, 40)} rows by week.", messages[at].time))
+    elif source == "open-webui":
+        branches = int(roll < 0.1)
+    elif source == "claude-ai":
+        branches = int(roll < 0.08)
+    elif source == "gemini" and roll > 0.83 and len(messages) > 2:
+        messages.pop()  # Takeout has no answer for this prompt
+    elif source == "llm" and roll < 0.25:  # ``llm -T``: a tool the model called
+        messages.insert(1, Message("tool", f'Searched for "{slots["topic"]}" '
+                                   f"({rng.randint(2, 9)} matches)", messages[0].time))
+    external_id = _external_id(rng, source, index, started)
+    return Session(source=source, external_id=external_id, title=demo._fill(task[0], slots),
+                   started_at=started, ended_at=messages[-1].time, messages=tuple(messages),
+                   model=model, tokens_in=tokens_in, tokens_out=tokens_out,
+                   hidden_branches=branches, tool_feedback=feedback)
 
 
-def _write_array(out: IO[str], items: Iterator[Any]) -> None:
-    out.write("[")
-    first = True
-    for item in items:
-        if not first:
-            out.write(",")
-        out.write(_dump(item))
-        first = False
-    out.write("]")
+def _coding_session(rng: random.Random, source: str, index: int, started: datetime,
+                    slot: timedelta, t: float) -> Session:
+    kinds = demo._KINDS_BY_TOOL.get(source, demo._KINDS_BY_TOOL["claude-code"])
+    kind = demo._weighted(rng, kinds)
+    model = demo._model(rng, source, t) if source in demo._MODELS else \
+        demo._pick(rng, _MODELS[source])
+    project = demo._pick(rng, demo._PROJECTS)
+    slots = demo._slots(rng, project)
+    task = demo._pick(rng, demo._CODE_TASKS.get(kind, demo._TASKS[kind]))
+    entries = demo._coding_messages(rng, kind, slots, task, model, source, project)
+    minutes = min(120.0, max(5.0, len(entries) * rng.uniform(2.5, 12.0) + rng.uniform(0, 15)))
+    minutes = min(minutes, max(1.0, slot.total_seconds() / 120))
+    messages = demo._timed(rng, entries, started, minutes)
+    # Agents re-send the conversation every turn, so input (mostly cache reads) dwarfs output.
+    tokens_in = int(min(2_000_000, max(50_000, minutes * rng.uniform(4_000, 20_000))))
+    tokens_out = int(tokens_in * rng.uniform(0.006, 0.03))
+    cost = None
+    if source == "aider":  # no cache reads; Aider prints its counts rounded, and the cost
+        tokens_in, tokens_out = _as_aider_prints(tokens_in // 20), _as_aider_prints(tokens_out)
+        cost = round(tokens_in * 3e-6 + tokens_out * 15e-6, 4)
+    return Session(source=source, external_id=_external_id(rng, source, index, started),
+                   title=demo._fill(task[0], slots), started_at=started,
+                   ended_at=messages[-1].time, messages=messages, model=model,
+                   tokens_in=tokens_in, tokens_out=tokens_out, cost=cost,
+                   project=project.path.replace("~", _HOME, 1))
 
 
-def _write_chatgpt(out: IO[str], convs: Iterator[Conversation]) -> None:
-    _write_array(out, (chatgpt_conversation(c) for c in convs))
+def _as_aider_prints(count: int) -> int:
+    """A count as Aider shows it: exact below 1,000, then ``4.5k`` and ``45k``."""
+    if count < 1000:
+        return count
+    if count < 10_000:
+        return round(count / 100) * 100
+    return round(count / 1000) * 1000
 
 
-def _write_claude(out: IO[str], convs: Iterator[Conversation]) -> None:
-    _write_array(out, (claude_conversation(c) for c in convs))
-
-
-def _write_open_webui(out: IO[str], convs: Iterator[Conversation]) -> None:
-    _write_array(out, (open_webui_chat(c) for c in convs))
-
-
-def _write_gemini(out: IO[str], convs: Iterator[Conversation]) -> None:
-    # Takeout lists activity newest first: the conversations arrive newest first (see
-    # NEWEST_FIRST) and each one's records are newest first too.
-    _write_array(out, (record for c in convs for record in gemini_records(c)))
-
-
-def _write_generic(out: IO[str], convs: Iterator[Conversation]) -> None:
-    for conv in convs:
-        tool = _GENERIC_TOOLS[conv.index % len(_GENERIC_TOOLS)]
-        for i, turn in enumerate(conv.turns):
-            row: dict[str, Any] = {"session_id": conv.external_id, "time": _iso(turn.time, False),
-                                   "role": turn.role, "text": turn.text}
-            if i == 0:
-                row.update({"title": conv.title, "tool": tool})
-            if turn.role == "assistant":
-                row.update({"model": turn.model, "tokens_in": 30 + 5 * i,
-                            "tokens_out": max(1, len(turn.text) // 4)})
-            out.write(_dump(row))
-            out.write("\n")
-
-
-Writer = Callable[[IO[str], Iterator[Conversation]], None]
-
-#: The formats ``demo-data`` can write, by source name (other sources may add theirs here).
-WRITERS: dict[str, Writer] = {
-    "chatgpt": _write_chatgpt,
-    "claude-ai": _write_claude,
-    "gemini": _write_gemini,
-    "open-webui": _write_open_webui,
-    "generic": _write_generic,
-}
-#: Formats whose files list the newest activity first.
-NEWEST_FIRST = frozenset({"gemini"})
-
-#: The file name each tool gives its export (used when ``--out`` is a folder).
-FILE_NAMES: dict[str, str] = {
-    "chatgpt": "conversations.json",
-    "claude-ai": "conversations.json",
-    "gemini": "MyActivity.json",
-    "open-webui": "chat-export-1767225600000.json",
-    "generic": "history.jsonl",
-}
+def _external_id(rng: random.Random, source: str, index: int, started: datetime) -> str:
+    """An id of the kind the tool uses."""
+    bits = rng.getrandbits(128)
+    if source == "gemini":
+        return f"{bits & (2**64 - 1):016x}"
+    if source == "generic":
+        return f"{_GENERIC_TOOLS[index % len(_GENERIC_TOOLS)]}/{uuid.UUID(int=bits, version=4)}"
+    millis = int(started.timestamp() * 1000)
+    if source == "llm":  # a ULID: 48 bits of milliseconds, 80 random
+        value = (millis << 80) | (bits & (2**80 - 1))
+        return "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(125, -1, -5))
+    if source == "codex":  # a UUIDv7: milliseconds first
+        value = (millis << 80) | (bits & (2**80 - 1))
+        value = (value & ~(0xF << 76) & ~(0x3 << 62)) | (0x7 << 76) | (0x2 << 62)
+        return str(uuid.UUID(int=value))
+    return str(uuid.UUID(int=bits, version=4))
 
 
 def write_export(source: str, count: int, out: str | Path, *, seed: int = DEFAULT_SEED,
                  end: date = DEFAULT_END) -> Path:
-    """Write ``count`` synthetic sessions of ``source`` to ``out`` in the tool's own format.
+    """Write ``count`` synthetic sessions of ``source`` in the tool's own format under ``out``.
 
-    ``out`` may be an existing folder (the tool's usual file name is used then). The file is
-    written under a temporary name and renamed at the end, so a half-written file never
-    looks complete. Returns the file written. Raises :class:`KeyError` for a source without
-    a writer and :class:`ValueError` for a count below 1.
+    For a one-file format ``out`` is the file, or an existing folder (the tool's usual file
+    name is used then); for a format laid out in folders (Claude Code, Codex, Copilot, Gemini
+    CLI, Aider) it is the folder to lay them out in. Files are written under temporary names
+    and renamed when complete. Returns the path to import. Raises :class:`KeyError` for a
+    source without a writer and :class:`ValueError` for a count below 1.
     """
     if count < 1:
         raise ValueError("the number of sessions must be at least 1")
-    writer = WRITERS[source]
-    path = Path(out)
-    if path.is_dir():
-        path = path / FILE_NAMES.get(source, f"{source}.json")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    convs = conversations(source, count, seed=seed, end=end,
-                          newest_first=source in NEWEST_FIRST)
-    partial = path.with_name(path.name + ".partial")
-    try:
-        with open(partial, "w", encoding="utf-8", newline="\n", buffering=1 << 20) as handle:
-            writer(handle, convs)
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
-    return path
+    writer = registry.spec(source).writer
+    if writer is None:
+        raise KeyError(source)
+    return writer(sessions_for(source, count, seed=seed, end=end), Path(out))

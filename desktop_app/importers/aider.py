@@ -13,13 +13,14 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
 from desktop_app.domain import Message, Session, utc_iso
+from desktop_app.importers import writing
 from desktop_app.importers.contract import (
     Checkpoints,
     FormatError,
@@ -260,6 +261,142 @@ def locations(p: Places) -> Iterator[Found]:
                     yield found
 
 
+
+# --- synthetic histories (demo-data, the demo, tests) --------------------------------------------
+
+_AIDER_VERSION = "0.86.1"
+_FENCE = "```"
+
+
+def tokens_text(count: int) -> str:
+    """A token count as Aider prints it: ``429``, ``4.5k``, ``45k``."""
+    if count < 1000:
+        return str(count)
+    if count < 10_000:
+        return f"{count / 1000:.1f}k"
+    return f"{round(count / 1000)}k"
+
+
+def _printable_parts(total: int, parts: int) -> list[int]:
+    """``total`` over ``parts`` replies so that the printed counts still add up to it: whole
+    thousands on all replies but the last, the rest (under 1,000, printed exactly) on it."""
+    if parts <= 1:
+        return [total] * parts
+    if total % 1000 == 0:
+        return [t * 1000 for t in writing.split(total // 1000, parts, f"aider{total}")]
+    thousands = writing.split(total // 1000, parts - 1, f"aider{total}")
+    return [t * 1000 for t in thousands] + [total % 1000]
+
+
+def write_demo(sessions: Iterable[Session], out: Path) -> Path:
+    """Write ``sessions`` as Aider's ``.aider.chat.history.md``, one per repository:
+    ``out/<project name>/.aider.chat.history.md`` (a run appended per session, in the order
+    given); returns ``out``.
+
+    A run starts with ``# aider chat started at`` (local time, as Aider writes it) and its
+    banner (``> Main model: …``); prompts are ``#### `` lines (one session in six asks with
+    ``/ask``), answers plain Markdown, tool messages ``> `` lines (an edit followed by its
+    commit). After each answer a ``> Tokens: 4.5k sent, 429 received. Cost: …`` line carries its
+    share of the session's tokens, abbreviated as Aider prints them (a total keeps its value
+    when it is printable or there are two answers or more). What Aider cannot hold: message
+    times (only the run's start), ids (the importer derives one from the run), the project (the
+    file's folder is), system messages, and separate consecutive messages of one role (one
+    block). Answer lines that would read as a prompt or as Aider's output are indented.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    try:
+        for session in sessions:
+            folder = _repo_folder(session.project)
+            partial = writing.partial_path(out / folder / FILE_NAME)
+            partial.parent.mkdir(parents=True, exist_ok=True)
+            with open(partial, "a" if partial in written else "w", encoding="utf-8",
+                      newline="\n") as handle:
+                handle.write(_demo_run(session))
+            if partial not in written:
+                written.append(partial)
+        for partial in written:
+            os.replace(partial, partial.with_name(FILE_NAME))
+    finally:
+        for partial in written:
+            partial.unlink(missing_ok=True)
+    return out
+
+
+def _repo_folder(project: str | None) -> str:
+    """The folder a session's history goes in: its project's name."""
+    name = re.sub(r"[^A-Za-z0-9._-]", "-", (project or "").rstrip("/\\").rsplit("/", 1)[-1])
+    return name.strip(".") or "chats"
+
+
+def _answer_lines(text: str) -> list[str]:
+    lines: list[str] = []
+    fence = False
+    for line in text.splitlines():
+        bare = line.rstrip()
+        if not fence and (bare.startswith(("#### ", "> ")) or bare in ("####", ">")
+                          or _RUN.match(bare)):
+            line = " " + line  # would read as a prompt or Aider's output
+        if bare.startswith(_FENCE):
+            fence = not fence
+        lines.append(line)
+    if fence:
+        lines.append(_FENCE)
+    return lines
+
+
+def _demo_run(session: Session) -> str:
+    key = session.id
+    answers = [m for m in session.messages if m.role == "assistant"]
+    model = session.model or next((m.model for m in answers if m.model), None) or "gpt-4o"
+    started = writing.start_of(session).astimezone()
+    lines = ["", f"# aider chat started at {started:%Y-%m-%d %H:%M:%S}", ""]
+    banner = [f"/home/alex/.local/bin/aider --model {model}", f"Aider v{_AIDER_VERSION}",
+              f"Main model: {model} with diff edit format, infinite output",
+              "Weak model: anthropic/claude-3-5-haiku-20241022",
+              "Git repo: .git with 142 files", "Repo-map: using 4096 tokens, auto refresh"]
+    lines += [f"> {line}  " for line in banner] + [""]
+    replies = max(1, len(answers))
+    sent = _printable_parts(session.tokens_in or 0, replies)
+    received = _printable_parts(session.tokens_out or 0, replies)
+    cents = writing.split(round((session.cost or 0) * 10_000), replies, key + "/cost")
+    has_tokens = session.tokens_in is not None or session.tokens_out is not None
+    reply = 0
+    spent = 0
+    asked = False
+    for message in session.messages:
+        if message.role == "user":
+            text = message.text
+            if not asked and writing.roll(key, "ask", 6) == 0:
+                text = "/ask " + text
+            asked = True
+            lines += [f"#### {line}".rstrip() + "  " for line in text.splitlines() or [""]]
+            lines.append("")
+        elif message.role == "assistant":
+            lines += _answer_lines(message.text)
+            lines.append("")
+            if has_tokens:
+                usage = f"Tokens: {tokens_text(sent[reply])} sent, " \
+                        f"{tokens_text(received[reply])} received."
+                if session.cost is not None:
+                    spent += cents[reply]
+                    usage += f" Cost: ${cents[reply] / 10_000:.4f} message, " \
+                             f"${spent / 10_000:.4f} session."
+                lines += [f"> {usage}  ", ""]
+            reply += 1
+        elif message.role == "tool":
+            lines += [f"> {line}  " for line in message.text.splitlines()]
+            step = writing.tool_step(message.text)
+            if step.kind == "edit":
+                commit = writing.stable_hex(key, f"commit{reply}", 7)
+                lines.append(f"> Commit {commit} fix: update {step.target}  ")
+            lines.append("")
+    if has_tokens and not answers:
+        lines += [f"> Tokens: {tokens_text(sent[0])} sent, {tokens_text(received[0])} "
+                  "received.  ", ""]
+    return "\n".join(lines) + "\n"
+
+
 SPEC = SourceSpec(
     name=SOURCE,
     display_name="Aider",
@@ -269,4 +406,5 @@ SPEC = SourceSpec(
     parse=parse,
     group=GroupSpec(key=group_key, parse=parse_group),
     locations=locations,
+    writer=write_demo,
 )

@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Container, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from desktop_app.domain import Message, Session, make_session_id
+from desktop_app.importers import writing
 from desktop_app.importers.contract import (
     Companion,
     FormatError,
@@ -367,6 +369,141 @@ def read_feedback(stream: BinaryIO, name: str, report: Report) -> dict[str, str]
     return {cid: thumbs.pop() if len(thumbs) == 1 else "mixed" for cid, thumbs in seen.items()}
 
 
+
+# --- synthetic exports (demo-data, the demo, tests) ----------------------------------------------
+
+#: The file of conversations in an export.
+FILE_NAME = "conversations.json"
+_THUMBS = {"up": ("thumbsUp",), "down": ("thumbsDown",), "mixed": ("thumbsUp", "thumbsDown")}
+
+
+def write_demo(sessions: Iterable[Session], out: Path) -> Path:
+    """Write ``sessions`` as an export's ``conversations.json`` (one array, streamed).
+
+    Each conversation is a ``mapping`` tree: the ``client-created-root``, a hidden system node,
+    then the thread; a session's ``hidden_branches`` are regenerated answers kept as older
+    siblings off the visible thread. One title in twenty is null (ChatGPT has those; the
+    importer uses the first prompt). Tool messages are ``tool`` messages (``python`` output);
+    system messages are hidden, as ChatGPT keeps them. The export records no tokens. Sessions
+    with ``tool_feedback`` get their thumbs in a ``message_feedback.json`` beside the file.
+    ``out`` is the file, or a folder to write it in; returns the file.
+    """
+    path = writing.file_target(out, FILE_NAME)
+    feedback: list[dict[str, Any]] = []
+    with writing.replacing(path, large=True) as handle:
+        writing.write_array(handle, (_demo_conversation(s, feedback) for s in sessions))
+    if feedback:
+        writing.write_text(path.with_name(FEEDBACK_FILE), writing.dump(feedback))
+    return path
+
+
+def _demo_message(mid: str, message: Message, t: float | None, model: str | None
+                  ) -> dict[str, Any]:
+    role = message.role
+    content: dict[str, Any] = {"content_type": "text", "parts": [message.text]}
+    author: dict[str, Any] = {"role": role, "name": None, "metadata": {}}
+    metadata: dict[str, Any] = {}
+    if role == "assistant":
+        metadata = {"finish_details": {"type": "stop", "stop_tokens": [200002]},
+                    "is_complete": True, "model_slug": model, "default_model_slug": model,
+                    "parent_id": None, "request_id": mid[:8] + "-req", "timestamp_": "absolute"}
+    elif role == "user":
+        metadata = {"request_id": mid[:8] + "-req", "timestamp_": "absolute",
+                    "message_type": None}
+    elif role == "tool":
+        author["name"] = "python"
+        content = {"content_type": "execution_output", "text": message.text}
+        metadata = {"is_complete": True, "timestamp_": "absolute"}
+    else:  # system text is never shown by ChatGPT
+        metadata = {"is_visually_hidden_from_conversation": True}
+    return {
+        "id": mid,
+        "author": author,
+        "create_time": t,
+        "update_time": None,
+        "content": content,
+        "status": "finished_successfully",
+        "end_turn": True if role == "assistant" else None,
+        "weight": 0.0 if role == "system" else 1.0,
+        "metadata": metadata,
+        "recipient": "all",
+        "channel": None,
+    }
+
+
+def _demo_conversation(session: Session, feedback: list[dict[str, Any]]) -> dict[str, Any]:
+    key = session.id
+    root = "client-created-root"
+    system_id = writing.stable_uuid(key, "system")
+    hidden = _demo_message(system_id, Message("system", ""), None, None)
+    mapping: dict[str, dict[str, Any]] = {
+        root: {"id": root, "message": None, "parent": None, "children": [system_id]},
+        system_id: {"id": system_id, "parent": root, "children": [], "message": hidden},
+    }
+    parents: list[str] = []
+    ids: list[str] = []
+    times = writing.message_times(session)
+    parent = system_id
+    for i, (message, moment) in enumerate(zip(session.messages, times, strict=True)):
+        node_id = writing.stable_uuid(key, f"m{i}")
+        model = writing.model_of(message, session) if message.role == "assistant" else None
+        mapping[node_id] = {"id": node_id, "parent": parent, "children": [],
+                            "message": _demo_message(node_id, message, moment.timestamp(), model)}
+        mapping[parent]["children"].append(node_id)
+        parents.append(parent)
+        ids.append(node_id)
+        parent = node_id
+    answers = [i for i, m in enumerate(session.messages) if m.role == "assistant"] or \
+        list(range(len(session.messages)))
+    for branch in range(session.hidden_branches if answers else 0):
+        i = answers[(writing.roll(key, "branch", len(answers)) + branch) % len(answers)]
+        message = session.messages[i]
+        old_id = writing.stable_uuid(key, f"m{i}-earlier-{branch}")
+        earlier = Message(message.role, "(an earlier answer) " + message.text)
+        model = writing.model_of(message, session) if message.role == "assistant" else None
+        mapping[old_id] = {"id": old_id, "parent": parents[i], "children": [],
+                           "message": _demo_message(old_id, earlier,
+                                                    times[i].timestamp() - 30 - branch, model)}
+        siblings = mapping[parents[i]]["children"]
+        siblings.insert(siblings.index(ids[i]), old_id)
+    thumbs = _THUMBS.get(session.tool_feedback or "", ())
+    answer_id = next((ids[i] for i in reversed(answers) if i < len(ids)), None)
+    for n, rating in enumerate(thumbs):
+        feedback.append({"id": writing.stable_uuid(key, f"feedback{n}"),
+                         "conversation_id": session.external_id, "message_id": answer_id,
+                         "user_id": "user-demo", "rating": rating,
+                         "create_time": writing.iso_z(writing.end_of(session), 6),
+                         "content": "{}"})
+    title: str | None = session.title
+    if writing.roll(key, "null title", 20) == 0:
+        title = None
+    return {
+        "title": title,
+        "create_time": writing.start_of(session).timestamp(),
+        "update_time": writing.end_of(session).timestamp() + 0.6,
+        "mapping": mapping,
+        "moderation_results": [],
+        "current_node": parent,
+        "plugin_ids": None,
+        "conversation_id": session.external_id,
+        "conversation_template_id": None,
+        "gizmo_id": None,
+        "gizmo_type": None,
+        "is_archived": writing.roll(key, "archived", 10) == 0,
+        "is_starred": None,
+        "safe_urls": [],
+        "blocked_urls": [],
+        "default_model_slug": session.model,
+        "conversation_origin": None,
+        "voice": None,
+        "async_status": None,
+        "disabled_tool_ids": [],
+        "is_do_not_remember": False,
+        "memory_scope": "global_enabled",
+        "id": session.external_id,
+    }
+
+
 SPEC = SourceSpec(
     name=SOURCE,
     display_name="ChatGPT",
@@ -376,4 +513,5 @@ SPEC = SourceSpec(
     parse=parse,
     parse_known=parse_known,
     companion=Companion(FEEDBACK_FILE, read_feedback),
+    writer=write_demo,
 )

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from desktop_app.domain import Message, Session
+from desktop_app.importers import writing
 from desktop_app.importers.contract import (
     FormatError,
     Report,
@@ -187,6 +190,124 @@ def _message(item: dict[str, Any]) -> Message | None:
     return Message(role, text, from_iso(item.get("created_at")), None)
 
 
+
+# --- synthetic exports (demo-data, the demo, tests) ----------------------------------------------
+
+#: The file of conversations in an export.
+FILE_NAME = "conversations.json"
+_ROOT_PARENT = "00000000-0000-4000-8000-000000000000"
+
+
+def write_demo(sessions: Iterable[Session], out: Path) -> Path:
+    """Write ``sessions`` as an export's ``conversations.json`` (one array, streamed).
+
+    Messages carry typed ``content`` blocks and the flattened ``text``; one session in four
+    starts its first answer with a ``thinking`` block. Messages are chained by
+    ``parent_message_uuid``; a session's ``hidden_branches`` are older sibling answers (the
+    export marks no current leaf: the importer takes the newest). Tool messages become
+    ``tool_use``/``tool_result`` blocks of the answer that follows them in the exchange (else
+    the one before, else an answer of their own); system messages and models are not in
+    Claude.ai exports, nor are tokens. One name in twelve is empty, as Claude.ai leaves many.
+    ``out`` is the file, or a folder to write it in; returns the file.
+    """
+    path = writing.file_target(out, FILE_NAME)
+    with writing.replacing(path, large=True) as handle:
+        writing.write_array(handle, (_demo_conversation(s) for s in sessions))
+    return path
+
+
+def _demo_block(kind: str, moment: datetime, **fields: Any) -> dict[str, Any]:
+    stamp = writing.iso_z(moment, 6)
+    return {"start_timestamp": stamp, "stop_timestamp": stamp, "flags": None, "type": kind,
+            **fields, "citations": []}
+
+
+def _demo_tool_blocks(tools: list[tuple[Message, datetime]]) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = []
+    for message, moment in tools:
+        blocks.append(_demo_block("tool_use", moment, name="web_search",
+                                  input={"query": cut(message.text, 200)}, message="Searching"))
+        blocks.append(_demo_block("tool_result", moment, name="web_search",
+                                  content=[{"type": "text", "text": message.text}],
+                                  is_error=False))
+    return blocks
+
+
+def _demo_text(blocks: list[dict[str, Any]]) -> str:
+    return "".join(str(b.get("thinking") or b.get("text") or "") for b in blocks
+                   if b["type"] in ("thinking", "text"))
+
+
+def _demo_conversation(session: Session) -> dict[str, Any]:
+    key = session.id
+    chat: list[dict[str, Any]] = []
+    pending: list[tuple[Message, datetime]] = []
+    last_answer: dict[str, Any] | None = None
+
+    def add(sender: str, blocks: list[dict[str, Any]], moment: datetime) -> dict[str, Any]:
+        stamp = writing.iso_z(moment, 6)
+        item = {"uuid": writing.stable_uuid(key, f"m{len(chat)}"), "text": _demo_text(blocks),
+                "content": blocks, "sender": sender, "created_at": stamp,
+                "updated_at": stamp, "attachments": [], "files": [],
+                "parent_message_uuid": chat[-1]["uuid"] if chat else _ROOT_PARENT}
+        chat.append(item)
+        return item
+
+    def place_tools() -> None:
+        nonlocal last_answer
+        if not pending:
+            return
+        if last_answer is not None:
+            last_answer["content"].extend(_demo_tool_blocks(pending))
+        else:
+            last_answer = add("assistant", _demo_tool_blocks(pending), pending[0][1])
+        pending.clear()
+
+    thinking = writing.roll(key, "thinking", 4) == 0
+    for message, moment in zip(session.messages, writing.message_times(session), strict=True):
+        if message.role == "user":
+            place_tools()
+            last_answer = None
+            add("human", [_demo_block("text", moment, text=message.text)], moment)
+        elif message.role == "assistant":
+            blocks = _demo_tool_blocks(pending)
+            pending.clear()
+            if thinking:
+                prompt = next((c["text"] for c in reversed(chat) if c["sender"] == "human"), "")
+                blocks.append(_demo_block(
+                    "thinking", moment, thinking=f"The person asks: {cut(prompt, 160)} "
+                    "I should answer directly and keep it short.",
+                    summaries=[{"summary": "Considering the request"}], cut_off=False))
+                thinking = False
+            blocks.append(_demo_block("text", moment, text=message.text))
+            last_answer = add("assistant", blocks, moment)
+        elif message.role == "tool":
+            pending.append((message, moment))
+    place_tools()
+    answers = [i for i, c in enumerate(chat) if c["sender"] == "assistant"] or \
+        list(range(len(chat)))
+    for branch in range(session.hidden_branches if answers else 0):
+        i = answers[(writing.roll(key, "branch", len(answers)) + branch) % len(answers)]
+        original = chat[i]
+        moment = datetime.fromisoformat(original["created_at"].replace("Z", "+00:00")) \
+            - timedelta(seconds=30 + branch)
+        text = "(an earlier answer) " + original["text"]
+        stamp = writing.iso_z(moment, 6)
+        chat.insert(i, {**original, "uuid": writing.stable_uuid(key, f"m{i}-earlier-{branch}"),
+                        "text": text, "content": [_demo_block("text", moment, text=text)],
+                        "created_at": stamp, "updated_at": stamp})
+        answers = [a + 1 if a >= i else a for a in answers]
+    return {
+        "uuid": session.external_id,
+        "name": "" if writing.roll(key, "null title", 12) == 0 else session.title,
+        "summary": "",
+        "created_at": writing.iso_z(writing.start_of(session), 6),
+        "updated_at": writing.iso_z(writing.end_of(session), 6),
+        "account": {"uuid": "00000000-0000-4000-8000-00000000acc1"},
+        "chat_messages": chat,
+    }
+
+
 SPEC = SourceSpec(
     name=SOURCE,
     display_name="Claude",
@@ -194,4 +315,5 @@ SPEC = SourceSpec(
     version=VERSION,
     sniff=sniff,
     parse=parse,
+    writer=write_demo,
 )

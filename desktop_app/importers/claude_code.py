@@ -15,11 +15,12 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from desktop_app.domain import Message, Session, make_session_id
+from desktop_app.importers import writing
 from desktop_app.importers.contract import (
     Checkpoints,
     FormatError,
@@ -597,6 +598,297 @@ def locations(p: Places) -> Iterator[Found]:
             yield found
 
 
+
+# --- synthetic logs (demo-data, the demo, tests) -------------------------------------------------
+
+_CLI_VERSION = "2.1.38"
+_SUBAGENT_MODEL = "claude-haiku-4-5"
+_TOOL_NAMES = {"read": "Read", "search": "Grep", "edit": "Edit", "run": "Bash", "other": "Bash"}
+
+
+def project_folder(cwd: str) -> str:
+    """The folder Claude Code keeps a project's transcripts in: the path with every character
+    outside ``[A-Za-z0-9-]`` replaced by ``-``."""
+    return re.sub(r"[^A-Za-z0-9-]", "-", cwd)
+
+
+def write_demo(sessions: Iterable[Session], out: Path) -> Path:
+    """Write ``sessions`` as Claude Code's ``projects/<project-folder>/<session>.jsonl`` under
+    ``out`` (a ``~/.claude`` folder); returns ``out``.
+
+    An API response is written as Claude Code streams it: one line per content block
+    (thinking, text, each ``tool_use``), sharing ``message.id`` and ``requestId``, each
+    repeating ``usage`` with a partial ``output_tokens`` until the last. Tool messages are the
+    ``tool_use`` blocks of the answer before them and ``tool_result`` user records after it;
+    a tool run with no answer before it gets a response holding only its calls (the importer
+    shows that as an answer). One session with tools in three hands one of them to a subagent
+    (a ``Task`` call): ``<session>/subagents/agent-<id>.jsonl`` with its own responses, mirrored
+    into the main file as ``agent_progress`` records. The session's tokens are spread over every
+    response, subagents included, as uncached input, cache writes and cache reads. System
+    messages are compaction summaries. Also: ``isMeta`` caveats, ``turn_duration`` records, and
+    a ``summary`` title for two sessions in three (the others are titled by their first prompt).
+    """
+    root = out / "projects"
+    root.mkdir(parents=True, exist_ok=True)
+    for session in sessions:
+        _DemoLog(session).write(root)
+    return out
+
+
+@dataclass
+class _DemoResponse:
+    text: writing.Timed | None
+    time: datetime
+    model: str | None
+    tools: list[writing.Timed] = field(default_factory=list)
+
+
+class _DemoLog:
+    """The records of one session's files."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.key = session.id
+        self.sid = session.external_id
+        self.records: list[dict[str, Any]] = []
+        self.sub_records: list[dict[str, Any]] = []
+        self.last_uuid: str | None = None
+        self.leaf: str | None = None  # the last message record (a summary names it)
+        self.serial = 0
+        self.agent = writing.stable_hex(self.key, "agent", 17)
+
+    def uid(self, label: str) -> str:
+        self.serial += 1
+        return writing.stable_uuid(self.key, f"{label}{self.serial}")
+
+    def envelope(self, kind: str, moment: datetime, **fields: Any) -> dict[str, Any]:
+        uuid = self.uid("r")
+        record: dict[str, Any] = {"parentUuid": self.last_uuid, "isSidechain": False,
+                                  "userType": "external"}
+        if self.session.project:
+            record["cwd"] = self.session.project
+        record.update({"sessionId": self.sid, "version": _CLI_VERSION, "gitBranch": "main",
+                       "type": kind, **fields, "uuid": uuid,
+                       "timestamp": writing.iso_z(moment)})
+        self.last_uuid = uuid
+        self.records.append(record)
+        return record
+
+    def plan(self) -> list[tuple[str, Any]]:
+        """The thread as steps: prompts, responses (with their tool calls), results, notes."""
+        steps: list[tuple[str, Any]] = []
+        current: _DemoResponse | None = None
+        for item in writing.timed(self.session):
+            if item.role == "tool":
+                if current is None:
+                    following = next((m for m in self.session.messages[item.index:]
+                                      if m.role == "assistant"), None)
+                    model = writing.model_of(following, self.session) if following else \
+                        self.session.model
+                    current = _DemoResponse(None, item.time, model)
+                    steps.append(("response", current))
+                current.tools.append(item)
+                steps.append(("result", item))
+            elif item.role == "assistant":
+                current = _DemoResponse(item, item.time, writing.model_of(item.message,
+                                                                          self.session))
+                steps.append(("response", current))
+            else:
+                current = None
+                steps.append((item.role, item))
+        # A response is written whole (all its calls) before the results that follow it.
+        return steps
+
+    def write(self, root: Path) -> None:
+        steps = self.plan()
+        responses = [r for kind, r in steps if kind == "response"]
+        tools = [t for r in responses for t in r.tools]
+        task = None
+        if tools and writing.roll(self.key, "subagent", 3) == 0:
+            task = tools[writing.roll(self.key, "task", len(tools))].index
+        usage = self.usages(len(responses) + (2 if task is not None else 0))
+        if writing.roll(self.key, "caveat", 5) == 0 and steps:
+            self.envelope("user", self.session.messages[0].time or writing.start_of(
+                self.session), isMeta=True, message={
+                "role": "user", "content": "<local-command-caveat>Caveat: The messages below "
+                "were generated by the user while running local commands. DO NOT respond to "
+                "these messages or otherwise consider them in your response unless the user "
+                "explicitly asks you to.</local-command-caveat>"})
+        tool_ids: dict[int, tuple[str, str]] = {}
+        for kind, step in steps:
+            if kind == "user":
+                content: Any = step.text
+                if writing.roll(self.key, f"blocks{step.index}", 4) == 0:
+                    content = [{"type": "text", "text": step.text}]
+                self.leaf = self.envelope("user", step.time,
+                                          message={"role": "user", "content": content})["uuid"]
+            elif kind == "system":
+                self.envelope("system", step.time, subtype="compact_boundary",
+                              content="Conversation compacted", isMeta=False, level="info",
+                              compactMetadata={"trigger": "auto", "preTokens": 150_000})
+                self.envelope("user", step.time, isCompactSummary=True,
+                              isVisibleInTranscriptOnly=True,
+                              message={"role": "user", "content": step.text})
+            elif kind == "response":
+                self.response(step, usage.pop(0), tool_ids, task)
+            elif kind == "result":
+                self.result(step, tool_ids, task, usage)
+        if steps:
+            last = steps[-1][1]
+            self.envelope("system", last.time, subtype="turn_duration", isMeta=False,
+                          durationMs=int((last.time - writing.start_of(self.session))
+                                         .total_seconds() * 1000))
+        if writing.roll(self.key, "summary", 3) != 0 and self.leaf:
+            self.records.append({"type": "summary", "summary": self.session.title,
+                                 "leafUuid": self.leaf})
+        folder = root / project_folder(self.session.project or "/")
+        writing.write_jsonl(folder / f"{self.sid}.jsonl", self.records)
+        if self.sub_records:
+            subagents = folder / self.sid / "subagents"
+            writing.write_jsonl(subagents / f"agent-{self.agent}.jsonl", self.sub_records)
+            writing.write_text(subagents / f"agent-{self.agent}.meta.json",
+                               writing.dump({"agentType": "general-purpose"}))
+
+    def usages(self, count: int) -> list[dict[str, Any] | None]:
+        """The usage of each response (None when the session records no tokens)."""
+        session = self.session
+        if session.tokens_in is None and session.tokens_out is None:
+            return [None] * count
+        ins = writing.split(session.tokens_in or 0, count, self.key + "/in")
+        outs = writing.split(session.tokens_out or 0, count, self.key + "/out")
+        usages: list[dict[str, Any] | None] = []
+        for n, (tokens_in, tokens_out) in enumerate(zip(ins, outs, strict=True)):
+            fresh = min(tokens_in, 3 + writing.roll(self.key, f"fresh{n}", 20))
+            share = 60 if n == 0 else 2 + writing.roll(self.key, f"write{n}", 15)
+            write = (tokens_in - fresh) * share // 100
+            usages.append({
+                "input_tokens": fresh, "cache_creation_input_tokens": write,
+                "cache_read_input_tokens": tokens_in - fresh - write,
+                "cache_creation": {"ephemeral_5m_input_tokens": write,
+                                   "ephemeral_1h_input_tokens": 0},
+                "output_tokens": tokens_out, "service_tier": "standard"})
+        return usages
+
+    def tool_block(self, item: writing.Timed, task: int | None) -> dict[str, Any]:
+        step = writing.tool_step(item.text)
+        if item.index == task:
+            return {"type": "tool_use", "name": "Task", "input": {
+                "description": writing.cut_words(item.text, 5),
+                "prompt": f"Look into this and report back briefly: {item.text}",
+                "subagent_type": "general-purpose"}}
+        tool_input: dict[str, Any]
+        if step.kind in ("read", "edit"):
+            tool_input = {"file_path": step.target}
+            if step.kind == "edit":
+                tool_input.update({"old_string": "…", "new_string": "…"})
+        elif step.kind == "search":
+            tool_input = {"pattern": step.target, "output_mode": "content"}
+        else:
+            tool_input = {"command": step.target, "description": writing.cut_words(
+                step.target, 6)}
+        return {"type": "tool_use", "name": _TOOL_NAMES[step.kind], "input": tool_input}
+
+    def response(self, response: _DemoResponse, usage: dict[str, Any] | None,
+                 tool_ids: dict[int, tuple[str, str]], task: int | None) -> None:
+        n = len(self.records)
+        lines: list[tuple[dict[str, Any], writing.Timed | None]] = []
+        if response.text is not None:
+            if writing.roll(self.key, f"thinking{n}", 4) == 0:
+                lines.append(({"type": "thinking", "thinking": "Let me work out what is asked "
+                               "and check the code before answering.",
+                               "signature": writing.stable_hex(self.key, f"sig{n}", 64)}, None))
+            lines.append(({"type": "text", "text": response.text.text}, None))
+        for call in response.tools:
+            block = self.tool_block(call, task)
+            block["id"] = "toolu_01" + writing.stable_hex(self.key, f"toolu{call.index}", 22)
+            lines.append((block, call))
+        message_id = "msg_01" + writing.stable_hex(self.key, f"msg{n}", 22)
+        request = "req_011" + writing.stable_hex(self.key, f"req{n}", 21)
+        for i, (block, tool) in enumerate(lines):
+            final = i == len(lines) - 1
+            message: dict[str, Any] = {
+                "id": message_id, "type": "message", "role": "assistant",
+                "model": response.model, "content": [block],
+                "stop_reason": ("tool_use" if response.tools else "end_turn") if final else None,
+                "stop_sequence": None}
+            if usage is not None:
+                partial = min(usage["output_tokens"], 1 + writing.roll(self.key, f"p{n}{i}", 9))
+                message["usage"] = usage if final else {**usage, "output_tokens": partial}
+            record = self.envelope("assistant", response.time + timedelta(milliseconds=7 * i),
+                                   requestId=request, message=message)
+            self.leaf = record["uuid"]
+            if tool is not None:
+                tool_ids[tool.index] = (block["id"], record["uuid"])
+
+    def result(self, item: writing.Timed, tool_ids: dict[int, tuple[str, str]],
+               task: int | None, usage: list[dict[str, Any] | None]) -> None:
+        tool_id, source_uuid = tool_ids[item.index]
+        step = writing.tool_step(item.text)
+        extra: dict[str, Any] = {"toolUseResult": {"stdout": step.result, "stderr": "",
+                                                   "interrupted": False}}
+        if item.index == task:
+            self.subagent(item, tool_id, usage.pop(0), usage.pop(0))
+            extra = {"toolUseResult": {"status": "completed", "agentId": self.agent,
+                                       "content": [{"type": "text", "text": item.text}],
+                                       "totalToolUseCount": 1}}
+        self.envelope("user", item.time, sourceToolAssistantUUID=source_uuid, **extra,
+                      message={"role": "user", "content": [
+                          {"tool_use_id": tool_id, "type": "tool_result",
+                           "content": step.result if item.index != task else item.text,
+                           "is_error": False}]})
+
+    def subagent(self, item: writing.Timed, tool_id: str, first: dict[str, Any] | None,
+                 second: dict[str, Any] | None) -> None:
+        """The subagent's own file, and its responses mirrored into the main file."""
+        moment = item.time
+        prompt = f"Look into this and report back briefly: {item.text}"
+        step = writing.tool_step(item.text)
+        base = {"isSidechain": True, "userType": "external", "sessionId": self.sid,
+                "version": _CLI_VERSION, "gitBranch": "main", "agentId": self.agent}
+        if self.session.project:
+            base["cwd"] = self.session.project
+        parent: str | None = None
+        search_id = "toolu_01" + writing.stable_hex(self.key, "subtool", 22)
+        lines: list[tuple[str, dict[str, Any], dict[str, Any] | None]] = [
+            ("user", {"role": "user", "content": prompt}, None),
+            ("assistant", {"content": [{"type": "tool_use", "id": search_id, "name": "Grep",
+                                        "input": {"pattern": step.target[:40]}}],
+                           "stop_reason": "tool_use"}, first),
+            ("user", {"role": "user", "content": [{"tool_use_id": search_id,
+                                                   "type": "tool_result",
+                                                   "content": step.result}]}, None),
+            ("assistant", {"content": [{"type": "text", "text": item.text}],
+                           "stop_reason": "end_turn"}, second),
+        ]
+        for n, (kind, message, usage) in enumerate(lines):
+            uuid = writing.stable_uuid(self.key, f"sub{n}")
+            stamp = writing.iso_z(moment - timedelta(milliseconds=400 - 90 * n))
+            record: dict[str, Any] = {"parentUuid": parent, **base, "type": kind,
+                                      "uuid": uuid, "timestamp": stamp}
+            if kind == "assistant":
+                request = "req_011" + writing.stable_hex(self.key, f"subreq{n}", 21)
+                full = {"id": "msg_01" + writing.stable_hex(self.key, f"submsg{n}", 22),
+                        "type": "message", "role": "assistant", "model": _SUBAGENT_MODEL,
+                        **message, "stop_sequence": None}
+                if usage is not None:
+                    full["usage"] = usage
+                record.update({"requestId": request, "message": full})
+                mirror = dict(full)
+                if usage is not None:
+                    mirror["usage"] = {**usage, "output_tokens": min(usage["output_tokens"], 5)}
+                self.envelope("progress", moment - timedelta(milliseconds=300 - 90 * n),
+                              toolUseID=f"agent_msg_{uuid[:8]}", parentToolUseID=tool_id,
+                              data={"type": "agent_progress", "agentId": self.agent,
+                                    "prompt": prompt, "message": {
+                                        "type": "assistant", "requestId": request,
+                                        "uuid": uuid, "timestamp": stamp,
+                                        "message": mirror}})
+            else:
+                record["message"] = message
+            self.sub_records.append(record)
+            parent = uuid
+
+
 SPEC = SourceSpec(
     name=SOURCE,
     display_name="Claude Code",
@@ -606,4 +898,5 @@ SPEC = SourceSpec(
     parse=parse,
     group=GroupSpec(key=group_key, parse=parse_group),
     locations=locations,
+    writer=write_demo,
 )

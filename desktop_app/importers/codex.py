@@ -16,14 +16,15 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path, PurePath
 from typing import Any, BinaryIO
 
 from desktop_app.domain import Message, Session, make_session_id
+from desktop_app.importers import writing
 from desktop_app.importers.contract import (
     Checkpoints,
     FormatError,
@@ -542,6 +543,259 @@ def locations(p: Places) -> Iterator[Found]:
             yield found
 
 
+
+# --- synthetic logs (demo-data, the demo, tests) -------------------------------------------------
+
+_CLI_VERSION = "0.104.0"
+_CONTEXT_WINDOW = 258_400
+
+
+def rollout_name(started: datetime, session_id: str) -> str:
+    """``YYYY/MM/DD/rollout-YYYY-MM-DDThh-mm-ss-<id>.jsonl`` (local time, as Codex names it)."""
+    local = started.astimezone()
+    return local.strftime("%Y/%m/%d/rollout-%Y-%m-%dT%H-%M-%S-") + f"{session_id}.jsonl"
+
+
+def write_demo(sessions: Iterable[Session], out: Path) -> Path:
+    """Write ``sessions`` as Codex rollouts, ``sessions/YYYY/MM/DD/rollout-<time>-<id>.jsonl``
+    under ``out`` (a ``~/.codex`` folder); returns ``out``.
+
+    Each rollout opens with ``session_meta`` and injected ``<environment_context>``; each turn
+    has ``task_started``, the typed prompt as an ``event_msg`` ``user_message`` (and again as a
+    ``response_item``), a ``turn_context`` naming the model, then answers (some with a
+    ``reasoning`` item), tool calls (``exec_command`` function calls, ``apply_patch`` custom tool
+    calls for edits) and their outputs joined by ``call_id``, and ``task_complete``. After each
+    answer and call a ``token_count`` event carries the cumulative totals (one in four repeated
+    unchanged, as Codex does; rate-limit-only events with ``info: null`` too). One session with
+    tools in three hands a call to a sub-agent: its own rollout whose ``session_meta`` names the
+    parent thread, holding a share of the session's tokens. System messages are compactions.
+    Half the sessions get a title by ``thread_name_updated``.
+    """
+    root = out / "sessions"
+    root.mkdir(parents=True, exist_ok=True)
+    for session in sessions:
+        _DemoRollout(session).write(root)
+    return out
+
+
+class _DemoRollout:
+    """The lines of one session's rollout (and its sub-agent's)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.key = session.id
+        self.lines: list[dict[str, Any]] = []
+        self.tick = 0
+        self.at: datetime | None = None
+
+    def line(self, moment: datetime, kind: str, payload: dict[str, Any],
+             into: list[dict[str, Any]] | None = None) -> None:
+        # Records of one moment keep their order a few milliseconds apart (never a second).
+        self.tick = self.tick + 1 if moment == self.at else 0
+        self.at = moment
+        stamp = moment + timedelta(milliseconds=min(990, 3 * self.tick))
+        (self.lines if into is None else into).append(
+            {"timestamp": writing.iso_z(stamp), "type": kind, "payload": payload})
+
+    def meta(self, sid: str, moment: datetime, **extra: Any) -> dict[str, Any]:
+        payload: dict[str, Any] = {"id": sid, "timestamp": writing.iso_z(moment)}
+        if self.session.project:
+            payload["cwd"] = self.session.project
+        vscode = writing.roll(self.key, "originator", 4) == 0
+        payload.update({"originator": "codex_vscode" if vscode else "codex_cli_rs",
+                        "cli_version": _CLI_VERSION, "source": "vscode" if vscode else "cli",
+                        "model_provider": "openai", **extra})
+        return payload
+
+    def usages(self, count: int) -> list[tuple[int, int]] | None:
+        session = self.session
+        if session.tokens_in is None and session.tokens_out is None:
+            return None
+        return list(zip(writing.split(session.tokens_in or 0, count, self.key + "/in"),
+                        writing.split(session.tokens_out or 0, count, self.key + "/out"),
+                        strict=True))
+
+    def write(self, root: Path) -> None:
+        session = self.session
+        sid = session.external_id
+        items = writing.timed(session)
+        start = writing.start_of(session)
+        tools = [i for i in items if i.role == "tool"]
+        requests = sum(1 for i in items if i.role in ("assistant", "tool"))
+        # A sub-agent only where tokens are recorded: it is how its work shows in the parent.
+        spawn = None
+        if tools and writing.roll(self.key, "subagent", 3) == 0 and self.usages(1):
+            spawn = tools[writing.roll(self.key, "spawn", len(tools))].index
+        usages = self.usages(requests + (2 if spawn is not None else 0))
+        totals = [0, 0]
+        git = {"commit_hash": writing.stable_hex(self.key, "commit", 40), "branch": "main"}
+        self.line(start, "session_meta", self.meta(sid, start, git=git))
+        environment = "<environment_context>\n"
+        if session.project:
+            environment += f"  <cwd>{session.project}</cwd>\n"
+        environment += ("  <approval_policy>on-request</approval_policy>\n"
+                        "  <sandbox_mode>workspace-write</sandbox_mode>\n"
+                        "  <network_access>restricted</network_access>\n"
+                        "  <shell>bash</shell>\n</environment_context>")
+        self.line(start, "response_item", {"type": "message", "role": "user", "content": [
+            {"type": "input_text", "text": environment}]})
+        request = 0
+        for turn, (prompt, after) in enumerate(writing.exchanges(items)):
+            turn_id = writing.stable_uuid(self.key, f"turn{turn}")
+            begin = prompt.time if prompt is not None else after[0].time
+            self.line(begin, "event_msg", {"type": "task_started", "turn_id": turn_id,
+                                           "model_context_window": _CONTEXT_WINDOW})
+            if turn == 0:
+                self.line(begin, "event_msg", {"type": "token_count", "info": None,
+                                               "rate_limits": self.rate_limits(begin)})
+            if prompt is not None:
+                self.line(prompt.time, "event_msg", {
+                    "type": "user_message", "message": prompt.text, "images": [],
+                    "local_images": [], "text_elements": []})
+                self.line(prompt.time, "response_item", {
+                    "type": "message", "role": "user",
+                    "content": [{"type": "input_text", "text": prompt.text}]})
+            answer = next((i for i in after if i.role == "assistant"), None)
+            model = writing.model_of(answer.message, session) if answer else session.model
+            context: dict[str, Any] = {"turn_id": turn_id}
+            if session.project:
+                context["cwd"] = session.project
+            context.update({"approval_policy": "on-request",
+                            "sandbox_policy": {"type": "workspace-write"}, "model": model,
+                            "effort": "medium", "summary": "auto"})
+            self.line(begin, "turn_context", context)
+            last_text = None
+            for item in after:
+                if item.role == "system":
+                    self.line(item.time, "compacted", {"message": item.text,
+                                                       "replacement_history": []})
+                    self.line(item.time, "event_msg", {"type": "context_compacted"})
+                    continue
+                if item.role == "assistant":
+                    self.answer(item, item is after[-1])
+                    last_text = item.text
+                else:
+                    self.call(item, root, spawn, usages)
+                if usages is not None:
+                    self.count(item.time, usages[request], totals)
+                request += 1
+            end = after[-1].time if after else begin
+            self.line(end, "event_msg", {"type": "task_complete", "turn_id": turn_id,
+                                         "last_agent_message": last_text})
+            if turn == 0 and writing.roll(self.key, "thread name", 2) == 0:
+                self.line(end, "event_msg", {"type": "thread_name_updated",
+                                             "thread_id": sid, "thread_name": session.title})
+        writing.write_jsonl(root / rollout_name(start, sid), self.lines)
+
+    def rate_limits(self, moment: datetime) -> dict[str, Any]:
+        used = float(writing.roll(self.key, "limits", 40))
+        return {"primary": {"used_percent": used, "window_minutes": 300,
+                            "resets_at": int(moment.timestamp()) + 9000},
+                "secondary": {"used_percent": used / 4, "window_minutes": 10080,
+                              "resets_at": int(moment.timestamp()) + 400_000}}
+
+    def count(self, moment: datetime, usage: tuple[int, int], totals: list[int],
+              into: list[dict[str, Any]] | None = None) -> None:
+        totals[0] += usage[0]
+        totals[1] += usage[1]
+
+        def tokens(tokens_in: int, tokens_out: int) -> dict[str, int]:
+            return {"input_tokens": tokens_in, "cached_input_tokens": tokens_in * 4 // 5,
+                    "output_tokens": tokens_out, "reasoning_output_tokens": tokens_out // 3,
+                    "total_tokens": tokens_in + tokens_out}
+
+        payload = {"type": "token_count", "info": {
+            "total_token_usage": tokens(*totals), "last_token_usage": tokens(*usage),
+            "model_context_window": _CONTEXT_WINDOW}, "rate_limits": self.rate_limits(moment)}
+        repeats = 2 if writing.roll(self.key, f"repeat{totals}", 4) == 0 else 1
+        for _ in range(repeats):  # Codex often writes the same count twice
+            self.line(moment, "event_msg", payload, into)
+
+    def answer(self, item: writing.Timed, final: bool) -> None:
+        if writing.roll(self.key, f"reasoning{item.index}", 3) == 0:
+            self.line(item.time, "response_item", {
+                "type": "reasoning", "summary": [{"type": "summary_text",
+                                                  "text": "**Planning the change**"}],
+                "content": None,
+                "encrypted_content": "gAAAAB" + writing.stable_hex(self.key, f"enc{item.index}",
+                                                                   48)})
+        self.line(item.time, "response_item", {
+            "type": "message", "role": "assistant",
+            "content": [{"type": "output_text", "text": item.text}],
+            "phase": "final_answer" if final else "commentary"})
+        self.line(item.time, "event_msg", {"type": "agent_message", "message": item.text})
+
+    def call(self, item: writing.Timed, root: Path, spawn: int | None,
+             usages: list[tuple[int, int]] | None) -> None:
+        step = writing.tool_step(item.text)
+        call_id = "call_" + writing.stable_hex(self.key, f"call{item.index}", 24)
+        if item.index == spawn:
+            agent = writing.stable_uuid(self.key, "sub-agent")
+            self.line(item.time, "response_item", {
+                "type": "function_call", "name": "spawn_agent", "call_id": call_id,
+                "arguments": writing.dump({"task": item.text, "agent_role": "explorer"})})
+            self.subagent(agent, item, root, usages[-2:] if usages else None)
+            self.line(item.time, "response_item", {
+                "type": "function_call_output", "call_id": call_id,
+                "output": f"Agent {agent} finished: {item.text}"})
+            return
+        if step.kind == "edit":
+            patch = (f"*** Begin Patch\n*** Update File: {step.target}\n@@\n-…\n+…\n"
+                     "*** End Patch\n")
+            self.line(item.time, "response_item", {
+                "type": "custom_tool_call", "status": "completed", "call_id": call_id,
+                "name": "apply_patch", "input": patch})
+            output = {"output": f"Success. Updated the following files:\nM {step.target}\n",
+                      "metadata": {"exit_code": 0, "duration_seconds": 0.1}}
+            self.line(item.time, "response_item", {
+                "type": "custom_tool_call_output", "call_id": call_id,
+                "output": writing.dump(output)})
+            return
+        command = {"read": f"sed -n '1,200p' {step.target}",
+                   "search": f"rg -n '{step.target}'"}.get(step.kind, step.target)
+        arguments: dict[str, Any] = {"cmd": command}
+        if self.session.project:
+            arguments["workdir"] = self.session.project
+        self.line(item.time, "response_item", {
+            "type": "function_call", "name": "exec_command",
+            "arguments": writing.dump(arguments), "call_id": call_id})
+        self.line(item.time, "response_item", {
+            "type": "function_call_output", "call_id": call_id,
+            "output": f"Process exited with code 0\nOutput:\n{step.result}"})
+
+    def subagent(self, agent: str, item: writing.Timed, root: Path,
+                 usages: list[tuple[int, int]] | None) -> None:
+        """The sub-agent's own rollout (its tokens count toward this session)."""
+        lines: list[dict[str, Any]] = []
+        begin = item.time - timedelta(seconds=1)
+        source = {"subagent": {"thread_spawn": {
+            "parent_thread_id": self.session.external_id, "depth": 1}}}
+        self.line(begin, "session_meta", {**self.meta(agent, begin), "source": source,
+                                          "agent_nickname": "Scout", "agent_role": "explorer"},
+                  lines)
+        self.line(begin, "turn_context", {"turn_id": writing.stable_uuid(self.key, "subturn"),
+                                          "model": self.session.model, "effort": "low"}, lines)
+        self.line(begin, "event_msg", {"type": "user_message", "message": item.text,
+                                       "images": [], "local_images": [], "text_elements": []},
+                  lines)
+        step = writing.tool_step(item.text)
+        call_id = "call_" + writing.stable_hex(self.key, "subcall", 24)
+        self.line(begin, "response_item", {
+            "type": "function_call", "name": "exec_command", "call_id": call_id,
+            "arguments": writing.dump({"cmd": f"rg -n '{step.target[:40]}'"})}, lines)
+        self.line(begin, "response_item", {"type": "function_call_output", "call_id": call_id,
+                                           "output": step.result}, lines)
+        totals = [0, 0]
+        if usages:
+            self.count(begin, usages[0], totals, lines)
+        self.line(begin, "response_item", {
+            "type": "message", "role": "assistant", "phase": "final_answer",
+            "content": [{"type": "output_text", "text": item.text}]}, lines)
+        if usages:
+            self.count(begin, usages[1], totals, lines)
+        writing.write_jsonl(root / rollout_name(begin, agent), lines)
+
+
 SPEC = SourceSpec(
     name=SOURCE,
     display_name="Codex",
@@ -551,4 +805,5 @@ SPEC = SourceSpec(
     parse=parse,
     group=GroupSpec(key=group_key, parse=parse_group),
     locations=locations,
+    writer=write_demo,
 )

@@ -3,14 +3,14 @@
 Each source module (``chatgpt.py``, ``claude_code.py``, …) exports one :class:`SourceSpec` named
 ``SPEC``: its name and display name, its parser version, how to recognise its files, how to read
 them, and what it optionally adds (reading groups of files incrementally, skipping unchanged
-records, companion files, default locations on this computer). :mod:`.registry` lists the specs;
-nothing else keeps a list of sources. A parser turns bytes into :class:`~desktop_app.domain.Session`
-objects and knows nothing of the database.
+records, companion files, default locations on this computer, a synthetic writer of its
+format). :mod:`.registry` lists the specs; nothing else keeps a list of sources. A parser
+turns bytes into :class:`~desktop_app.domain.Session` objects and knows nothing of the database.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, TypeVar
@@ -181,6 +181,10 @@ class GroupReading:
 
 Sniff = Callable[[bytes, str], bool]
 Parse = Callable[[BinaryIO, str, Report], Iterator[Session]]
+#: Writes sessions in the source's own format (file or folder layout included) under the given
+#: path, one session in memory at a time, the same bytes for the same sessions; returns the path
+#: to import (see each source module's ``write_demo``).
+Writer = Callable[[Iterable[Session], Path], Path]
 
 
 class ParseKnown(Protocol):
@@ -248,6 +252,8 @@ class SourceSpec:
     locations: Callable[[Places], Iterator[Found]] | None = None
     #: Names of files that come with this source's exports but hold no sessions.
     companion_names: frozenset[str] = field(default_factory=frozenset)
+    #: The synthetic writer of this format (``demo-data``, the demo, tests).
+    writer: Writer | None = None
 
     @property
     def parser_version(self) -> str:

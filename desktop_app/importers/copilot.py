@@ -13,13 +13,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
-from urllib.parse import unquote, urlparse
+from urllib.parse import quote, unquote, urlparse
 
 from desktop_app.domain import Message, Session, utc_iso
+from desktop_app.importers import writing
 from desktop_app.importers.contract import (
     Checkpoints,
     FormatError,
@@ -290,7 +291,7 @@ def parse_group(files: list[GroupFile], report: Report,
     for f in wanted:
         f.start = 0
         if f.path.endswith(".json") and Path(f.path).stem in logs and \
-                Path(f.path).parent.name == "chatSessions":
+                Path(f.path).parent.name.lower().endswith("chatsessions"):
             f.end = f.size  # the older snapshot of a chat whose log is read instead
             continue
         ok, chat = reading.attempt(f.name, partial(_read_chat_file, f, report))
@@ -326,6 +327,156 @@ def locations(p: Places) -> Iterator[Found]:
                 yield found
 
 
+
+# --- synthetic chats (demo-data, the demo, tests) ------------------------------------------------
+
+_TOOL_IDS = {"read": "copilot_readFile", "search": "copilot_findTextInFiles",
+             "edit": "copilot_replaceString", "run": "run_in_terminal",
+             "other": "run_in_terminal"}
+
+
+def workspace_hash(folder: str) -> str:
+    """The ``workspaceStorage`` folder name of a workspace (an MD5 of its folder URI)."""
+    return hashlib.md5(_folder_uri(folder).encode(), usedforsecurity=False).hexdigest()
+
+
+def _folder_uri(folder: str) -> str:
+    return "file://" + quote(folder if folder.startswith("/") else "/" + folder)
+
+
+def write_demo(sessions: Iterable[Session], out: Path) -> Path:
+    """Write ``sessions`` as VS Code keeps Copilot chats under ``out`` (its ``User`` folder):
+    ``workspaceStorage/<hash>/chatSessions/<id>.json`` with the workspace's ``workspace.json``
+    (chats without a project go to ``globalStorage/emptyWindowChatSessions``); returns ``out``.
+
+    A chat is a list of requests: each prompt with its response, in which answers are markdown
+    parts and tool messages ``toolInvocationSerialized`` parts (the importer shows one answer per
+    request: a format without separate tool entries); the model is the request's ``modelId``,
+    the tokens its ``promptTokens``/``outputTokens``. Half the chats are operation logs
+    (``.jsonl``: a kind-0 snapshot, then requests pushed, their responses and the title set,
+    a key deleted), a third of those beside an older snapshot of the same chat, which the log
+    replaces. One chat in eight has no title; one in eight comes with an empty chat beside it
+    (VS Code keeps many).
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    for session in sessions:
+        _demo_chat_files(session, out)
+    return out
+
+
+def _demo_parts(after: list[writing.Timed], key: str) -> list[dict[str, Any]]:
+    parts: list[dict[str, Any]] = []
+    for item in after:
+        if item.role != "tool":
+            parts.append({"value": item.text, "supportThemeIcons": False,
+                          "supportHtml": False})
+            continue
+        step = writing.tool_step(item.text)
+        part: dict[str, Any] = {
+            "kind": "toolInvocationSerialized",
+            "invocationMessage": {"value": f"Running {_TOOL_IDS[step.kind]}"},
+            "pastTenseMessage": {"value": item.text},
+            "isConfirmed": {"type": 1}, "isComplete": True,
+            "toolCallId": writing.stable_uuid(key, f"call{item.index}"),
+            "toolId": _TOOL_IDS[step.kind], "source": {"type": "internal"}}
+        if step.kind == "run":
+            part["toolSpecificData"] = {"kind": "terminal", "language": "sh",
+                                        "commandLine": {"original": step.target}}
+        parts.append(part)
+    return parts
+
+
+def _demo_requests(session: Session) -> list[dict[str, Any]]:
+    key = session.id
+    items = writing.timed(session)
+    turns = list(writing.exchanges(items))
+    tokens_in = writing.split(session.tokens_in or 0, len(turns), key + "/in")
+    tokens_out = writing.split(session.tokens_out or 0, len(turns), key + "/out")
+    requests: list[dict[str, Any]] = []
+    for n, (prompt, after) in enumerate(turns):
+        asked = prompt.time if prompt is not None else after[0].time
+        text = prompt.text if prompt is not None else ""
+        elapsed = writing.epoch_ms(after[-1].time) - writing.epoch_ms(asked) if after else 0
+        answer = next((i for i in after if i.role == "assistant"), None)
+        model = writing.model_of(answer.message, session) if answer else session.model
+        metadata: dict[str, Any] = {"responseId": writing.stable_uuid(key, f"response{n}"),
+                                    "sessionId": session.external_id, "agentId": "agent"}
+        if session.tokens_in is not None:
+            metadata["promptTokens"] = tokens_in[n]
+        if session.tokens_out is not None:
+            metadata["outputTokens"] = tokens_out[n]
+        requests.append({
+            "requestId": "request_" + writing.stable_uuid(key, f"request{n}"),
+            "message": {"text": text, "parts": [{
+                "range": {"start": 0, "endExclusive": len(text)},
+                "editorRange": {"startLineNumber": 1, "startColumn": 1, "endLineNumber": 1,
+                                "endColumn": len(text) + 1},
+                "text": text, "kind": "text"}]},
+            "variableData": {"variables": []},
+            "response": _demo_parts(after, key),
+            "responseId": "response_" + writing.stable_uuid(key, f"response{n}"),
+            "result": {"timings": {"firstProgress": min(elapsed, 800), "totalElapsed": elapsed},
+                       "metadata": metadata},
+            "followups": [],
+            "isCanceled": False,
+            "agent": {"id": "github.copilot.editsAgent", "name": "agent",
+                      "fullName": "GitHub Copilot", "isDefault": True, "modes": ["agent"]},
+            "contentReferences": [],
+            "codeCitations": [],
+            "timestamp": writing.epoch_ms(asked),
+            "modelId": f"copilot/{model}" if model else "copilot/auto",
+        })
+    return requests
+
+
+def _demo_state(session: Session, requests: list[dict[str, Any]]) -> dict[str, Any]:
+    state: dict[str, Any] = {
+        "version": 3, "requesterUsername": "alex", "responderUsername": "GitHub Copilot",
+        "initialLocation": "panel", "requests": requests, "sessionId": session.external_id,
+        "creationDate": writing.epoch_ms(writing.start_of(session)), "isImported": False,
+        "lastMessageDate": writing.epoch_ms(writing.end_of(session))}
+    if writing.roll(session.id, "null title", 8) != 0:
+        state["customTitle"] = session.title
+    return state
+
+
+def _demo_chat_files(session: Session, out: Path) -> None:
+    key = session.id
+    if session.project:
+        workspace = out / "workspaceStorage" / workspace_hash(session.project)
+        folder = workspace / "chatSessions"
+        if not (workspace / "workspace.json").exists():
+            writing.write_text(workspace / "workspace.json",
+                               writing.dump({"folder": _folder_uri(session.project)}))
+    else:
+        folder = out / "globalStorage" / "emptyWindowChatSessions"
+    requests = _demo_requests(session)
+    state = _demo_state(session, requests)
+    name = session.external_id
+    if writing.roll(key, "log", 2) == 0:
+        first = {k: v for k, v in state.items() if k != "customTitle"}
+        ops: list[dict[str, Any]] = [{"kind": 0, "v": {**first, "requests": []}}]
+        for i, request in enumerate(requests):
+            ops.append({"kind": 2, "k": ["requests"], "v": [{**request, "response": []}]})
+            ops.append({"kind": 1, "k": ["requests", i, "response"], "v": request["response"]})
+        if requests:
+            ops.append({"kind": 3, "k": ["requests", len(requests) - 1, "followups"]})
+            ops.append({"kind": 1, "k": ["requests", len(requests) - 1, "followups"],
+                        "v": []})
+        if "customTitle" in state:
+            ops.append({"kind": 1, "k": ["customTitle"], "v": state["customTitle"]})
+        writing.write_jsonl(folder / f"{name}.jsonl", ops)
+        if writing.roll(key, "stale", 3) == 0:
+            older = {**state, "requests": requests[:-1]}
+            writing.write_text(folder / f"{name}.json", writing.dump(older))
+    else:
+        writing.write_text(folder / f"{name}.json", writing.dump(state))
+    if writing.roll(key, "empty", 8) == 0:
+        empty = writing.stable_uuid(key, "empty chat")
+        writing.write_text(folder / f"{empty}.json", writing.dump({
+            **state, "sessionId": empty, "requests": [], "customTitle": ""}))
+
+
 SPEC = SourceSpec(
     name=SOURCE,
     display_name="Copilot",
@@ -335,4 +486,5 @@ SPEC = SourceSpec(
     parse=parse,
     group=GroupSpec(key=group_key, parse=parse_group),
     locations=locations,
+    writer=write_demo,
 )

@@ -11,13 +11,15 @@ is read from a private copy (with its ``-wal``): a running Cursor is never distu
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import unquote, urlparse
 
 from desktop_app.domain import Message, Session
+from desktop_app.importers import writing
 from desktop_app.importers.contract import (
     Checkpoints,
     FormatError,
@@ -273,6 +275,126 @@ def locations(p: Places) -> Iterator[Found]:
         yield workspaces
 
 
+
+# --- synthetic databases (demo-data, the demo, tests) --------------------------------------------
+
+#: Where Cursor keeps its global database, under its ``User`` folder.
+FILE_NAME = "globalStorage/state.vscdb"
+_TOOLS = {"read": (5, "read_file", "target_file"), "search": (3, "grep_search", "query"),
+          "edit": (7, "edit_file", "target_file"), "run": (15, "run_terminal_cmd", "command"),
+          "other": (15, "run_terminal_cmd", "command")}
+#: Sessions written between commits (the file is built in a few transactions, not one per row).
+_BATCH = 200
+
+
+def write_demo(sessions: Iterable[Session], out: Path) -> Path:
+    """Write ``sessions`` as Cursor's global ``state.vscdb``: a real SQLite database with
+    VS Code's ``ItemTable`` and Cursor's ``cursorDiskKV`` tables.
+
+    Each chat is a ``composerData:<id>`` row (``_v`` 3, its bubble order in
+    ``fullConversationHeadersOnly``, the project in ``workspaceIdentifier``) and one
+    ``bubbleId:<chat>:<bubble>`` row per message: type 1 the person, type 2 the assistant (with
+    ``modelInfo``, ``timingInfo``, a ``thinking`` block now and then) and tool calls (type 2
+    with ``capabilityType`` 15 and ``toolFormerData``). One chat in four is an older ``_v`` 2
+    chat with its bubbles inline. Tokens are the answers' ``tokenCount``; the person's and the
+    tools' bubbles carry ``0/0`` as Cursor writes them. Cursor has no system messages. ``out`` is
+    the ``.vscdb`` file, or Cursor's ``User`` folder to write ``globalStorage/state.vscdb`` in.
+    """
+    path = writing.file_target(out, FILE_NAME, fits=".vscdb")
+    partial = writing.partial_path(path)
+    partial.unlink(missing_ok=True)
+    try:
+        conn = sqlite3.connect(partial)
+        try:
+            conn.execute("CREATE TABLE ItemTable (key TEXT UNIQUE ON CONFLICT REPLACE, "
+                         "value BLOB)")
+            conn.execute("CREATE TABLE cursorDiskKV (key TEXT UNIQUE ON CONFLICT REPLACE, "
+                         "value BLOB)")
+            for n, session in enumerate(sessions, 1):
+                conn.executemany("INSERT INTO cursorDiskKV (key, value) VALUES (?, ?)",
+                                 _demo_rows(session))
+                if n % _BATCH == 0:
+                    conn.commit()
+            conn.commit()
+        finally:
+            conn.close()
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return path
+
+
+def _demo_bubbles(session: Session) -> list[dict[str, Any]]:
+    key = session.id
+    items = [i for i in writing.timed(session) if i.role != "system"]
+    answers = [i.index for i in items if i.role == "assistant"] or [i.index for i in items[:1]]
+    tokens_in = dict(zip(answers, writing.split(session.tokens_in or 0, len(answers),
+                                                key + "/in"), strict=True))
+    tokens_out = dict(zip(answers, writing.split(session.tokens_out or 0, len(answers),
+                                                 key + "/out"), strict=True))
+    bubbles: list[dict[str, Any]] = []
+    for item in items:
+        bubble: dict[str, Any] = {
+            "_v": 3, "type": 1 if item.role == "user" else 2,
+            "bubbleId": writing.stable_uuid(key, f"bubble{item.index}"),
+            "text": item.text if item.role != "tool" else "",
+            "createdAt": writing.iso_z(item.time),
+            "tokenCount": {"inputTokens": tokens_in.get(item.index, 0),
+                           "outputTokens": tokens_out.get(item.index, 0)},
+            "codeBlocks": []}
+        if item.role == "assistant":
+            start = writing.epoch_ms(item.time) - 4000
+            bubble.update({
+                "modelInfo": {"modelName": writing.model_of(item.message, session)},
+                "timingInfo": {"clientStartTime": start + 0.4, "clientRpcSendTime": start + 31.7,
+                               "clientSettleTime": start + 3990.2,
+                               "clientEndTime": start + 4000.9},
+                "unifiedMode": 2})
+            if writing.roll(key, f"thinking{item.index}", 4) == 0:
+                bubble["thinking"] = {"text": "Checking the code before I answer.",
+                                      "signature": ""}
+        elif item.role == "tool":
+            step = writing.tool_step(item.text)
+            number, name, argument = _TOOLS[step.kind]
+            params = writing.dump({argument: step.target})
+            bubble.update({"capabilityType": 15, "toolFormerData": {
+                "tool": number, "toolCallId": "toolu_" + writing.stable_hex(key, f"t{item.index}",
+                                                                            24),
+                "status": "completed", "name": name, "rawArgs": params, "params": params,
+                "result": writing.dump({"output": item.text}), "userDecision": "accepted"}})
+        bubbles.append(bubble)
+    return bubbles
+
+
+def _demo_rows(session: Session) -> list[tuple[str, str]]:
+    key = session.id
+    cid = session.external_id
+    bubbles = _demo_bubbles(session)
+    inline = writing.roll(key, "inline", 4) == 0
+    data: dict[str, Any] = {
+        "_v": 2 if inline else 3, "composerId": cid,
+        "name": "" if writing.roll(key, "null title", 10) == 0 else session.title,
+        "createdAt": writing.epoch_ms(writing.start_of(session)),
+        "lastUpdatedAt": writing.epoch_ms(writing.end_of(session)),
+        "status": "completed", "unifiedMode": "agent", "forceMode": "edit",
+        "modelConfig": {"modelName": session.model or "default", "maxMode": False},
+        "usageData": {}, "hasLoaded": True, "text": "", "richText": ""}
+    if session.project:
+        data["workspaceIdentifier"] = {
+            "id": writing.stable_hex(session.project, "workspace", 32),
+            "uri": {"$mid": 1, "fsPath": session.project, "path": session.project,
+                    "scheme": "file"}}
+    if inline:
+        data["conversation"] = bubbles
+        return [(f"composerData:{cid}", writing.dump(data))]
+    data["fullConversationHeadersOnly"] = [{"bubbleId": b["bubbleId"], "type": b["type"]}
+                                           for b in bubbles]
+    data["conversation"] = []
+    rows = [(f"composerData:{cid}", writing.dump(data))]
+    rows.extend((f"bubbleId:{cid}:{b['bubbleId']}", writing.dump(b)) for b in bubbles)
+    return rows
+
+
 SPEC = SourceSpec(
     name=SOURCE,
     display_name="Cursor",
@@ -282,4 +404,5 @@ SPEC = SourceSpec(
     parse=parse,
     group=GroupSpec(key=group_key, parse=parse_group, stat=file_stat),
     locations=locations,
+    writer=write_demo,
 )

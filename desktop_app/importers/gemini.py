@@ -8,16 +8,20 @@ record (time plus a hash of the prompt), so later records never change an earlie
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import hashlib
+import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from html.parser import HTMLParser
-from typing import BinaryIO
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from desktop_app.domain import Message, Session, utc_iso
+from desktop_app.importers import writing
 from desktop_app.importers.contract import (
     FormatError,
     Report,
@@ -344,6 +348,118 @@ def _sessions(records: list[_Record]) -> Iterator[Session]:
                       started_at=group[0].time, ended_at=group[-1].time, messages=tuple(messages))
 
 
+
+# --- synthetic exports (demo-data, the demo, tests) ----------------------------------------------
+
+#: The activity file in ``Takeout/My Activity/Gemini Apps/``.
+FILE_NAME = "MyActivity.json"
+_CHAT_ID = re.compile(r"[0-9A-Za-z_-]+")
+#: Sessions written without a chat link keep at least this far from each other.
+_UNLINKED_GAP = SESSION_GAP + timedelta(minutes=1)
+
+
+def write_demo(sessions: Iterable[Session], out: Path) -> Path:
+    """Write ``sessions`` as Takeout's ``MyActivity.json``: one record per prompt, newest first.
+
+    The answer is the record's ``safeHtmlItem`` (HTML, in two chunks when long); a prompt with
+    no answer after it gets none (Takeout misses many). Records carry the chat link in
+    ``details`` (the session's id when it can be one), except one session in four, written
+    without a link, as older exports are, where the time gaps keep it apart from the other
+    unlinked ones (the importer then derives the id from the first record). One session in ten
+    has an attached file and the "1 attached file." line before its first answer. Takeout has no
+    titles, models, tokens, tool or system messages; messages before the first prompt are left
+    out. Records go through a temporary spool so that the file lists the newest activity first
+    whatever order the sessions come in. ``out`` is the file, or a folder for it.
+    """
+    path = writing.file_target(out, FILE_NAME)
+    spool = path.with_name(path.name + ".spool")
+    unlinked: list[tuple[datetime, datetime]] = []
+    spans: list[tuple[datetime, int, int]] = []
+    try:
+        with open(spool, "w+b") as tmp:
+            for session in sessions:
+                records = _demo_records(session, unlinked)
+                if not records:
+                    continue
+                data = ",".join(writing.dump(r) for r in records).encode()
+                spans.append((writing.start_of(session), tmp.tell(), len(data)))
+                tmp.write(data)
+            spans.sort(key=lambda span: span[0], reverse=True)
+            with writing.replacing(path, large=True) as handle:
+                handle.write("[")
+                for n, (_start, offset, length) in enumerate(spans):
+                    tmp.seek(offset)
+                    handle.write(("," if n else "") + tmp.read(length).decode())
+                handle.write("]")
+    finally:
+        spool.unlink(missing_ok=True)
+    return path
+
+
+def _can_unlink(prompts: list[datetime], unlinked: list[tuple[datetime, datetime]]) -> bool:
+    """True when records without a link still group back into this one session."""
+    if any(b - a > SESSION_GAP for a, b in itertools.pairwise(prompts)):
+        return False
+    span = (prompts[0], prompts[-1])
+    at = bisect.bisect(unlinked, span)
+    before = unlinked[at - 1] if at else None
+    after = unlinked[at] if at < len(unlinked) else None
+    if before is not None and span[0] - before[1] <= _UNLINKED_GAP:
+        return False
+    if after is not None and after[0] - span[1] <= _UNLINKED_GAP:
+        return False
+    unlinked.insert(at, span)
+    return True
+
+
+def _demo_html(text: str) -> list[str]:
+    paragraphs = ["<p>" + writing.html_escape(p).replace("\n", "<br>") + "</p>"
+                  for p in text.split("\n\n") if p.strip()]
+    if len(paragraphs) > 2:
+        half = len(paragraphs) // 2
+        return ["".join(paragraphs[:half]), "".join(paragraphs[half:])]
+    return ["".join(paragraphs)] if paragraphs else []
+
+
+def _demo_records(session: Session, unlinked: list[tuple[datetime, datetime]]
+                  ) -> list[dict[str, Any]]:
+    key = session.id
+    pairs: list[tuple[datetime, str, str]] = []
+    for prompt, after in writing.exchanges(writing.timed(session)):
+        if prompt is None:
+            continue  # Takeout has nothing before the first prompt
+        answer = "\n\n".join(m.text for m in after if m.role == "assistant" and m.text.strip())
+        pairs.append((prompt.time, prompt.text, answer))
+    if not pairs:
+        return []
+    chat_id = session.external_id if _CHAT_ID.fullmatch(session.external_id) else \
+        writing.stable_hex(key, "chat", 16)
+    linked = not (writing.roll(key, "unlinked", 4) == 0
+                  and _can_unlink([p[0] for p in pairs], unlinked))
+    attached = writing.roll(key, "attached", 10) == 0
+    records: list[dict[str, Any]] = []
+    for n, (moment, prompt_text, answer) in enumerate(pairs):
+        record: dict[str, Any] = {
+            "header": "Gemini Apps",
+            "title": f"Prompted {prompt_text}",
+            "time": writing.iso_z(moment),
+            "products": ["Gemini Apps"],
+            "activityControls": ["Gemini Apps Activity"],
+        }
+        if linked:
+            url = f"https://gemini.google.com/app/{chat_id}"
+            record["details"] = [{"name": url, "url": url}]
+        chunks = _demo_html(answer)
+        if attached and n == 0:
+            record["attachedFiles"] = ["notes.pdf"]
+            chunks = ["<p>1 attached file.</p>", *chunks]
+        if chunks:
+            record["safeHtmlItem"] = [{"html": chunk} for chunk in chunks]
+        records.append(record)
+    records.reverse()
+    return records
+
+
 SPEC = SourceSpec(
     name=SOURCE,
     display_name="Gemini",
@@ -351,4 +467,5 @@ SPEC = SourceSpec(
     version=VERSION,
     sniff=sniff,
     parse=parse,
+    writer=write_demo,
 )

@@ -8,14 +8,17 @@ Tokens: ``input`` (which includes cached input) in, ``output`` out.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from datetime import UTC
 from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from desktop_app.domain import Message, Session
+from desktop_app.importers import writing
 from desktop_app.importers.contract import (
     Checkpoints,
     FormatError,
@@ -201,6 +204,101 @@ def locations(p: Places) -> Iterator[Found]:
         yield found
 
 
+
+# --- synthetic chats (demo-data, the demo, tests) ------------------------------------------------
+
+_TOOLS = {"read": ("read_file", "ReadFile", "absolute_path"),
+          "search": ("search_file_content", "SearchText", "pattern"),
+          "edit": ("replace", "Edit", "file_path"),
+          "run": ("run_shell_command", "Shell", "command"),
+          "other": ("run_shell_command", "Shell", "command")}
+
+
+def project_hash(project: str | None) -> str:
+    """The ``tmp/<hash>`` folder of a project: the SHA-256 of its root path."""
+    return hashlib.sha256((project or "").encode()).hexdigest()
+
+
+def write_demo(sessions: Iterable[Session], out: Path) -> Path:
+    """Write ``sessions`` as Gemini CLI keeps them under ``out`` (a ``~/.gemini`` folder):
+    ``tmp/<project hash>/chats/session-<time>-<id>.json``, one JSON document per session;
+    returns ``out``.
+
+    ``user`` messages are the prompts; a ``gemini`` message holds an answer, its tokens
+    (``input`` with ``cached``, ``output``, ``thoughts``, ``tool``, ``total``; the session's
+    spread over the answers), its model, ``thoughts`` now and then, and the tool calls made after
+    it (with their results); a tool run with no answer before it is a ``gemini`` message with no
+    text. System messages are ``info`` messages. Two sessions in three carry a ``summary``
+    (their title). The project is only the folder's hash, so it does not read back.
+    """
+    root = out / "tmp"
+    root.mkdir(parents=True, exist_ok=True)
+    for session in sessions:
+        start = writing.start_of(session)
+        name = f"session-{start.astimezone(UTC):%Y-%m-%dT%H-%M}-{session.external_id[:8]}.json"
+        path = root / project_hash(session.project) / "chats" / name
+        writing.write_text(path, writing.dump(_demo_document(session)))
+    return out
+
+
+def _demo_call(item: writing.Timed, key: str) -> dict[str, Any]:
+    step = writing.tool_step(item.text)
+    name, display, argument = _TOOLS[step.kind]
+    call_id = f"{name}-{writing.epoch_ms(item.time)}-{writing.stable_hex(key, str(item.index), 8)}"
+    return {"id": call_id, "name": name, "args": {argument: step.target},
+            "result": [{"functionResponse": {"id": call_id, "name": name,
+                                             "response": {"output": item.text}}}],
+            "status": "success", "timestamp": writing.iso_z(item.time),
+            "displayName": display, "description": "", "renderOutputAsMarkdown": True}
+
+
+def _demo_document(session: Session) -> dict[str, Any]:
+    key = session.id
+    messages: list[dict[str, Any]] = []
+    current: dict[str, Any] | None = None
+    answers: list[dict[str, Any]] = []
+    for item in writing.timed(session):
+        base = {"id": writing.stable_uuid(key, f"m{item.index}"),
+                "timestamp": writing.iso_z(item.time)}
+        if item.role == "user":
+            messages.append({**base, "type": "user", "content": item.text})
+            current = None
+        elif item.role == "system":
+            messages.append({**base, "type": "info", "content": item.text})
+            current = None
+        elif item.role == "assistant" or current is None:
+            text = item.text if item.role == "assistant" else ""
+            model = writing.model_of(item.message, session) if item.role == "assistant" \
+                else session.model
+            current = {**base, "type": "gemini", "content": text, "model": model}
+            if text and writing.roll(key, f"thoughts{item.index}", 3) == 0:
+                current["thoughts"] = [{"subject": "Planning the change",
+                                        "description": "I will look at the code first.",
+                                        "timestamp": writing.iso_z(item.time)}]
+            messages.append(current)
+            answers.append(current)
+            if item.role == "tool":
+                current["toolCalls"] = [_demo_call(item, key)]
+        else:
+            current.setdefault("toolCalls", []).append(_demo_call(item, key))
+    if session.tokens_in is not None or session.tokens_out is not None:
+        ins = writing.split(session.tokens_in or 0, len(answers), key + "/in")
+        outs = writing.split(session.tokens_out or 0, len(answers), key + "/out")
+        for answer, tokens_in, tokens_out in zip(answers, ins, outs, strict=True):
+            thoughts = tokens_out // 4
+            answer["tokens"] = {"input": tokens_in, "output": tokens_out,
+                                "cached": tokens_in * 3 // 4, "thoughts": thoughts, "tool": 0,
+                                "total": tokens_in + tokens_out + thoughts}
+    document: dict[str, Any] = {
+        "sessionId": session.external_id, "projectHash": project_hash(session.project),
+        "startTime": writing.iso_z(writing.start_of(session)),
+        "lastUpdated": writing.iso_z(writing.end_of(session)), "kind": "main"}
+    if writing.roll(key, "summary", 3) != 0:
+        document["summary"] = session.title
+    document["messages"] = messages
+    return document
+
+
 SPEC = SourceSpec(
     name=SOURCE,
     display_name="Gemini CLI",
@@ -210,4 +308,5 @@ SPEC = SourceSpec(
     parse=parse,
     group=GroupSpec(key=group_key, parse=parse_group),
     locations=locations,
+    writer=write_demo,
 )

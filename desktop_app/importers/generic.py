@@ -49,11 +49,13 @@ import io
 import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from desktop_app.domain import Message, Session
+from desktop_app.importers import writing
 from desktop_app.importers.contract import (
     FormatError,
     Report,
@@ -235,6 +237,58 @@ def _add_row(sessions: dict[str, _Building], where: str, row: dict[str, Any],
     tally.ok()
 
 
+
+# --- synthetic files (demo-data, the demo, tests) ------------------------------------------------
+
+#: The name ``demo-data`` gives a generic file written into a folder.
+FILE_NAME = "history.jsonl"
+
+
+def write_demo(sessions: Iterable[Session], out: Path) -> Path:
+    """Write ``sessions`` in the generic JSONL format, one row per message (streamed).
+
+    An id of the form ``Tool/key`` (how the importer names a session of a tool) is written as
+    ``tool`` and ``session_id`` columns, so it reads back the same. The first row carries the
+    title; assistant rows carry their model and the session's tokens spread over them (the
+    first row when there is no answer). Every role and field round-trips. ``out`` is the file,
+    or a folder for it.
+    """
+    path = writing.file_target(out, FILE_NAME)
+    with writing.replacing(path, large=True) as handle:
+        for session in sessions:
+            for row in _demo_rows(session):
+                handle.write(writing.dump(row))
+                handle.write("\n")
+    return path
+
+
+def _demo_rows(session: Session) -> Iterator[dict[str, Any]]:
+    tool, _, key = session.external_id.partition("/")
+    if not tool or not key:
+        tool, key = "", session.external_id
+    items = writing.timed(session)
+    carriers = [t.index for t in items if t.role == "assistant"] or [0]
+    tokens_in = dict(zip(carriers, writing.split(session.tokens_in or 0, len(carriers),
+                                                 session.id + "/in"), strict=True))
+    tokens_out = dict(zip(carriers, writing.split(session.tokens_out or 0, len(carriers),
+                                                  session.id + "/out"), strict=True))
+    for item in items:
+        row: dict[str, Any] = {"session_id": key, "time": writing.iso_z(item.time, 0),
+                               "role": item.role, "text": item.text}
+        if item.index == 0:
+            row["title"] = session.title
+            if tool:
+                row["tool"] = tool
+        if item.role == "assistant":
+            row["model"] = writing.model_of(item.message, session)
+        if item.index in tokens_in:
+            if session.tokens_in is not None:
+                row["tokens_in"] = tokens_in[item.index]
+            if session.tokens_out is not None:
+                row["tokens_out"] = tokens_out[item.index]
+        yield row
+
+
 SPEC = SourceSpec(
     name=SOURCE,
     display_name="Other",
@@ -242,4 +296,5 @@ SPEC = SourceSpec(
     version=VERSION,
     sniff=sniff,
     parse=parse,
+    writer=write_demo,
 )

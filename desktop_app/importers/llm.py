@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from desktop_app.domain import Message, Session
+from desktop_app.importers import writing
 from desktop_app.importers.contract import (
     Checkpoints,
     FormatError,
@@ -232,6 +233,188 @@ def locations(p: Places) -> Iterator[Found]:
         yield found
 
 
+
+# --- synthetic databases (demo-data, the demo, tests) --------------------------------------------
+
+#: The database file (``llm logs path``).
+FILE_NAME = "logs.db"
+_BATCH = 200
+#: The migrations llm 0.26-0.31 has applied to a ``logs.db`` (``_llm_migrations``).
+_MIGRATIONS = (
+    "m001_initial", "m002_id_primary_key", "m003_chat_id_foreign_key", "m004_column_order",
+    "m004_drop_provider", "m005_debug", "m006_new_logs_table", "m007_finish_logs_table",
+    "m008_reply_to_id_foreign_key", "m008_fix_column_order_in_logs",
+    "m009_delete_logs_table_if_empty", "m010_create_new_log_tables", "m011_fts_for_responses",
+    "m012_attachments_tables", "m013_usage", "m014_schemas", "m015_fragments_tables",
+    "m016_fragments_table_pks", "m017_tools_tables", "m017_tools_plugin",
+    "m018_tool_instances", "m019_resolved_model", "m020_tool_results_attachments",
+    "m021_tool_results_exception",
+)
+_SCHEMA = """
+CREATE TABLE [_llm_migrations] ([name] TEXT PRIMARY KEY, [applied_at] TEXT);
+CREATE TABLE [conversations] ([id] TEXT PRIMARY KEY, [name] TEXT, [model] TEXT);
+CREATE TABLE [schemas] ([id] TEXT PRIMARY KEY, [content] TEXT);
+CREATE TABLE "responses" (
+   [id] TEXT PRIMARY KEY, [model] TEXT, [prompt] TEXT, [system] TEXT, [prompt_json] TEXT,
+   [options_json] TEXT, [response] TEXT, [response_json] TEXT,
+   [conversation_id] TEXT REFERENCES [conversations]([id]), [duration_ms] INTEGER,
+   [datetime_utc] TEXT, [input_tokens] INTEGER, [output_tokens] INTEGER,
+   [token_details] TEXT, [schema_id] TEXT REFERENCES [schemas]([id]), [resolved_model] TEXT);
+CREATE VIRTUAL TABLE [responses_fts] USING FTS5 ([prompt], [response],
+   content=[responses]);
+CREATE TRIGGER [responses_ai] AFTER INSERT ON [responses] BEGIN
+  INSERT INTO [responses_fts] (rowid, [prompt], [response])
+  VALUES (new.rowid, new.[prompt], new.[response]);
+END;
+CREATE TRIGGER [responses_ad] AFTER DELETE ON [responses] BEGIN
+  INSERT INTO [responses_fts] ([responses_fts], rowid, [prompt], [response])
+  VALUES('delete', old.rowid, old.[prompt], old.[response]);
+END;
+CREATE TABLE [attachments] ([id] TEXT PRIMARY KEY, [type] TEXT, [path] TEXT, [url] TEXT,
+   [content] BLOB);
+CREATE TABLE [prompt_attachments] ([response_id] TEXT REFERENCES [responses]([id]),
+   [attachment_id] TEXT REFERENCES [attachments]([id]), [order] INTEGER,
+   PRIMARY KEY ([response_id], [attachment_id]));
+CREATE TABLE [tools] ([id] INTEGER PRIMARY KEY, [hash] TEXT, [name] TEXT,
+   [description] TEXT, [input_schema] TEXT, [plugin] TEXT);
+CREATE UNIQUE INDEX [idx_tools_hash] ON [tools] ([hash]);
+CREATE TABLE [tool_responses] ([tool_id] INTEGER REFERENCES [tools]([id]),
+   [response_id] TEXT REFERENCES [responses]([id]), PRIMARY KEY ([tool_id], [response_id]));
+CREATE TABLE [tool_calls] ([id] INTEGER PRIMARY KEY,
+   [response_id] TEXT REFERENCES [responses]([id]), [tool_id] INTEGER REFERENCES [tools]([id]),
+   [name] TEXT, [arguments] TEXT, [tool_call_id] TEXT);
+CREATE TABLE [tool_results] ([id] INTEGER PRIMARY KEY,
+   [response_id] TEXT REFERENCES [responses]([id]), [tool_id] INTEGER REFERENCES [tools]([id]),
+   [name] TEXT, [output] TEXT, [tool_call_id] TEXT, [instance_id] INTEGER, [exception] TEXT);
+"""
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def ulid(moment: datetime, key: str, serial: int) -> str:
+    """A ULID as llm makes them (milliseconds, then randomness: here ``serial`` and a hash, so
+    the responses of one conversation sort in order)."""
+    value = (writing.epoch_ms(moment) << 80) | (serial << 64) | \
+        int.from_bytes(writing.digest(key, str(serial), size=8), "big")
+    return "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(125, -1, -5))
+
+
+def write_demo(sessions: Iterable[Session], out: Path) -> Path:
+    """Write ``sessions`` as llm's ``logs.db``: a real SQLite database with the schema of llm
+    0.26-0.31 (``_llm_migrations``, ``conversations``, ``responses`` with its FTS index, the
+    tool tables).
+
+    A session is a conversation (named by the session's title); each prompt and the answer to
+    it is a ``responses`` row with its model, duration and tokens (the session's spread over the
+    rows); an answer that follows another answer or a tool call is a row of its own with no
+    prompt, as llm logs a tool chain. Tool messages are ``tool_calls`` and ``tool_results``
+    rows, which the importer does not show; system messages are the next row's ``system``
+    prompt, not shown either. ``out`` is the ``logs.db`` file, or a folder to write it in.
+    """
+    path = writing.file_target(out, FILE_NAME, fits=FILE_NAME)
+    partial = writing.partial_path(path)
+    partial.unlink(missing_ok=True)
+    try:
+        conn = sqlite3.connect(partial)
+        try:
+            conn.executescript(_SCHEMA)
+            conn.executemany("INSERT INTO _llm_migrations VALUES (?, ?)",
+                             [(name, "2025-06-01 09:00:00.000000+00:00")
+                              for name in _MIGRATIONS])
+            tools: dict[str, int] = {}
+            for n, session in enumerate(sessions, 1):
+                _demo_conversation(conn, session, tools)
+                if n % _BATCH == 0:
+                    conn.commit()
+            conn.commit()
+        finally:
+            conn.close()
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return path
+
+
+@dataclass
+class _DemoRow:
+    time: datetime
+    prompt: str | None = None
+    response: str | None = None
+    answered: datetime | None = None
+    model: str | None = None
+    system: str | None = None
+    tools: list[writing.Timed] = field(default_factory=list)
+
+
+def _demo_rows(session: Session) -> list[_DemoRow]:
+    rows: list[_DemoRow] = []
+    system: str | None = None
+    for item in writing.timed(session):
+        current = rows[-1] if rows else None
+        if item.role == "user":
+            rows.append(_DemoRow(item.time, prompt=item.text, system=system))
+            system = None
+        elif item.role == "assistant":
+            if current is None or current.response is not None or current.tools:
+                current = _DemoRow(item.time, system=system)
+                system = None
+                rows.append(current)
+            current.response = item.text
+            current.answered = item.time
+            current.model = writing.model_of(item.message, session)
+        elif item.role == "tool":
+            if current is None:
+                current = _DemoRow(item.time, system=system)
+                system = None
+                rows.append(current)
+            current.tools.append(item)
+        else:
+            system = item.text
+    return rows
+
+
+def _demo_conversation(conn: sqlite3.Connection, session: Session, tools: dict[str, int]
+                       ) -> None:
+    key = session.id
+    cid = session.external_id
+    conn.execute("INSERT OR REPLACE INTO conversations VALUES (?, ?, ?)",
+                 (cid, session.title, session.model))
+    rows = _demo_rows(session)
+    tokens_in = writing.split(session.tokens_in or 0, len(rows), key + "/in")
+    tokens_out = writing.split(session.tokens_out or 0, len(rows), key + "/out")
+    for n, row in enumerate(rows):
+        rid = ulid(row.time, key, n)
+        duration = writing.epoch_ms(row.answered) - writing.epoch_ms(row.time) \
+            if row.answered else 0
+        model = row.model or session.model
+        conn.execute(
+            "INSERT INTO responses (id, model, prompt, system, prompt_json, options_json, "
+            "response, response_json, conversation_id, duration_ms, datetime_utc, "
+            "input_tokens, output_tokens) VALUES (?, ?, ?, ?, NULL, '{}', ?, NULL, ?, ?, ?, "
+            "?, ?)",
+            (rid, model, row.prompt or "", row.system, row.response or "", cid, duration,
+             row.time.astimezone(UTC).isoformat(timespec="microseconds"),
+             tokens_in[n] if session.tokens_in is not None else None,
+             tokens_out[n] if session.tokens_out is not None else None))
+        for item in row.tools:
+            step = writing.tool_step(item.text)
+            name = {"read": "read_file", "search": "search_docs", "edit": "edit_file",
+                    "run": "run_command"}.get(step.kind, "run_command")
+            tool_id = tools.get(name)
+            if tool_id is None:
+                tool_id = tools[name] = len(tools) + 1
+                conn.execute("INSERT INTO tools VALUES (?, ?, ?, ?, ?, ?)",
+                             (tool_id, writing.stable_hex(name, "tool", 64), name,
+                              f"The {name.replace('_', ' ')} tool.", "{}", "llm_tools"))
+            conn.execute("INSERT OR IGNORE INTO tool_responses VALUES (?, ?)", (tool_id, rid))
+            call = "call_" + writing.stable_hex(key, f"call{item.index}", 24)
+            conn.execute("INSERT INTO tool_calls (response_id, tool_id, name, arguments, "
+                         "tool_call_id) VALUES (?, ?, ?, ?, ?)",
+                         (rid, tool_id, name, writing.dump({"query": step.target}), call))
+            conn.execute("INSERT INTO tool_results (response_id, tool_id, name, output, "
+                         "tool_call_id) VALUES (?, ?, ?, ?, ?)",
+                         (rid, tool_id, name, step.result, call))
+
+
 SPEC = SourceSpec(
     name=SOURCE,
     display_name="llm",
@@ -241,4 +424,5 @@ SPEC = SourceSpec(
     parse=parse,
     group=GroupSpec(key=group_key, parse=parse_group, stat=file_stat),
     locations=locations,
+    writer=write_demo,
 )

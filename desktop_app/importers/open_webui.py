@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from desktop_app.domain import Message, Session
+from desktop_app.importers import writing
 from desktop_app.importers.contract import (
     FormatError,
     Report,
@@ -180,6 +182,147 @@ def chat_session(row: dict[str, Any], chat: dict[str, Any], cid: str) -> Session
                    tokens_out=total_out, hidden_branches=branches)
 
 
+
+# --- synthetic exports (demo-data, the demo, tests) ----------------------------------------------
+
+#: The name Open WebUI gives an export of all chats (the time is when it was exported).
+FILE_NAME = "chat-export-1767225600000.json"
+
+
+def write_demo(sessions: Iterable[Session], out: Path) -> Path:
+    """Write ``sessions`` as an Open WebUI "Export Chats" file (one array, streamed).
+
+    Each chat keeps its thread in ``chat.history`` (nodes linked by ``parentId`` and
+    ``childrenIds``, the visible leaf in ``currentId``) and a linear copy in ``chat.messages``;
+    a session's ``hidden_branches`` are regenerated answers beside the visible ones. Answers
+    carry their model and OpenAI-style ``usage`` (the session's tokens spread over them).
+    Open WebUI shows a tool call inside the answer (a ``<details type="tool_calls">`` block), so
+    tool messages join the answer after them (else the one before, else an answer of their
+    own); system messages are not part of the history. One chat in fifteen keeps the title
+    "New Chat". ``out`` is the file, or a folder for it.
+    """
+    path = writing.file_target(out, FILE_NAME)
+    with writing.replacing(path, large=True) as handle:
+        writing.write_array(handle, (_demo_chat(s) for s in sessions))
+    return path
+
+
+def _demo_tool_text(tools: list[writing.Timed], key: str) -> str:
+    return "".join(
+        f'<details type="tool_calls" done="true" id="{writing.stable_hex(key, f"t{t.index}")}" '
+        f'name="web_search">\n<summary>Tool Executed</summary>\n{t.text}\n</details>\n'
+        for t in tools)
+
+
+def _demo_thread(session: Session) -> list[dict[str, Any]]:
+    """The messages as Open WebUI would keep them (tools folded into answers)."""
+    key = session.id
+    thread: list[dict[str, Any]] = []
+    pending: list[writing.Timed] = []
+    last_answer: dict[str, Any] | None = None
+
+    def place_tools() -> None:
+        nonlocal last_answer
+        if not pending:
+            return
+        if last_answer is not None:
+            last_answer["content"] += "\n" + _demo_tool_text(pending, key)
+        else:
+            last_answer = {"role": "assistant", "content": _demo_tool_text(pending, key),
+                           "time": pending[0].time, "model": session.model}
+            thread.append(last_answer)
+        pending.clear()
+
+    for item in writing.timed(session):
+        if item.role == "user":
+            place_tools()
+            last_answer = None
+            thread.append({"role": "user", "content": item.text, "time": item.time})
+        elif item.role == "assistant":
+            last_answer = {"role": "assistant",
+                           "content": _demo_tool_text(pending, key) + item.text,
+                           "time": item.time, "model": writing.model_of(item.message, session)}
+            pending.clear()
+            thread.append(last_answer)
+        elif item.role == "tool":
+            pending.append(item)
+    place_tools()
+    return thread
+
+
+def _demo_chat(session: Session) -> dict[str, Any]:
+    key = session.id
+    thread = _demo_thread(session)
+    answers = [n for n in thread if n["role"] == "assistant"]
+    tokens_in = writing.split(session.tokens_in or 0, len(answers), key + "/in")
+    tokens_out = writing.split(session.tokens_out or 0, len(answers), key + "/out")
+    nodes: dict[str, dict[str, Any]] = {}
+    visible: list[dict[str, Any]] = []
+    parent: str | None = None
+    answer_no = 0
+    for i, item in enumerate(thread):
+        mid = writing.stable_uuid(key, f"m{i}")
+        node: dict[str, Any] = {"id": mid, "parentId": parent, "childrenIds": [],
+                                "role": item["role"], "content": item["content"],
+                                "timestamp": int(item["time"].timestamp())}
+        if item["role"] == "user":
+            node["models"] = [session.model]
+        else:
+            node.update({"model": item["model"], "modelName": item["model"], "modelIdx": 0,
+                         "done": True})
+            usage: dict[str, int] = {}
+            if session.tokens_in is not None:
+                usage["prompt_tokens"] = tokens_in[answer_no]
+            if session.tokens_out is not None:
+                usage["completion_tokens"] = tokens_out[answer_no]
+            if usage:
+                usage["total_tokens"] = sum(usage.values())
+                node["usage"] = usage
+            answer_no += 1
+        if parent is not None:
+            nodes[parent]["childrenIds"].append(mid)
+        nodes[mid] = node
+        visible.append(node)
+        parent = mid
+    places = [i for i, n in enumerate(visible) if n["role"] == "assistant"] or \
+        list(range(len(visible)))
+    for branch in range(session.hidden_branches if places else 0):
+        original = visible[places[(writing.roll(key, "branch", len(places)) + branch)
+                                  % len(places)]]
+        old_id = writing.stable_uuid(key, f"{original['id']}-earlier-{branch}")
+        nodes[old_id] = {**original, "id": old_id, "childrenIds": [],
+                         "content": "(an earlier answer) " + original["content"],
+                         "timestamp": original["timestamp"] - 30 - branch}
+        if original["parentId"] is not None:
+            siblings = nodes[original["parentId"]]["childrenIds"]
+            siblings.insert(siblings.index(original["id"]), old_id)
+    title = "New Chat" if writing.roll(key, "null title", 15) == 0 else session.title
+    created = int(writing.start_of(session).timestamp())
+    return {
+        "id": session.external_id,
+        "user_id": "00000000-0000-4000-8000-0000000000a1",
+        "title": title,
+        "chat": {
+            "id": "",
+            "title": title,
+            "models": [session.model],
+            "params": {},
+            "history": {"messages": nodes, "currentId": parent},
+            "messages": visible,
+            "tags": [],
+            "timestamp": created * 1000,
+            "files": [],
+        },
+        "updated_at": int(writing.end_of(session).timestamp()),
+        "created_at": created,
+        "share_id": None,
+        "archived": False,
+        "pinned": False,
+        "meta": {"tags": []},
+        "folder_id": None,
+    }
+
+
 SPEC = SourceSpec(
     name=SOURCE,
     display_name="Open WebUI",
@@ -187,4 +330,5 @@ SPEC = SourceSpec(
     version=VERSION,
     sniff=sniff,
     parse=parse,
+    writer=write_demo,
 )
