@@ -143,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with ExitStack() as stack:
             if args.demo:
-                from desktop_app.throwaway import DemoDatabase
+                from desktop_app.demo.database import DemoDatabase
 
                 demo = stack.enter_context(DemoDatabase())
                 db_path = demo.path
@@ -289,7 +289,7 @@ def _import(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
 
 
 def _demo_data(args: argparse.Namespace, out: TextIO) -> int:
-    from desktop_app.demo_exports import write_export
+    from desktop_app.demo.exports import write_export
 
     try:
         path = write_export(args.source, args.sessions, args.out, seed=args.seed)

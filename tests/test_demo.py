@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.demo import demo_sessions, generate_demo
+from desktop_app.demo.database import generate_demo
+from desktop_app.demo.story import demo_sessions
 from desktop_app.domain import (
     DEFAULT_LABELS,
     DEFAULT_REASONS,

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from sqlite_utils import Database
 
 from desktop_app import __version__
+from desktop_app.demo.database import DemoDatabase
 from desktop_app.domain import Verdict
 from desktop_app.store import (
     SessionQuery,
@@ -37,7 +38,6 @@ from desktop_app.store import (
     open_db,
 )
 from desktop_app.store.ratings import count_rated
-from desktop_app.throwaway import DemoDatabase
 from desktop_app.ui.actions import ACTIONS, VIEWS, build_actions
 from desktop_app.ui.errors import show_error
 from desktop_app.ui.first_run import FirstRunWidget

@@ -9,7 +9,7 @@ import pytest
 from sqlite_utils import Database
 
 from desktop_app.cli import main
-from desktop_app.demo_exports import sessions_for, write_export
+from desktop_app.demo.exports import sessions_for, write_export
 from desktop_app.importers import chatgpt, detect, registry
 from desktop_app.ingest import import_paths
 from desktop_app.store import count_sessions

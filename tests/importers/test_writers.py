@@ -33,8 +33,8 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
-from desktop_app.demo import demo_sessions
-from desktop_app.demo_exports import sessions_for
+from desktop_app.demo.exports import sessions_for
+from desktop_app.demo.story import demo_sessions
 from desktop_app.domain import Session, utc_iso
 from desktop_app.importers import aider, registry
 from desktop_app.importers.contract import SourceSpec

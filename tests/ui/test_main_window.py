@@ -206,7 +206,7 @@ def test_long_transcript_opens_in_chunks(
 
 
 def test_screenshot_of_demo_window(qtbot: QtBot, tmp_path: Path) -> None:
-    from desktop_app.throwaway import DemoDatabase
+    from desktop_app.demo.database import DemoDatabase
 
     with DemoDatabase() as demo:
         for theme in ("light", "dark"):

@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 
 from desktop_app.app import run_app
-from desktop_app.throwaway import DemoDatabase
+from desktop_app.demo.database import DemoDatabase
 
 
 @pytest.fixture(scope="module")

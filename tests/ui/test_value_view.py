@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlite_utils import Database
 
-from desktop_app.demo import generate_demo
+from desktop_app.demo.database import generate_demo
 from desktop_app.domain import Verdict
 from desktop_app.metrics import day_start_utc, value_stats
 from desktop_app.store import SessionQuery, open_db, save_sessions, update_rating

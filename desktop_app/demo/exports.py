@@ -1,6 +1,6 @@
 """Synthetic files of any source in that tool's own format (``worthwhile demo-data``).
 
-The sessions come from :mod:`desktop_app.demo`'s generator (the same tasks, follow-ups and
+The sessions come from :mod:`desktop_app.demo.story`'s generator (the same tasks, follow-ups and
 models): chats for the chat apps and ``llm``, coding sessions with tool calls, a project and
 token counts for the coding assistants. Each source's own writer (``SPEC.writer``, the
 ``write_demo`` of its module) lays them out as the tool does, file or folder layout included.
@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from desktop_app import demo
+from desktop_app.demo import corpus, story
 from desktop_app.domain import Message, Session
 from desktop_app.importers import registry
 
@@ -91,11 +91,11 @@ def sessions_for(source: str, count: int, *, seed: int = DEFAULT_SEED,
 
 def _chat_session(rng: random.Random, source: str, index: int, started: datetime,
                   slot: timedelta) -> Session:
-    kind = demo._weighted(rng, demo._KINDS_BY_TOOL["chatgpt"])
-    slots = demo._slots(rng, None)
-    task = demo._pick(rng, demo._TASKS[kind])
-    model = demo._pick(rng, _MODELS[source])
-    entries = demo._chat_messages(rng, kind, slots, task, model)
+    kind = story.weighted(rng, corpus.KINDS_BY_TOOL["chatgpt"])
+    slots = story.draw_slots(rng, None)
+    task = story.pick(rng, corpus.TASKS[kind])
+    model = story.pick(rng, _MODELS[source])
+    entries = story.chat_messages(rng, kind, slots, task, model)
     messages: list[Message] = []
     moment = started
     max_step = max(2, int(slot.total_seconds() / 2 / max(1, len(entries))))
@@ -130,7 +130,7 @@ def _chat_session(rng: random.Random, source: str, index: int, started: datetime
         messages.insert(1, Message("tool", f'Searched for "{slots["topic"]}" '
                                    f"({rng.randint(2, 9)} matches)", messages[0].time))
     external_id = _external_id(rng, source, index, started)
-    return Session(source=source, external_id=external_id, title=demo._fill(task[0], slots),
+    return Session(source=source, external_id=external_id, title=story.fill(task[0], slots),
                    started_at=started, ended_at=messages[-1].time, messages=tuple(messages),
                    model=model, tokens_in=tokens_in, tokens_out=tokens_out,
                    hidden_branches=branches, tool_feedback=feedback)
@@ -138,17 +138,17 @@ def _chat_session(rng: random.Random, source: str, index: int, started: datetime
 
 def _coding_session(rng: random.Random, source: str, index: int, started: datetime,
                     slot: timedelta, t: float) -> Session:
-    kinds = demo._KINDS_BY_TOOL.get(source, demo._KINDS_BY_TOOL["claude-code"])
-    kind = demo._weighted(rng, kinds)
-    model = demo._model(rng, source, t) if source in demo._MODELS else \
-        demo._pick(rng, _MODELS[source])
-    project = demo._pick(rng, demo._PROJECTS)
-    slots = demo._slots(rng, project)
-    task = demo._pick(rng, demo._CODE_TASKS.get(kind, demo._TASKS[kind]))
-    entries = demo._coding_messages(rng, kind, slots, task, model, source, project)
+    kinds = corpus.KINDS_BY_TOOL.get(source, corpus.KINDS_BY_TOOL["claude-code"])
+    kind = story.weighted(rng, kinds)
+    model = story.pick_model(rng, source, t) if source in corpus.MODELS else \
+        story.pick(rng, _MODELS[source])
+    project = story.pick(rng, corpus.PROJECTS)
+    slots = story.draw_slots(rng, project)
+    task = story.pick(rng, corpus.CODE_TASKS.get(kind, corpus.TASKS[kind]))
+    entries = story.coding_messages(rng, kind, slots, task, model, source, project)
     minutes = min(120.0, max(5.0, len(entries) * rng.uniform(2.5, 12.0) + rng.uniform(0, 15)))
     minutes = min(minutes, max(1.0, slot.total_seconds() / 120))
-    messages = demo._timed(rng, entries, started, minutes)
+    messages = story.timed(rng, entries, started, minutes)
     # Agents re-send the conversation every turn, so input (mostly cache reads) dwarfs output.
     tokens_in = int(min(2_000_000, max(50_000, minutes * rng.uniform(4_000, 20_000))))
     tokens_out = int(tokens_in * rng.uniform(0.006, 0.03))
@@ -157,7 +157,7 @@ def _coding_session(rng: random.Random, source: str, index: int, started: dateti
         tokens_in, tokens_out = _as_aider_prints(tokens_in // 20), _as_aider_prints(tokens_out)
         cost = round(tokens_in * 3e-6 + tokens_out * 15e-6, 4)
     return Session(source=source, external_id=_external_id(rng, source, index, started),
-                   title=demo._fill(task[0], slots), started_at=started,
+                   title=story.fill(task[0], slots), started_at=started,
                    ended_at=messages[-1].time, messages=messages, model=model,
                    tokens_in=tokens_in, tokens_out=tokens_out, cost=cost,
                    project=project.path.replace("~", _HOME, 1))
