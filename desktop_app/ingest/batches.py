@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Generator, Iterable, Iterator
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 from desktop_app.domain import Session
 from desktop_app.importers.contract import Report, SourceSpec, Unchanged, prefixed
@@ -86,15 +86,18 @@ def _parse(run: PathRun, spec: SourceSpec, stream: BinaryIO, name: str,
            report: Report) -> Generator[Session | Unchanged, None, None]:
     """The parser's sessions; where it can skip unchanged ones, with what is stored."""
     if spec.parse_known is None:
-        return _generator(spec.parse(stream, name, report))
+        return closable(spec.parse(stream, name, report))
     known = run.known.get(spec.name)
     if known is None:
         known = run.known[spec.name] = known_fingerprints(run.db, spec.name)
-    return _generator(spec.parse_known(stream, name, report, known=known,
+    return closable(spec.parse_known(stream, name, report, known=known,
                                        companion=run.companions.get(spec.name, {})))
 
 
-def _generator(items: Iterable[Session | Unchanged]
-               ) -> Generator[Session | Unchanged, None, None]:
-    """``items`` as a generator, so it can be closed whatever the parser returned."""
+_T = TypeVar("_T")
+
+
+def closable(items: Iterable[_T]) -> Generator[_T, None, None]:
+    """``items`` as a generator, so it can be closed (its files released at once) whatever the
+    parser returned."""
     yield from items

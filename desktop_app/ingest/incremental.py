@@ -16,7 +16,7 @@ from typing import Any
 
 from desktop_app.domain import Message
 from desktop_app.importers.contract import FormatError, GroupFile, GroupSpec, SourceSpec
-from desktop_app.ingest.batches import save_in_batches
+from desktop_app.ingest.batches import closable, save_in_batches
 from desktop_app.ingest.pathrun import Member, PathRun, Pending
 from desktop_app.store.files import (
     FileState,
@@ -122,13 +122,11 @@ def _read_group(run: PathRun, spec: SourceSpec, members: list[Member]) -> SaveCo
     counts = SaveCounts()
     files = [m.file for m in members]
     checkpoints = _DbCheckpoints(run, spec.parser_version)
-    sessions = _group(spec).parse(files, run.skip, checkpoints)
+    sessions = closable(_group(spec).parse(files, run.skip, checkpoints))
     try:
         emitted = save_in_batches(run, sessions, spec, counts)
     finally:
-        close = getattr(sessions, "close", None)  # a generator: release its files at once
-        if close is not None:
-            close()
+        sessions.close()  # release its files at once
     known: set[str] = set()
     for member in members:
         known |= member.file.sessions
