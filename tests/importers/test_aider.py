@@ -17,7 +17,7 @@ from desktop_app.importers import aider
 from desktop_app.importers.contract import FormatError
 from desktop_app.ingest import import_paths
 from desktop_app.store import get_rating, get_transcript, list_sessions, set_rating
-from tests.importers.conftest import DATA, parse_bytes
+from tests.builders import DATA, parse_bytes
 
 HISTORY = """
 # aider chat started at 2025-10-23 17:04:56

@@ -19,7 +19,7 @@ from desktop_app.importers.contract import FormatError
 from desktop_app.ingest import import_paths
 from desktop_app.store import get_transcript, list_sessions
 from desktop_app.store.imports import session_extras
-from tests.importers.conftest import (
+from tests.builders import (
     DATA,
     gpt_conversation,
     gpt_message,

@@ -16,7 +16,7 @@ from desktop_app.importers import copilot
 from desktop_app.importers.contract import FormatError
 from desktop_app.ingest import import_paths
 from desktop_app.store import get_transcript, list_sessions
-from tests.importers.conftest import DATA, parse_bytes, write_json
+from tests.builders import DATA, parse_bytes, write_json
 from tests.importers.test_claude_code import append_jsonl, write_jsonl
 
 SAMPLES = DATA / "copilot"

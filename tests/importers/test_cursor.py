@@ -16,7 +16,7 @@ from desktop_app.importers import cursor
 from desktop_app.importers.contract import FormatError
 from desktop_app.ingest import import_paths
 from desktop_app.store import get_transcript, list_sessions
-from tests.importers.conftest import parse_bytes, write_json
+from tests.builders import parse_bytes, write_json
 
 
 def make_db(path: Path, kv: dict[str, Any] | None = None, items: dict[str, Any] | None = None,

@@ -15,7 +15,7 @@ from desktop_app.importers import gemini
 from desktop_app.importers.contract import FormatError
 from desktop_app.ingest import import_paths
 from desktop_app.store import get_transcript, list_sessions
-from tests.importers.conftest import DATA, parse_bytes
+from tests.builders import DATA, parse_bytes
 
 SAMPLE = DATA / "gemini" / "kenn-io__agentsview__MyActivity.sanitized.html"
 

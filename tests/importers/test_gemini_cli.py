@@ -18,7 +18,7 @@ from desktop_app.importers.contract import FormatError
 from desktop_app.importers.discover import find_histories
 from desktop_app.ingest import import_paths
 from desktop_app.store import get_transcript, list_sessions
-from tests.importers.conftest import DATA, parse_bytes, write_json
+from tests.builders import DATA, parse_bytes, write_json
 
 SAMPLES = DATA / "gemini-cli"
 

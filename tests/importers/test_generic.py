@@ -17,7 +17,7 @@ from desktop_app.importers.contract import FormatError
 from desktop_app.importers.registry import SPECS
 from desktop_app.ingest import import_paths
 from desktop_app.store import get_transcript, list_sessions
-from tests.importers.conftest import parse_bytes
+from tests.builders import parse_bytes
 
 
 def _docstring_example(kind: str) -> str:

@@ -14,7 +14,7 @@ from desktop_app.importers import llm
 from desktop_app.importers.contract import FormatError
 from desktop_app.ingest import import_paths
 from desktop_app.store import get_transcript, list_sessions
-from tests.importers.conftest import parse_bytes
+from tests.builders import parse_bytes
 
 OLD_SCHEMA = """
 CREATE TABLE _llm_migrations (name TEXT PRIMARY KEY, applied_at TEXT);

@@ -16,7 +16,7 @@ from desktop_app.importers import open_webui
 from desktop_app.importers.contract import FormatError
 from desktop_app.ingest import import_paths
 from desktop_app.store import get_transcript, list_sessions
-from tests.importers.conftest import parse_bytes, write_json
+from tests.builders import parse_bytes, write_json
 
 
 def _chat(cid: str = "c0ffee00", **overrides: Any) -> dict[str, Any]:

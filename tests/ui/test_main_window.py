@@ -31,8 +31,6 @@ def filled_db(db_path: Path) -> Path:
     return db_path
 
 
-
-
 def test_empty_database_shows_first_run_and_demo_opens(
     qtbot: QtBot,
     db_path: Path,

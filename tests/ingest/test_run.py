@@ -19,7 +19,7 @@ from desktop_app.ingest import ImportProgress, import_paths
 from desktop_app.ingest import batches as batches_module
 from desktop_app.store import count_sessions, get_rating, list_sessions, update_rating
 from desktop_app.store.imports import list_imports
-from tests.importers.conftest import DATA, dump, simple_claude, simple_gpt, write_json, write_zip
+from tests.builders import DATA, dump, simple_claude, simple_gpt, write_json, write_zip
 
 CHATGPT_SAMPLE = DATA / "chatgpt" / "Sinity__polylogue__native-conversation-v1.json"
 

@@ -1,31 +1,21 @@
-"""Fixtures and builders for the importer tests: a database, export writers, a database dump."""
+"""Builders shared by the importer, ingest and demo tests: export writers in each tool's format,
+a parser runner and a database dump. (Fixtures live in ``tests/conftest.py``.)"""
 
 from __future__ import annotations
 
 import io
 import json
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import pytest
 from sqlite_utils import Database
 
 from desktop_app.domain import Session
 from desktop_app.importers.contract import Skipped, SourceSpec
-from desktop_app.store import open_db
 
-DATA = Path(__file__).resolve().parent.parent / "data"
-
-
-@pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
-    """A fresh, migrated database."""
-    database = open_db(db_path)
-    yield database
-    database.close()
+DATA = Path(__file__).resolve().parent / "data"
 
 
 def dump(db: Database) -> list[str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -13,9 +12,8 @@ from sqlite_utils import Database
 from desktop_app.domain import parse_utc
 from desktop_app.metrics import NO_LABEL, iter_periods, period_start, value_stats, wilson_interval
 from desktop_app.store.stats import StatsReader
-
-SetTz = Callable[[str], None]
-AddSession = Callable[..., str]
+from tests.conftest import AddSession
+from tests.metrics.conftest import SetTz
 
 SOURCES = ("chatgpt", "claude-code", "codex", "cursor")
 LABELS = ("coding", "debugging", "writing")

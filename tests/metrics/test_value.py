@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -13,9 +12,8 @@ from sqlite_utils import Database
 
 from desktop_app.metrics import MIN_RATED, NO_LABEL, Stats, value_stats
 from desktop_app.store.stats import StatsReader
-
-SetTz = Callable[[str], None]
-AddSession = Callable[..., str]
+from tests.conftest import AddSession
+from tests.metrics.conftest import SetTz
 
 # The hand values have six decimals; estimates multiply them by uses, hence a relative bound.
 APPROX = 1e-6
