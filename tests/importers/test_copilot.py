@@ -16,32 +16,17 @@ from desktop_app.importers import copilot
 from desktop_app.importers.contract import FormatError
 from desktop_app.ingest import import_paths
 from desktop_app.store import get_transcript, list_sessions
-from tests.builders import DATA, parse_bytes, write_json
-from tests.importers.test_claude_code import append_jsonl, write_jsonl
+from tests.builders import (
+    DATA,
+    append_jsonl,
+    parse_bytes,
+    request,
+    snapshot,
+    write_json,
+    write_jsonl,
+)
 
 SAMPLES = DATA / "copilot"
-
-
-def request(rid: str, text: str, ts: int, answer: list[dict[str, Any]], *,
-            model: str = "copilot/gpt-5", tokens: tuple[int, int] | None = None,
-            resolved: str | None = None) -> dict[str, Any]:
-    metadata: dict[str, Any] = {}
-    if tokens:
-        metadata.update(promptTokens=tokens[0], outputTokens=tokens[1])
-    if resolved:
-        metadata["resolvedModel"] = resolved
-    return {"requestId": rid, "timestamp": ts, "modelId": model,
-            "message": {"text": text, "parts": [{"kind": "text", "text": text}]},
-            "variableData": {"variables": []}, "response": answer,
-            "result": {"timings": {"firstProgress": 800, "totalElapsed": 9000},
-                       "metadata": metadata}}
-
-
-def snapshot(sid: str, requests: list[dict[str, Any]], title: str = "") -> dict[str, Any]:
-    return {"version": 3, "sessionId": sid, "creationDate": 1755347684754,
-            "lastMessageDate": 1755347728048, "customTitle": title, "initialLocation": "panel",
-            "requesterUsername": "alice", "responderUsername": "GitHub Copilot",
-            "requests": requests}
 
 
 ANSWER = [

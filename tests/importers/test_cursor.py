@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -16,25 +14,7 @@ from desktop_app.importers import cursor
 from desktop_app.importers.contract import FormatError
 from desktop_app.ingest import import_paths
 from desktop_app.store import get_transcript, list_sessions
-from tests.builders import parse_bytes, write_json
-
-
-def make_db(path: Path, kv: dict[str, Any] | None = None, items: dict[str, Any] | None = None,
-            *, blob: bool = False) -> Path:
-    """A state.vscdb with the two key-value tables Cursor uses."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE ItemTable (key TEXT UNIQUE ON CONFLICT REPLACE, value BLOB)")
-    conn.execute("CREATE TABLE cursorDiskKV (key TEXT UNIQUE ON CONFLICT REPLACE, value BLOB)")
-    for table, values in (("cursorDiskKV", kv or {}), ("ItemTable", items or {})):
-        for key, value in values.items():
-            text = value if isinstance(value, str) else json.dumps(value)
-            conn.execute(f"INSERT INTO {table} VALUES (?, ?)",
-                         (key, text.encode() if blob else text))
-    conn.commit()
-    conn.close()
-    return path
-
+from tests.builders import cursor_state_db, parse_bytes, write_json
 
 CID = "7f1c0000-aaaa-bbbb-cccc-000000000001"
 
@@ -74,7 +54,7 @@ def composer_v3() -> dict[str, Any]:
 
 
 def test_composer_v3_bubbles(db: Database, tmp_path: Path) -> None:
-    path = make_db(tmp_path / "Cursor" / "User" / "globalStorage" / "state.vscdb",
+    path = cursor_state_db(tmp_path / "Cursor" / "User" / "globalStorage" / "state.vscdb",
                    composer_v3(), blob=True)
     report = import_paths(db, [path])
     assert report.ok, report.files[0].error
@@ -93,7 +73,7 @@ def test_composer_v3_bubbles(db: Database, tmp_path: Path) -> None:
 
 
 def test_inline_conversation_and_zero_tokens(tmp_path: Path) -> None:
-    path = make_db(tmp_path / "state.vscdb", {"composerData:c1": {
+    path = cursor_state_db(tmp_path / "state.vscdb", {"composerData:c1": {
         "composerId": "c1", "_v": 1, "createdAt": 1754300000000, "conversation": [
             {"type": 1, "bubbleId": "u", "text": "Explain this regex"},
             {"type": 2, "bubbleId": "a", "text": "It matches digits",
@@ -107,12 +87,12 @@ def test_inline_conversation_and_zero_tokens(tmp_path: Path) -> None:
 def test_legacy_chat_panel_in_a_workspace(db: Database, tmp_path: Path) -> None:
     ws = tmp_path / "Cursor" / "User" / "workspaceStorage" / "abc123"
     write_json(ws / "workspace.json", {"folder": "file:///home/alice/old%20app"})
-    make_db(ws / "state.vscdb", items={cursor.LEGACY_KEY: {"tabs": [
+    cursor_state_db(ws / "state.vscdb", items={cursor.LEGACY_KEY: {"tabs": [
         {"tabId": "tab-1", "chatTitle": "Fix the build", "lastSendTime": 1700000000000,
          "bubbles": [{"type": "user", "text": "Why does the build fail?"},
                      {"type": "ai", "rawText": "A missing import.", "modelType": "gpt-4"}]},
         {"tabId": "tab-2", "bubbles": []}]}, "other.key": "x"})
-    make_db(ws.parent / "def456" / "state.vscdb", items={"nothing": "here"})
+    cursor_state_db(ws.parent / "def456" / "state.vscdb", items={"nothing": "here"})
     report = import_paths(db, [ws.parent])
     assert report.ok, report.files[0].error
     [row] = list_sessions(db)
@@ -143,7 +123,7 @@ def test_garbage_gives_format_error_only(tmp_path_factory: Any, value: Any) -> N
         with contextlib.suppress(FormatError):
             parse_bytes(cursor, b"SQLite format 3\x00" + value, "state.vscdb")
         return
-    path = make_db(tmp_path_factory.mktemp("c") / "state.vscdb",
+    path = cursor_state_db(tmp_path_factory.mktemp("c") / "state.vscdb",
                    {"composerData:x": value if isinstance(value, dict) else {"conversation": value},
                     "bubbleId:x:y": value},
                    items={cursor.LEGACY_KEY: {"tabs": [value]}})
