@@ -1,38 +1,25 @@
-"""The SQLite store: round trips, idempotent saves, ratings apart, search, migrations, files."""
+"""Sessions in the store: round trips, idempotent saves, updates, search, filters, sorting."""
 
 from __future__ import annotations
 
-import os
-import sqlite3
-import stat
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
 
-from desktop_app.domain import Message, Rating, Verdict
+from desktop_app.domain import Message, Verdict
 from desktop_app.store import (
     AmbiguousSessionIdError,
     SessionNotFoundError,
     SessionQuery,
-    StoreError,
-    default_db_path,
-    get_rating,
     get_session,
     get_transcript,
-    list_labels,
     list_sessions,
     open_db,
     resolve_session_id,
     save_sessions,
-    schema_version,
-    set_rating,
     update_rating,
 )
-from desktop_app.store import db as store_db
-from desktop_app.store import migrations as store_migrations
 from tests.factories import make_messages, make_session
 
 
@@ -74,47 +61,6 @@ def test_changed_session_is_updated_and_search_follows(db_path: Path) -> None:
     assert get_session(db, old.id).messages == 3
     assert [r.id for r in list_sessions(db, SessionQuery(search="penguins"))] == [old.id]
     assert list_sessions(db, SessionQuery(search="walruses")) == []
-
-
-def test_ratings_survive_reimport(db_path: Path) -> None:
-    db = open_db(db_path)
-    session = make_session(3)
-    save_sessions(db, [session])
-    update_rating(db, session.id, Verdict.USEFUL, minutes_saved=20, labels=("coding",),
-                  note="nice")
-    save_sessions(db, [session])
-    save_sessions(db, [replace(session, title="Renamed by the tool")])
-    rating = get_rating(db, session.id)
-    assert rating.verdict is Verdict.USEFUL
-    assert (rating.minutes_saved, rating.labels, rating.note) == (20, ("coding",), "nice")
-    assert get_session(db, session.id).title == "Renamed by the tool"
-
-
-def test_update_rating_keeps_and_replaces(db_path: Path) -> None:
-    db = open_db(db_path)
-    session = make_session(4)
-    save_sessions(db, [session])
-    update_rating(db, session.id, Verdict.NOT_USEFUL, minutes_saved=-10, labels=("writing",),
-                  reason="had to redo it")
-    kept = update_rating(db, session.id, Verdict.USEFUL)
-    assert (kept.minutes_saved, kept.labels, kept.reason) == (-10, ("writing",), "had to redo it")
-    replaced = update_rating(db, session.id, Verdict.USEFUL, labels=("research", "newlabel"))
-    assert replaced.labels == ("research", "newlabel")
-    assert "newlabel" in list_labels(db)
-    cleared = update_rating(db, session.id, Verdict.UNRATED)
-    assert cleared == Rating()
-    assert get_rating(db, session.id) == Rating()
-
-
-def test_set_rating_then_empty_rating_removes_row(db_path: Path) -> None:
-    db = open_db(db_path)
-    session = make_session(5)
-    save_sessions(db, [session])
-    set_rating(db, session.id, Rating(verdict=Verdict.USEFUL, labels=("data",)))
-    assert db.conn.execute("SELECT count(*) FROM ratings").fetchone()[0] == 1
-    set_rating(db, session.id, Rating())
-    assert db.conn.execute("SELECT count(*) FROM ratings").fetchone()[0] == 0
-    assert db.conn.execute("SELECT count(*) FROM session_labels").fetchone()[0] == 0
 
 
 def test_filters_and_sorting_in_sql(db_path: Path) -> None:
@@ -175,122 +121,6 @@ def test_resolve_ids_and_prefixes(db_path: Path) -> None:
         resolve_session_id(db, sid[:8])
 
 
-def test_database_file_and_folder_are_private(tmp_path: Path) -> None:
-    path = tmp_path / "new" / "nested" / "worthwhile.db"
-    open_db(path).close()
-    if os.name == "posix":
-        assert stat.S_IMODE(path.stat().st_mode) == 0o600
-        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
-        assert stat.S_IMODE((tmp_path / "new").stat().st_mode) == 0o700
-    db = open_db(path)
-    assert db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-
-
-def test_existing_folder_permissions_untouched(tmp_path: Path) -> None:
-    folder = tmp_path / "shared"
-    folder.mkdir(mode=0o755)
-    folder.chmod(0o755)
-    open_db(folder / "w.db").close()
-    if os.name == "posix":
-        assert stat.S_IMODE(folder.stat().st_mode) == 0o755
-
-
-def test_default_db_path_resolution(tmp_path: Path) -> None:
-    assert default_db_path("x.db", {"WORTHWHILE_HOME": str(tmp_path)}) == Path("x.db")
-    assert default_db_path(None, {"WORTHWHILE_HOME": str(tmp_path)}) == tmp_path / "worthwhile.db"
-    fallback = default_db_path(None, {})
-    assert fallback.name == "worthwhile.db"
-    assert "Worthwhile" in str(fallback)
-
-
-def test_garbage_file_is_a_clear_error(tmp_path: Path) -> None:
-    path = tmp_path / "garbage.db"
-    path.write_bytes(b"this is not sqlite at all" * 100)
-    with pytest.raises(StoreError, match="not a Worthwhile database"):
-        open_db(path)
-
-
-def test_other_programs_database_is_refused_and_untouched(tmp_path: Path) -> None:
-    path = tmp_path / "places.sqlite"
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)")
-    conn.commit()
-    conn.close()
-    with pytest.raises(StoreError, match="another program"):
-        open_db(path)
-    conn = sqlite3.connect(path)
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    conn.close()
-    assert tables == {"moz_places"}
-
-
-def test_folder_as_db_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(StoreError, match="folder"):
-        open_db(tmp_path)
-
-
-def test_missing_database_without_create(tmp_path: Path) -> None:
-    with pytest.raises(StoreError, match="No database"):
-        open_db(tmp_path / "nope.db", create=False)
-    assert not (tmp_path / "nope.db").exists()
-
-
-def test_new_database_gets_every_migration_and_no_backup(db_path: Path) -> None:
-    db = open_db(db_path)
-    assert schema_version(db) == [m.name for m in store_migrations.MIGRATIONS._migrations]
-    assert list(db_path.parent.glob("*.bak")) == []
-
-
-def test_migration_on_existing_database_backs_up_first_and_keeps_ratings(
-    db_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # A database made by the current schema, with a rating in it.
-    db = open_db(db_path)
-    session = make_session(1)
-    save_sessions(db, [session])
-    update_rating(db, session.id, Verdict.USEFUL, minutes_saved=15)
-    db.close()
-
-    # A newer Worthwhile adds a migration.
-    newer = Migrations("worthwhile")
-    for m in store_migrations.MIGRATIONS._migrations:
-        newer(name=m.name)(m.fn)
-
-    @newer(name="9999_add_column")
-    def add_column(db: Database) -> None:
-        db.execute("ALTER TABLE sessions ADD COLUMN tool_feedback TEXT")
-
-    monkeypatch.setattr(store_db, "MIGRATIONS", newer)
-    db = open_db(db_path)
-    assert schema_version(db)[-1] == "9999_add_column"
-    assert get_rating(db, session.id).minutes_saved == 15
-    backups = list(db_path.parent.glob("worthwhile.db.before-9999_add_column-*.bak"))
-    assert len(backups) == 1
-    if os.name == "posix":
-        assert stat.S_IMODE(backups[0].stat().st_mode) == 0o600
-    old = sqlite3.connect(backups[0])
-    cols = [r[1] for r in old.execute("PRAGMA table_info(sessions)")]
-    assert "tool_feedback" not in cols
-    assert old.execute("SELECT minutes_saved FROM ratings").fetchone()[0] == 15
-    old.close()
-    db.close()
-    # Opening again applies nothing and makes no second backup.
-    open_db(db_path).close()
-    assert len(list(db_path.parent.glob("*.bak"))) == 1
-
-
-def test_database_from_newer_version_is_refused(db_path: Path) -> None:
-    db = open_db(db_path)
-    db.conn.execute(
-        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
-        "VALUES ('worthwhile', '9999_from_the_future', 'now')"
-    )
-    db.conn.commit()
-    db.close()
-    with pytest.raises(StoreError, match="newer version"):
-        open_db(db_path)
-
-
 def test_failed_save_rolls_back_everything(db_path: Path) -> None:
     db = open_db(db_path)
     good = make_session(1)
@@ -334,58 +164,3 @@ def test_every_column_sorts_both_ways(db_path: Path, column: str) -> None:
         # Sessions with a value come first both ways; those without follow.
         assert set(up[:2]) == set(down[:2]) == {sessions[2].id, sessions[4].id}
         assert up[:2] == down[:2][::-1]
-
-
-def test_rename_and_remove_labels(db_path: Path) -> None:
-    from desktop_app.store.ratings import label_usage, remove_label, rename_label
-
-    db = open_db(db_path)
-    a, b = make_session(1), make_session(2)
-    save_sessions(db, [a, b])
-    update_rating(db, a.id, Verdict.USEFUL, labels=("coding", "research"))
-    update_rating(db, b.id, Verdict.USEFUL, labels=("research",))
-    rename_label(db, "research", "reading")
-    assert get_rating(db, a.id).labels == ("coding", "reading")
-    assert "research" not in list_labels(db)
-    assert list_labels(db).index("reading") == 3  # keeps its place in the list
-    rename_label(db, "reading", "coding")  # merge into an existing label
-    assert get_rating(db, a.id).labels == ("coding",)
-    assert get_rating(db, b.id).labels == ("coding",)
-    assert label_usage(db, "coding") == 2
-    assert remove_label(db, "coding").session_ids == tuple(sorted((a.id, b.id)))
-    assert get_rating(db, a.id).labels == ()
-    assert get_rating(db, a.id).verdict is Verdict.USEFUL
-
-
-def test_ratings_carry_their_sessions_facts(db_path: Path) -> None:
-    db = open_db(db_path)
-    s = make_session(1, tokens_in=100, tokens_out=7)
-
-    def facts() -> tuple[object, ...]:
-        row = db.conn.execute("SELECT started_at, source, tokens_in, tokens_out FROM ratings "
-                              "WHERE session_id = ?", (s.id,)).fetchone()
-        return tuple(row)
-
-    # A rating can exist before its session (ratings outlive sessions); the import fills it in.
-    set_rating(db, s.id, Rating(verdict=Verdict.USEFUL))
-    assert facts() == (None, None, None, None)
-    save_sessions(db, [s])
-    assert facts() == ("2026-11-16T10:00:00Z", "chatgpt", 100, 7)
-    later = replace(s, started_at=s.started_at.replace(day=20) if s.started_at else None,
-                    tokens_in=300)
-    save_sessions(db, [later])
-    assert facts() == ("2026-11-20T10:00:00Z", "chatgpt", 300, 7)
-    update_rating(db, s.id, Verdict.NOT_USEFUL)
-    assert facts() == ("2026-11-20T10:00:00Z", "chatgpt", 300, 7)
-    db.conn.execute("DELETE FROM messages WHERE session_key = "
-                    "(SELECT key FROM sessions WHERE id = ?)", (s.id,))
-    db.conn.execute("DELETE FROM sessions WHERE id = ?", (s.id,))
-    assert facts() == (None, None, None, None)
-
-
-def test_labels_are_trimmed(db_path: Path) -> None:
-    db = open_db(db_path)
-    s = make_session(1)
-    save_sessions(db, [s])
-    set_rating(db, s.id, Rating(verdict=Verdict.USEFUL, labels=(" coding", "coding ", "  ")))
-    assert get_rating(db, s.id).labels == ("coding",)
