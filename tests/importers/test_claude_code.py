@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from desktop_app.domain import Rating, Verdict
@@ -293,23 +290,6 @@ def test_sample_folder_imports_every_file(db: Database, tmp_path: Path) -> None:
     again = import_paths(db, [folder])
     assert again.totals["sessions_new"] == again.totals["sessions_updated"] == 0
     assert again.totals["sessions_unchanged"] == len(rows)
-
-
-@settings(max_examples=150, deadline=None)
-@given(st.one_of(
-    st.binary(max_size=400),
-    st.binary(max_size=300).map(lambda b: b'{"type":"user","sessionId":"s","uuid":"u",' + b),
-    st.lists(st.sampled_from([
-        b'{"type":"user","sessionId":"s","message":{"content":[{"type":"tool_result"}]}}',
-        b'{"type":"assistant","sessionId":"s","message":{"id":1,"usage":{"input_tokens":"x"}}}',
-        b'{"type":"assistant","message":{"content":[null, 3, {"type":null}]}}',
-        b'{"type":"summary","leafUuid":null,"summary":5}', b'{"type":"custom-title"}',
-        b'{"type":"user","message":{"content":{"a":1}},"timestamp":12}', b"[]", b"{", b"",
-    ]), max_size=8).map(b"\n".join),
-))
-def test_garbage_gives_format_error_only(data: bytes) -> None:
-    with contextlib.suppress(FormatError):
-        parse_bytes(claude_code, data, "x.jsonl")
 
 
 def test_first_line_longer_than_the_head_is_recognised(db: Database, tmp_path: Path) -> None:

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from desktop_app.domain import Rating, Verdict
 from desktop_app.importers import codex
-from desktop_app.importers.contract import FormatError
 from desktop_app.ingest import import_paths
 from desktop_app.store import get_rating, get_transcript, list_sessions, set_rating
 from tests.builders import CODEX_SID as SID
@@ -178,26 +174,6 @@ def test_samples(db: Database, name: str, expected: tuple[Any, ...]) -> None:
     [row] = list_sessions(db)
     assert (row.external_id.replace("ryoppippi__ccusage__", ""), row.title, row.messages,
             row.user_messages, row.model, row.tokens_in, row.tokens_out) == expected
-
-
-@settings(max_examples=150, deadline=None)
-@given(st.one_of(
-    st.binary(max_size=400),
-    st.binary(max_size=300).map(lambda b: b'{"type":"session_meta","payload":{' + b),
-    st.binary(max_size=300).map(lambda b: b'{"session":{"id":"x"},"items":[' + b),
-    st.lists(st.sampled_from([
-        b'{"type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":5}}}',
-        b'{"type":"event_msg","payload":{"type":"user_message","message":null,"images":3}}',
-        b'{"type":"response_item","payload":{"type":"function_call_output","output":[1]}}',
-        b'{"type":"response_item","payload":{"type":"message","content":{"a":1}}}',
-        b'{"type":"turn_context","payload":{"model":5,"collaboration_mode":[]}}',
-        b'{"type":"session_meta","payload":{"source":{"subagent":"x"},"forked_from_id":1}}',
-        b'{"id":1,"instructions":2}', b'{"record_type":"state"}', b"[]", b"{", b"",
-    ]), max_size=8).map(b"\n".join),
-))
-def test_garbage_gives_format_error_only(data: bytes) -> None:
-    with contextlib.suppress(FormatError):
-        parse_bytes(codex, data, "x.jsonl")
 
 
 def test_long_session_meta_line_is_recognised(db: Database, tmp_path: Path) -> None:

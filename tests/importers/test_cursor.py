@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 from typing import Any
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from desktop_app.importers import cursor
-from desktop_app.importers.contract import FormatError
 from desktop_app.ingest import import_paths
 from desktop_app.store import get_transcript, list_sessions
 from tests.builders import cursor_state_db, parse_bytes, write_json
@@ -107,25 +103,3 @@ def test_vscode_databases_are_not_cursor() -> None:
     head = b"SQLite format 3\x00"
     assert cursor.sniff(head, "/home/a/.config/Cursor/User/globalStorage/state.vscdb")
     assert not cursor.sniff(head, "/home/a/.config/Code/User/globalStorage/state.vscdb")
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.one_of(st.binary(max_size=2000),
-                 st.recursive(st.none() | st.integers() | st.text(max_size=5),
-                              lambda c: st.lists(c, max_size=3) | st.dictionaries(
-                                  st.sampled_from(["composerId", "conversation", "type", "text",
-                                                   "fullConversationHeadersOnly", "bubbleId",
-                                                   "toolFormerData", "tokenCount", "createdAt",
-                                                   "thinking", "modelInfo"]), c, max_size=4),
-                              max_leaves=20)))
-def test_garbage_gives_format_error_only(tmp_path_factory: Any, value: Any) -> None:
-    if isinstance(value, bytes):
-        with contextlib.suppress(FormatError):
-            parse_bytes(cursor, b"SQLite format 3\x00" + value, "state.vscdb")
-        return
-    path = cursor_state_db(tmp_path_factory.mktemp("c") / "state.vscdb",
-                   {"composerData:x": value if isinstance(value, dict) else {"conversation": value},
-                    "bubbleId:x:y": value},
-                   items={cursor.LEGACY_KEY: {"tabs": [value]}})
-    with contextlib.suppress(FormatError):
-        parse_bytes(cursor, path.read_bytes(), "state.vscdb")
