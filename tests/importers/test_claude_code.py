@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from desktop_app.domain import Rating, Verdict
 from desktop_app.importers import claude_code
 from desktop_app.importers.contract import FormatError
+from desktop_app.importers.jsonl import LineReader
 from desktop_app.ingest import import_paths
 from desktop_app.store import get_rating, get_transcript, list_sessions, set_rating
 from tests.builders import (
@@ -166,13 +167,13 @@ def test_grown_file_is_read_from_where_it_stopped(db: Database, tmp_path: Path,
                   req="req_9", out=7),
     ])
     reads: list[int] = []
-    real_seek = claude_code.LineReader.__init__
+    real_seek = LineReader.__init__
 
     def record_start(self: Any, stream: Any, name: str, tally: Any, start: int = 0) -> None:
         reads.append(start)
         real_seek(self, stream, name, tally, start)
 
-    monkeypatch.setattr(claude_code.LineReader, "__init__", record_start)
+    monkeypatch.setattr(LineReader, "__init__", record_start)
     third = import_paths(db, [root])
     assert third.ok, third.files[0].error
     assert reads == [size]  # only the grown file, only its new bytes

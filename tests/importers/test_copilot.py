@@ -25,7 +25,7 @@ from tests.builders import (
 SAMPLES = DATA / "copilot"
 
 
-ANSWER = [
+ANSWER: list[dict[str, Any]] = [
     {"value": "Looking at ", "supportThemeIcons": False},
     {"kind": "inlineReference", "inlineReference": {"fsPath": "/home/alice/app/test_login.py",
                                                      "scheme": "file"}},

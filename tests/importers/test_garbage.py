@@ -58,7 +58,8 @@ class Shapes:
 
     def values(self) -> st.SearchStrategy[Any]:
         """The JSON values to wrap."""
-        scalars = st.none() | st.booleans() | st.integers() | st.text(max_size=5)
+        scalars: st.SearchStrategy[Any] = (st.none() | st.booleans() | st.integers()
+                                           | st.text(max_size=5))
         if self.floats:
             scalars = scalars | st.floats(allow_nan=False)
         return st.recursive(

@@ -163,6 +163,7 @@ def test_group_by_tool(db: Database, hand_set: dict[str, str]) -> None:
     gpt_a = counts(4, 2, 1, 1, minutes_saved_mean=2.5, minutes_n=2)
     cc_a = valued(5, 3, 5, W35, minutes_saved_mean=30.0, minutes_n=1,
                   tokens_per_useful=4600 / 3)
+    totals: dict[str, object] = {"group": None, **TOTALS}
     assert_same(stats.to_json(), {
         "by": "week",
         "group": "tool",
@@ -174,7 +175,7 @@ def test_group_by_tool(db: Database, hand_set: dict[str, str]) -> None:
             {"start": c[0], "end": c[1], "group": "chatgpt", **WEEK_C},
             zero(*c, "claude-code"),
         ],
-        "totals": {"group": None, **TOTALS},
+        "totals": totals,
     })
     assert stats.groups == ("chatgpt", "claude-code")
     assert_same(stats.group_totals["chatgpt"].to_json(),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from desktop_app.domain import Message, Verdict
+from desktop_app.domain import Message, Session, Verdict
 from desktop_app.store import (
     AmbiguousSessionIdError,
     SessionNotFoundError,
@@ -125,7 +126,7 @@ def test_failed_save_rolls_back_everything(db_path: Path) -> None:
     db = open_db(db_path)
     good = make_session(1)
 
-    def sessions():  # type: ignore[no-untyped-def]
+    def sessions() -> Iterator[Session]:
         yield good
         raise RuntimeError("parser broke")
 
