@@ -1,9 +1,11 @@
-"""Test set-up: offscreen Qt, a fake HOME and data folder, and a watch on every network call."""
+"""Test set-up: offscreen Qt, a fake HOME and data folder, a watch on every network call, and
+the fixtures most folders use: a fresh database and a way to add rated sessions to it."""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +14,15 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
 import pytest
+from sqlite_utils import Database
+
+from desktop_app.domain import Rating, Session, Verdict, parse_utc
+from desktop_app.store import open_db, save_sessions, set_rating
 
 NETWORK_EVENTS: list[tuple[str, Any]] = []
+
+#: The ``add_session`` fixture's function.
+AddSession = Callable[..., str]
 
 
 def _audit(event: str, args: Any) -> None:
@@ -49,6 +58,54 @@ def network_events() -> list[tuple[str, Any]]:
 def db_path(tmp_path: Path) -> Path:
     """A fresh database path in a temporary folder."""
     return tmp_path / "data" / "worthwhile.db"
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    """A fresh, migrated database at ``db_path``."""
+    database = open_db(db_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def add_session(db: Database) -> AddSession:
+    """Store one session (and its rating, if any) and return its id.
+
+    ``verdict`` is ``"useful"``, ``"not_useful"`` or None; ``minutes`` and ``labels`` are stored
+    even without a verdict (as the rate command can).
+    """
+    counter = iter(range(1_000_000))
+
+    def add(
+        source: str,
+        started: str | None,
+        *,
+        verdict: str | None = None,
+        minutes: int | None = None,
+        labels: tuple[str, ...] = (),
+        tokens_in: int | None = None,
+        tokens_out: int | None = None,
+    ) -> str:
+        session = Session(
+            source=source,
+            external_id=f"ext-{next(counter)}",
+            title="a session",
+            started_at=parse_utc(started),
+            tokens_in=tokens_in,
+            tokens_out=tokens_out,
+        )
+        save_sessions(db, [session])
+        rating = Rating(
+            verdict=Verdict(verdict) if verdict else Verdict.UNRATED,
+            minutes_saved=minutes,
+            labels=labels,
+        )
+        if not rating.is_empty:
+            set_rating(db, session.id, rating)
+        return session.id
+
+    return add
 
 
 @pytest.fixture(autouse=True, scope="session")

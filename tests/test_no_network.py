@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,7 +35,7 @@ def test_import_scan_and_stats_open_no_socket(capsys: pytest.CaptureFixture[str]
     assert "PySide6.QtNetwork" not in sys.modules
 
 
-def test_the_watch_sees_a_connection(network_events: list[object]) -> None:
+def test_the_watch_sees_a_connection(network_events: list[tuple[str, Any]]) -> None:
     """The audit hook behind ``network_events`` does catch a connect (so the tests can fail)."""
     import contextlib
     import socket
@@ -42,4 +43,4 @@ def test_the_watch_sees_a_connection(network_events: list[object]) -> None:
     with socket.socket() as s, contextlib.suppress(OSError):
         s.settimeout(0.5)
         s.connect(("127.0.0.1", 9))  # loopback discard port: refused, never leaves the machine
-    assert any(event == "socket.connect" for event, _args in network_events)  # type: ignore[misc]
+    assert any(event == "socket.connect" for event, _args in network_events)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from desktop_app.domain import Rating, Verdict
@@ -17,7 +14,7 @@ from desktop_app.importers import aider
 from desktop_app.importers.contract import FormatError
 from desktop_app.ingest import import_paths
 from desktop_app.store import get_rating, get_transcript, list_sessions, set_rating
-from tests.importers.conftest import DATA, parse_bytes
+from tests.builders import DATA, parse_bytes
 
 HISTORY = """
 # aider chat started at 2025-10-23 17:04:56
@@ -145,18 +142,3 @@ def test_sample(db: Database, tmp_path: Path) -> None:
 def test_not_an_aider_history() -> None:
     with pytest.raises(FormatError):
         parse_bytes(aider, b"#### hello\n", ".aider.chat.history.md")
-
-
-@settings(max_examples=150, deadline=None)
-@given(st.one_of(
-    st.binary(max_size=400),
-    st.lists(st.sampled_from([
-        b"# aider chat started at 2025-10-23 17:04:56",
-        b"# aider chat started at 2025-99-99 99:00:00",
-        b"#### hi", b"####", b"> Tokens: 1,2k sent, 3M received. Cost: $1 message, $2 session.",
-        b"> Main model: x", b"```", b">", b"text", b"", b"\xff\xfe",
-    ]), max_size=12).map(b"\n".join),
-))
-def test_garbage_gives_format_error_only(data: bytes) -> None:
-    with contextlib.suppress(FormatError):
-        parse_bytes(aider, data, ".aider.chat.history.md")

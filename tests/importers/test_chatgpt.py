@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 from datetime import UTC, datetime
@@ -10,8 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from desktop_app.importers import chatgpt
@@ -19,7 +16,7 @@ from desktop_app.importers.contract import FormatError
 from desktop_app.ingest import import_paths
 from desktop_app.store import get_transcript, list_sessions
 from desktop_app.store.imports import session_extras
-from tests.importers.conftest import (
+from tests.builders import (
     DATA,
     gpt_conversation,
     gpt_message,
@@ -260,29 +257,3 @@ def test_big_file_in_a_folder_imports(db: Database, tmp_path: Path) -> None:
     entry = import_paths(db, [tmp_path / "export"]).files[0]
     assert entry.sessions_new == 1200
     assert entry.messages == 4800
-
-
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(
-    st.binary(max_size=400),
-    st.binary(max_size=300).map(lambda b: b'[{"id": "x", "mapping": {' + b),
-    st.text(max_size=200).map(lambda t: ('{"conversations": [' + t).encode()),
-))
-def test_garbage_gives_format_error_only(data: bytes) -> None:
-    with contextlib.suppress(FormatError):
-        parse_bytes(chatgpt, data)
-
-
-@settings(max_examples=100, deadline=None)
-@given(st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.sampled_from(["id", "mapping", "message", "parent", "children",
-                                       "content", "parts", "author", "role", "current_node",
-                                       "create_time", "title", "content_type", "metadata"]),
-                      children, max_size=5),
-    max_leaves=30,
-))
-def test_any_json_shape_gives_sessions_or_format_error(value: Any) -> None:
-    with contextlib.suppress(FormatError):
-        parse_bytes(chatgpt, json.dumps([value, {"id": "c", "mapping": value}]).encode())

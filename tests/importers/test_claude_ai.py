@@ -1,15 +1,12 @@
-"""Claude.ai export: flat text, content blocks, attachments, branches, batch zips, garbage."""
+"""Claude.ai export: flat text, content blocks, attachments, branches, batch zips."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from desktop_app.importers import claude_ai
@@ -17,7 +14,7 @@ from desktop_app.importers.contract import FormatError
 from desktop_app.ingest import import_paths
 from desktop_app.store import get_transcript, list_sessions
 from desktop_app.store.imports import session_extras
-from tests.importers.conftest import (
+from tests.builders import (
     claude_conversation,
     claude_message,
     parse_bytes,
@@ -153,29 +150,3 @@ def test_not_claude_shapes_are_errors() -> None:
         parse_bytes(claude_ai, b'{"uuid": "x"}')
     with pytest.raises(FormatError, match="no readable"):
         parse_bytes(claude_ai, json.dumps([{"chat_messages": []}, 5]).encode())
-
-
-@settings(max_examples=150, deadline=None)
-@given(st.one_of(
-    st.binary(max_size=400),
-    st.binary(max_size=300).map(lambda b: b'[{"uuid": "x", "chat_messages": [' + b),
-))
-def test_garbage_gives_format_error_only(data: bytes) -> None:
-    with contextlib.suppress(FormatError):
-        parse_bytes(claude_ai, data)
-
-
-@settings(max_examples=100, deadline=None)
-@given(st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.sampled_from(["uuid", "sender", "text", "content", "type",
-                                       "parent_message_uuid", "created_at", "attachments",
-                                       "files", "name", "input", "thinking"]),
-                      children, max_size=5),
-    max_leaves=30,
-))
-def test_any_json_shape_gives_sessions_or_format_error(value: object) -> None:
-    conv = {"uuid": "c", "chat_messages": [value, value]}
-    with contextlib.suppress(FormatError):
-        parse_bytes(claude_ai, json.dumps([conv, value]).encode())

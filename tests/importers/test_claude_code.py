@@ -2,101 +2,36 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import shutil
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from desktop_app.domain import Rating, Verdict
 from desktop_app.importers import claude_code
 from desktop_app.importers.contract import FormatError
+from desktop_app.importers.jsonl import LineReader
 from desktop_app.ingest import import_paths
 from desktop_app.store import get_rating, get_transcript, list_sessions, set_rating
-from tests.importers.conftest import DATA, parse_bytes
+from tests.builders import (
+    CWD,
+    DATA,
+    S1,
+    S2,
+    append_jsonl,
+    assistant,
+    parse_bytes,
+    project_with_subagent_and_fork,
+    session_one,
+    text,
+    user,
+    write_jsonl,
+)
 
 SAMPLES = DATA / "claude-code"
-CWD = "/home/alice/app"
-
-
-# --- record builders ------------------------------------------------------------------------------
-
-
-def user(uuid: str, sid: str, content: Any, ts: str, **extra: Any) -> dict[str, Any]:
-    """One user record."""
-    return {"type": "user", "uuid": uuid, "parentUuid": None, "isSidechain": False,
-            "userType": "external", "cwd": CWD, "sessionId": sid, "version": "2.1.38",
-            "timestamp": ts, "message": {"role": "user", "content": content}, **extra}
-
-
-def assistant(uuid: str, sid: str, blocks: list[dict[str, Any]], ts: str, *, msg: str,
-              req: str, out: int = 10, inp: int = 3, cache_w: int = 100, cache_r: int = 1000,
-              model: str = "claude-opus-4-6", **extra: Any) -> dict[str, Any]:
-    """One assistant line (one content block of a response, with its usage)."""
-    return {"type": "assistant", "uuid": uuid, "isSidechain": False, "cwd": CWD,
-            "sessionId": sid, "timestamp": ts, "requestId": req,
-            "message": {"id": msg, "type": "message", "role": "assistant", "model": model,
-                        "content": blocks,
-                        "usage": {"input_tokens": inp, "output_tokens": out,
-                                  "cache_creation_input_tokens": cache_w,
-                                  "cache_read_input_tokens": cache_r}}, **extra}
-
-
-def text(t: str) -> dict[str, Any]:
-    return {"type": "text", "text": t}
-
-
-def write_jsonl(path: Path, records: list[Any]) -> Path:
-    """Write records one per line (strings are written as they are: bad lines)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lines = [r if isinstance(r, str) else json.dumps(r) for r in records]
-    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-    return path
-
-
-def append_jsonl(path: Path, records: list[Any]) -> None:
-    with path.open("a", encoding="utf-8") as f:
-        for r in records:
-            f.write((r if isinstance(r, str) else json.dumps(r)) + "\n")
-
-
-S1 = "11111111-1111-4111-8111-111111111111"
-S2 = "22222222-2222-4222-8222-222222222222"
-
-
-def session_one() -> list[Any]:
-    """A session with noise, a streaming split response, a tool round and a summary."""
-    return [
-        {"type": "file-history-snapshot", "messageId": "x", "snapshot": {}},
-        user("u0", S1, "<command-name>/clear</command-name>", "2026-02-12T21:03:00.000Z"),
-        user("u0m", S1, "Caveat: hidden", "2026-02-12T21:03:00.500Z", isMeta=True),
-        user("u1", S1, "Add a --dry-run flag", "2026-02-12T21:03:11.512Z"),
-        # One response over three lines: usage repeated, output grows; then a tool result.
-        assistant("a1", S1, [{"type": "thinking", "thinking": "plan", "signature": "s"}],
-                  "2026-02-12T21:03:15.020Z", msg="msg_1", req="req_1", out=5),
-        assistant("a2", S1, [text("I will edit cli.py")], "2026-02-12T21:03:15.500Z",
-                  msg="msg_1", req="req_1", out=200),
-        assistant("a3", S1, [{"type": "tool_use", "id": "t1", "name": "Edit",
-                              "input": {"file_path": "/home/alice/app/cli.py"}}],
-                  "2026-02-12T21:03:16.300Z", msg="msg_1", req="req_1", out=412),
-        user("u2", S1, [{"type": "tool_result", "tool_use_id": "t1", "content": "updated"}],
-             "2026-02-12T21:03:16.900Z", toolUseResult={"filePath": "cli.py"}),
-        # Out of order on purpose: this one is earlier than the lines above.
-        user("u3", S1, [text("[Request interrupted by user]")], "2026-02-12T21:02:59.000Z"),
-        user("u4", S1, "<system-reminder>context</system-reminder>", "2026-02-12T21:03:17Z"),
-        assistant("a4", S1, [text("Done.")], "2026-02-12T21:03:30.000Z", msg="msg_2",
-                  req="req_2", out=20, model="claude-sonnet-4-5"),
-        {"type": "system", "subtype": "turn_duration", "uuid": "s1", "sessionId": S1,
-         "timestamp": "2026-02-12T21:03:31.000Z"},
-        {"type": "summary", "summary": "Add dry-run flag to CLI", "leafUuid": "a4"},
-    ]
 
 
 def test_one_session_split_responses_noise_and_summary(db: Database, tmp_path: Path) -> None:
@@ -137,39 +72,8 @@ def test_title_falls_back_to_first_real_prompt() -> None:
     assert session.title == "My title"
 
 
-def _project_with_subagent_and_fork(root: Path) -> Path:
-    project = root / "projects" / "-home-alice-app"
-    first = session_one()[:-1]
-    # The parent's file mirrors the subagent's response (same message id and request id).
-    mirror = assistant("sa-a", S1, [text("Found")], "2026-02-12T21:03:24Z", msg="msg_sub",
-                       req="req_sub", out=40, model="claude-haiku-4-5")
-    first.append({"type": "progress", "uuid": "p1", "sessionId": S1, "cwd": CWD,
-                  "timestamp": "2026-02-12T21:03:24Z",
-                  "data": {"type": "agent_progress", "agentId": "abc123", "prompt": "Find",
-                           "message": {"type": "assistant", "requestId": "req_sub",
-                                       "uuid": "sa-a", "message": mirror["message"]}}})
-    write_jsonl(project / f"{S1}.jsonl", first)
-    # 2.1.x subagent file: tokens count toward S1, turns don't.
-    write_jsonl(project / S1 / "subagents" / "agent-abc123.jsonl", [
-        user("sa-u", S1, "Find the argparse setup", "2026-02-12T21:03:20Z", isSidechain=True,
-             agentId="abc123"),
-        assistant("sa-a", S1, [text("Found it in cli.py")], "2026-02-12T21:03:25Z",
-                  msg="msg_sub", req="req_sub", out=50, isSidechain=True,
-                  model="claude-haiku-4-5"),
-    ])
-    (project / S1 / "subagents" / "agent-abc123.meta.json").write_text("{}")
-    # A resumed session replays S1's records (same uuids, new sessionId) and goes on.
-    replay = [dict(r, sessionId=S2) for r in first if isinstance(r, dict) and "uuid" in r]
-    write_jsonl(project / f"{S2}.jsonl", [*replay,
-        user("b1", S2, "Now add tests", "2026-02-13T09:00:00Z"),
-        assistant("b2", S2, [text("Added tests")], "2026-02-13T09:00:10Z", msg="msg_3",
-                  req="req_3", out=30)])
-    os.utime(project / f"{S2}.jsonl", (time.time() + 5, time.time() + 5))
-    return project
-
-
 def test_folder_subagents_and_resumed_session(db: Database, tmp_path: Path) -> None:
-    project = _project_with_subagent_and_fork(tmp_path)
+    project = project_with_subagent_and_fork(tmp_path)
     report = import_paths(db, [project.parent])
     assert report.ok, report.files[0].error
     assert report.files[0].sessions_new == 2
@@ -187,7 +91,7 @@ def test_folder_subagents_and_resumed_session(db: Database, tmp_path: Path) -> N
 
 
 def test_main_file_alone_counts_mirrored_subagent_usage(tmp_path: Path) -> None:
-    project = _project_with_subagent_and_fork(tmp_path)
+    project = project_with_subagent_and_fork(tmp_path)
     path = project / f"{S1}.jsonl"
     [session], _ = parse_bytes(claude_code, path.read_bytes(), str(path))
     assert session.tokens_out == 412 + 20 + 40  # the subagent's file would give its final 50
@@ -195,7 +99,7 @@ def test_main_file_alone_counts_mirrored_subagent_usage(tmp_path: Path) -> None:
 
 
 def test_subagent_file_alone_is_not_a_session(tmp_path: Path) -> None:
-    project = _project_with_subagent_and_fork(tmp_path)
+    project = project_with_subagent_and_fork(tmp_path)
     path = project / S1 / "subagents" / "agent-abc123.jsonl"
     sessions, skipped = parse_bytes(claude_code, path.read_bytes(), str(path))
     assert sessions == []
@@ -229,7 +133,7 @@ def test_file_with_no_readable_line_is_an_error(db: Database, tmp_path: Path) ->
 
 def test_grown_file_is_read_from_where_it_stopped(db: Database, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    project = _project_with_subagent_and_fork(tmp_path)
+    project = project_with_subagent_and_fork(tmp_path)
     root = project.parent
     first = import_paths(db, [root])
     assert first.files[0].sessions_new == 2
@@ -263,13 +167,13 @@ def test_grown_file_is_read_from_where_it_stopped(db: Database, tmp_path: Path,
                   req="req_9", out=7),
     ])
     reads: list[int] = []
-    real_seek = claude_code.LineReader.__init__
+    real_seek = LineReader.__init__
 
     def record_start(self: Any, stream: Any, name: str, tally: Any, start: int = 0) -> None:
         reads.append(start)
         real_seek(self, stream, name, tally, start)
 
-    monkeypatch.setattr(claude_code.LineReader, "__init__", record_start)
+    monkeypatch.setattr(LineReader, "__init__", record_start)
     third = import_paths(db, [root])
     assert third.ok, third.files[0].error
     assert reads == [size]  # only the grown file, only its new bytes
@@ -287,7 +191,7 @@ def test_grown_file_is_read_from_where_it_stopped(db: Database, tmp_path: Path,
 
 
 def test_incremental_equals_full_read(db: Database, db_path: Path, tmp_path: Path) -> None:
-    project = _project_with_subagent_and_fork(tmp_path)
+    project = project_with_subagent_and_fork(tmp_path)
     import_paths(db, [project.parent])
     append_jsonl(project / f"{S2}.jsonl", [
         user("b9", S2, "More", "2026-02-13T09:10:00Z"),
@@ -307,7 +211,7 @@ def test_incremental_equals_full_read(db: Database, db_path: Path, tmp_path: Pat
 
 
 def test_new_file_in_a_known_project_rereads_the_project(db: Database, tmp_path: Path) -> None:
-    project = _project_with_subagent_and_fork(tmp_path)
+    project = project_with_subagent_and_fork(tmp_path)
     s2 = project / f"{S2}.jsonl"
     moved = tmp_path / "later.jsonl"
     shutil.move(s2, moved)
@@ -387,23 +291,6 @@ def test_sample_folder_imports_every_file(db: Database, tmp_path: Path) -> None:
     again = import_paths(db, [folder])
     assert again.totals["sessions_new"] == again.totals["sessions_updated"] == 0
     assert again.totals["sessions_unchanged"] == len(rows)
-
-
-@settings(max_examples=150, deadline=None)
-@given(st.one_of(
-    st.binary(max_size=400),
-    st.binary(max_size=300).map(lambda b: b'{"type":"user","sessionId":"s","uuid":"u",' + b),
-    st.lists(st.sampled_from([
-        b'{"type":"user","sessionId":"s","message":{"content":[{"type":"tool_result"}]}}',
-        b'{"type":"assistant","sessionId":"s","message":{"id":1,"usage":{"input_tokens":"x"}}}',
-        b'{"type":"assistant","message":{"content":[null, 3, {"type":null}]}}',
-        b'{"type":"summary","leafUuid":null,"summary":5}', b'{"type":"custom-title"}',
-        b'{"type":"user","message":{"content":{"a":1}},"timestamp":12}', b"[]", b"{", b"",
-    ]), max_size=8).map(b"\n".join),
-))
-def test_garbage_gives_format_error_only(data: bytes) -> None:
-    with contextlib.suppress(FormatError):
-        parse_bytes(claude_code, data, "x.jsonl")
 
 
 def test_first_line_longer_than_the_head_is_recognised(db: Database, tmp_path: Path) -> None:

@@ -2,83 +2,31 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from desktop_app.domain import Rating, Verdict
 from desktop_app.importers import codex
-from desktop_app.importers.contract import FormatError
 from desktop_app.ingest import import_paths
 from desktop_app.store import get_rating, get_transcript, list_sessions, set_rating
-from tests.importers.conftest import DATA, parse_bytes, write_json
-from tests.importers.test_claude_code import append_jsonl, write_jsonl
+from tests.builders import CODEX_SID as SID
+from tests.builders import (
+    DATA,
+    append_jsonl,
+    current_rollout,
+    line,
+    meta,
+    parse_bytes,
+    tokens,
+    write_json,
+    write_jsonl,
+)
 
 SAMPLES = DATA / "codex"
-SID = "019c8a70-dda7-7f33-98ea-f30553347322"
-
-
-def line(ts: str, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
-    return {"timestamp": ts, "type": kind, "payload": payload}
-
-
-def tokens(ts: str, inp: int, out: int, last_in: int, last_out: int) -> dict[str, Any]:
-    return line(ts, "event_msg", {"type": "token_count", "info": {
-        "total_token_usage": {"input_tokens": inp, "cached_input_tokens": inp // 2,
-                              "output_tokens": out, "reasoning_output_tokens": out // 3,
-                              "total_tokens": inp + out},
-        "last_token_usage": {"input_tokens": last_in, "cached_input_tokens": 0,
-                             "output_tokens": last_out, "reasoning_output_tokens": 0,
-                             "total_tokens": last_in + last_out},
-        "model_context_window": 258400}, "rate_limits": {}})
-
-
-def meta(sid: str, ts: str, **extra: Any) -> dict[str, Any]:
-    return line(ts, "session_meta", {"id": sid, "timestamp": ts, "cwd": "/home/alice/app",
-                                     "originator": "codex_cli_rs", "cli_version": "0.104.0",
-                                     "source": "cli", **extra})
-
-
-def current_rollout(sid: str = SID) -> list[dict[str, Any]]:
-    return [
-        meta(sid, "2026-02-23T12:19:38.535Z"),
-        line("2026-02-23T12:19:42.560Z", "response_item", {
-            "type": "message", "role": "user",
-            "content": [{"type": "input_text", "text": "<environment_context>cwd</environment_"
-                                                       "context>"}]}),
-        line("2026-02-23T12:19:42.561Z", "response_item", {
-            "type": "message", "role": "user",
-            "content": [{"type": "input_text", "text": "add a --dry-run flag"}]}),
-        line("2026-02-23T12:19:42.562Z", "event_msg", {"type": "task_started", "turn_id": "t1"}),
-        line("2026-02-23T12:19:42.563Z", "event_msg", {
-            "type": "user_message", "message": "add a --dry-run flag", "images": []}),
-        line("2026-02-23T12:19:42.586Z", "turn_context", {
-            "turn_id": "t1", "cwd": "/home/alice/app", "model": "gpt-5.3-codex"}),
-        line("2026-02-23T12:19:47.001Z", "response_item", {
-            "type": "reasoning", "summary": [{"type": "summary_text", "text": "plan"}]}),
-        line("2026-02-23T12:19:48.100Z", "response_item", {
-            "type": "function_call", "name": "exec_command",
-            "arguments": "{\"cmd\":\"rg -n argparse\"}", "call_id": "call_abc"}),
-        line("2026-02-23T12:19:48.900Z", "response_item", {
-            "type": "function_call_output", "call_id": "call_abc", "output": "cli.py:12"}),
-        line("2026-02-23T12:19:49.000Z", "event_msg", {"type": "token_count", "info": None}),
-        tokens("2026-02-23T12:19:49.100Z", 17203, 358, 17203, 358),
-        tokens("2026-02-23T12:19:49.200Z", 17203, 358, 17203, 358),  # repeated event
-        line("2026-02-23T12:20:10.000Z", "event_msg", {
-            "type": "agent_message", "message": "Added --dry-run"}),
-        line("2026-02-23T12:20:10.000Z", "response_item", {
-            "type": "message", "role": "assistant",
-            "content": [{"type": "output_text", "text": "Added --dry-run"}]}),
-        tokens("2026-02-23T12:20:10.100Z", 40000, 900, 22797, 542),
-        line("2026-02-23T12:20:11.000Z", "event_msg", {
-            "type": "thread_name_updated", "thread_name": "Dry-run flag"}),
-    ]
 
 
 def rollout_path(root: Path, sid: str = SID, day: str = "23") -> Path:
@@ -226,26 +174,6 @@ def test_samples(db: Database, name: str, expected: tuple[Any, ...]) -> None:
     [row] = list_sessions(db)
     assert (row.external_id.replace("ryoppippi__ccusage__", ""), row.title, row.messages,
             row.user_messages, row.model, row.tokens_in, row.tokens_out) == expected
-
-
-@settings(max_examples=150, deadline=None)
-@given(st.one_of(
-    st.binary(max_size=400),
-    st.binary(max_size=300).map(lambda b: b'{"type":"session_meta","payload":{' + b),
-    st.binary(max_size=300).map(lambda b: b'{"session":{"id":"x"},"items":[' + b),
-    st.lists(st.sampled_from([
-        b'{"type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":5}}}',
-        b'{"type":"event_msg","payload":{"type":"user_message","message":null,"images":3}}',
-        b'{"type":"response_item","payload":{"type":"function_call_output","output":[1]}}',
-        b'{"type":"response_item","payload":{"type":"message","content":{"a":1}}}',
-        b'{"type":"turn_context","payload":{"model":5,"collaboration_mode":[]}}',
-        b'{"type":"session_meta","payload":{"source":{"subagent":"x"},"forked_from_id":1}}',
-        b'{"id":1,"instructions":2}', b'{"record_type":"state"}', b"[]", b"{", b"",
-    ]), max_size=8).map(b"\n".join),
-))
-def test_garbage_gives_format_error_only(data: bytes) -> None:
-    with contextlib.suppress(FormatError):
-        parse_bytes(codex, data, "x.jsonl")
 
 
 def test_long_session_meta_line_is_recognised(db: Database, tmp_path: Path) -> None:

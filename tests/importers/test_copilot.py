@@ -1,50 +1,31 @@
-"""Copilot Chat in VS Code: snapshots, operation-log replay, workspaces, exports, garbage."""
+"""Copilot Chat in VS Code: snapshots, operation-log replay, workspaces, exports."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from desktop_app.importers import copilot
-from desktop_app.importers.contract import FormatError
 from desktop_app.ingest import import_paths
 from desktop_app.store import get_transcript, list_sessions
-from tests.importers.conftest import DATA, parse_bytes, write_json
-from tests.importers.test_claude_code import append_jsonl, write_jsonl
+from tests.builders import (
+    DATA,
+    append_jsonl,
+    parse_bytes,
+    request,
+    snapshot,
+    write_json,
+    write_jsonl,
+)
 
 SAMPLES = DATA / "copilot"
 
 
-def request(rid: str, text: str, ts: int, answer: list[dict[str, Any]], *,
-            model: str = "copilot/gpt-5", tokens: tuple[int, int] | None = None,
-            resolved: str | None = None) -> dict[str, Any]:
-    metadata: dict[str, Any] = {}
-    if tokens:
-        metadata.update(promptTokens=tokens[0], outputTokens=tokens[1])
-    if resolved:
-        metadata["resolvedModel"] = resolved
-    return {"requestId": rid, "timestamp": ts, "modelId": model,
-            "message": {"text": text, "parts": [{"kind": "text", "text": text}]},
-            "variableData": {"variables": []}, "response": answer,
-            "result": {"timings": {"firstProgress": 800, "totalElapsed": 9000},
-                       "metadata": metadata}}
-
-
-def snapshot(sid: str, requests: list[dict[str, Any]], title: str = "") -> dict[str, Any]:
-    return {"version": 3, "sessionId": sid, "creationDate": 1755347684754,
-            "lastMessageDate": 1755347728048, "customTitle": title, "initialLocation": "panel",
-            "requesterUsername": "alice", "responderUsername": "GitHub Copilot",
-            "requests": requests}
-
-
-ANSWER = [
+ANSWER: list[dict[str, Any]] = [
     {"value": "Looking at ", "supportThemeIcons": False},
     {"kind": "inlineReference", "inlineReference": {"fsPath": "/home/alice/app/test_login.py",
                                                      "scheme": "file"}},
@@ -140,22 +121,3 @@ def test_samples(db: Database, name: str, expected: tuple[Any, ...]) -> None:
     [row] = list_sessions(db)
     assert (row.external_id, row.title, row.messages, row.user_messages, row.model) == expected
     assert row.tokens_in is None
-
-
-@settings(max_examples=150, deadline=None)
-@given(st.one_of(
-    st.binary(max_size=400),
-    st.binary(max_size=300).map(lambda b: b'{"version":3,"sessionId":"x","requests":[' + b),
-    st.lists(st.sampled_from([
-        b'{"kind":0,"v":{"sessionId":"s","requests":[{"message":5,"response":{"a":1}}]}}',
-        b'{"kind":1,"k":["requests",0,"response"],"v":[{"kind":"inlineReference"}]}',
-        b'{"kind":2,"k":["requests"],"i":-3,"v":7}', b'{"kind":2,"k":[],"v":[]}',
-        b'{"kind":3,"k":["requests",99]}', b'{"kind":1,"k":[0,"x"],"v":null}',
-        b'{"kind":2,"k":["requests"],"v":[{"timestamp":"x","result":{"metadata":[]}}]}',
-        b"[]", b"{", b"",
-    ]), min_size=1, max_size=8).map(lambda lines: b'{"kind":0,"v":{"requests":[]}}\n'
-                                    + b"\n".join(lines)),
-))
-def test_garbage_gives_format_error_only(data: bytes) -> None:
-    with contextlib.suppress(FormatError):
-        parse_bytes(copilot, data, "x.jsonl")

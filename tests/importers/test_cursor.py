@@ -2,39 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
-import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from desktop_app.importers import cursor
-from desktop_app.importers.contract import FormatError
 from desktop_app.ingest import import_paths
 from desktop_app.store import get_transcript, list_sessions
-from tests.importers.conftest import parse_bytes, write_json
-
-
-def make_db(path: Path, kv: dict[str, Any] | None = None, items: dict[str, Any] | None = None,
-            *, blob: bool = False) -> Path:
-    """A state.vscdb with the two key-value tables Cursor uses."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE ItemTable (key TEXT UNIQUE ON CONFLICT REPLACE, value BLOB)")
-    conn.execute("CREATE TABLE cursorDiskKV (key TEXT UNIQUE ON CONFLICT REPLACE, value BLOB)")
-    for table, values in (("cursorDiskKV", kv or {}), ("ItemTable", items or {})):
-        for key, value in values.items():
-            text = value if isinstance(value, str) else json.dumps(value)
-            conn.execute(f"INSERT INTO {table} VALUES (?, ?)",
-                         (key, text.encode() if blob else text))
-    conn.commit()
-    conn.close()
-    return path
-
+from tests.builders import cursor_state_db, parse_bytes, write_json
 
 CID = "7f1c0000-aaaa-bbbb-cccc-000000000001"
 
@@ -74,7 +50,7 @@ def composer_v3() -> dict[str, Any]:
 
 
 def test_composer_v3_bubbles(db: Database, tmp_path: Path) -> None:
-    path = make_db(tmp_path / "Cursor" / "User" / "globalStorage" / "state.vscdb",
+    path = cursor_state_db(tmp_path / "Cursor" / "User" / "globalStorage" / "state.vscdb",
                    composer_v3(), blob=True)
     report = import_paths(db, [path])
     assert report.ok, report.files[0].error
@@ -93,7 +69,7 @@ def test_composer_v3_bubbles(db: Database, tmp_path: Path) -> None:
 
 
 def test_inline_conversation_and_zero_tokens(tmp_path: Path) -> None:
-    path = make_db(tmp_path / "state.vscdb", {"composerData:c1": {
+    path = cursor_state_db(tmp_path / "state.vscdb", {"composerData:c1": {
         "composerId": "c1", "_v": 1, "createdAt": 1754300000000, "conversation": [
             {"type": 1, "bubbleId": "u", "text": "Explain this regex"},
             {"type": 2, "bubbleId": "a", "text": "It matches digits",
@@ -107,12 +83,12 @@ def test_inline_conversation_and_zero_tokens(tmp_path: Path) -> None:
 def test_legacy_chat_panel_in_a_workspace(db: Database, tmp_path: Path) -> None:
     ws = tmp_path / "Cursor" / "User" / "workspaceStorage" / "abc123"
     write_json(ws / "workspace.json", {"folder": "file:///home/alice/old%20app"})
-    make_db(ws / "state.vscdb", items={cursor.LEGACY_KEY: {"tabs": [
+    cursor_state_db(ws / "state.vscdb", items={cursor.LEGACY_KEY: {"tabs": [
         {"tabId": "tab-1", "chatTitle": "Fix the build", "lastSendTime": 1700000000000,
          "bubbles": [{"type": "user", "text": "Why does the build fail?"},
                      {"type": "ai", "rawText": "A missing import.", "modelType": "gpt-4"}]},
         {"tabId": "tab-2", "bubbles": []}]}, "other.key": "x"})
-    make_db(ws.parent / "def456" / "state.vscdb", items={"nothing": "here"})
+    cursor_state_db(ws.parent / "def456" / "state.vscdb", items={"nothing": "here"})
     report = import_paths(db, [ws.parent])
     assert report.ok, report.files[0].error
     [row] = list_sessions(db)
@@ -127,25 +103,3 @@ def test_vscode_databases_are_not_cursor() -> None:
     head = b"SQLite format 3\x00"
     assert cursor.sniff(head, "/home/a/.config/Cursor/User/globalStorage/state.vscdb")
     assert not cursor.sniff(head, "/home/a/.config/Code/User/globalStorage/state.vscdb")
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.one_of(st.binary(max_size=2000),
-                 st.recursive(st.none() | st.integers() | st.text(max_size=5),
-                              lambda c: st.lists(c, max_size=3) | st.dictionaries(
-                                  st.sampled_from(["composerId", "conversation", "type", "text",
-                                                   "fullConversationHeadersOnly", "bubbleId",
-                                                   "toolFormerData", "tokenCount", "createdAt",
-                                                   "thinking", "modelInfo"]), c, max_size=4),
-                              max_leaves=20)))
-def test_garbage_gives_format_error_only(tmp_path_factory: Any, value: Any) -> None:
-    if isinstance(value, bytes):
-        with contextlib.suppress(FormatError):
-            parse_bytes(cursor, b"SQLite format 3\x00" + value, "state.vscdb")
-        return
-    path = make_db(tmp_path_factory.mktemp("c") / "state.vscdb",
-                   {"composerData:x": value if isinstance(value, dict) else {"conversation": value},
-                    "bubbleId:x:y": value},
-                   items={cursor.LEGACY_KEY: {"tabs": [value]}})
-    with contextlib.suppress(FormatError):
-        parse_bytes(cursor, path.read_bytes(), "state.vscdb")

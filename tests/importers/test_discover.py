@@ -14,8 +14,7 @@ from desktop_app.cli import main
 from desktop_app.importers.discover import Found, find_histories, importable_sources
 from desktop_app.ingest import import_paths
 from desktop_app.store import list_sessions
-from tests.importers.test_claude_code import session_one, write_jsonl
-from tests.importers.test_codex import current_rollout
+from tests.builders import current_rollout, session_one, write_jsonl
 
 MTIME = datetime(2026, 3, 1, 12, 0, tzinfo=UTC).timestamp()
 

@@ -1,4 +1,4 @@
-"""Gemini Apps activity from Takeout: the HTML sample, JSON grouping, stable ids, garbage."""
+"""Gemini Apps activity from Takeout: the HTML sample, JSON grouping, stable ids."""
 
 from __future__ import annotations
 
@@ -7,15 +7,13 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from desktop_app.importers import gemini
 from desktop_app.importers.contract import FormatError
 from desktop_app.ingest import import_paths
 from desktop_app.store import get_transcript, list_sessions
-from tests.importers.conftest import DATA, parse_bytes
+from tests.builders import DATA, parse_bytes
 
 SAMPLE = DATA / "gemini" / "kenn-io__agentsview__MyActivity.sanitized.html"
 
@@ -110,14 +108,3 @@ def test_json_of_only_unreadable_records_is_an_error() -> None:
     with contextlib.suppress(FormatError):
         parse_bytes(gemini, data.encode())
         raise AssertionError("expected FormatError")
-
-
-@settings(max_examples=150, deadline=None)
-@given(st.one_of(
-    st.binary(max_size=400),
-    st.binary(max_size=300).map(lambda b: b'[{"header": "Gemini Apps", "title": ' + b),
-    st.text(max_size=300).map(lambda t: ('<div class="outer-cell">Gemini ' + t).encode()),
-))
-def test_garbage_gives_format_error_only(data: bytes) -> None:
-    with contextlib.suppress(FormatError):
-        parse_bytes(gemini, data, "MyActivity.json")

@@ -1,20 +1,16 @@
-"""llm logs.db: both schema generations, merged; a private copy with the -wal; garbage."""
+"""llm logs.db: both schema generations, merged; a private copy with the -wal."""
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 from pathlib import Path
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from desktop_app.importers import llm
-from desktop_app.importers.contract import FormatError
 from desktop_app.ingest import import_paths
 from desktop_app.store import get_transcript, list_sessions
-from tests.importers.conftest import parse_bytes
+from tests.builders import parse_bytes
 
 OLD_SCHEMA = """
 CREATE TABLE _llm_migrations (name TEXT PRIMARY KEY, applied_at TEXT);
@@ -150,15 +146,6 @@ def test_not_an_llm_database(db: Database, tmp_path: Path) -> None:
     report = import_paths(db, [path])
     assert report.files[0].error is not None
     assert "no llm logs" in report.files[0].error
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.binary(max_size=3000))
-def test_garbage_gives_format_error_only(data: bytes) -> None:
-    with contextlib.suppress(FormatError):
-        parse_bytes(llm, b"SQLite format 3\x00" + data, "logs.db")
-    with contextlib.suppress(FormatError):
-        parse_bytes(llm, data, "logs.db")
 
 
 def test_sniff_needs_the_name_and_header() -> None:

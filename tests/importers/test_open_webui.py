@@ -1,22 +1,18 @@
-"""Open WebUI chat export: the documented example, branches, times in s and ms, garbage."""
+"""Open WebUI chat export: the documented example, branches, times in s and ms."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from desktop_app.importers import open_webui
-from desktop_app.importers.contract import FormatError
 from desktop_app.ingest import import_paths
 from desktop_app.store import get_transcript, list_sessions
-from tests.importers.conftest import parse_bytes, write_json
+from tests.builders import parse_bytes, write_json
 
 
 def _chat(cid: str = "c0ffee00", **overrides: Any) -> dict[str, Any]:
@@ -87,30 +83,3 @@ def test_legacy_linear_messages_and_chat_as_string() -> None:
     assert [m.text for m in session.messages] == ["old style prompt", "old reply"]
     assert session.title == "old style prompt"
     assert [s.what for s in skipped] == ["chat 2 (x)"]
-
-
-@settings(max_examples=150, deadline=None)
-@given(st.one_of(
-    st.binary(max_size=400),
-    st.binary(max_size=300).map(lambda b: b'[{"id": "x", "chat": {"history": ' + b),
-))
-def test_garbage_gives_format_error_only(data: bytes) -> None:
-    with contextlib.suppress(FormatError):
-        parse_bytes(open_webui, data)
-
-
-@settings(max_examples=100, deadline=None)
-@given(st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.sampled_from(["id", "chat", "history", "messages", "currentId",
-                                       "parentId", "childrenIds", "role", "content",
-                                       "timestamp", "usage", "files", "model", "error"]),
-                      children, max_size=5),
-    max_leaves=30,
-))
-def test_any_json_shape_gives_sessions_or_format_error(value: object) -> None:
-    chat = {"id": "c", "chat": {"history": {"messages": {"a": value}, "currentId": "a"},
-                                "messages": [value]}}
-    with contextlib.suppress(FormatError):
-        parse_bytes(open_webui, json.dumps([chat, value]).encode())

@@ -74,7 +74,7 @@ def main() -> None:
         value_stats(StatsReader(db), by="week")
 
     for by in ("week", "month"):
-        view.set_by(by)  # type: ignore[arg-type]
+        view.set_by(by)
         view.ensure_loaded()
         print(f"--- per {by} ({len(view.over_time.periods)} periods)")
         report("  value_stats alone (ungrouped)", timed(metrics_only, args.runs))

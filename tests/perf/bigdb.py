@@ -6,6 +6,7 @@ import random
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from desktop_app.domain import make_session_id, utc_iso
 from desktop_app.store import open_db
@@ -85,8 +86,8 @@ def build(sessions: int = 100_000, per_session: int = 10, path: Path | None = No
     return path
 
 
-def _flush(conn: object, session_rows: list[tuple[object, ...]],
-           message_rows: list[tuple[object, ...]]) -> None:
+def _flush(conn: object, session_rows: list[tuple[Any, ...]],
+           message_rows: list[tuple[Any, ...]]) -> None:
     import sqlite3
 
     assert isinstance(conn, sqlite3.Connection)

@@ -1,4 +1,5 @@
-"""Labels and reasons in the store: each change owns its transaction and can be taken back."""
+"""Labels and reasons in the store: renames, merges, trimming; each change owns its transaction
+and can be taken back."""
 
 from __future__ import annotations
 
@@ -221,3 +222,32 @@ def test_edits_add_and_remove_labels_one_by_one(db: Database) -> None:
     assert get_rating(db, sid).is_empty
     assert db.conn.execute("SELECT count(*) FROM ratings WHERE session_id = ?",
                            (sid,)).fetchone()[0] == 0
+
+
+def test_rename_and_remove_labels(db_path: Path) -> None:
+    from desktop_app.store.ratings import label_usage, remove_label, rename_label
+
+    db = open_db(db_path)
+    a, b = make_session(1), make_session(2)
+    save_sessions(db, [a, b])
+    update_rating(db, a.id, Verdict.USEFUL, labels=("coding", "research"))
+    update_rating(db, b.id, Verdict.USEFUL, labels=("research",))
+    rename_label(db, "research", "reading")
+    assert get_rating(db, a.id).labels == ("coding", "reading")
+    assert "research" not in list_labels(db)
+    assert list_labels(db).index("reading") == 3  # keeps its place in the list
+    rename_label(db, "reading", "coding")  # merge into an existing label
+    assert get_rating(db, a.id).labels == ("coding",)
+    assert get_rating(db, b.id).labels == ("coding",)
+    assert label_usage(db, "coding") == 2
+    assert remove_label(db, "coding").session_ids == tuple(sorted((a.id, b.id)))
+    assert get_rating(db, a.id).labels == ()
+    assert get_rating(db, a.id).verdict is Verdict.USEFUL
+
+
+def test_labels_are_trimmed(db_path: Path) -> None:
+    db = open_db(db_path)
+    s = make_session(1)
+    save_sessions(db, [s])
+    set_rating(db, s.id, Rating(verdict=Verdict.USEFUL, labels=(" coding", "coding ", "  ")))
+    assert get_rating(db, s.id).labels == ("coding",)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QKeySequence, QUndoStack
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QMainWindow, QMenu
 from pytestqt.qtbot import QtBot
 
 from desktop_app.store import open_db, save_sessions
@@ -25,7 +25,7 @@ def test_every_table_entry_is_in_its_menu_with_its_keys(
     for spec in ACTIONS:
         action = window.menu_actions[spec.name]
         menu = menus[spec.menu]
-        assert menu is not None
+        assert isinstance(menu, QMenu)
         assert action in menu.actions(), spec.name
         assert action.shortcuts() == [QKeySequence(k) for k in spec.shortcuts], spec.name
     assert len(window.menu_actions) == len(ACTIONS)

@@ -50,7 +50,11 @@ def test_import_from_first_run_shows_report_and_sessions(
     assert report is not None
     assert "1 new" in report.summary.text()
     assert "1 of 2 could not be imported" in report.summary.text()
-    rows = [report.tree.topLevelItem(i) for i in range(report.tree.topLevelItemCount())]
+    rows = []
+    for i in range(report.tree.topLevelItemCount()):
+        row = report.tree.topLevelItem(i)
+        assert row is not None
+        rows.append(row)
     assert rows[0].text(1) == "ChatGPT"
     assert rows[0].text(2) == "1"
     assert "not a supported" in rows[1].text(6)

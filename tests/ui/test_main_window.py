@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLabel, QPushButton, QTableView
 from pytestqt.qtbot import QtBot
@@ -29,8 +29,6 @@ def filled_db(db_path: Path) -> Path:
     save_sessions(db, [make_session(i) for i in range(450)])
     db.close()
     return db_path
-
-
 
 
 def test_empty_database_shows_first_run_and_demo_opens(
@@ -137,7 +135,8 @@ def test_model_pages_rows_lazily(filled_db: Path) -> None:
 
 
 def test_transcript_never_fetches_remote_content(
-    qtbot: QtBot, db_path: Path, network_events: list[object], open_window: OpenWindow
+    qtbot: QtBot, db_path: Path, network_events: list[object], open_window: OpenWindow,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     db = open_db(db_path)
     evil = make_session(
@@ -153,16 +152,13 @@ def test_transcript_never_fetches_remote_content(
     requested: list[str] = []
     original = TranscriptView.loadResource
 
-    def spy(self: TranscriptView, kind: int, url: object) -> object:
+    def spy(self: TranscriptView, kind: int, url: QUrl | str) -> object:
         requested.append(str(url))
-        return original(self, kind, url)  # type: ignore[arg-type]
+        return original(self, kind, url)
 
-    TranscriptView.loadResource = spy  # type: ignore[method-assign]
-    try:
-        window = open_window(db_path)
-        text = window.sessions_view.transcript.plain_text()
-    finally:
-        TranscriptView.loadResource = original  # type: ignore[method-assign]
+    monkeypatch.setattr(TranscriptView, "loadResource", spy)
+    window = open_window(db_path)
+    text = window.sessions_view.transcript.plain_text()
     assert "<img src=http://example.com/i.png>" in text  # shown as text, not as an image
     assert "![x](http://example.com/t.png)" in text
     assert "<script>alert(1)</script>" in text

@@ -29,8 +29,6 @@ def filled_db(db_path: Path) -> Path:
     return db_path
 
 
-
-
 def rating_in_db(path: Path, session_id: str) -> Verdict:
     db = open_db(path)
     try:

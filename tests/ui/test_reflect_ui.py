@@ -36,8 +36,6 @@ def week_sessions(db_path: Path, count: int, tools: tuple[str, ...] = ("chatgpt"
     return [s.id for s in sessions[:count]]
 
 
-
-
 def test_reflect_week_of_five_with_keyboard_only(
     qtbot: QtBot,
     db_path: Path,

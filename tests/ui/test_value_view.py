@@ -6,7 +6,6 @@ import csv
 import math
 import os
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from sqlite_utils import Database
 from desktop_app.demo.database import generate_demo
 from desktop_app.domain import Verdict
 from desktop_app.metrics import day_start_utc, value_stats
-from desktop_app.store import SessionQuery, open_db, save_sessions, update_rating
+from desktop_app.store import SessionQuery, save_sessions, update_rating
 from desktop_app.store.stats import StatsReader
 from desktop_app.ui import value_view as value_view_module
 from desktop_app.ui.charts.common import GroupTarget
@@ -31,13 +30,6 @@ from tests.factories import make_session
 
 # Monday 16 Nov 2026 09:00 UTC is the factories' base time; TZ is UTC in tests.
 WEEK1 = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
-    database = open_db(db_path)
-    yield database
-    database.close()
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -12,14 +14,16 @@ from sqlite_utils import Database
 from desktop_app.importers.contract import SourceSpec
 from desktop_app.importers.registry import SPECS
 from desktop_app.ingest import import_paths
-from desktop_app.store import list_sessions
+from desktop_app.store import list_sessions, open_db
 from desktop_app.store.db import schema_version
 from desktop_app.store.files import load_file_states
-from tests.importers.test_claude_code import (
+from tests.builders import (
     S1,
     S2,
-    _project_with_subagent_and_fork,
+    project_with_subagent_and_fork,
+    request,
     session_one,
+    snapshot,
     write_jsonl,
 )
 
@@ -30,7 +34,7 @@ def test_migration_adds_the_file_tables(db: Database) -> None:
 
 
 def test_files_are_remembered_with_size_and_offset(db: Database, tmp_path: Path) -> None:
-    project = _project_with_subagent_and_fork(tmp_path)
+    project = project_with_subagent_and_fork(tmp_path)
     import_paths(db, [project.parent])
     states = load_file_states(db, str(project))
     main = states[str(project / f"{S1}.jsonl")]
@@ -41,7 +45,7 @@ def test_files_are_remembered_with_size_and_offset(db: Database, tmp_path: Path)
 
 
 def test_cancel_rolls_the_whole_path_back(db: Database, tmp_path: Path) -> None:
-    project = _project_with_subagent_and_fork(tmp_path)
+    project = project_with_subagent_and_fork(tmp_path)
     before = list(db.conn.iterdump())
     report = import_paths(db, [project.parent], cancel=lambda: True)
     assert report.cancelled
@@ -63,7 +67,7 @@ def test_a_new_parser_version_reads_everything_again(db: Database, tmp_path: Pat
 
 
 def test_deleted_file_keeps_its_sessions(db: Database, tmp_path: Path) -> None:
-    project = _project_with_subagent_and_fork(tmp_path)
+    project = project_with_subagent_and_fork(tmp_path)
     import_paths(db, [project.parent])
     (project / f"{S2}.jsonl").unlink()  # Claude Code's 30-day clean-up
     report = import_paths(db, [project.parent])
@@ -82,8 +86,6 @@ NAMES = {"claude-code": "s.jsonl", "codex": "rollout-x.jsonl", "copilot": "chat.
 @given(data=st.binary(min_size=1, max_size=300), which=st.sampled_from(GROUP_SOURCES))
 def test_garbage_through_the_runner_is_a_clear_error(tmp_path_factory: pytest.TempPathFactory,
                                                      data: bytes, which: SourceSpec) -> None:
-    from desktop_app.store import open_db
-
     folder = tmp_path_factory.mktemp("g")
     name = NAMES[which.name]
     prefix = {"llm": b"SQLite format 3\x00", "cursor": b"SQLite format 3\x00",
@@ -104,7 +106,7 @@ def test_garbage_through_the_runner_is_a_clear_error(tmp_path_factory: pytest.Te
 
 
 def test_single_file_of_a_project_imports(db: Database, tmp_path: Path) -> None:
-    project = _project_with_subagent_and_fork(tmp_path)
+    project = project_with_subagent_and_fork(tmp_path)
     report = import_paths(db, [project / f"{S2}.jsonl"])
     assert report.ok
     assert [r.external_id for r in list_sessions(db)] == [S2]
@@ -113,19 +115,14 @@ def test_single_file_of_a_project_imports(db: Database, tmp_path: Path) -> None:
 
 
 def test_rewritten_file_of_the_same_size_is_read_again(db: Database, tmp_path: Path) -> None:
-    import json
-    import os
-
-    from tests.importers.test_copilot import request, snapshot
-
     chats = tmp_path / "Code" / "User" / "workspaceStorage" / "h" / "chatSessions"
     chats.mkdir(parents=True)
     path = chats / "s.json"
     path.write_text(json.dumps(snapshot("s", [request("r", "hi", 1755347728047, [])], "AAAA")))
     import_paths(db, [chats.parent.parent])
     path.write_text(json.dumps(snapshot("s", [request("r", "hi", 1755347728047, [])], "BBBB")))
-    st = path.stat()
-    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    info = path.stat()
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000_000))
     report = import_paths(db, [chats.parent.parent])
     assert report.totals["sessions_updated"] == 1
     assert list_sessions(db)[0].title == "BBBB"
@@ -133,11 +130,9 @@ def test_rewritten_file_of_the_same_size_is_read_again(db: Database, tmp_path: P
 
 def test_cli_import_of_a_projects_folder(tmp_path: Path,
                                          capsys: pytest.CaptureFixture[str]) -> None:
-    import json
-
     from desktop_app.cli import main
 
-    project = _project_with_subagent_and_fork(tmp_path)
+    project = project_with_subagent_and_fork(tmp_path)
     db_file = tmp_path / "cli.db"
     assert main(["--db", str(db_file), "import", str(project.parent), "--json"]) == 0
     first = json.loads(capsys.readouterr().out)
@@ -152,7 +147,7 @@ def test_cli_import_of_a_projects_folder(tmp_path: Path,
 
 
 def test_cancel_between_files_of_one_group(db: Database, tmp_path: Path) -> None:
-    project = _project_with_subagent_and_fork(tmp_path)
+    project = project_with_subagent_and_fork(tmp_path)
     calls: list[int] = []
 
     def cancel() -> bool:

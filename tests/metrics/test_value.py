@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -13,9 +12,8 @@ from sqlite_utils import Database
 
 from desktop_app.metrics import MIN_RATED, NO_LABEL, Stats, value_stats
 from desktop_app.store.stats import StatsReader
-
-SetTz = Callable[[str], None]
-AddSession = Callable[..., str]
+from tests.conftest import AddSession
+from tests.metrics.conftest import SetTz
 
 # The hand values have six decimals; estimates multiply them by uses, hence a relative bound.
 APPROX = 1e-6
@@ -165,6 +163,7 @@ def test_group_by_tool(db: Database, hand_set: dict[str, str]) -> None:
     gpt_a = counts(4, 2, 1, 1, minutes_saved_mean=2.5, minutes_n=2)
     cc_a = valued(5, 3, 5, W35, minutes_saved_mean=30.0, minutes_n=1,
                   tokens_per_useful=4600 / 3)
+    totals: dict[str, object] = {"group": None, **TOTALS}
     assert_same(stats.to_json(), {
         "by": "week",
         "group": "tool",
@@ -176,7 +175,7 @@ def test_group_by_tool(db: Database, hand_set: dict[str, str]) -> None:
             {"start": c[0], "end": c[1], "group": "chatgpt", **WEEK_C},
             zero(*c, "claude-code"),
         ],
-        "totals": {"group": None, **TOTALS},
+        "totals": totals,
     })
     assert stats.groups == ("chatgpt", "claude-code")
     assert_same(stats.group_totals["chatgpt"].to_json(),

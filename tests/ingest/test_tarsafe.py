@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from desktop_app.importers.zipsafe import ZipLimits
 from desktop_app.ingest import import_paths
 from desktop_app.store import count_sessions
-from tests.importers.conftest import dump
+from tests.builders import dump
 
 ACTIVITY = "Takeout/My Activity/Gemini Apps/MyActivity.json"
 

@@ -12,14 +12,13 @@ import pytest
 from sqlite_utils import Database
 
 from desktop_app.domain import Verdict
-from desktop_app.importers import chatgpt, claude_ai
-from desktop_app.importers.detect import detect, supported_formats
+from desktop_app.importers.detect import supported_formats
 from desktop_app.importers.zipsafe import ZipLimits
 from desktop_app.ingest import ImportProgress, import_paths
 from desktop_app.ingest import batches as batches_module
 from desktop_app.store import count_sessions, get_rating, list_sessions, update_rating
 from desktop_app.store.imports import list_imports
-from tests.importers.conftest import DATA, dump, simple_claude, simple_gpt, write_json, write_zip
+from tests.builders import DATA, dump, simple_claude, simple_gpt, write_json, write_zip
 
 CHATGPT_SAMPLE = DATA / "chatgpt" / "Sinity__polylogue__native-conversation-v1.json"
 
@@ -352,11 +351,3 @@ def test_corrupt_zip_is_an_error(db: Database, tmp_path: Path) -> None:
     entry = import_paths(db, [path]).files[0]
     assert entry.error is not None
     assert count_sessions(db) == 0
-
-
-def test_detect_is_by_content_not_name(tmp_path: Path) -> None:
-    gpt = json.dumps([simple_gpt("c1")]).encode()
-    claude = json.dumps([simple_claude("k1")]).encode()
-    assert detect(gpt, "whatever.txt") is chatgpt.SPEC
-    assert detect(claude, "conversations.json") is claude_ai.SPEC
-    assert detect(b'{"a": 1}', "conversations.json") is None

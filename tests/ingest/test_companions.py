@@ -14,7 +14,7 @@ from desktop_app.domain import Rating, Verdict, make_session_id
 from desktop_app.ingest import import_paths
 from desktop_app.store import get_session, set_rating
 from desktop_app.store.imports import session_extras
-from tests.importers.conftest import simple_gpt, write_json, write_zip
+from tests.builders import simple_gpt, write_json, write_zip
 
 
 def _feedback(*items: tuple[str, str]) -> list[dict[str, Any]]:

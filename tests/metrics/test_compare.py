@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
@@ -11,8 +10,7 @@ from sqlite_utils import Database
 from desktop_app.metrics import MIN_RATED, compare, display_name, insights, value_stats
 from desktop_app.metrics import wilson_interval as wilson
 from desktop_app.store.stats import StatsReader
-
-AddSession = Callable[..., str]
+from tests.conftest import AddSession
 
 
 @dataclass(frozen=True)

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
 
-from desktop_app.domain import Rating, Session, Tally, Verdict, parse_utc
+from desktop_app.domain import Tally
 from desktop_app.metrics import TallyReader
-from desktop_app.store import open_db, save_sessions, set_rating
 from desktop_app.store.stats import (
     StatsReader,
     first_last,
@@ -19,51 +17,24 @@ from desktop_app.store.stats import (
     period_tallies,
     snapshot,
 )
+from tests.conftest import AddSession
 
 # Two periods: [03-02, 03-09) and [03-09, 03-16), UTC text as the metrics hand them over.
 BOUNDS = ["2026-03-02T00:00:00Z", "2026-03-09T00:00:00Z", "2026-03-16T00:00:00Z"]
 LO, HI = BOUNDS[0], BOUNDS[-1]
 
-Add = Callable[..., str]
-
 
 @pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
-    database = open_db(db_path)
-    yield database
-    database.close()
-
-
-@pytest.fixture
-def add(db: Database) -> Add:
-    counter = iter(range(1_000_000))
-
-    def add_one(source: str, started: str | None, verdict: str | None = None, *,
-                minutes: int | None = None, labels: tuple[str, ...] = (),
-                tokens: tuple[int | None, int | None] = (None, None)) -> str:
-        session = Session(source=source, external_id=f"s-{next(counter)}", title="t",
-                          started_at=parse_utc(started), tokens_in=tokens[0],
-                          tokens_out=tokens[1])
-        save_sessions(db, [session])
-        rating = Rating(verdict=Verdict(verdict) if verdict else Verdict.UNRATED,
-                        minutes_saved=minutes, labels=labels)
-        if not rating.is_empty:
-            set_rating(db, session.id, rating)
-        return session.id
-
-    return add_one
-
-
-@pytest.fixture
-def small_set(add: Add) -> None:
-    add("codex", "2026-03-02T00:00:00Z", "useful", minutes=20, labels=("coding",),
-        tokens=(1000, 100))
-    add("codex", "2026-03-08T23:59:59Z", "not_useful", labels=("coding", "debugging"),
-        tokens=(None, 50))
+def small_set(add_session: AddSession) -> None:
+    add = add_session
+    add("codex", "2026-03-02T00:00:00Z", verdict="useful", minutes=20, labels=("coding",),
+        tokens_in=1000, tokens_out=100)
+    add("codex", "2026-03-08T23:59:59Z", verdict="not_useful", labels=("coding", "debugging"),
+        tokens_out=50)
     add("chatgpt", "2026-03-04T12:00:00Z", minutes=99, labels=("writing",))  # no verdict
-    add("chatgpt", "2026-03-09T00:00:00Z", "useful", minutes=-5)  # first second of period 1
-    add("chatgpt", "2026-03-16T00:00:00Z", "useful")  # past the last bound
-    add("chatgpt", None, "useful")  # no start: never counted
+    add("chatgpt", "2026-03-09T00:00:00Z", verdict="useful", minutes=-5)  # first second of period 1
+    add("chatgpt", "2026-03-16T00:00:00Z", verdict="useful")  # past the last bound
+    add("chatgpt", None, verdict="useful")  # no start: never counted
 
 
 def test_first_and_last_start(db: Database, small_set: None) -> None:

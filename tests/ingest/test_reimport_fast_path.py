@@ -12,7 +12,7 @@ from desktop_app.domain import make_session_id
 from desktop_app.importers import chatgpt
 from desktop_app.ingest import import_paths
 from desktop_app.store import get_session, get_transcript, list_sessions
-from tests.importers.conftest import gpt_message, simple_gpt, write_json
+from tests.builders import gpt_message, simple_gpt, write_json
 
 
 @pytest.fixture

@@ -17,7 +17,8 @@ from desktop_app.metrics import value_stats
 from desktop_app.metrics.sampling import draw_sample, week_bounds, week_figures
 from desktop_app.store.reflect import ReflectSamples
 from desktop_app.store.stats import StatsReader
-from tests.metrics.conftest import AddSession, SetTz
+from tests.conftest import AddSession
+from tests.metrics.conftest import SetTz
 
 MONDAY = date(2021, 3, 22)
 WEEK_BEFORE = date(2021, 3, 15)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlite_utils import Database
@@ -13,9 +13,8 @@ from sqlite_utils import Database
 from desktop_app.domain import parse_utc
 from desktop_app.metrics import NO_LABEL, iter_periods, period_start, value_stats, wilson_interval
 from desktop_app.store.stats import StatsReader
-
-SetTz = Callable[[str], None]
-AddSession = Callable[..., str]
+from tests.conftest import AddSession
+from tests.metrics.conftest import SetTz
 
 SOURCES = ("chatgpt", "claude-code", "codex", "cursor")
 LABELS = ("coding", "debugging", "writing")
@@ -68,25 +67,25 @@ def reference(db: Database, by: str, group: str | None, source: str | None, labe
             continue
         if (date_from and day < date_from) or (date_to and day > date_to):
             continue
-        groups = [None]
+        groups: list[str | None] = [None]
         if group == "tool":
             groups = [src]
         elif group == "label":
-            groups = sorted(labels[sid]) or [NO_LABEL]
+            groups = [*sorted(labels[sid])] or [NO_LABEL]
         sessions.append({"day": day, "groups": groups, "verdict": verdict, "minutes": minutes,
                          "tokens_in": t_in, "tokens_out": t_out})
     days = [s["day"] for s in sessions]
     first = date_from or (min(days) if days else date_to)
     last = date_to or (max(days) if days else date_from)
     periods = list(iter_periods(first, last, by)) if first and last else []  # type: ignore[arg-type]
-    names = sorted({g for s in sessions for g in s["groups"]} - {None},  # type: ignore[attr-defined]
+    names = sorted({g for s in sessions for g in s["groups"]} - {None},
                    key=lambda n: (n == NO_LABEL, n))
     out = []
     for p in periods:
         for name in names if group else [None]:
             items = [s for s in sessions
                      if period_start(s["day"], by) == p.start  # type: ignore[arg-type]
-                     and name in s["groups"]]  # type: ignore[operator]
+                     and name in s["groups"]]
             out.append({"start": p.start.isoformat(), "end": p.end.isoformat(), "group": name,
                         **figures(items)})
     return {"by": by, "group": group, "periods": out,
@@ -150,9 +149,9 @@ def random_set(add_session: AddSession) -> None:
 @pytest.mark.usefixtures("random_set")
 def test_matches_reference_in_every_shape(db: Database, set_tz: SetTz, zone: str) -> None:
     set_tz(zone)
-    cases = [
-        dict(by=by, group=group) for by in ("week", "month") for group in (None, "tool", "label")
-    ] + [
+    cases: list[dict[str, Any]] = [
+        *(dict(by=by, group=group) for by in ("week", "month")
+          for group in (None, "tool", "label")),
         dict(by="week", group=None, source="codex"),
         dict(by="week", group="label", source="cursor"),
         dict(by="month", group="tool", label="writing"),

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
 from sqlite_utils import Database
 
 from desktop_app.domain import Rating, Session, Verdict
 from desktop_app.metrics.sampling import SampleStore
-from desktop_app.store import open_db, save_sessions, set_rating
+from desktop_app.store import save_sessions, set_rating
 from desktop_app.store.reflect import ReflectSamples, save_sample, stored_sample, unrated_pool
 
 LO, HI = "2026-03-02T00:00:00Z", "2026-03-09T00:00:00Z"
-
-
-@pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
-    database = open_db(db_path)
-    yield database
-    database.close()
 
 
 def _session(source: str, n: int, start: datetime) -> Session:

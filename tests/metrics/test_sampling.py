@@ -19,7 +19,7 @@ from desktop_app.metrics.sampling import (
 from desktop_app.store import save_sessions, set_rating, update_rating
 from desktop_app.store.reflect import ReflectSamples
 from desktop_app.store.stats import StatsReader
-from tests.metrics.conftest import AddSession
+from tests.conftest import AddSession
 
 MONDAY = date(2026, 3, 2)
 
