@@ -16,7 +16,7 @@ prompts, model, tokens, the tool's id, the project where the tool records one, t
 - ``aider``: no message times, no id (derived from the run), the project is the file's folder;
   no system messages; consecutive messages of one role are one block; output before the first
   message is the run's banner.
-- ``llm``: tool calls and system prompts are in columns the importer does not show.
+- ``llm``: one system prompt, the chain's first message: later system messages are not kept.
 - ``generic``, ``codex``, ``gemini-cli``: everything.
 """
 
@@ -126,7 +126,7 @@ SHAPES: dict[str, Callable[[list[str]], list[str]]] = {
     "copilot": lambda roles: _one_answer_per_prompt(roles, leading=True),
     "cursor": lambda roles: [r for r in roles if r != "system"],
     "aider": _aider,
-    "llm": lambda roles: [r for r in roles if r in ("user", "assistant")],
+    "llm": lambda roles: [r for i, r in enumerate(roles) if r != "system" or i == 0],
 }
 
 
@@ -399,11 +399,23 @@ def _has_llm_parts(root: Path) -> None:
     assert root.name == "logs.db"
     with sqlite3.connect(root) as conn:
         tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
-        assert {"_llm_migrations", "conversations", "responses", "responses_fts",
-                "tool_calls", "tool_results"} <= tables
-        assert conn.execute("SELECT count(*) FROM tool_calls").fetchone()[0]
-        assert conn.execute("SELECT count(*) FROM responses WHERE prompt = ''").fetchone()[0]
-        assert conn.execute("SELECT sum(input_tokens) FROM responses").fetchone()[0]
+        assert {"_llm_migrations", "threads", "turns", "messages", "parts", "turn_search_fts",
+                "conversations", "responses", "message_tree"} <= tables
+        assert ("m027_turns_response_json",) in conn.execute("SELECT name FROM _llm_migrations")
+        kinds = {kind for (kind,) in conn.execute("SELECT type FROM parts")}
+        assert {"text", "tool_call", "tool_result"} <= kinds
+        # A call's results are the next turn's input: a turn whose parent is a tool message.
+        assert conn.execute("SELECT count(*) FROM turns t JOIN messages m "
+                            "ON m.hash = t.parent_message_hash WHERE m.role = 'tool'"
+                            ).fetchone()[0]
+        # A prompt quoted from a fragment (-f), stored by reference.
+        assert conn.execute("SELECT count(*) FROM parts WHERE text IS NULL "
+                            "AND payload LIKE '%text_ref%'").fetchone()[0]
+        assert conn.execute("SELECT count(*) FROM turn_fragments").fetchone()[0]
+        # A conversation begun under llm 0.31 and continued (-c) as a thread of the same id.
+        assert conn.execute("SELECT count(*) FROM responses r JOIN threads t "
+                            "ON t.id = r.conversation_id").fetchone()[0]
+        assert conn.execute("SELECT sum(input_tokens) FROM turns").fetchone()[0]
 
 
 def _has_aider_parts(root: Path) -> None:
