@@ -617,8 +617,8 @@ class _Group:
             role, text = "system", f"[compaction summary] {text}"
         elif text.startswith(_HIDDEN) and not _visible_rest(text):
             return
-        elif text.startswith(_NOT_PROMPTS):
-            role = "system"
+        elif text.startswith(_NOT_PROMPTS) or record.get("promptSource") == "system":
+            role = "system"  # the harness's, not the person's
         else:
             role = "user"
             b.unqueue(text)  # typed while Claude was busy and sent now: this record stands

@@ -430,14 +430,18 @@ def test_queued_prompts_handed_over_taken_back_and_harness_text(db: Database,
         user("u2", S1, "use dataclasses", "2026-02-12T21:00:30Z"),
         # Delivered as a prompt record: shown (it starts a turn), but not the person's prompt.
         user("u3", S1, notification, "2026-02-12T21:00:40Z"),
+        user("u4", S1, "Background check finished", "2026-02-12T21:00:50Z",
+             promptSource="system"),
+        user("u5", S1, "thanks", "2026-02-12T21:00:55Z", promptSource="queued"),
     ]
     path = write_jsonl(tmp_path / "p" / f"{S1}.jsonl", records)
     row, transcript = _only_row(db, path)
     assert [(m.role, m.text[:20]) for m in transcript] == [
         ("user", "Refactor the parser"), ("assistant", "On it."),
         ("user", "keep the old names"), ("user", "and add a test"), ("assistant", "Done."),
-        ("user", "use dataclasses"), ("system", "<task-notification>\n")]
-    assert (row.messages, row.user_messages) == (7, 4)
+        ("user", "use dataclasses"), ("system", "<task-notification>\n"),
+        ("system", "Background check fin"), ("user", "thanks")]
+    assert (row.messages, row.user_messages) == (9, 5)
 
 
 def test_harness_notifications_in_real_files_are_not_prompts(db: Database) -> None:
