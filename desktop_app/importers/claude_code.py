@@ -1,25 +1,34 @@
 """Claude Code transcripts: ``~/.claude/projects/<slug>/<session>.jsonl`` and their subagents.
 
-A project folder is read as one group, because sessions span files: subagent files
+The files of an import are read as one group, because sessions span files: subagent files
 (``<session>/subagents/agent-*.jsonl``, or ``agent-*.jsonl`` beside the session in 2.0.x) add
-their tokens to the parent session but no turns, and a resumed or forked session replays
-earlier records (same ``uuid``) into a new file: a replayed record belongs to the session that
-first had it (files are read oldest first). One API response is written as several lines that
-share ``message.id`` and ``requestId``: one transcript entry, its usage counted once (the
-largest ``output_tokens``). A file that only grew is read from where the last import stopped.
+their tokens to the parent session but no turns; a resumed or forked session replays earlier
+records (same ``uuid``) into a new file: a replayed record belongs to the session that first
+had it (files are read oldest first); and one session id can have lines in the files of several
+project folders (a resume from another folder, a stray copy): they make one session. The group
+is read in parts: the files of a project folder, joined with those of every other folder that
+shares a session id with it (found by a quick scan of the bytes to read). A part whose files
+only grew is read from where the last import stopped; a part with a new file is read again
+whole; a part with no change is not read at all.
+
+One API response is written as several lines that share ``message.id`` and ``requestId``, also
+around the results of its own tool calls (parallel calls): one transcript entry, its usage
+counted once (the largest ``output_tokens``). A prompt typed while Claude is busy is written as
+a ``queue-operation`` enqueue record; it is the person's prompt, shown where it was typed,
+unless the same text is sent later as an ordinary prompt record (then that one stands for it).
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from desktop_app.domain import Message, Session, make_session_id
+from desktop_app.domain import Message, Session, make_session_id, utc_iso
 from desktop_app.importers import writing
 from desktop_app.importers.contract import (
     Checkpoints,
@@ -57,7 +66,7 @@ from desktop_app.importers.values import (
 
 SOURCE = "claude-code"
 FORMAT = "Claude Code transcripts (~/.claude/projects/…/*.jsonl, or a project folder)"
-VERSION = "1"
+VERSION = "2"
 
 #: Record types of Claude Code transcripts (``sniff`` looks for one with a ``sessionId``).
 RECORD_TYPES = frozenset({
@@ -65,12 +74,11 @@ RECORD_TYPES = frozenset({
     "queue-operation", "attachment", "custom-title", "ai-title",
 })
 
-#: Longest tool result kept in a transcript (the rest is cut: it is file contents and logs).
-
 _NOT_PROMPTS = (
     "<command-name>", "<command-message>", "<command-args>", "<local-command-stdout>",
     "<local-command-stderr>", "<local-command-caveat>", "<bash-input>", "<bash-stdout>",
     "<bash-stderr>", "[Request interrupted by user", "Caveat: The messages below were generated",
+    "<task-notification>", "[SYSTEM NOTIFICATION",  # the harness: a background task ended
 )
 _HIDDEN = ("<system-reminder>", "<ide_opened_file>", "<ide_selection>", "<environment_context>",
            "<user-prompt-submit-hook>")
@@ -128,6 +136,15 @@ def _loglines(stream: BinaryIO, name: str, tally: Tally) -> Iterator[dict[str, A
 
 
 def group_key(path: str) -> str:
+    """One group for all the Claude Code files of an import, whatever their folder: a session
+    id can have lines in the files of several project folders (or of two copies of
+    ``~/.claude``), and they make one session. The group is read in parts (see
+    :func:`parse_group`)."""
+    del path
+    return "Claude Code transcripts"
+
+
+def project_of(path: str) -> str:
     """The project folder: ``<slug>`` for ``<slug>/<id>.jsonl`` and ``<slug>/<id>/subagents/*``."""
     parent = os.path.dirname(path)
     if os.path.basename(parent) == "subagents":
@@ -151,11 +168,22 @@ class _Entry:
     model: str | None = None
 
 
+#: Responses whose entry a later line can still add to (a response goes on around the results of
+#: its own tool calls, never after the next one has started; a few are kept to be safe).
+_OPEN_RESPONSES = 8
+#: Queued prompts remembered until their fate is known (sent as a record, or delivered).
+_QUEUE_KEPT = 20
+
+
 @dataclass
 class _Building:
     sid: str
     entries: list[_Entry] = field(default_factory=list)
-    last_key: str | None = None
+    #: response key -> index of its entry, for the latest responses
+    open: dict[str, int] = field(default_factory=dict)
+    #: prompts typed while Claude was busy: [text, time, "open" | "sent"]; an open one is
+    #: replaced by the ordinary prompt record that may follow (the same text)
+    queued: list[list[str]] = field(default_factory=list)
     usage: dict[str, list[int]] = field(default_factory=dict)
     models: dict[str, list[int]] = field(default_factory=dict)
     custom: str | None = None
@@ -183,11 +211,81 @@ class _Building:
             seen[0] = max(seen[0], tokens_in)
             seen[1] = max(seen[1], tokens_out)
 
+    def response_entry(self, key: str) -> _Entry | None:
+        """The entry of a response still open (a later line of it adds to that entry)."""
+        index = self.open.get(key)
+        if index is None or index >= len(self.entries):
+            return None
+        entry = self.entries[index]
+        return entry if entry.role == "assistant" else None
+
+    def open_response(self, key: str) -> None:
+        """The last entry is the response ``key``'s."""
+        self.open[key] = len(self.entries) - 1
+        while len(self.open) > _OPEN_RESPONSES:
+            del self.open[next(iter(self.open))]
+
+    def remove_entry(self, index: int) -> None:
+        del self.entries[index]
+        self.open = {k: i - (i > index) for k, i in self.open.items() if i != index}
+
+    def queue(self, text: str, moment: datetime | None) -> None:
+        """A prompt typed while Claude was busy: an entry now, maybe replaced later."""
+        self.entries.append(_Entry("user", text, moment))
+        self.queued.append([text, utc_iso(moment) or "", "open"])
+        del self.queued[:-_QUEUE_KEPT]
+        if self.first_prompt is None:
+            self.first_prompt = _visible_rest(text) or text
+
+    def unqueue(self, text: str) -> bool:
+        """An ordinary prompt record with the text of an open queued prompt: that prompt was
+        sent now, so its entry goes (True when there was one)."""
+        for n, (queued, stamp, status) in enumerate(self.queued):
+            if status == "open" and queued == text:
+                del self.queued[n]
+                self._drop_queued_entry(queued, stamp)
+                return True
+        return False
+
+    def _drop_queued_entry(self, text: str, stamp: str) -> None:
+        for index in range(len(self.entries) - 1, -1, -1):
+            entry = self.entries[index]
+            if entry.role == "user" and entry.text == text and \
+                    (utc_iso(entry.time) or "") == stamp:  # as stored: whole seconds
+                self.remove_entry(index)
+                return
+
+    def queue_sent(self, text: str | None) -> None:
+        """A queued prompt handed to Claude mid-turn (``remove``): no prompt record follows."""
+        for item in self.queued:
+            if item[2] == "open" and (text is None or item[0] == text):
+                item[2] = "sent"
+                return
+
+    def queue_taken_back(self) -> None:
+        """The queued prompts went back into the input box (``popAll``): not sent as typed."""
+        for text, stamp, status in self.queued:
+            if status == "open":
+                self._drop_queued_entry(text, stamp)
+        self.queued = [q for q in self.queued if q[2] != "open"]
+
+    def delivered(self, text: str) -> bool:
+        """A ``queued_command`` attachment: True when it is a prompt queued here already."""
+        for n, (queued, _stamp, _status) in enumerate(self.queued):
+            if queued == text:
+                del self.queued[n]
+                return True
+        return False
+
+    def merge_usage(self, other: _Building) -> None:
+        for key, (tokens_in, tokens_out) in other.usage.items():
+            self.add_usage(key, tokens_in, tokens_out)
+
     def state(self) -> dict[str, Any]:
         return {
-            "usage": self.usage, "models": self.models, "last_key": self.last_key,
-            "custom": self.custom, "ai": self.ai, "summary": self.summary,
-            "first_prompt": self.first_prompt, "cwd": self.cwd,
+            "usage": self.usage, "models": self.models, "open": self.open,
+            "queued": self.queued, "custom": self.custom, "ai": self.ai,
+            "summary": self.summary, "first_prompt": self.first_prompt, "cwd": self.cwd,
             "start": utc_iso_ms(self.start), "end": utc_iso_ms(self.end),
         }
 
@@ -200,7 +298,11 @@ class _Building:
         models = as_dict(state.get("models"))
         b.models = {str(k): [as_int(v[0]) or 0, as_int(v[1]) or 0] for k, v in models.items()
                     if isinstance(v, list) and len(v) == 2}
-        b.last_key = as_str(state.get("last_key"))
+        b.open = {str(k): i for k, v in as_dict(state.get("open")).items()
+                  if (i := as_int(v)) is not None}
+        queued = state.get("queued")
+        b.queued = [[str(x) for x in q] for q in queued if isinstance(q, list) and len(q) == 3] \
+            if isinstance(queued, list) else []
         for attr in ("custom", "ai", "summary", "first_prompt", "cwd"):
             setattr(b, attr, as_str(state.get(attr)))
         b.start = from_iso(state.get("start"))
@@ -275,7 +377,7 @@ def _tool_result(block: dict[str, Any]) -> str:
 
 
 class _Group:
-    """The sessions of one project folder while its files are read."""
+    """The sessions of one part of a projects folder while its files are read."""
 
     def __init__(self, name: str, report: Report, checkpoints: Checkpoints | None) -> None:
         self.name = name
@@ -286,6 +388,7 @@ class _Group:
         self.usage_owner: dict[str, str] = {}  # response key -> session it counts toward
         self.summaries: list[tuple[str, str, str]] = []  # leafUuid, text, session of the file
         self.subagent_only: set[str] = set()
+        self.mentions: dict[str, set[str]] = {}  # file path -> the session ids its lines name
         self.resume = False
 
     def building(self, sid: str) -> _Building:
@@ -302,6 +405,12 @@ class _Group:
             self.sessions[sid] = found
         found.touched = True
         return found
+
+    def known(self, sid: str) -> _Building | None:
+        """The session if it has records already (read here, or saved by an earlier import)."""
+        if sid in self.sessions or self.resume:
+            return self.building(sid)
+        return None
 
     def read(self, stream: BinaryIO, file: GroupFile, sidechain_file: bool) -> None:
         if file.start == 0:
@@ -323,11 +432,15 @@ class _Group:
         default_sid = _default_session(file.path)
         first = len(self.summaries)
         file_sid = ""
+        mentions = self.mentions.setdefault(file.path, set())
         for record in records:
             sid = self.record(record, default_sid, sidechain_file)
+            named = record.get("sessionId")
+            if isinstance(named, str) and named:
+                mentions.add(named)  # a replayed or stray line too: it ties files together
             if sid:
                 file_sid = file_sid or sid
-                file.sessions.add(make_session_id(SOURCE, sid))
+                mentions.add(sid)
         if file_sid:  # summaries whose leaf is unknown name the file's own session
             self.summaries[first:] = [(leaf, text, file_sid)
                                       for leaf, text, _ in self.summaries[first:]]
@@ -353,6 +466,12 @@ class _Group:
             return ""
         if kind == "progress":
             return self.progress(record, sid)
+        if kind in ("queue-operation", "attachment"):
+            if sidechain_file or record.get("isSidechain") is True:
+                return ""  # a subagent's queue: not the person's
+            if kind == "attachment":
+                return self.attachment(record, sid)
+            return self.queue_operation(record, sid)
         message = record.get("message")
         if kind is None and isinstance(message, dict):
             kind = message.get("role")  # usage-only records of old versions have no type
@@ -368,8 +487,50 @@ class _Group:
             self.assistant(record, message, sid, uuid, sidechain)
         elif not sidechain:
             self.user(record, message, sid)
-        else:
+        return sid
+
+    def queue_operation(self, record: dict[str, Any], sid: str) -> str:
+        """A prompt typed while Claude is busy, and what became of it.
+
+        ``enqueue`` holds the prompt: an entry where it was typed. ``dequeue``: it is sent
+        as an ordinary prompt record next (that record replaces the entry). ``remove``: it was
+        handed to Claude mid-turn (no prompt record follows). ``popAll``: it went back into the
+        input box (the entry goes; what is sent comes as a prompt record).
+        """
+        operation = record.get("operation")
+        if operation == "enqueue" or (operation is None and "content" in record):
+            text = _queued_prompt(record.get("content"))
+            if text is not None:
+                b = self.building(sid)
+                moment = from_iso(record.get("timestamp"))
+                b.at(moment)
+                b.queue(text, moment)
             return sid
+        known = self.known(sid) if operation in ("remove", "popAll") else None
+        if known is not None and operation == "remove":
+            known.queue_sent(_queued_prompt(record.get("content"))
+                             if "content" in record else None)
+        elif known is not None:
+            known.queue_taken_back()
+        return sid
+
+    def attachment(self, record: dict[str, Any], sid: str) -> str:
+        """A ``queued_command`` attachment: a queued prompt handed to Claude mid-turn."""
+        data = as_dict(record.get("attachment"))
+        if data.get("type") != "queued_command":
+            return ""
+        kind = as_dict(data.get("origin")).get("kind")
+        text = _queued_prompt(data.get("prompt"))
+        if text is None or kind not in (None, "human"):
+            return ""  # harness text, or queued by a program
+        b = self.building(sid)
+        if b.delivered(text):
+            return sid  # its enqueue record made the entry
+        moment = from_iso(record.get("timestamp")) or from_iso(data.get("timestamp"))
+        b.at(moment)
+        b.entries.append(_Entry("user", text, moment))
+        if b.first_prompt is None:
+            b.first_prompt = _visible_rest(text) or text
         return sid
 
     def progress(self, record: dict[str, Any], sid: str) -> str:
@@ -401,12 +562,14 @@ class _Group:
                   uuid: str | None, sidechain: bool) -> None:
         msg_id = as_str(message.get("id"))
         request = as_str(record.get("requestId")) or ""
-        key = f"{msg_id}|{request}" if msg_id else (uuid or f"t|{record.get('timestamp')}")
+        # Without a message id, a line is a response of its own (of this session only).
+        key = f"{msg_id}|{request}" if msg_id else \
+            f"u|{uuid}" if uuid else f"t|{sid}|{record.get('timestamp')}"
         if sidechain and sid not in self.sessions:
             self.subagent_only.add(sid)
         b = self.building(sid)
         usage = message.get("usage")
-        if isinstance(usage, dict) and key:
+        if isinstance(usage, dict):
             self.add_usage(sid, key, usage)
         if sidechain:
             return
@@ -422,13 +585,13 @@ class _Group:
             return  # a usage-only record: counted above, nothing to show
         if model == "<synthetic>":
             model = None
-        if key and b.last_key == key and b.entries and b.entries[-1].role == "assistant":
-            last = b.entries[-1]
+        entry = b.response_entry(key)
+        if entry is not None:  # a later line of a response: also after its tools' results
             if text:
-                last.text = f"{last.text}\n\n{text}" if last.text else text
+                entry.text = f"{entry.text}\n\n{text}" if entry.text else text
             return
-        b.last_key = key
         b.entries.append(_Entry("assistant", text, moment, model))
+        b.open_response(key)
         if model:
             count = b.models.setdefault(model, [0, 0])
             count[0] += 1
@@ -440,7 +603,7 @@ class _Group:
         content = message.get("content")
         blocks = content if isinstance(content, list) else [content]
         has_result = any(as_dict(x).get("type") == "tool_result" for x in blocks)
-        text = "\n".join(t for t in (_block_text(x).strip() for x in blocks) if t).strip()
+        text = _joined(blocks)
         if not text:
             return
         b = self.building(sid)
@@ -448,17 +611,18 @@ class _Group:
         b.at(moment)
         if b.cwd is None:
             b.cwd = as_str(record.get("cwd"))
-        b.last_key = None
         if has_result:
             role = "tool"
         elif record.get("isCompactSummary") is True:
             role, text = "system", f"[compaction summary] {text}"
         elif text.startswith(_HIDDEN) and not _visible_rest(text):
             return
-        elif text.startswith(_NOT_PROMPTS):
-            role = "system"
+        elif text.startswith(_NOT_PROMPTS) or record.get("promptSource") == "system":
+            role = "system"  # the harness's, not the person's
         else:
             role = "user"
+            b.unqueue(text)  # typed while Claude was busy and sent now: this record stands
+            b.open.clear()  # a new turn: earlier responses are complete
             if b.first_prompt is None:
                 b.first_prompt = _visible_rest(text) or text
         b.entries.append(_Entry(role, text, moment))
@@ -474,7 +638,27 @@ class _Group:
 
 
 class _NeedFullReadError(Exception):
-    """A grown file touches a session with no saved state: read the whole group again."""
+    """A grown file touches a session with no saved state: read its part whole again."""
+
+
+def _joined(blocks: list[Any]) -> str:
+    """The text of a user record's content blocks."""
+    return "\n".join(t for t in (_block_text(x).strip() for x in blocks) if t).strip()
+
+
+_SLASH_COMMAND = re.compile(r"/[A-Za-z][\w.:-]*(?:\s|$)")
+
+
+def _queued_prompt(content: Any) -> str | None:
+    """The text of a queued prompt, or None when it is not the person's prompt: empty, a
+    slash command (written as a command record when it runs), or the harness's own text
+    (``<task-notification>`` when a background task ends, reminders)."""
+    text = _joined(content if isinstance(content, list) else [content])
+    if not text or _SLASH_COMMAND.match(text) or text.startswith(_NOT_PROMPTS):
+        return None
+    if text.startswith(_HIDDEN) and not _visible_rest(text):
+        return None
+    return text
 
 
 def _visible_rest(text: str) -> str:
@@ -494,7 +678,6 @@ def _default_session(path: str) -> str:
     if p.parent.name == "subagents":
         return p.parent.parent.name
     return p.stem
-
 
 
 def _first_time(path: str) -> str:
@@ -521,7 +704,81 @@ def _order(files: list[GroupFile]) -> list[GroupFile]:
     return sorted(files, key=key)
 
 
-def _read_files(group: _Group, files: list[GroupFile]) -> None:
+# --- a projects folder in parts ------------------------------------------------------------------
+
+_SESSION_ID = re.compile(rb'"sessionId"\s*:\s*"([^"\\]*)"')
+_SCAN_CHUNK = 1 << 20
+
+
+def _scan_sessions(path: str, start: int) -> set[str]:
+    """The session ids named in a file from byte ``start`` (a quick look at the bytes, without
+    parsing them; an escaped id inside a quoted text does not match)."""
+    found: set[bytes] = set()
+    try:
+        with open(path, "rb") as raw:
+            raw.seek(start)
+            rest = b""
+            while chunk := raw.read(_SCAN_CHUNK):
+                data = rest + chunk
+                cut = data.rfind(b"\n") + 1
+                found.update(_SESSION_ID.findall(data, 0, cut))
+                rest = data[cut:]
+            found.update(_SESSION_ID.findall(rest))
+    except OSError:
+        pass  # reading it reports the error
+    return {raw_id.decode("utf-8", "replace") for raw_id in found}
+
+
+def _sessions_named(f: GroupFile) -> set[str]:
+    """The (stored) ids of the sessions a file has lines of: as remembered, plus those named
+    in the bytes still to read."""
+    named = set(f.sessions)
+    if f.changed:
+        ids = _scan_sessions(f.path, f.start)
+        ids.add(_default_session(f.path))  # lines without a session id belong to this one
+        named.update(make_session_id(SOURCE, sid) for sid in ids)
+    return named
+
+
+def _parts(files: list[GroupFile]) -> list[list[GroupFile]]:
+    """A projects folder's files in parts read together: the files of one project folder,
+    joined with those of every other folder that has lines of one of its sessions."""
+    by_folder: dict[str, list[GroupFile]] = {}
+    for f in files:
+        by_folder.setdefault(project_of(f.path), []).append(f)
+    if len(by_folder) == 1:
+        return [files]
+    leader = {folder: folder for folder in by_folder}
+
+    def find(folder: str) -> str:
+        while leader[folder] != folder:
+            leader[folder] = leader[leader[folder]]
+            folder = leader[folder]
+        return folder
+
+    first_folder: dict[str, str] = {}  # session id -> the first folder found with it
+    for folder in sorted(by_folder):
+        for f in by_folder[folder]:
+            for sid in _sessions_named(f):
+                other = find(first_folder.setdefault(sid, folder))
+                mine = find(folder)
+                if other != mine:
+                    leader[max(other, mine)] = min(other, mine)
+    parts: dict[str, list[GroupFile]] = {}
+    for folder in sorted(by_folder):
+        parts.setdefault(find(folder), []).extend(by_folder[folder])
+    return list(parts.values())
+
+
+@dataclass
+class _PartRead:
+    """How reading one part went: files wanted, and the errors of those that failed."""
+
+    wanted: int = 0
+    failed: list[FormatError] = field(default_factory=list)
+
+
+def _read_files(group: _Group, files: list[GroupFile]) -> _PartRead:
     reading = GroupReading(group.report)
     wanted = [f for f in _order(files) if f.changed or not group.resume]
     for f in wanted:
@@ -534,43 +791,86 @@ def _read_files(group: _Group, files: list[GroupFile]) -> None:
                 group.checkpoints.file_read(f.size - f.start)
 
         reading.attempt(f.name, read_one)
-    reading.check(len(wanted))
+    return _PartRead(len(wanted), reading.failed)
 
 
 def parse_group(files: list[GroupFile], report: Report,
                 checkpoints: Checkpoints) -> Iterator[Session]:
-    """Read one project folder's files (grown ones from where they stopped, if possible)."""
-    resumable = all(f.previous is not None for f in files) and any(f.changed for f in files)
-    group = _Group(files[0].name if len(files) == 1 else group_key(files[0].path), report,
-                   checkpoints)
-    group.resume = resumable
+    """Read a projects folder in parts (see :func:`_parts`): only the parts with a changed
+    file; files that only grew from where they stopped, if possible. An unreadable file is
+    listed as skipped; when every file read failed, the first error stands for the group."""
+    wanted = 0
+    failed: list[FormatError] = []
+    for part in _parts(files):
+        if any(f.changed for f in part):
+            done = yield from _parse_part(part, report, checkpoints)
+            wanted += done.wanted
+            failed += done.failed
+    if failed and len(failed) == wanted:
+        raise failed[0]
+
+
+def _parse_part(files: list[GroupFile], report: Report, checkpoints: Checkpoints
+                ) -> Generator[Session, None, _PartRead]:
+    name = files[0].name if len(files) == 1 else project_of(files[0].path)
+    resumable = all(f.previous is not None for f in files)
+    group = _Group(name, report, checkpoints)
+    done = _PartRead()
     if resumable:
+        group.resume = True
         try:
-            _read_files(group, files)
+            done = _read_files(group, files)
         except _NeedFullReadError:
             resumable = False
     if not resumable:
         for f in files:
             f.start, f.end, f.sessions = 0, 0, set()
-        group = _Group(group.name, report, checkpoints)
-        _read_files(group, files)
+        group = _Group(name, report, checkpoints)
+        done = _read_files(group, files)
+    if done.failed and len(done.failed) == done.wanted:
+        return done  # nothing of this part could be read
     group.finish()
-    yield from _emit(group, checkpoints, report)
+    yield from _emit(group, checkpoints, report, files)
+    return done
 
 
-def _emit(group: _Group, checkpoints: Checkpoints | None, report: Report
-          ) -> Iterator[Session]:
+def _emit(group: _Group, checkpoints: Checkpoints | None, report: Report,
+          files: list[GroupFile]) -> Iterator[Session]:
+    emitted: set[str] = set()
     for sid, b in group.sessions.items():
         if not b.touched:
             continue
         if not b.entries and (sid in group.subagent_only or not b.usage):
-            if sid in group.subagent_only:
-                report(Skipped(f"session {sid}", "only subagent records: import the project "
-                                                 "folder to read them with their session"))
-            continue
+            found = _with_parent(b, checkpoints) if sid in group.subagent_only else None
+            if found is None:
+                report(Skipped(f"session {sid}", _nothing_to_store(sid in group.subagent_only)))
+                continue
+            b = found
         if checkpoints is not None:
             checkpoints.save(make_session_id(SOURCE, sid), b.state())
+        emitted.add(sid)
         yield b.session()
+    for f in files:  # a file names the sessions it is stored in (the next import joins them)
+        f.sessions.update(make_session_id(SOURCE, sid)
+                          for sid in group.mentions.get(f.path, ()) if sid in emitted)
+
+
+def _with_parent(subagent: _Building, checkpoints: Checkpoints | None) -> _Building | None:
+    """A subagent's session imported before (its parent's file was read then): that session
+    with the subagent's tokens; None when it is not known."""
+    saved = checkpoints.load(make_session_id(SOURCE, subagent.sid)) if checkpoints else None
+    if saved is None:
+        return None
+    parent = _Building.from_state(subagent.sid, *saved)
+    parent.merge_usage(subagent)
+    return parent
+
+
+def _nothing_to_store(subagent: bool) -> str:
+    if subagent:
+        return ("only subagent records, and their session is not imported: import the "
+                "project folder to read them with it")
+    return "no messages and no token usage"
 
 
 def parse(stream: BinaryIO, name: str, report: Report) -> Iterator[Session]:
@@ -578,10 +878,11 @@ def parse(stream: BinaryIO, name: str, report: Report) -> Iterator[Session]:
     head, stream = read_head(stream)
     if not head.strip():
         raise FormatError(name, "the file is empty")
+    file = GroupFile(path=name, name=name, size=0)
     group = _Group(name, report, None)
-    group.read(stream, GroupFile(path=name, name=name, size=0), _is_subagent_file(name))
+    group.read(stream, file, _is_subagent_file(name))
     group.finish()
-    yield from _emit(group, None, report)
+    yield from _emit(group, None, report, [file])
 
 
 def locations(p: Places) -> Iterator[Found]:
@@ -619,13 +920,16 @@ def write_demo(sessions: Iterable[Session], out: Path) -> Path:
     An API response is written as Claude Code streams it: one line per content block
     (thinking, text, each ``tool_use``), sharing ``message.id`` and ``requestId``, each
     repeating ``usage`` with a partial ``output_tokens`` until the last. Tool messages are the
-    ``tool_use`` blocks of the answer before them and ``tool_result`` user records after it;
-    a tool run with no answer before it gets a response holding only its calls (the importer
-    shows that as an answer). One session with tools in three hands one of them to a subagent
-    (a ``Task`` call): ``<session>/subagents/agent-<id>.jsonl`` with its own responses, mirrored
-    into the main file as ``agent_progress`` records. The session's tokens are spread over every
-    response, subagents included, as uncached input, cache writes and cache reads. System
-    messages are compaction summaries. Also: ``isMeta`` caveats, ``turn_duration`` records, and
+    ``tool_use`` blocks of the answer before them and ``tool_result`` user records after it
+    (after each call's own line when the calls run in parallel, so the response goes on
+    around its results); a tool run with no answer before it gets a response holding only
+    its calls (the importer shows that as an answer). A follow-up prompt may be typed while
+    Claude is busy: ``queue-operation`` records, with or without the prompt record. One
+    session with tools in three hands one of them to a subagent (a ``Task`` call):
+    ``<session>/subagents/agent-<id>.jsonl`` with its own responses, mirrored into the main
+    file as ``agent_progress`` records. The session's tokens are spread over every response,
+    subagents included, as uncached input, cache writes and cache reads. System messages are
+    compaction summaries. Also: ``isMeta`` caveats, ``turn_duration`` records, and
     a ``summary`` title for two sessions in three (the others are titled by their first prompt).
     """
     root = out / "projects"
@@ -715,13 +1019,11 @@ class _DemoLog:
                 "these messages or otherwise consider them in your response unless the user "
                 "explicitly asks you to.</local-command-caveat>"})
         tool_ids: dict[int, tuple[str, str]] = {}
+        written: set[int] = set()  # results written between the lines of their response
+        previous = ""
         for kind, step in steps:
             if kind == "user":
-                content: Any = step.text
-                if writing.roll(self.key, f"blocks{step.index}", 4) == 0:
-                    content = [{"type": "text", "text": step.text}]
-                self.leaf = self.envelope("user", step.time,
-                                          message={"role": "user", "content": content})["uuid"]
+                self.prompt(step, busy=previous in ("response", "result"))
             elif kind == "system":
                 self.envelope("system", step.time, subtype="compact_boundary",
                               content="Conversation compacted", isMeta=False, level="info",
@@ -730,9 +1032,10 @@ class _DemoLog:
                               isVisibleInTranscriptOnly=True,
                               message={"role": "user", "content": step.text})
             elif kind == "response":
-                self.response(step, usage.pop(0), tool_ids, task)
-            elif kind == "result":
+                self.response(step, usage.pop(0), tool_ids, task, written)
+            elif kind == "result" and step.index not in written:
                 self.result(step, tool_ids, task, usage)
+            previous = kind
         if steps:
             last = steps[-1][1]
             self.envelope("system", last.time, subtype="turn_duration", isMeta=False,
@@ -788,9 +1091,42 @@ class _DemoLog:
                 step.target, 6)}
         return {"type": "tool_use", "name": _TOOL_NAMES[step.kind], "input": tool_input}
 
+    def prompt(self, step: writing.Timed, *, busy: bool) -> None:
+        """A prompt: typed at the prompt, or (two follow-up prompts in three) typed while
+        Claude is busy: a ``queue-operation`` enqueue record, then either handed to Claude
+        between two tool calls (``remove`` and a ``queued_command`` attachment: no prompt
+        record) or sent when the turn ends (``dequeue`` and the prompt record)."""
+        queued = writing.roll(self.key, f"queued{step.index}", 3) if busy else 2
+        if queued < 2:
+            self.queue_operation("enqueue", step.time, content=step.text)
+        if queued == 0:
+            self.queue_operation("remove", step.time)
+            self.envelope("attachment", step.time, attachment={
+                "type": "queued_command", "prompt": step.text, "commandMode": "prompt"})
+            return
+        if queued == 1:
+            self.queue_operation("dequeue", step.time)
+        content: Any = step.text
+        if writing.roll(self.key, f"blocks{step.index}", 4) == 0:
+            content = [{"type": "text", "text": step.text}]
+        self.leaf = self.envelope("user", step.time,
+                                  message={"role": "user", "content": content})["uuid"]
+
+    def queue_operation(self, operation: str, moment: datetime, **fields: Any) -> None:
+        self.records.append({"type": "queue-operation", "operation": operation,
+                             "timestamp": writing.iso_z(moment), "sessionId": self.sid,
+                             **fields})
+
     def response(self, response: _DemoResponse, usage: dict[str, Any] | None,
-                 tool_ids: dict[int, tuple[str, str]], task: int | None) -> None:
+                 tool_ids: dict[int, tuple[str, str]], task: int | None,
+                 written: set[int]) -> None:
+        """One API response, a line per content block. Parallel tool calls (one response in
+        two with several calls, none a subagent's): each call's result is written before the
+        next call's line, as Claude Code runs a call as soon as its block is complete."""
         n = len(self.records)
+        calls = {t.index for t in response.tools}
+        parallel = len(calls) > 1 and task not in calls and \
+            writing.roll(self.key, f"parallel{n}", 2) == 0
         lines: list[tuple[dict[str, Any], writing.Timed | None]] = []
         if response.text is not None:
             if writing.roll(self.key, f"thinking{n}", 4) == 0:
@@ -814,11 +1150,16 @@ class _DemoLog:
             if usage is not None:
                 partial = min(usage["output_tokens"], 1 + writing.roll(self.key, f"p{n}{i}", 9))
                 message["usage"] = usage if final else {**usage, "output_tokens": partial}
-            record = self.envelope("assistant", response.time + timedelta(milliseconds=7 * i),
-                                   requestId=request, message=message)
+            moment = response.time + timedelta(milliseconds=7 * i)
+            if parallel and written & calls:
+                moment = max(moment, max(t.time for t in response.tools if t.index in written))
+            record = self.envelope("assistant", moment, requestId=request, message=message)
             self.leaf = record["uuid"]
             if tool is not None:
                 tool_ids[tool.index] = (block["id"], record["uuid"])
+                if parallel:
+                    self.result(tool, tool_ids, task, [])
+                    written.add(tool.index)
 
     def result(self, item: writing.Timed, tool_ids: dict[int, tuple[str, str]],
                task: int | None, usage: list[dict[str, Any] | None]) -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlite_utils import Database
 
-from desktop_app.domain import Rating, Verdict
+from desktop_app.domain import Message, Rating, Session, Verdict
 from desktop_app.importers import claude_code
 from desktop_app.importers.contract import FormatError
 from desktop_app.importers.jsonl import LineReader
@@ -249,9 +250,9 @@ def test_incomplete_last_line_is_read_when_complete(db: Database, tmp_path: Path
     ("marot__spotter__short.jsonl",
      ("mix phx.server doesnt seem to start", 5, 1, "claude-opus-4-6", 25353, 13)),
     ("marot__spotter__tool_heavy.jsonl",
-     ("start phoenix in background", 17, 2, "claude-opus-4-6", 105981, 212)),
+     ("start phoenix in background", 16, 2, "claude-opus-4-6", 105981, 212)),
     ("marot__spotter__subagent.jsonl",  # with the subagent usage mirrored in progress records
-     ("create the beads", 32, 1, "claude-opus-4-6", 564356, 1593)),
+     ("create the beads", 31, 1, "claude-opus-4-6", 564356, 1593)),
     ("daaain__claude-code-log__representative_messages.jsonl",
      ("User learned about Python decorators, including basic decorators and parameterized "
       "decorators. Created and ran examples showing how decorators work with functions. User "
@@ -285,8 +286,15 @@ def test_sample_folder_imports_every_file(db: Database, tmp_path: Path) -> None:
     assert by_id["session-alpha"].messages == 0
     main = by_id["claude-normalization-main"]
     assert (main.messages, main.user_messages) == (7, 1)
+    # Lines without message ids: each its own response, never another file's.
+    assert by_id["kenn-io__agentsview__valid_session"].tokens_in == 1250
+    assert by_id["kenn-io__agentsview__truncated"].tokens_out == 5
+    todo = by_id["todowrite_session"]  # its file, and a stray copy of a line in edge_cases
+    assert (todo.messages, todo.tokens_in, todo.tokens_out) == (11, 883, 328)
     reasons = {s.reason for s in report.files[0].skipped}
     assert "not valid JSON" in reasons  # agentsview's deliberately truncated line
+    assert any("subagent" in r for r in reasons)  # polylogue's lone subagent compaction run
+    assert "claude-lineage-parent" not in by_id
     # Nothing changed: nothing is read again.
     again = import_paths(db, [folder])
     assert again.totals["sessions_new"] == again.totals["sessions_updated"] == 0
@@ -301,3 +309,260 @@ def test_first_line_longer_than_the_head_is_recognised(db: Database, tmp_path: P
     assert report.ok, report.files[0].error
     [row] = list_sessions(db)
     assert row.user_messages == 2
+
+
+# --- prompts typed while Claude is busy (queue-operation records) ---------------------------------
+
+
+def _records(name: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in (SAMPLES / name).read_text().splitlines()]
+
+
+def _only_row(db: Database, path: Path) -> tuple[Any, list[Any]]:
+    report = import_paths(db, [path])
+    assert report.ok, report.files[0].error
+    [row] = list_sessions(db)
+    return row, get_transcript(db, row.id)
+
+
+def _queue(operation: str, ts: str, sid: str = S1, **fields: Any) -> dict[str, Any]:
+    return {"type": "queue-operation", "operation": operation, "timestamp": ts,
+            "sessionId": sid, **fields}
+
+
+def test_a_queued_slash_command_is_only_its_command_record(db: Database) -> None:
+    # Real: "/mcp" typed while a tool ran is an enqueue record (then "remove"); it ran as a
+    # command once the turn was interrupted, written as a <command-name> record.
+    records = _records("marot__spotter__tool_heavy.jsonl")
+    assert [r.get("content") for r in records if r["type"] == "queue-operation"] == ["/mcp", None]
+    row, transcript = _only_row(db, SAMPLES / "marot__spotter__tool_heavy.jsonl")
+    assert row.user_messages == 2
+    assert [m.role for m in transcript if "/mcp" in m.text] == ["system"]
+
+
+def test_a_prompt_typed_while_busy_is_a_prompt_where_it_was_typed(db: Database,
+                                                                   tmp_path: Path) -> None:
+    # The same real session, had the person typed a prompt instead: it exists only as the
+    # enqueue record (it was handed to Claude mid-turn: "remove"; no prompt record follows).
+    records = _records("marot__spotter__tool_heavy.jsonl")
+    for record in records:
+        if record.get("operation") == "enqueue":
+            record["content"] = "and show me the server log"
+    path = write_jsonl(tmp_path / "p" / "s.jsonl", records)
+    row, transcript = _only_row(db, path)
+    assert (row.messages, row.user_messages) == (17, 3)
+    assert [m.role for m in transcript[:4]] == ["user", "assistant", "user", "tool"]
+    assert transcript[2].text == "and show me the server log"
+    assert transcript[2].time is not None
+    assert transcript[2].time.second == 58  # typed while the Bash call ran, before its result
+
+
+def _busy_session() -> list[Any]:
+    """A prompt typed while a tool runs, sent as an ordinary prompt when the turn ends."""
+    tool = {"type": "tool_use", "id": "t1", "name": "Bash", "input": {"command": "make"}}
+    return [
+        user("u1", S1, "Build it", "2026-02-12T21:00:00Z"),
+        assistant("a1", S1, [tool], "2026-02-12T21:00:05Z", msg="msg_1", req="req_1"),
+        _queue("enqueue", "2026-02-12T21:00:07Z", content="then run the tests"),
+        user("u2", S1, [{"type": "tool_result", "tool_use_id": "t1", "content": "ok"}],
+             "2026-02-12T21:00:09Z"),
+        assistant("a2", S1, [text("Built.")], "2026-02-12T21:00:12Z", msg="msg_2", req="req_2"),
+        _queue("dequeue", "2026-02-12T21:00:13Z"),
+        user("u3", S1, "then run the tests", "2026-02-12T21:00:13Z"),
+        assistant("a3", S1, [text("All pass.")], "2026-02-12T21:00:20Z", msg="msg_3",
+                  req="req_3"),
+    ]
+
+
+def test_a_queued_prompt_sent_later_is_counted_once(db: Database, tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "p" / f"{S1}.jsonl", _busy_session())
+    row, transcript = _only_row(db, path)
+    assert [m.role for m in transcript] == ["user", "assistant", "tool", "assistant", "user",
+                                           "assistant"]
+    assert (row.messages, row.user_messages) == (6, 2)
+    assert transcript[4].text == "then run the tests"
+    assert transcript[4].time is not None
+    assert transcript[4].time.second == 13  # where it was sent
+
+
+def test_a_queued_prompt_sent_after_the_next_import_is_counted_once(db: Database,
+                                                                    tmp_path: Path) -> None:
+    records = _busy_session()
+    path = write_jsonl(tmp_path / "p" / f"{S1}.jsonl", records[:5])
+    row, transcript = _only_row(db, path.parent)
+    assert [m.role for m in transcript] == ["user", "assistant", "user", "tool", "assistant"]
+    assert row.user_messages == 2  # so far only the enqueue record says it
+    append_jsonl(path, records[5:])
+    report = import_paths(db, [path.parent])
+    assert report.totals["sessions_updated"] == 1
+    [row] = list_sessions(db)
+    assert [m.role for m in get_transcript(db, row.id)] == [
+        "user", "assistant", "tool", "assistant", "user", "assistant"]
+    assert (row.messages, row.user_messages) == (6, 2)
+
+
+def test_queued_prompts_handed_over_taken_back_and_harness_text(db: Database,
+                                                                tmp_path: Path) -> None:
+    def attachment(ts: str, prompt: str, **extra: Any) -> dict[str, Any]:
+        return {"type": "attachment", "sessionId": S1, "timestamp": ts,
+                "attachment": {"type": "queued_command", "prompt": prompt,
+                               "commandMode": "prompt", **extra}}
+
+    notification = "<task-notification>\n<task-id>b1</task-id>\n<status>completed</status>\n" \
+                   "</task-notification>"
+    records = [
+        user("u1", S1, "Refactor the parser", "2026-02-12T21:00:00Z"),
+        assistant("a1", S1, [text("On it.")], "2026-02-12T21:00:05Z", msg="msg_1", req="req_1"),
+        # Handed to Claude mid-turn: enqueue, remove, and (newer versions) an attachment.
+        _queue("enqueue", "2026-02-12T21:00:06Z", content="keep the old names"),
+        _queue("remove", "2026-02-12T21:00:07Z", content="keep the old names"),
+        attachment("2026-02-12T21:00:07Z", "keep the old names", origin={"kind": "human"}),
+        # Only the attachment (no enqueue record kept): still the person's prompt.
+        attachment("2026-02-12T21:00:08Z", "and add a test"),
+        # Taken back into the input box and sent edited: only what was sent.
+        _queue("enqueue", "2026-02-12T21:00:09Z", content="use dataclases"),
+        _queue("popAll", "2026-02-12T21:00:10Z"),
+        # The harness's own notes through the same queue: not prompts, not entries.
+        _queue("enqueue", "2026-02-12T21:00:11Z", content=notification),
+        attachment("2026-02-12T21:00:11Z", notification),
+        attachment("2026-02-12T21:00:11Z", "follow-up from a script", origin={"kind": "sdk"}),
+        assistant("a2", S1, [text("Done.")], "2026-02-12T21:00:20Z", msg="msg_2", req="req_2"),
+        user("u2", S1, "use dataclasses", "2026-02-12T21:00:30Z"),
+        # Delivered as a prompt record: shown (it starts a turn), but not the person's prompt.
+        user("u3", S1, notification, "2026-02-12T21:00:40Z"),
+        user("u4", S1, "Background check finished", "2026-02-12T21:00:50Z",
+             promptSource="system"),
+        user("u5", S1, "thanks", "2026-02-12T21:00:55Z", promptSource="queued"),
+    ]
+    path = write_jsonl(tmp_path / "p" / f"{S1}.jsonl", records)
+    row, transcript = _only_row(db, path)
+    assert [(m.role, m.text[:20]) for m in transcript] == [
+        ("user", "Refactor the parser"), ("assistant", "On it."),
+        ("user", "keep the old names"), ("user", "and add a test"), ("assistant", "Done."),
+        ("user", "use dataclasses"), ("system", "<task-notification>\n"),
+        ("system", "Background check fin"), ("user", "thanks")]
+    assert (row.messages, row.user_messages) == (9, 5)
+
+
+def test_harness_notifications_in_real_files_are_not_prompts(db: Database) -> None:
+    # agentsview: two task notifications queued as attachments after one instruction record.
+    row, transcript = _only_row(db, SAMPLES / "kenn-io__agentsview__queued_system_messages.jsonl")
+    assert (row.messages, row.user_messages) == (1, 1)
+    assert not any("task-notification" in m.text for m in transcript)
+
+
+def test_harness_notification_queued_in_a_real_file_is_not_a_prompt(db: Database) -> None:
+    # polylogue: a background task's failure queued (a queue-operation without "operation").
+    import_paths(db, [SAMPLES / "Sinity__polylogue__claude-normalization-main.jsonl"])
+    main = next(r for r in list_sessions(db) if r.external_id == "claude-normalization-main")
+    assert (main.messages, main.user_messages) == (7, 1)
+    assert not any("task-notification" in m.text for m in get_transcript(db, main.id))
+
+
+# --- one API response, one entry ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["marot__spotter__tool_heavy.jsonl",
+                                  "marot__spotter__subagent.jsonl"])
+def test_one_response_is_one_entry_around_its_tool_results(db: Database, name: str) -> None:
+    # In these real sessions a response with parallel tool calls goes on after the result of
+    # its first call (the same message.id before and after a tool_result line).
+    records = _records(name)
+    main = [r for r in records if r.get("isSidechain") is False]
+    responses = {r["message"]["id"] for r in main if r["type"] == "assistant"}
+    results = [r for r in main if r["type"] == "user" and isinstance(r["message"]["content"], list)
+               and any(b.get("type") == "tool_result" for b in r["message"]["content"])]
+    order = [r["message"]["id"] if r["type"] == "assistant" else "result" for r in main
+             if r["type"] == "assistant" or r in results]
+    split = [m for m in responses if order.index(m) < len(order) - 1 - order[::-1].index(m)
+             and "result" in order[order.index(m):len(order) - order[::-1].index(m)]]
+    assert split, "a response written around a tool result"
+    _, transcript = _only_row(db, SAMPLES / name)
+    roles = [m.role for m in transcript]
+    assert roles.count("assistant") == len(responses)
+    assert roles.count("tool") == len(results)
+
+
+def test_parallel_calls_are_one_entry_followed_by_their_results(db: Database) -> None:
+    _, transcript = _only_row(db, SAMPLES / "marot__spotter__tool_heavy.jsonl")
+    at = next(i for i, m in enumerate(transcript) if m.text.startswith("[tool Read]"))
+    assert "[tool WebFetch]" in transcript[at].text
+    assert [m.role for m in transcript[at:at + 3]] == ["assistant", "tool", "tool"]
+
+
+# --- subagent files on their own ------------------------------------------------------------------
+
+
+def test_a_subagent_file_alone_on_an_empty_database_is_skipped_with_its_reason(
+        db: Database) -> None:
+    # polylogue: a subagent's compaction run; its session's own file is not there.
+    report = import_paths(db, [SAMPLES / "Sinity__polylogue__normalization-lineage-subagent-"
+                                         "acompact.jsonl"])
+    entry = report.files[0]
+    assert entry.error is None
+    assert (entry.sessions_new, entry.sessions_updated, entry.sessions_unchanged) == (0, 0, 0)
+    [skipped] = entry.skipped
+    assert "claude-lineage-parent" in skipped.what
+    assert "subagent" in skipped.reason
+    assert list_sessions(db) == []
+
+
+def test_a_subagent_file_of_an_imported_session_adds_its_tokens(db: Database,
+                                                               tmp_path: Path) -> None:
+    project = project_with_subagent_and_fork(tmp_path)
+    import_paths(db, [project / f"{S1}.jsonl"])
+    [row] = list_sessions(db)
+    assert row.tokens_out == 412 + 20 + 40  # the mirrored progress record's partial count
+    report = import_paths(db, [project / S1 / "subagents" / "agent-abc123.jsonl"])
+    assert report.ok
+    assert report.totals == {"sessions_new": 0, "sessions_updated": 1, "sessions_unchanged": 0}
+    assert report.files[0].skipped == []
+    [row] = list_sessions(db)
+    assert row.tokens_out == 412 + 20 + 50  # the subagent's own final count, counted once
+    assert (row.messages, row.user_messages) == (6, 1)  # its turns are not entries
+
+
+# --- the writer -----------------------------------------------------------------------------------
+
+
+def _working_session(n: int) -> Session:
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC) + timedelta(hours=n)
+    messages: list[Message] = []
+    for turn in range(4):
+        at = start + timedelta(minutes=10 * turn)
+        messages += [
+            Message("user", f"Step {turn} of task {n}", at),
+            Message("assistant", f"Looking at step {turn}.", at + timedelta(seconds=5)),
+            Message("tool", f"Read src/mod{turn}.py", at + timedelta(seconds=6)),
+            Message("tool", f"Ran pytest -q: {turn} passed", at + timedelta(seconds=8)),
+            Message("assistant", f"Step {turn} done.", at + timedelta(seconds=20)),
+        ]
+    return Session(source="claude-code", external_id=f"00000000-0000-4000-8000-{n:012d}",
+                   title=f"Task {n}", started_at=start, ended_at=messages[-1].time,
+                   messages=tuple(messages), model="claude-opus-4-6", tokens_in=50_000 + n,
+                   tokens_out=900 + n, project="/home/alice/app")
+
+
+def test_the_writer_queues_prompts_and_splits_responses_around_results(
+        db: Database, tmp_path: Path) -> None:
+    written = [_working_session(n) for n in range(8)]
+    root = claude_code.write_demo(written, tmp_path / "out")
+    records = [json.loads(line) for p in sorted((root / "projects").glob("*/*.jsonl"))
+               for line in p.read_text().splitlines()]
+    operations = [r["operation"] for r in records if r["type"] == "queue-operation"]
+    assert {"enqueue", "remove", "dequeue"} <= set(operations)
+    assert any(r["type"] == "attachment" for r in records)
+    kinds = ["result" if r["type"] == "user" and isinstance(r["message"]["content"], list)
+             and r["message"]["content"][0].get("type") == "tool_result"
+             else r["message"]["id"] if r["type"] == "assistant" else "" for r in records]
+    assert any(kinds[i] == kinds[i + 2] != "" and kinds[i + 1] == "result"
+               for i in range(len(kinds) - 2)), "a response goes on after a tool result"
+    report = import_paths(db, [root])
+    assert report.ok
+    assert report.totals["sessions_new"] == len(written)
+    for row in list_sessions(db):
+        session = next(s for s in written if s.external_id == row.external_id)
+        roles = [m.role for m in get_transcript(db, row.id)]
+        assert roles == [m.role for m in session.messages]
+        assert (row.messages, row.user_messages) == (20, 4)
+        assert (row.tokens_in, row.tokens_out) == (session.tokens_in, session.tokens_out)

@@ -203,6 +203,23 @@ def main() -> int:
                   f"{third['totals']}")
         finally:
             grown.write_bytes(backup)
+        # A new session in a project folder (and one of its lines in another folder, as a
+        # resume from there writes it): the files of those folders are read again.
+        sid = str(uuid.UUID(int=random.Random(2).getrandbits(128)))
+        folders = sorted(p for p in DATA.iterdir() if p.is_dir())
+        new = folders[0] / f"{sid}.jsonl"
+        stray = folders[1] / f"{sid}-stray.jsonl"
+        try:
+            lines = _session_lines(random.Random(3), sid, "/home/alice/project0",
+                                   datetime(2026, 6, 2, tzinfo=UTC), 200_000)
+            new.write_text("\n".join(lines[:-1]) + "\n")
+            stray.write_text(lines[-1] + "\n")
+            fourth = run_import(db, DATA)
+            print(f"re-scan with a new session file and a stray line of it in another "
+                  f"project folder: {fourth['seconds']:.3f} s; {fourth['totals']}")
+        finally:
+            new.unlink(missing_ok=True)
+            stray.unlink(missing_ok=True)
         print(f"database: {db.stat().st_size / 1e6:.0f} MB; parent peak RSS "
               f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
         ok = mbps >= 30 and rss <= 120 and float(again["seconds"]) < 1.0  # type: ignore[arg-type]
