@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -30,6 +31,10 @@ from desktop_app.store import (
     update_rating,
 )
 from desktop_app.store.imports import session_extras
+
+#: The exit code when the reader of our output went away (``worthwhile sessions | head -1``):
+#: what a Unix tool killed by SIGPIPE reports (128 + 13), so ``set -o pipefail`` sees the same.
+EXIT_PIPE_CLOSED = 141
 
 #: The views ``--screenshot --view`` can open (a view is listed once it exists).
 VIEWS = ("sessions", "reflect", "value")
@@ -141,6 +146,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
     try:
+        code = _main(args)
+        sys.stdout.flush()  # here, so that a closed pipe is caught below, not at exit
+    except BrokenPipeError:
+        # The reader stopped reading (``| head``): end quietly. Python would still try to
+        # flush stdout at exit and print the error: point it at devnull first.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):  # no real stdout (captured): nothing left to flush
+            pass
+        return EXIT_PIPE_CLOSED
+    return code
+
+
+def _main(args: argparse.Namespace) -> int:
+    try:
         with ExitStack() as stack:
             if args.demo:
                 from desktop_app.demo.database import DemoDatabase
@@ -230,8 +251,15 @@ def _stats(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
 
 
 def _scan(args: argparse.Namespace, out: TextIO) -> int:
+    from desktop_app.importers.aider import FILE_NAME as AIDER_HISTORY
     from desktop_app.importers.discover import find_histories
 
+    for folder in args.folder:
+        # A folder that is not there is a mistake to say, not an empty result.
+        if not folder.exists():
+            raise CliError(f"--folder {folder}: no such folder")
+        if not folder.is_dir() and folder.name != AIDER_HISTORY:
+            raise CliError(f"--folder {folder}: not a folder")
     found = find_histories(extra_folders=args.folder)
     if args.json:
         json.dump([f.to_json() for f in found], out, ensure_ascii=False, indent=2)
