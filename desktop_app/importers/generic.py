@@ -21,7 +21,8 @@ tool           no        the tool's name, e.g. ``Perplexity`` (the first row tha
                          from files of different tools never collide
 model          no        the model that wrote this message; the session's model is the one
                          of most assistant rows
-tokens_in      no        input tokens of this message (whole number; blank = not recorded)
+tokens_in      no        input tokens of this message (whole number; blank = not recorded;
+                         anything else is listed in the report and left out)
 tokens_out     no        output tokens of this message
 =============  ========  ===================================================================
 
@@ -59,6 +60,7 @@ from desktop_app.importers import writing
 from desktop_app.importers.contract import (
     FormatError,
     Report,
+    Skipped,
     SourceSpec,
     Tally,
 )
@@ -230,9 +232,13 @@ def _add_row(sessions: dict[str, _Building], where: str, row: dict[str, Any],
     model = _text(row.get("model")) or None
     building.messages.append(Message(role, text, time, model))
     for column in ("tokens_in", "tokens_out"):
-        if _text(row.get(column)):
+        raw = _text(row.get(column))
+        if raw:
             count = as_int(row.get(column))
-            if count is not None:
+            if count is None:  # the message is kept; the count is not, and the report says so
+                tally.report(Skipped(f"{where}: {column}", f"{raw[:40]!r} is not a whole "
+                                     "number of tokens (the row is imported without it)"))
+            else:
                 setattr(building, column, (getattr(building, column) or 0) + count)
     tally.ok()
 

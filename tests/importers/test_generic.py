@@ -99,3 +99,24 @@ def test_no_readable_row_is_an_error(db: Database, tmp_path: Path, content: byte
 def test_invalid_utf8_csv_is_an_error() -> None:
     with pytest.raises(FormatError, match="UTF-8"):
         parse_bytes(generic, b"session_id,role,text\ns,user,caf\xe9\n", "x.csv")
+
+
+def test_unreadable_token_counts_are_reported_not_dropped_silently(db: Database,
+                                                                   tmp_path: Path) -> None:
+    path = tmp_path / "history.csv"
+    path.write_text(
+        "session_id,time,role,text,tokens_in,tokens_out\n"
+        "s1,2026-03-02T09:15:00Z,user,hello,,\n"
+        "s1,2026-03-02T09:15:20Z,assistant,hi,abc,12\n"
+        "s2,2026-03-02T10:00:00Z,user,again,-3,\n", encoding="utf-8")
+    entry = import_paths(db, [path]).files[0]
+    assert entry.error is None
+    assert [(s.what, s.reason) for s in entry.skipped] == [
+        ("line 3: tokens_in",
+         "'abc' is not a whole number of tokens (the row is imported without it)"),
+        ("line 4: tokens_in",
+         "'-3' is not a whole number of tokens (the row is imported without it)")]
+    rows = {r.external_id: r for r in list_sessions(db)}
+    assert entry.sessions_new == len(rows) == 2  # the rows themselves are imported
+    assert (rows["s1"].messages, rows["s1"].tokens_in, rows["s1"].tokens_out) == (2, None, 12)
+
