@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from desktop_app import __version__
 from desktop_app.domain import SessionRow, Verdict, utc_iso
-from desktop_app.importers.registry import DISPLAY_NAMES, SOURCES, display_name
+from desktop_app.importers.registry import DISPLAY_NAMES, SOURCES, TOOL_NAMES, display_name
 from desktop_app.importers.values import size_text
 from desktop_app.store import (
     KEEP,
@@ -245,7 +245,9 @@ def _stats(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
         json.dump(stats.to_json(), out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
-        text = format_stats(stats, DISPLAY_NAMES)
+        # Tool groups keep a generic tool's own name as written ("le Chat"), labels are
+        # capitalised.
+        text = format_stats(stats, TOOL_NAMES if args.group == "tool" else DISPLAY_NAMES)
         out.write(text if text.endswith("\n") else text + "\n")
     return 0
 
@@ -358,7 +360,7 @@ def _verdict_text(verdict: Verdict) -> str:
 
 def _emit_sessions(rows: list[SessionRow], as_json: bool, out: TextIO) -> None:
     if as_json:
-        json.dump([row.to_json() for row in rows], out, ensure_ascii=False, indent=2)
+        json.dump([_session_json(row) for row in rows], out, ensure_ascii=False, indent=2)
         out.write("\n")
         return
     if not rows:
@@ -368,11 +370,15 @@ def _emit_sessions(rows: list[SessionRow], as_json: bool, out: TextIO) -> None:
           file=out)
     for row in rows:
         started = (utc_iso(row.started_at) or "")[:16].replace("T", " ")
-        tool = display_name(row.source)
+        tool = display_name(row.tool_key)
         verdict = _verdict_text(row.rating.verdict)
         print(f"{row.id:<16}  {started:<16}  {tool:<11}  {verdict:<10}  {row.messages:>4}  "
               f"{row.title}", file=out)
     print(f"{len(rows)} sessions", file=out)
+
+
+def _session_json(row: SessionRow) -> dict[str, object]:
+    return row.to_json(tool=display_name(row.tool_key))
 
 
 def _tool_feedback_text(thumbs: str | None) -> str:
@@ -385,7 +391,7 @@ def _tool_feedback_text(thumbs: str | None) -> str:
 def _emit_show(row: SessionRow, db: Any, as_json: bool, out: TextIO) -> None:
     transcript = get_transcript(db, row.id)
     if as_json:
-        obj = row.to_json()
+        obj = _session_json(row)
         # The tool's own thumbs (ChatGPT's message_feedback.json): shown, never a verdict.
         obj["tool_feedback"] = session_extras(db, row.id)[1]
         obj["transcript"] = [
@@ -398,7 +404,7 @@ def _emit_show(row: SessionRow, db: Any, as_json: bool, out: TextIO) -> None:
     facts = [
         ("Title", row.title),
         ("Id", row.id),
-        ("Tool", display_name(row.source)),
+        ("Tool", display_name(row.tool_key)),
         ("Started", utc_iso(row.started_at) or "unknown"),
         ("Ended", utc_iso(row.ended_at) or "unknown"),
         ("Model", row.model or "unknown"),

@@ -39,9 +39,9 @@ def sessions_json(capsys: pytest.CaptureFixture[str], db: Path, *args: str) -> l
     return json.loads(out)  # type: ignore[no-any-return]
 
 
-CONTRACT_KEYS = {"id", "source", "external_id", "title", "started_at", "ended_at", "messages",
-                 "user_messages", "model", "tokens_in", "tokens_out", "project", "verdict",
-                 "minutes_saved", "labels", "reason", "note"}
+CONTRACT_KEYS = {"id", "source", "tool", "external_id", "title", "started_at", "ended_at",
+                 "messages", "user_messages", "model", "tokens_in", "tokens_out", "project",
+                 "verdict", "minutes_saved", "labels", "reason", "note"}
 
 
 def test_sessions_json_has_contract_keys(capsys: pytest.CaptureFixture[str],
@@ -51,6 +51,7 @@ def test_sessions_json_has_contract_keys(capsys: pytest.CaptureFixture[str],
     assert set(rows[0]) >= CONTRACT_KEYS
     cc = next(r for r in rows if r["source"] == "claude-code")
     assert cc["external_id"] == "cc-7"
+    assert cc["tool"] == "Claude Code"
     assert (cc["tokens_in"], cc["tokens_out"], cc["project"]) == (5000, 700, "~/src/app")
     assert cc["started_at"].endswith("Z")
     assert cc["verdict"] is None

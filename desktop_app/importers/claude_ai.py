@@ -310,7 +310,7 @@ def _demo_conversation(session: Session) -> dict[str, Any]:
 
 SPEC = SourceSpec(
     name=SOURCE,
-    display_name="Claude",
+    display_name="Claude.ai",  # not "Claude": beside "Claude Code" that reads as the same tool
     format=FORMAT,
     version=VERSION,
     sniff=sniff,

@@ -17,8 +17,9 @@ text           yes       the message text (may be empty for a tool call without 
 title          no        the session's title (the first row that has one wins; otherwise
                          the first user message is the title)
 tool           no        the tool's name, e.g. ``Perplexity`` (the first row that has one
-                         wins); it is part of the session's identity, so equal ids
-                         from files of different tools never collide
+                         wins): shown, filtered and grouped by as the session's tool; it
+                         is part of the session's identity, so equal ids from files of
+                         different tools never collide
 model          no        the model that wrote this message; the session's model is the one
                          of most assistant rows
 tokens_in      no        input tokens of this message (whole number; blank = not recorded;
@@ -75,7 +76,7 @@ from desktop_app.importers.values import (
 )
 
 SOURCE = "generic"
-VERSION = "1"
+VERSION = "2"  # 2: the tool's own name is kept (Session.tool_name)
 FORMAT = "generic CSV or JSONL (session_id, time, role, text, …; see the README)"
 
 COLUMNS = ("session_id", "time", "role", "text", "title", "tool", "model", "tokens_in",
@@ -147,7 +148,8 @@ def parse(stream: BinaryIO, name: str, report: Report) -> Iterator[Session]:
         external_id = f"{building.tool}/{building.key}" if building.tool else building.key
         yield Session(source=SOURCE, external_id=external_id, title=title, started_at=start,
                       ended_at=end, messages=tuple(messages), model=model,
-                      tokens_in=building.tokens_in, tokens_out=building.tokens_out)
+                      tokens_in=building.tokens_in, tokens_out=building.tokens_out,
+                      tool_name=building.tool or None)
 
 
 def _jsonl_rows(stream: BinaryIO, name: str, tally: Tally) -> Iterator[tuple[str, dict[str, Any]]]:

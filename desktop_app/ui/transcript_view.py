@@ -150,7 +150,7 @@ class TranscriptView(QTextBrowser):
     def _header_html(session: SessionRow, extras: tuple[int, str | None]) -> list[str]:
         c = colors()
         parts = [f"<h2>{html.escape(session.title or '(untitled)')}</h2>"]
-        first = [display_name(session.source), session.model or "",
+        first = [display_name(session.tool_key), session.model or "",
                  session.project or ""]
         when = formatting.local_time(session.started_at)
         if session.ended_at is not None and session.started_at is not None:
