@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -13,7 +14,7 @@ from typing import Any, TextIO
 
 from desktop_app import __version__
 from desktop_app.domain import SessionRow, Verdict, utc_iso
-from desktop_app.importers.registry import DISPLAY_NAMES, SOURCES, display_name
+from desktop_app.importers.registry import DISPLAY_NAMES, SOURCES, TOOL_NAMES, display_name
 from desktop_app.importers.values import size_text
 from desktop_app.store import (
     KEEP,
@@ -30,6 +31,10 @@ from desktop_app.store import (
     update_rating,
 )
 from desktop_app.store.imports import session_extras
+
+#: The exit code when the reader of our output went away (``worthwhile sessions | head -1``):
+#: what a Unix tool killed by SIGPIPE reports (128 + 13), so ``set -o pipefail`` sees the same.
+EXIT_PIPE_CLOSED = 141
 
 #: The views ``--screenshot --view`` can open (a view is listed once it exists).
 VIEWS = ("sessions", "reflect", "value")
@@ -141,6 +146,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
     try:
+        code = _main(args)
+        sys.stdout.flush()  # here, so that a closed pipe is caught below, not at exit
+    except BrokenPipeError:
+        # The reader stopped reading (``| head``): end quietly. Python would still try to
+        # flush stdout at exit and print the error: point it at devnull first.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):  # no real stdout (captured): nothing left to flush
+            pass
+        return EXIT_PIPE_CLOSED
+    return code
+
+
+def _main(args: argparse.Namespace) -> int:
+    try:
         with ExitStack() as stack:
             if args.demo:
                 from desktop_app.demo.database import DemoDatabase
@@ -224,14 +245,23 @@ def _stats(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
         json.dump(stats.to_json(), out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
-        text = format_stats(stats, DISPLAY_NAMES)
+        # Tool groups keep a generic tool's own name as written ("le Chat"), labels are
+        # capitalised.
+        text = format_stats(stats, TOOL_NAMES if args.group == "tool" else DISPLAY_NAMES)
         out.write(text if text.endswith("\n") else text + "\n")
     return 0
 
 
 def _scan(args: argparse.Namespace, out: TextIO) -> int:
+    from desktop_app.importers.aider import FILE_NAME as AIDER_HISTORY
     from desktop_app.importers.discover import find_histories
 
+    for folder in args.folder:
+        # A folder that is not there is a mistake to say, not an empty result.
+        if not folder.exists():
+            raise CliError(f"--folder {folder}: no such folder")
+        if not folder.is_dir() and folder.name != AIDER_HISTORY:
+            raise CliError(f"--folder {folder}: not a folder")
     found = find_histories(extra_folders=args.folder)
     if args.json:
         json.dump([f.to_json() for f in found], out, ensure_ascii=False, indent=2)
@@ -330,7 +360,7 @@ def _verdict_text(verdict: Verdict) -> str:
 
 def _emit_sessions(rows: list[SessionRow], as_json: bool, out: TextIO) -> None:
     if as_json:
-        json.dump([row.to_json() for row in rows], out, ensure_ascii=False, indent=2)
+        json.dump([_session_json(row) for row in rows], out, ensure_ascii=False, indent=2)
         out.write("\n")
         return
     if not rows:
@@ -340,11 +370,15 @@ def _emit_sessions(rows: list[SessionRow], as_json: bool, out: TextIO) -> None:
           file=out)
     for row in rows:
         started = (utc_iso(row.started_at) or "")[:16].replace("T", " ")
-        tool = display_name(row.source)
+        tool = display_name(row.tool_key)
         verdict = _verdict_text(row.rating.verdict)
         print(f"{row.id:<16}  {started:<16}  {tool:<11}  {verdict:<10}  {row.messages:>4}  "
               f"{row.title}", file=out)
     print(f"{len(rows)} sessions", file=out)
+
+
+def _session_json(row: SessionRow) -> dict[str, object]:
+    return row.to_json(tool=display_name(row.tool_key))
 
 
 def _tool_feedback_text(thumbs: str | None) -> str:
@@ -357,7 +391,7 @@ def _tool_feedback_text(thumbs: str | None) -> str:
 def _emit_show(row: SessionRow, db: Any, as_json: bool, out: TextIO) -> None:
     transcript = get_transcript(db, row.id)
     if as_json:
-        obj = row.to_json()
+        obj = _session_json(row)
         # The tool's own thumbs (ChatGPT's message_feedback.json): shown, never a verdict.
         obj["tool_feedback"] = session_extras(db, row.id)[1]
         obj["transcript"] = [
@@ -370,7 +404,7 @@ def _emit_show(row: SessionRow, db: Any, as_json: bool, out: TextIO) -> None:
     facts = [
         ("Title", row.title),
         ("Id", row.id),
-        ("Tool", display_name(row.source)),
+        ("Tool", display_name(row.tool_key)),
         ("Started", utc_iso(row.started_at) or "unknown"),
         ("Ended", utc_iso(row.ended_at) or "unknown"),
         ("Model", row.model or "unknown"),

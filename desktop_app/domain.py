@@ -110,6 +110,9 @@ class Session:
     #: A cheap fingerprint of the session's record in its source file (see migration 0006), so a
     #: re-import can skip an unchanged one before parsing it; not part of the content hash.
     fingerprint: int | None = None
+    #: The tool's own name where one source stands for many tools (a generic-format row's
+    #: ``tool``: "Perplexity", "Poe"); None where the source is the tool.
+    tool_name: str | None = None
 
     @property
     def id(self) -> str:
@@ -144,6 +147,8 @@ class Session:
             parts.append(f"branches={self.hidden_branches}")
         if self.tool_feedback:
             parts.append(f"feedback={self.tool_feedback}")
+        if self.tool_name:
+            parts.append(f"tool={self.tool_name}")
         chunks = ["".join(f"{part}\x00" for part in parts)]
         if times is None:
             times = [utc_iso(m.time) for m in self.messages]
@@ -194,6 +199,14 @@ class SessionRow:
     cost: float | None
     project: str | None
     rating: Rating = field(default_factory=Rating)
+    #: See :attr:`Session.tool_name`.
+    tool_name: str | None = None
+
+    @property
+    def tool_key(self) -> str:
+        """What the session is grouped and filtered by as a tool: its own tool name where the
+        source records one, else its source (``"Perplexity"``, ``"claude-code"``)."""
+        return self.tool_name or self.source
 
     @property
     def duration_seconds(self) -> int | None:
@@ -202,12 +215,14 @@ class SessionRow:
             return None
         return max(0, int((self.ended_at - self.started_at).total_seconds()))
 
-    def to_json(self) -> dict[str, object]:
-        """The ``sessions --json`` object of the PRODUCT contract."""
+    def to_json(self, *, tool: str) -> dict[str, object]:
+        """The ``sessions --json`` object of the PRODUCT contract; ``tool`` is the display name
+        of :attr:`tool_key` (the caller knows the tools' names)."""
         verdict = self.rating.verdict
         return {
             "id": self.id,
             "source": self.source,
+            "tool": tool,
             "external_id": self.external_id,
             "title": self.title,
             "started_at": utc_iso(self.started_at),

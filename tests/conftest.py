@@ -73,7 +73,7 @@ def add_session(db: Database) -> AddSession:
     """Store one session (and its rating, if any) and return its id.
 
     ``verdict`` is ``"useful"``, ``"not_useful"`` or None; ``minutes`` and ``labels`` are stored
-    even without a verdict (as the rate command can).
+    even without a verdict (as the rate command can); ``tool_name`` is a generic row's own tool.
     """
     counter = iter(range(1_000_000))
 
@@ -86,6 +86,7 @@ def add_session(db: Database) -> AddSession:
         labels: tuple[str, ...] = (),
         tokens_in: int | None = None,
         tokens_out: int | None = None,
+        tool_name: str | None = None,
     ) -> str:
         session = Session(
             source=source,
@@ -94,6 +95,7 @@ def add_session(db: Database) -> AddSession:
             started_at=parse_utc(started),
             tokens_in=tokens_in,
             tokens_out=tokens_out,
+            tool_name=tool_name,
         )
         save_sessions(db, [session])
         rating = Rating(

@@ -11,8 +11,9 @@ import pytest
 
 from desktop_app import __version__
 from desktop_app.cli import main
+from desktop_app.domain import make_session_id
 from desktop_app.store import open_db, save_sessions
-from tests.factories import make_session
+from tests.factories import make_messages, make_session
 
 
 @pytest.fixture
@@ -38,9 +39,9 @@ def sessions_json(capsys: pytest.CaptureFixture[str], db: Path, *args: str) -> l
     return json.loads(out)  # type: ignore[no-any-return]
 
 
-CONTRACT_KEYS = {"id", "source", "external_id", "title", "started_at", "ended_at", "messages",
-                 "user_messages", "model", "tokens_in", "tokens_out", "project", "verdict",
-                 "minutes_saved", "labels", "reason", "note"}
+CONTRACT_KEYS = {"id", "source", "tool", "external_id", "title", "started_at", "ended_at",
+                 "messages", "user_messages", "model", "tokens_in", "tokens_out", "project",
+                 "verdict", "minutes_saved", "labels", "reason", "note"}
 
 
 def test_sessions_json_has_contract_keys(capsys: pytest.CaptureFixture[str],
@@ -50,6 +51,7 @@ def test_sessions_json_has_contract_keys(capsys: pytest.CaptureFixture[str],
     assert set(rows[0]) >= CONTRACT_KEYS
     cc = next(r for r in rows if r["source"] == "claude-code")
     assert cc["external_id"] == "cc-7"
+    assert cc["tool"] == "Claude Code"
     assert (cc["tokens_in"], cc["tokens_out"], cc["project"]) == (5000, 700, "~/src/app")
     assert cc["started_at"].endswith("Z")
     assert cc["verdict"] is None
@@ -303,3 +305,50 @@ def test_stats_usage_errors(capsys: pytest.CaptureFixture[str], db_path: Path) -
     assert code == 1
     assert "after" in err
     assert not db_path.exists()
+
+
+def test_scan_of_a_missing_folder_is_an_error(capsys: pytest.CaptureFixture[str],
+                                             tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere"
+    code, out, err = run(capsys, "scan", "--folder", str(missing), "--json")
+    assert (code, out) == (1, "")
+    assert err == f"worthwhile: error: --folder {missing}: no such folder\n"
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("x")
+    code, out, err = run(capsys, "scan", "--folder", str(a_file))
+    assert (code, out) == (1, "")
+    assert "not a folder" in err
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    code, out, _ = run(capsys, "scan", "--folder", str(repo), "--json")
+    assert code == 0  # a folder that is there, even without a history, is no error
+    assert all(f["source"] != "aider" for f in json.loads(out))
+
+
+def _piped_into_head(*args: str) -> tuple[int, str, str]:
+    """``worthwhile ARGS | head -1`` as a shell runs it: exit code, what head printed, stderr."""
+    writer = subprocess.Popen([sys.executable, "-m", "desktop_app", *args],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert writer.stdout is not None
+    head = subprocess.run(["head", "-1"], stdin=writer.stdout, capture_output=True, text=True,
+                          check=True)
+    writer.stdout.close()  # only head holds the reading end: once head exits, it is closed
+    _, err = writer.communicate(timeout=60)
+    return writer.returncode, head.stdout, err.decode()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs head and POSIX pipes")
+def test_output_into_a_pipe_that_closes_ends_quietly(db_path: Path) -> None:
+    # Far more output than a pipe holds, so the writer is still writing when head leaves.
+    db = open_db(db_path)
+    save_sessions(db, [make_session(i, title=f"Session {i} " + "x" * 80) for i in range(3000)]
+                  + [make_session(9999, external_id="long", messages=make_messages(
+                      "q", "y" * 400_000))])
+    db.close()
+    long_id = make_session_id("chatgpt", "long")
+    for args in (["sessions"], ["sessions", "--json"], ["show", long_id],
+                 ["show", long_id, "--json"]):
+        code, first, err = _piped_into_head("--db", str(db_path), *args)
+        assert first.strip(), args
+        assert err == "", (args, err)  # no BrokenPipeError traceback, no "Exception ignored"
+        assert code == 141, args  # as a Unix tool stopped by SIGPIPE: pipefail sees it

@@ -76,6 +76,8 @@ def _count(number: str, unit: str) -> int:
 class _Run:
     started: datetime
     offset: int
+    #: The start as the run's header writes it (local time): how the report names the run.
+    header: str = ""
     messages: list[Message] = field(default_factory=list)
     models: list[str | None] = field(default_factory=list)
     model: str | None = None
@@ -110,6 +112,7 @@ class _Run:
         self.lines.append(text)
 
     def session(self, project: str | None) -> Session | None:
+        """The run as a session; None for a run without a prompt (see :meth:`why_not`)."""
         self.flush()
         prompts = [m.text for m in self.messages if m.role == "user"]
         if not prompts:
@@ -123,6 +126,18 @@ class _Run:
                        tokens_in=self.tokens_in if self.has_tokens else None,
                        tokens_out=self.tokens_out if self.has_tokens else None,
                        cost=self.cost, project=project)
+
+
+    def why_not(self) -> str:
+        """Why a run without a prompt is no session (for the import report)."""
+        commands = [m.text.splitlines()[0].split()[0] for m in self.messages
+                    if m.role == "system"]
+        if commands:
+            shown = ", ".join(dict.fromkeys(commands))
+            return f"no prompt, only commands ({shown}): not a session"
+        if self.messages:
+            return "no prompt, only aider's own output: not a session"
+        return "no prompt (aider was started and left): not a session"
 
 
 def _local(text: str) -> datetime | None:
@@ -157,7 +172,7 @@ def _runs(stream: BinaryIO, start: int, name: str, report: Report) -> Iterator[_
                 report(Skipped(f"{name}: line {n}", "run header with an impossible date"))
                 run = None
                 continue
-            run, fence = _Run(started, line_start), False
+            run, fence = _Run(started, line_start, header.group(1)), False
             continue
         if run is None:
             continue
@@ -204,6 +219,9 @@ def _read(stream: BinaryIO, file: GroupFile, report: Report) -> Iterator[Session
         last_start = run.offset
         session = run.session(project)
         if session is None:
+            # Said every time the run is read: the last run of a file is read again when the
+            # file grows (it may go on), and it may be a session by then.
+            report(Skipped(f"{file.name}: run started at {run.header}", run.why_not()))
             continue
         file.sessions.add(session.id)
         yield session

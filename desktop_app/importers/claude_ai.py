@@ -36,7 +36,7 @@ from desktop_app.importers.values import (
 )
 
 SOURCE = "claude-ai"
-VERSION = "1"
+VERSION = "2"  # 2: messages whose text the export blanked are kept (still uses)
 FORMAT = "Claude.ai export (conversations.json, in its batch zips or not)"
 
 _CHAT_MESSAGES = re.compile(r'"chat_messages"\s*:')
@@ -185,9 +185,9 @@ def _message(item: dict[str, Any]) -> Message | None:
         notes.append(f"[file: {name}]")
     if notes:
         text = "\n\n".join([text, *notes]) if text else "\n".join(notes)
-    if not text.strip():
-        return None
-    return Message(role, text, from_iso(item.get("created_at")), None)
+    # A message whose text the export left blank was still said: it stays an entry (empty
+    # text), so the conversation keeps its message count and counts as a use.
+    return Message(role, text if text.strip() else "", from_iso(item.get("created_at")), None)
 
 
 
@@ -310,7 +310,7 @@ def _demo_conversation(session: Session) -> dict[str, Any]:
 
 SPEC = SourceSpec(
     name=SOURCE,
-    display_name="Claude",
+    display_name="Claude.ai",  # not "Claude": beside "Claude Code" that reads as the same tool
     format=FORMAT,
     version=VERSION,
     sniff=sniff,

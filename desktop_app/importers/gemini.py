@@ -462,7 +462,7 @@ def _demo_records(session: Session, unlinked: list[tuple[datetime, datetime]]
 
 SPEC = SourceSpec(
     name=SOURCE,
-    display_name="Gemini",
+    display_name="Gemini Apps",  # Google's own name; a bare "Gemini" reads as Gemini CLI too
     format=FORMAT,
     version=VERSION,
     sniff=sniff,

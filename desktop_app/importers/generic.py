@@ -17,11 +17,13 @@ text           yes       the message text (may be empty for a tool call without 
 title          no        the session's title (the first row that has one wins; otherwise
                          the first user message is the title)
 tool           no        the tool's name, e.g. ``Perplexity`` (the first row that has one
-                         wins); it is part of the session's identity, so equal ids
-                         from files of different tools never collide
+                         wins): shown, filtered and grouped by as the session's tool; it
+                         is part of the session's identity, so equal ids from files of
+                         different tools never collide
 model          no        the model that wrote this message; the session's model is the one
                          of most assistant rows
-tokens_in      no        input tokens of this message (whole number; blank = not recorded)
+tokens_in      no        input tokens of this message (whole number; blank = not recorded;
+                         anything else is listed in the report and left out)
 tokens_out     no        output tokens of this message
 =============  ========  ===================================================================
 
@@ -59,6 +61,7 @@ from desktop_app.importers import writing
 from desktop_app.importers.contract import (
     FormatError,
     Report,
+    Skipped,
     SourceSpec,
     Tally,
 )
@@ -73,7 +76,7 @@ from desktop_app.importers.values import (
 )
 
 SOURCE = "generic"
-VERSION = "1"
+VERSION = "2"  # 2: the tool's own name is kept (Session.tool_name)
 FORMAT = "generic CSV or JSONL (session_id, time, role, text, …; see the README)"
 
 COLUMNS = ("session_id", "time", "role", "text", "title", "tool", "model", "tokens_in",
@@ -145,7 +148,8 @@ def parse(stream: BinaryIO, name: str, report: Report) -> Iterator[Session]:
         external_id = f"{building.tool}/{building.key}" if building.tool else building.key
         yield Session(source=SOURCE, external_id=external_id, title=title, started_at=start,
                       ended_at=end, messages=tuple(messages), model=model,
-                      tokens_in=building.tokens_in, tokens_out=building.tokens_out)
+                      tokens_in=building.tokens_in, tokens_out=building.tokens_out,
+                      tool_name=building.tool or None)
 
 
 def _jsonl_rows(stream: BinaryIO, name: str, tally: Tally) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -230,9 +234,13 @@ def _add_row(sessions: dict[str, _Building], where: str, row: dict[str, Any],
     model = _text(row.get("model")) or None
     building.messages.append(Message(role, text, time, model))
     for column in ("tokens_in", "tokens_out"):
-        if _text(row.get(column)):
+        raw = _text(row.get(column))
+        if raw:
             count = as_int(row.get(column))
-            if count is not None:
+            if count is None:  # the message is kept; the count is not, and the report says so
+                tally.report(Skipped(f"{where}: {column}", f"{raw[:40]!r} is not a whole "
+                                     "number of tokens (the row is imported without it)"))
+            else:
                 setattr(building, column, (getattr(building, column) or 0) + count)
     tally.ok()
 

@@ -6,6 +6,8 @@ Adding a source means adding its module and naming it here; the CLI's choices, d
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
 from desktop_app.importers import (
     aider,
     chatgpt,
@@ -50,5 +52,28 @@ def spec(name: str) -> SourceSpec:
 
 
 def display_name(name: str) -> str:
-    """The tool's name people recognise (the source name itself when unknown)."""
+    """The tool's name people recognise, for a source name or a tool key
+    (``SessionRow.tool_key``): a source's display name, else the name itself (a generic row's
+    own tool name, "Perplexity", is shown as its file wrote it)."""
     return DISPLAY_NAMES.get(name, name)
+
+
+class _ToolNames(Mapping[str, str]):
+    """:func:`display_name` as a mapping that holds every tool key (for the metrics' texts,
+    which capitalise a group they find no name for: a tool's own name stays as written)."""
+
+    def __getitem__(self, key: str) -> str:
+        return display_name(key)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(DISPLAY_NAMES)
+
+    def __len__(self) -> int:
+        return len(DISPLAY_NAMES)
+
+
+#: The display name of any tool key: use it to name ``--group tool`` groups.
+TOOL_NAMES: Mapping[str, str] = _ToolNames()

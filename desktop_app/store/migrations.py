@@ -219,3 +219,19 @@ def m0007_fts_automerge(db: Database) -> None:
     """
     for table in ("sessions_fts", "messages_fts"):
         db.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('automerge', 16)")
+
+
+@MIGRATIONS(name="0009_tool_names")
+def m0009_tool_names(db: Database) -> None:
+    """The tool's own name where one source stands for many tools (a generic-format row's
+    ``tool``: "Perplexity", "Poe"), so that people see and group by the names they know.
+
+    NULL where the source is the tool. Rows imported before keep NULL until their file is
+    imported again (the generic parser's version was bumped with this column, so it is re-read):
+    their external id (``tool/session_id``) cannot tell a tool from a session id holding a slash.
+    The partial index holds only named rows: grouping and filtering by a tool name reads them
+    alone, and databases without them pay nothing.
+    """
+    db.execute("ALTER TABLE sessions ADD COLUMN tool_name TEXT")
+    db.execute("CREATE INDEX sessions_tool_name ON sessions(tool_name, started_at) "
+               "WHERE tool_name IS NOT NULL")

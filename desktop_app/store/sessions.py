@@ -118,6 +118,7 @@ def _save_one(db: Database, s: Session, import_id: int | None, parser_version: s
         "fingerprint": s.fingerprint,
         "hidden_branches": s.hidden_branches,
         "tool_thumbs": s.tool_feedback,
+        "tool_name": s.tool_name,
     }
     if existing is not None:
         key, old_hash, old_title, old_fingerprint, old_branches, old_thumbs = existing
@@ -167,7 +168,7 @@ def _save_one(db: Database, s: Session, import_id: int | None, parser_version: s
 #: Sortable columns: name -> SQL expression over ``s`` (sessions) and ``r`` (ratings).
 SORT_COLUMNS: dict[str, str] = {
     "date": "s.started_at",
-    "tool": "s.source",
+    "tool": "coalesce(s.tool_name, s.source)",
     "title": "s.title COLLATE NOCASE",
     "messages": "s.message_count",
     "duration": "(julianday(s.ended_at) - julianday(s.started_at))",
@@ -184,6 +185,8 @@ class SessionQuery:
     """Which sessions to list and in what order. Everything is done in SQL.
 
     ``started_from`` / ``started_before`` are aware datetimes (the UI turns local dates into them).
+    ``source`` keeps a source's sessions (all of them); ``tool`` keeps a tool's as the table shows
+    and groups them (``SessionRow.tool_key``: a generic row's own tool name, else its source).
     """
 
     source: str | None = None
@@ -195,6 +198,11 @@ class SessionQuery:
     has_note: bool = False
     order_by: str = "date"
     descending: bool = True
+    tool: str | None = None
+
+
+#: SQL: session ``s`` belongs to the tool key given twice (see ``SessionRow.tool_key``).
+TOOL_IS = "s.source = ? AND s.tool_name IS NULL OR s.tool_name = ?"
 
 
 def _where(db: Database, query: SessionQuery) -> tuple[str, list[Any], bool]:
@@ -204,6 +212,9 @@ def _where(db: Database, query: SessionQuery) -> tuple[str, list[Any], bool]:
     if query.source:
         clauses.append("s.source = ?")
         args.append(query.source)
+    if query.tool:
+        clauses.append(f"({TOOL_IS})")
+        args.extend([query.tool, query.tool])
     if query.verdict is Verdict.UNRATED:
         clauses.append("r.verdict IS NULL")
     elif query.verdict is not None:
@@ -253,7 +264,7 @@ def session_keys(db: Database, query: SessionQuery | None = None) -> list[int]:
 
 _ROW_SQL = """
 SELECT s.key, s.id, s.source, s.external_id, s.title, s.started_at, s.ended_at, s.message_count,
-       s.user_message_count, s.model, s.tokens_in, s.tokens_out, s.cost, s.project,
+       s.user_message_count, s.model, s.tokens_in, s.tokens_out, s.cost, s.project, s.tool_name,
        r.verdict, r.minutes_saved, r.reason, r.note, r.rated_at,
        (SELECT group_concat(sl.label, char(31)) FROM (
             SELECT sl.label FROM session_labels sl LEFT JOIN labels l ON l.name = sl.label
@@ -264,7 +275,7 @@ FROM sessions s LEFT JOIN ratings r ON r.session_id = s.id
 
 def _row(values: Sequence[Any]) -> SessionRow:
     (_key, sid, source, external_id, title, started, ended, n_msg, n_user, model, t_in, t_out,
-     cost, project, verdict, minutes, reason, note, rated_at, labels) = values
+     cost, project, tool_name, verdict, minutes, reason, note, rated_at, labels) = values
     rating = Rating(
         verdict=Verdict(verdict) if verdict else Verdict.UNRATED,
         minutes_saved=minutes,
@@ -277,7 +288,7 @@ def _row(values: Sequence[Any]) -> SessionRow:
         id=sid, source=source, external_id=external_id, title=title,
         started_at=parse_utc(started), ended_at=parse_utc(ended), messages=n_msg,
         user_messages=n_user, model=model, tokens_in=t_in, tokens_out=t_out, cost=cost,
-        project=project, rating=rating,
+        project=project, rating=rating, tool_name=tool_name,
     )
 
 
@@ -365,14 +376,21 @@ def get_transcript(db: Database, session_id: str, limit: int | None = None) -> l
     ]
 
 
-def sources_present(db: Database) -> list[str]:
-    """The sources that have at least one session, most sessions first."""
-    return [
-        row[0]
-        for row in db.conn.execute(
-            "SELECT source FROM sessions GROUP BY source ORDER BY count(*) DESC, source"
-        )
-    ]
+def tools_present(db: Database) -> list[str]:
+    """The tools that have at least one session, most sessions first, as ``SessionRow.tool_key``
+    (a generic row's own tool name, else the source)."""
+    counts = {
+        str(source): int(n)
+        for source, n in db.conn.execute("SELECT source, count(*) FROM sessions GROUP BY source")
+    }
+    # Named rows are few and read through their partial index (store migration 0009).
+    for source, name, n in db.conn.execute(
+        "SELECT source, tool_name, count(*) FROM sessions INDEXED BY sessions_tool_name "
+        "WHERE tool_name IS NOT NULL GROUP BY source, tool_name"
+    ):
+        counts[source] -= n
+        counts[name] = counts.get(name, 0) + n
+    return sorted((k for k, n in counts.items() if n > 0), key=lambda k: (-counts[k], k))
 
 
 def search_snippet(db: Database, session_id: str, search: str, width: int = 12) -> str | None:

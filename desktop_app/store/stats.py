@@ -14,6 +14,13 @@ local days, see :func:`desktop_app.metrics.periods.utc_bounds`); a row belongs t
 when ``bounds[i] <= started_at < bounds[i + 1]``. Results are :class:`~desktop_app.domain.Tally`
 cells keyed by ``(period index, group)``, where the group is the tool, the label or ``None``.
 
+**The tool** of a session is its ``tool_key``: the tool's own name where the source records one
+(a generic-format row's ``tool``: "Perplexity"), else the source (``"claude-code"``). Named rows
+are few: they are counted through their partial index (migration 0009) and moved from their
+source's group to their tool's, so databases without them run exactly the queries they always
+did. A ``source`` filter keeps a source's sessions (all of them); with ``tools=True`` (see
+:class:`StatsReader`) it names a tool as the groups do.
+
 Speed: no per-row work happens in Python. SQLite buckets rows with a binary CASE tree over the
 boundaries (log2(periods) text comparisons per row, no time zone work); uses are counted per
 period with index range counts; rated figures come from one pass over ``ratings``, which keeps a
@@ -32,6 +39,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from desktop_app.domain import Tally
+from desktop_app.store.sessions import TOOL_IS
 
 #: Tallies keyed by (period index, group): the tool, the label, or None when not grouped.
 Cells = dict[tuple[int, str | None], Tally]
@@ -105,15 +113,25 @@ class _Scope:
     hi: str
     source: str | None
     label: str | None
+    #: ``source`` names a tool (a source, or a generic tool's own name), not a source.
+    tools: bool = False
 
     def where(self, alias: str = "s") -> tuple[str, list[Any]]:
-        """Conditions on sessions ``alias`` (range and source; the label is the caller's)."""
+        """Conditions on sessions ``alias`` (range and source; the label is the caller's).
+
+        A tool filter is exact on sessions (``s``); on ratings (``r``, which keep no tool name)
+        it keeps the source's rows and :func:`_move_named` corrects the cells.
+        """
         column = f"{alias}.started_at"
         sql = f"{column} >= {_literal(self.lo)} AND {column} < {_literal(self.hi)}"
         args: list[Any] = []
         if self.source is not None:
-            sql += f" AND {alias}.source = ?"
-            args.append(self.source)
+            if self.tools and alias == "s":
+                sql += f" AND ({TOOL_IS})"
+                args.extend([self.source, self.source])
+            else:
+                sql += f" AND {alias}.source = ?"
+                args.append(self.source)
         return sql, args
 
 
@@ -135,16 +153,27 @@ def snapshot(db: Database) -> Iterator[None]:
         conn.execute("ROLLBACK")
 
 
+def _has_named(db: Database, tool: str) -> bool:
+    """True when a named row is of source ``tool`` or named ``tool`` (partial index only)."""
+    return db.conn.execute(
+        "SELECT 1 FROM sessions INDEXED BY sessions_tool_name WHERE tool_name IS NOT NULL "
+        "AND (source = ? OR tool_name = ?) LIMIT 1", (tool, tool)
+    ).fetchone() is not None
+
+
 def first_last(
     db: Database,
     lo: str | None = None,
     hi: str | None = None,
     source: str | None = None,
     label: str | None = None,
+    *,
+    tools: bool = False,
 ) -> tuple[str | None, str | None]:
     """First and last start time (UTC text) of the sessions in ``[lo, hi)`` with the filters.
 
-    ``(None, None)`` when none match. Index seeks, no scan.
+    ``(None, None)`` when none match. Index seeks, no scan (a tool filter on a tool with named
+    rows reads that tool's rows). ``tools``: ``source`` names a tool (see the module docs).
     """
     conds = ["s.started_at IS NOT NULL"]
     args: list[Any] = []
@@ -152,7 +181,10 @@ def first_last(
         conds.append(f"s.started_at >= {_literal(lo)}")
     if hi is not None:
         conds.append(f"s.started_at < {_literal(hi)}")
-    if source is not None:
+    if source is not None and tools and _has_named(db, source):
+        conds.append(f"({TOOL_IS})")
+        args.extend([source, source])
+    elif source is not None:
         conds.append("s.source = ?")
         args.append(source)
     where = " AND ".join(conds)
@@ -188,18 +220,20 @@ def period_tallies(
     label: str | None = None,
     *,
     by_tool: bool = False,
+    tools: bool = False,
 ) -> Cells:
     """Tallies per period (and per tool with ``by_tool``) of the sessions in ``[lo, hi)``.
 
     ``bounds`` are the periods' UTC boundaries; ``lo``/``hi`` may cut the first and last period.
-    ``source`` keeps one tool's sessions, ``label`` only sessions with that label. Keys are
-    ``(period index, tool or None)``; periods (and tools) without a use have no entry.
+    ``source`` keeps one source's sessions (one tool's with ``tools``), ``label`` only sessions
+    with that label. Keys are ``(period index, tool or None)``; periods (and tools) without a
+    use have no entry.
     """
-    scope = _Scope(lo, hi, source, label)
+    scope = _Scope(lo, hi, source, label, tools)
     cells: Cells = {}
     where, args = scope.where()
     bucket = _bucket_sql(bounds, "s.started_at")
-    gexpr = "s.source" if by_tool else "NULL"
+    gexpr = "coalesce(s.tool_name, s.source)" if by_tool else "NULL"
     if scope.label is not None:
         # Few sessions carry a given label: drive everything from the label index.
         sql = (
@@ -227,7 +261,44 @@ def period_tallies(
         cell = _cell(cells, (b, g))  # exists already: a rated session is a use
         (cell.rated, cell.useful, cell.not_useful, cell.minutes_sum, cell.minutes_n,
          cell.tokens_rated, cell.tokens_sum, cell.tokens_useful) = [v or 0 for v in values]
+    if by_tool or (scope.tools and scope.source is not None):
+        _move_named(db, cells, bounds, scope, by_tool=by_tool)
     return cells
+
+
+def _move_named(db: Database, cells: Cells, bounds: Sequence[str], scope: _Scope, *,
+                by_tool: bool) -> None:
+    """Move the named rows counted under their source to their tool (see the module docs).
+
+    The cells were counted by source (with ``source = scope.source`` as the filter); each named
+    row leaves its source's cell and joins its tool's, or only leaves (a tool filter the source
+    matches but the name does not) or only joins (a tool filter naming it). Reads named rows
+    alone, through their partial index.
+    """
+    where, args = _Scope(scope.lo, scope.hi, None, None).where()
+    wanted = scope.source
+    if wanted is not None:
+        where += " AND (s.source = ? OR s.tool_name = ?)" if scope.tools else " AND s.source = ?"
+        args += [wanted, wanted] if scope.tools else [wanted]
+    sql = (
+        f"SELECT {_bucket_sql(bounds, 's.started_at')} AS b, s.source, s.tool_name, {_SUMS} "
+        "FROM sessions s INDEXED BY sessions_tool_name "
+        "LEFT JOIN ratings r ON r.session_id = s.id "
+        f"WHERE s.tool_name IS NOT NULL AND {where} GROUP BY b, s.source, s.tool_name"
+    )
+    touched: set[tuple[int, str | None]] = set()
+    for b, source, name, *values in db.conn.execute(sql, args):
+        tally = _tally(values)
+        leaves = (b, source if by_tool else None)
+        joins = (b, name if by_tool else None)
+        if wanted is None or source == wanted:  # counted under its source
+            _cell(cells, leaves).add(tally, -1)
+            touched.add(leaves)
+        if wanted is None or (name == wanted if scope.tools else source == wanted):
+            _cell(cells, joins).add(tally)
+    for key in touched:
+        if cells[key].uses == 0:
+            del cells[key]
 
 
 def _use_counts(
@@ -281,15 +352,18 @@ def label_tallies(
     hi: str,
     source: str | None = None,
     label: str | None = None,
+    *,
+    tools: bool = False,
 ) -> tuple[Cells, dict[int, Tally]]:
     """Tallies per period and label, and per period of the labelled sessions counted once.
 
     A session with two labels counts under both labels but once in the second result, so that
     subtracting it from :func:`period_tallies` leaves the unlabelled sessions. ``label`` keeps
     only sessions that have that label (with all their labels). One pass over
-    ``session_labels``; each row also says whether it is its session's first label.
+    ``session_labels``; each row also says whether it is its session's first label. ``tools``:
+    ``source`` names a tool (see the module docs).
     """
-    scope = _Scope(lo, hi, source, label)
+    scope = _Scope(lo, hi, source, label, tools)
     where, args = scope.where()
     bucket = _bucket_sql(bounds, "s.started_at")
     label_cond = ""
@@ -320,13 +394,17 @@ def label_tallies(
 class StatsReader:
     """The stats queries on one connection, as :class:`desktop_app.metrics.TallyReader`.
 
-    ``value_stats(StatsReader(db), ...)``: the metrics ask, the store counts.
+    ``value_stats(StatsReader(db), ...)``: the metrics ask, the store counts. The groups of
+    ``group="tool"`` are tools (a generic row's own tool name, else the source); ``source``
+    keeps a source's sessions, or with ``tools=True`` a tool's as the groups name them (what
+    the app's tool menus offer: "Perplexity", or "generic" for unnamed generic rows).
     """
 
-    __slots__ = ("db",)
+    __slots__ = ("db", "tools")
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, tools: bool = False) -> None:
         self.db = db
+        self.tools = tools
 
     def snapshot(self) -> AbstractContextManager[None]:
         """See :func:`snapshot`."""
@@ -336,7 +414,7 @@ class StatsReader:
         self, lo: str | None, hi: str | None, source: str | None, label: str | None
     ) -> tuple[str | None, str | None]:
         """See :func:`first_last`."""
-        return first_last(self.db, lo, hi, source, label)
+        return first_last(self.db, lo, hi, source, label, tools=self.tools)
 
     def period_tallies(
         self,
@@ -349,10 +427,11 @@ class StatsReader:
         by_tool: bool,
     ) -> Cells:
         """See :func:`period_tallies`."""
-        return period_tallies(self.db, bounds, lo, hi, source, label, by_tool=by_tool)
+        return period_tallies(self.db, bounds, lo, hi, source, label, by_tool=by_tool,
+                              tools=self.tools)
 
     def label_tallies(
         self, bounds: Sequence[str], lo: str, hi: str, source: str | None, label: str | None
     ) -> tuple[Cells, dict[int, Tally]]:
         """See :func:`label_tallies`."""
-        return label_tallies(self.db, bounds, lo, hi, source, label)
+        return label_tallies(self.db, bounds, lo, hi, source, label, tools=self.tools)

@@ -124,14 +124,15 @@ class FilterBar(QWidget):
         self._descending = True
         self._muted = False
 
-    def set_choices(self, sources: list[str], labels: list[str]) -> None:
-        """The tools present in the database and the user's labels (keeps the selection)."""
+    def set_choices(self, tools: list[str], labels: list[str]) -> None:
+        """The tools present in the database (``SessionRow.tool_key``: a source, or a generic
+        row's own tool name) and the user's labels (keeps the selection)."""
         self._muted = True
         keep_tool, keep_label = self.tool.currentData(), self.label.currentData()
         self.tool.clear()
         self.tool.addItem("All tools", "")
-        for source in sources:
-            self.tool.addItem(display_name(source), source)
+        for tool in tools:
+            self.tool.addItem(display_name(tool), tool)
         self.label.clear()
         self.label.addItem("Any label", "")
         for name in labels:
@@ -177,7 +178,7 @@ class FilterBar(QWidget):
         """Set the controls to a query's tool, label and date range (search and verdict cleared)."""
         self._muted = True
         self.search.clear()
-        self._select(self.tool, query.source or "")
+        self._select(self.tool, query.tool or query.source or "")
         self._select(self.label, query.label or "")
         self._select(self.verdict, query.verdict.value if query.verdict else "")
         self.has_note.setChecked(False)
@@ -224,7 +225,7 @@ class FilterBar(QWidget):
         verdict_key = self.verdict.currentData() or ""
         return replace(
             SessionQuery(),
-            source=self.tool.currentData() or None,
+            tool=self.tool.currentData() or None,
             search=self.search.text().strip() or None,
             verdict=Verdict(verdict_key) if verdict_key else None,
             label=self.label.currentData() or None,
@@ -238,7 +239,7 @@ class FilterBar(QWidget):
     def is_filtered(self) -> bool:
         """True when any filter or search narrows the list."""
         q = self.query()
-        return bool(q.source or q.search or q.verdict or q.label or q.started_from
+        return bool(q.tool or q.search or q.verdict or q.label or q.started_from
                     or q.has_note)
 
     @Slot()

@@ -311,7 +311,7 @@ class ReflectView(QWidget):
             self._show()
             return
         self.title.setText(row.title or "(untitled)")
-        facts = [display_name(row.source), formatting.local_time(row.started_at),
+        facts = [display_name(row.tool_key), formatting.local_time(row.started_at),
                  formatting.duration(row.duration_seconds), f"{row.messages} messages",
                  row.model or ""]
         self.facts.setText(" · ".join(f for f in facts if f))

@@ -176,7 +176,7 @@ class SessionTableModel(QAbstractTableModel):
         if col == COL_DATE:
             return formatting.local_time(row.started_at)
         if col == COL_TOOL:
-            return display_name(row.source)
+            return display_name(row.tool_key)
         if col == COL_TITLE:
             return row.title
         if col == COL_MESSAGES:

@@ -22,7 +22,7 @@ from desktop_app.store import (
     list_reasons,
 )
 from desktop_app.store.imports import session_extras
-from desktop_app.store.sessions import sources_present
+from desktop_app.store.sessions import tools_present
 from desktop_app.ui.filter_bar import FilterBar
 from desktop_app.ui.rating import RatingController
 from desktop_app.ui.rating_panel import RatingPanel
@@ -118,7 +118,7 @@ class SessionsView(QWidget):
         self._db = db
         old = self.model
         self.model = SessionTableModel(db, self)
-        self.filters.set_choices(sources_present(db), list_labels(db))
+        self.filters.set_choices(tools_present(db), list_labels(db))
         if filter_state is not None:
             self.filters.set_state(filter_state)
         self.panel.set_choices(list_labels(db), list_reasons(db))
@@ -149,7 +149,7 @@ class SessionsView(QWidget):
         if self._db is None or self.model is None:
             return
         keep = self.selected_ids()
-        self.filters.set_choices(sources_present(self._db), list_labels(self._db))
+        self.filters.set_choices(tools_present(self._db), list_labels(self._db))
         self.panel.set_choices(list_labels(self._db), list_reasons(self._db))
         self.model.reload()
         self._reselect(keep)

@@ -150,7 +150,7 @@ class TranscriptView(QTextBrowser):
     def _header_html(session: SessionRow, extras: tuple[int, str | None]) -> list[str]:
         c = colors()
         parts = [f"<h2>{html.escape(session.title or '(untitled)')}</h2>"]
-        first = [display_name(session.source), session.model or "",
+        first = [display_name(session.tool_key), session.model or "",
                  session.project or ""]
         when = formatting.local_time(session.started_at)
         if session.ended_at is not None and session.started_at is not None:
@@ -201,7 +201,11 @@ class TranscriptView(QTextBrowser):
                 f"{html.escape(name)}</b>"
                 f'<span style="color:{c.muted};"> {html.escape(when + model)}</span></p>'
             )
-            parts.append(message_body_html(message.text, marker))
+            if message.text.strip():
+                parts.append(message_body_html(message.text, marker))
+            else:  # e.g. a Claude.ai export that blanked it: the message was still there
+                parts.append(f'<p style="color:{c.muted};"><i>No text in the history file.'
+                             "</i></p>")
         hidden = len(self._messages) - len(shown)
         if hidden > 0:
             parts.append(f'<p><a href="{_SHOW_ALL}">Show the other {hidden:,} messages</a></p>')

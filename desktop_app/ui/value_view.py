@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from desktop_app.importers.registry import DISPLAY_NAMES, display_name
+from desktop_app.importers.registry import DISPLAY_NAMES, TOOL_NAMES, display_name
 from desktop_app.metrics import (
     MIN_RATED,
     NO_LABEL,
@@ -101,8 +101,9 @@ def _value_stats(db: Database, *, by: By, group: GroupBy | None = None,
                  source: str | None = None, date_from: date | None = None,
                  date_to: date | None = None) -> Stats:
     """The view's one call of the metrics: every figure it shows comes through here."""
-    return value_stats(StatsReader(db), by=by, group=group, source=source, date_from=date_from,
-                       date_to=date_to)
+    # The tool menu and the by-tool groups name tools ("Perplexity"), not sources.
+    return value_stats(StatsReader(db, tools=True), by=by, group=group, source=source,
+                       date_from=date_from, date_to=date_to)
 
 
 def load_figures(db: Database, by: By, source: str | None,
@@ -122,7 +123,7 @@ def load_figures(db: Database, by: By, source: str | None,
     if trend:
         lines.append(trend)
     if source is None:
-        lines += insights(tool_stats.group_totals, names=DISPLAY_NAMES, limit=1)[:2]
+        lines += insights(tool_stats.group_totals, names=TOOL_NAMES, limit=1)[:2]
     # Labels come with ratings, so unlabelled sessions are (almost) never rated: saying so
     # every time would crowd out the real findings. The By label tab shows them.
     labelled = {g: f for g, f in label_stats.group_totals.items() if g != NO_LABEL}
@@ -610,11 +611,11 @@ class ValueView(QWidget):
         """Ask for the Sessions view filtered to a period or a group (emits the query)."""
         if isinstance(target, GroupTarget):
             if target.kind == "tool":
-                query = SessionQuery(source=target.name)
+                query = SessionQuery(tool=target.name)
             else:
-                query = SessionQuery(source=self._source, label=target.name)
+                query = SessionQuery(tool=self._source, label=target.name)
         else:
-            query = SessionQuery(source=self._source,
+            query = SessionQuery(tool=self._source,
                                  started_from=day_start_utc(target.start),
                                  started_before=day_start_utc(target.end))
         self.sessions_requested.emit(query)

@@ -88,7 +88,11 @@ def test_runs_prompts_tokens_and_cost(db: Database, tmp_path: Path,
     assert report.ok, report.files[0].error
     assert report.files[0].source == "aider"
     rows = sorted(list_sessions(db), key=lambda r: r.started_at or datetime.min)
-    assert len(rows) == 2  # the /help-only run is not a session
+    assert len(rows) == 2  # the /help-only run is not a session, and the report says so
+    assert [(s.what, s.reason) for s in report.files[0].skipped] == [
+        (f"{path}: run started at 2025-10-24 09:00:00",
+         "no prompt, only commands (/help): not a session")]
+    assert report.files[0].sessions_new == 2
     first, last = rows
     assert first.started_at == datetime(2025, 10, 23, 15, 4, 56, tzinfo=UTC)  # CEST is UTC+2
     assert first.title == "add a --dry-run flag to cli.py"
@@ -136,9 +140,50 @@ def test_sample(db: Database, tmp_path: Path) -> None:
     rows = sorted(list_sessions(db), key=lambda r: r.started_at or datetime.min)
     assert [(r.title, r.messages, r.user_messages) for r in rows] == [
         ("add a retry to the webhook", 5, 2), ("make the timeout configurable", 3, 1)]
+    # The file ends with a run aider was started in and left: listed, not lost in silence.
+    [skipped] = report.files[0].skipped
+    assert skipped.what.endswith("run started at 2026-06-09 16:00:00")
+    assert skipped.reason == "no prompt (aider was started and left): not a session"
+    assert report.files[0].sessions_new == len(rows)
     assert rows[0].started_at == datetime(2026, 6, 9, 14, 1, tzinfo=UTC)  # TZ=UTC in tests
 
 
 def test_not_an_aider_history() -> None:
     with pytest.raises(FormatError):
         parse_bytes(aider, b"#### hello\n", ".aider.chat.history.md")
+
+
+def test_runs_without_a_prompt_are_listed_with_why(db: Database, tmp_path: Path) -> None:
+    path = write(tmp_path, "\n".join([
+        "# aider chat started at 2025-11-01 09:00:00", "",
+        "> Aider v0.86.1", "> Main model: gpt-4o with diff edit format", "",
+        "#### /add src/app.py", "> Added src/app.py to the chat", "",
+        "#### /tokens", "> 1.2k tokens of context", "",
+        "#### /add src/util.py", "",
+        "# aider chat started at 2025-11-01 10:00:00", "",
+        "> Aider v0.86.1", "",
+        "# aider chat started at 2025-11-01 11:00:00", "",
+        "#### fix the bug", "", "Fixed.", ""]))
+    report = import_paths(db, [path])
+    entry = report.files[0]
+    assert entry.error is None
+    assert [(s.what, s.reason) for s in entry.skipped] == [
+        (f"{path}: run started at 2025-11-01 09:00:00",
+         "no prompt, only commands (/add, /tokens): not a session"),
+        (f"{path}: run started at 2025-11-01 10:00:00",
+         "no prompt (aider was started and left): not a session")]
+    assert (entry.sessions_new, len(list_sessions(db))) == (1, 1)
+    assert run_cli_import_text(path, tmp_path).count("skipped") == 2
+
+
+def run_cli_import_text(path: Path, tmp_path: Path) -> str:
+    """The text report of ``worthwhile import`` as a person reads it."""
+    import contextlib
+    import io
+
+    from desktop_app.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["--db", str(tmp_path / "cli.db"), "import", str(path)]) == 0
+    return out.getvalue()

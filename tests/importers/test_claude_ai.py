@@ -150,3 +150,39 @@ def test_not_claude_shapes_are_errors() -> None:
         parse_bytes(claude_ai, b'{"uuid": "x"}')
     with pytest.raises(FormatError, match="no readable"):
         parse_bytes(claude_ai, json.dumps([{"chat_messages": []}, 5]).encode())
+
+
+def test_conversations_whose_text_the_export_blanked_are_still_uses(db: Database,
+                                                                     tmp_path: Path) -> None:
+    # An export can leave every message's text empty: content blocks without text, or none.
+    blank = claude_conversation("blank", [
+        claude_message("h1", "human", "", "2025-01-01T00:00:00Z", parent=ROOT,
+                       content=[{"type": "text", "text": ""}]),
+        claude_message("a1", "assistant", "", "2025-01-01T00:00:05Z", parent="h1",
+                       content=[]),
+        claude_message("h2", "human", "  ", "2025-01-01T00:01:00Z", parent="a1"),
+        claude_message("a2", "assistant", "", "2025-01-01T00:01:09Z", parent="h2"),
+    ], name="", created="2025-01-01T00:00:00Z")
+    half = claude_conversation("half", [
+        claude_message("q", "human", "a real question", "2025-01-02T00:00:00Z"),
+        claude_message("r", "assistant", "", "2025-01-02T00:00:04Z"),
+    ])
+    empty = claude_conversation("empty", [])
+    path = write_zip(tmp_path / "data-x-batch-0000.zip",
+                     {"conversations.json": [blank, half, empty]})
+    report = import_paths(db, [path])
+    entry = report.files[0]
+    assert entry.error is None
+    # Only the conversation without a single message is skipped as empty.
+    assert [(s.what, s.reason) for s in entry.skipped] == [
+        (f"{path}!conversations.json: conversation 3 (empty)",
+         "empty conversation (no messages)")]
+    rows = {r.external_id: r for r in list_sessions(db)}
+    assert entry.sessions_new == len(rows) == 2
+    assert entry.messages == 6
+    assert (rows["blank"].messages, rows["blank"].user_messages) == (4, 2)
+    assert rows["blank"].title == "Untitled conversation"
+    assert rows["blank"].ended_at == datetime(2025, 1, 1, 0, 1, 9, tzinfo=UTC)
+    assert [(m.role, m.text) for m in get_transcript(db, rows["blank"].id)] == [
+        ("user", ""), ("assistant", ""), ("user", ""), ("assistant", "")]
+    assert (rows["half"].messages, rows["half"].user_messages) == (2, 1)

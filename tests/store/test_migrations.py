@@ -79,3 +79,30 @@ def test_database_from_newer_version_is_refused(db_path: Path) -> None:
     db.close()
     with pytest.raises(StoreError, match="newer version"):
         open_db(db_path)
+
+
+def test_tool_names_come_to_a_database_made_before_them(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A database of the schema before 0009, holding a rated generic session.
+    older = Migrations("worthwhile")
+    for m in store_migrations.MIGRATIONS._migrations:
+        if m.name != "0009_tool_names":
+            older(name=m.name)(m.fn)
+    monkeypatch.setattr(store_db, "MIGRATIONS", older)
+    db = open_db(db_path)
+    db.execute("INSERT INTO sessions (id, source, external_id, title, started_at) VALUES "
+               "('g1', 'generic', 'Perplexity/p-1', 'Sunglasses', '2026-03-02T09:15:00Z')")
+    db.conn.commit()
+    update_rating(db, "g1", Verdict.USEFUL, minutes_saved=7)
+    db.close()
+    monkeypatch.undo()
+
+    db = open_db(db_path)
+    assert schema_version(db)[-1] == "0009_tool_names"
+    assert list(db_path.parent.glob("worthwhile.db.before-0009_tool_names-*.bak"))
+    assert db.execute("SELECT tool_name FROM sessions").fetchall() == [(None,)]
+    assert get_rating(db, "g1").minutes_saved == 7
+    indexes = {row[1] for row in db.execute("PRAGMA index_list(sessions)")}
+    assert "sessions_tool_name" in indexes
+    db.close()

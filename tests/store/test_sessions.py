@@ -21,6 +21,7 @@ from desktop_app.store import (
     save_sessions,
     update_rating,
 )
+from desktop_app.store.sessions import tools_present
 from tests.factories import make_messages, make_session
 
 
@@ -165,3 +166,40 @@ def test_every_column_sorts_both_ways(db_path: Path, column: str) -> None:
         # Sessions with a value come first both ways; those without follow.
         assert set(up[:2]) == set(down[:2]) == {sessions[2].id, sessions[4].id}
         assert up[:2] == down[:2][::-1]
+
+
+def test_a_generic_tools_own_name_is_kept_filtered_and_sorted(db_path: Path) -> None:
+    db = open_db(db_path)
+    perplexity = [make_session(i, source="generic", external_id=f"Perplexity/p-{i}",
+                               tool_name="Perplexity") for i in range(3)]
+    poe = make_session(5, source="generic", external_id="Poe/x", tool_name="Poe")
+    unnamed = make_session(6, source="generic", external_id="g-1")
+    chat = make_session(7)
+    save_sessions(db, [*perplexity, poe, unnamed, chat])
+    row = get_session(db, poe.id)
+    assert (row.source, row.tool_name, row.tool_key) == ("generic", "Poe", "Poe")
+    assert get_session(db, chat.id).tool_key == "chatgpt"
+    assert tools_present(db) == ["Perplexity", "Poe", "chatgpt", "generic"]
+
+    def ids(query: SessionQuery) -> set[str]:
+        return {r.id for r in list_sessions(db, query)}
+
+    assert ids(SessionQuery(tool="Perplexity")) == {s.id for s in perplexity}
+    assert ids(SessionQuery(tool="generic")) == {unnamed.id}  # the unnamed ones only
+    assert ids(SessionQuery(source="generic")) == {s.id for s in [*perplexity, poe, unnamed]}
+    assert ids(SessionQuery(tool="chatgpt")) == {chat.id}
+    by_tool = list_sessions(db, SessionQuery(order_by="tool", descending=False))
+    assert [r.tool_key for r in by_tool] == ["Perplexity"] * 3 + ["Poe", "chatgpt", "generic"]
+    # Saved again unchanged: unchanged (the name is part of what is stored, and hashed).
+    assert save_sessions(db, [poe]).unchanged == 1
+    assert poe.content_hash() != replace(poe, tool_name=None).content_hash()
+    assert chat.content_hash() == replace(chat, tool_name=None).content_hash()
+
+
+def test_session_json_names_the_tool(db_path: Path) -> None:
+    db = open_db(db_path)
+    session = make_session(1, source="generic", external_id="Poe/x", tool_name="Poe")
+    save_sessions(db, [session])
+    obj = get_session(db, session.id).to_json(tool="Poe")
+    assert list(obj)[:3] == ["id", "source", "tool"]
+    assert (obj["source"], obj["tool"]) == ("generic", "Poe")

@@ -120,3 +120,95 @@ def test_stats_reader_is_a_tally_reader(db: Database, small_set: None) -> None:
             period_tallies(db, BOUNDS, LO, HI)
         assert reader.label_tallies(BOUNDS, LO, HI, None, "coding") == \
             label_tallies(db, BOUNDS, LO, HI, label="coding")
+
+
+# --- tools named by the generic format (store migration 0009) -----------------------------------
+
+def _named_set(add: AddSession) -> None:
+    """Sessions of two sources and of three generic tools, some rated, some labelled."""
+    add("codex", "2026-03-02T10:00:00Z", verdict="useful", minutes=10, labels=("coding",),
+        tokens_in=100)
+    add("codex", "2026-03-10T10:00:00Z", verdict="not_useful")
+    add("generic", "2026-03-03T10:00:00Z", verdict="useful", tool_name="Perplexity",
+        tokens_in=31, tokens_out=120, labels=("research",))
+    add("generic", "2026-03-04T10:00:00Z", tool_name="Perplexity")
+    add("generic", "2026-03-11T10:00:00Z", verdict="not_useful", minutes=-5,
+        tool_name="Perplexity", labels=("research", "coding"))
+    add("generic", "2026-03-05T10:00:00Z", verdict="useful", tool_name="le Chat")
+    add("generic", "2026-03-06T10:00:00Z", verdict="useful")  # no tool: stays "generic"
+    add("generic", "2026-03-12T10:00:00Z", labels=("coding",))
+    add("generic", "2026-03-13T10:00:00Z", tool_name="codex")  # a tool named like a source
+
+
+def _by_hand(db: Database, *, by_tool: bool, source: str | None, tools: bool,
+             label: str | None) -> dict[tuple[int, str | None], Tally]:
+    """The tallies worked out row by row in Python, from each session's tool key."""
+    rows = db.conn.execute(
+        "SELECT s.id, s.source, coalesce(s.tool_name, s.source), s.started_at, s.tokens_in, "
+        "s.tokens_out, r.verdict, r.minutes_saved FROM sessions s "
+        "LEFT JOIN ratings r ON r.session_id = s.id").fetchall()
+    cells: dict[tuple[int, str | None], Tally] = {}
+    for sid, src, key, started, t_in, t_out, verdict, minutes in rows:
+        if started is None or not LO <= started < HI:
+            continue
+        if source is not None and (key if tools else src) != source:
+            continue
+        if label is not None and not db.conn.execute(
+                "SELECT 1 FROM session_labels WHERE session_id = ? AND label = ?",
+                (sid, label)).fetchone():
+            continue
+        b = 0 if started < BOUNDS[1] else 1
+        t = cells.setdefault((b, key if by_tool else None), Tally())
+        t.uses += 1
+        if verdict:
+            t.rated += 1
+            t.useful += verdict == "useful"
+            t.not_useful += verdict == "not_useful"
+            if minutes is not None:
+                t.minutes_sum += minutes
+                t.minutes_n += 1
+            if t_in is not None or t_out is not None:
+                t.tokens_rated += 1
+                t.tokens_sum += (t_in or 0) + (t_out or 0)
+                t.tokens_useful += verdict == "useful"
+    return cells
+
+
+@pytest.mark.parametrize("label", [None, "coding", "research"])
+@pytest.mark.parametrize("tools", [False, True])
+@pytest.mark.parametrize("source", [None, "generic", "codex", "Perplexity", "le Chat"])
+@pytest.mark.parametrize("by_tool", [False, True])
+def test_named_tools_are_grouped_and_filtered_by_their_own_name(
+    db: Database, add_session: AddSession, by_tool: bool, source: str | None, tools: bool,
+    label: str | None,
+) -> None:
+    _named_set(add_session)
+    expected = _by_hand(db, by_tool=by_tool, source=source, tools=tools, label=label)
+    got = period_tallies(db, BOUNDS, LO, HI, source, label, by_tool=by_tool, tools=tools)
+    assert got == expected
+
+
+def test_named_tools_by_name(db: Database, add_session: AddSession) -> None:
+    _named_set(add_session)
+    cells = period_tallies(db, BOUNDS, LO, HI, by_tool=True)
+    assert {key: (t.uses, t.rated) for key, t in cells.items()} == {
+        (0, "codex"): (1, 1), (1, "codex"): (2, 1),  # the generic "codex" joins the source
+        (0, "Perplexity"): (2, 1), (1, "Perplexity"): (1, 1),
+        (0, "le Chat"): (1, 1), (0, "generic"): (1, 1), (1, "generic"): (1, 0)}
+    # A source filter keeps all its rows, grouped by their names; a tool filter only the tool's.
+    generic = period_tallies(db, BOUNDS, LO, HI, "generic", by_tool=True)
+    assert sorted({g for _, g in generic if g}) == ["Perplexity", "codex", "generic", "le Chat"]
+    assert sum(t.uses for t in period_tallies(db, BOUNDS, LO, HI, "generic").values()) == 7
+    unnamed = period_tallies(db, BOUNDS, LO, HI, "generic", tools=True)
+    assert sum(t.uses for t in unnamed.values()) == 2
+    assert first_last(db, source="Perplexity") == (None, None)
+    assert first_last(db, source="Perplexity", tools=True) == ("2026-03-03T10:00:00Z",
+                                                               "2026-03-11T10:00:00Z")
+    assert first_last(db, source="generic", tools=True) == ("2026-03-06T10:00:00Z",
+                                                            "2026-03-12T10:00:00Z")
+    assert first_last(db, source="codex", tools=True) == ("2026-03-02T10:00:00Z",
+                                                          "2026-03-13T10:00:00Z")
+    cells, _ = label_tallies(db, BOUNDS, LO, HI, "Perplexity", tools=True)
+    assert {key: t.uses for key, t in cells.items()} == {
+        (0, "research"): 1, (1, "research"): 1, (1, "coding"): 1}
+

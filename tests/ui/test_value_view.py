@@ -152,7 +152,7 @@ def test_clicking_a_group_and_the_tool_filter(qtbot: QtBot, view: ValueView,
     with qtbot.waitSignal(view.sessions_requested) as blocker:
         qtbot.mouseClick(chart.widget.viewport(), Qt.MouseButton.LeftButton,
                          pos=QPoint(pos.x(), pos.y()))
-    assert blocker.args[0] == SessionQuery(source="copilot")
+    assert blocker.args[0] == SessionQuery(tool="copilot")
 
     with qtbot.waitSignal(view.loaded, timeout=10_000):
         view.set_source("claude-code")
@@ -161,7 +161,7 @@ def test_clicking_a_group_and_the_tool_filter(qtbot: QtBot, view: ValueView,
     assert "Claude Code only" in view.basis_label.text()
     with qtbot.waitSignal(view.sessions_requested) as blocker:
         view.open_target(GroupTarget("label", "research"))
-    assert blocker.args[0] == SessionQuery(source="claude-code", label="research")
+    assert blocker.args[0] == SessionQuery(tool="claude-code", label="research")
 
     with qtbot.waitSignal(view.loaded, timeout=10_000):
         view.set_by("month")

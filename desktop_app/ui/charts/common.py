@@ -8,7 +8,7 @@ from typing import Any
 
 import pyqtgraph as pg
 
-from desktop_app.importers.registry import DISPLAY_NAMES
+from desktop_app.importers.registry import DISPLAY_NAMES, TOOL_NAMES
 from desktop_app.metrics import Figures, GroupBy, PeriodFigures, display_name
 from desktop_app.metrics.text import estimate_text, percent, value_text
 from desktop_app.ui.theme import colors
@@ -120,9 +120,15 @@ def figures_tooltip(head: str, f: Figures, footer: str | None) -> str:
     return "\n".join(lines)
 
 
+def group_name(kind: GroupBy, name: str) -> str:
+    """How a tool or label group is named: a tool by its display name (a generic tool's own
+    name as written: "le Chat"), a label capitalised."""
+    return display_name(name, TOOL_NAMES if kind == "tool" else DISPLAY_NAMES)
+
+
 def group_head(kind: GroupBy, name: str) -> str:
     """A group's name as a tooltip heading."""
-    return f"{'Tool' if kind == 'tool' else 'Label'}: {display_name(name, DISPLAY_NAMES)}"
+    return f"{'Tool' if kind == 'tool' else 'Label'}: {group_name(kind, name)}"
 
 
 def n_text(f: Figures) -> str:

@@ -8,8 +8,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF
 
-from desktop_app.importers.registry import DISPLAY_NAMES
-from desktop_app.metrics import MIN_RATED, NO_LABEL, Figures, GroupBy, Stats, display_name
+from desktop_app.metrics import MIN_RATED, NO_LABEL, Figures, GroupBy, Stats
 from desktop_app.ui.charts.common import (
     FIGURE_KEYS,
     PERCENT_TICKS,
@@ -19,6 +18,7 @@ from desktop_app.ui.charts.common import (
     chart_colors,
     figures_tooltip,
     group_head,
+    group_name,
     n_text,
     setup_plot,
     style_plot,
@@ -100,7 +100,7 @@ class GroupChart:
         self.whiskers.setData(x=self.value[:k], y=ys[:k], left=(self.value - self.ci_low)[:k],
                               right=(self.ci_high - self.value)[:k])
         self.bars.setOpts(x0=np.zeros(n), y=ys, width=self.uses, height=ROW_HEIGHT)
-        ticks = [(float(y), display_name(name, DISPLAY_NAMES))
+        ticks = [(float(y), group_name(self.kind, name))
                  for y, name in zip(ys, self.order, strict=True)]
         self.value_plot.getAxis("left").setTicks([ticks, []])
         self.uses_plot.getAxis("left").setTicks([ticks, []])
