@@ -110,6 +110,11 @@ class Session:
     #: A cheap fingerprint of the session's record in its source file (see migration 0006), so a
     #: re-import can skip an unchanged one before parsing it; not part of the content hash.
     fingerprint: int | None = None
+    #: When the source last changed this session, as the source itself records it (ChatGPT's
+    #: ``update_time``, Claude.ai's ``updated_at``, …): of two copies of a session the newer
+    #: one is kept. None where the source records no such time. Not part of the content hash
+    #: (see :func:`desktop_app.store.sessions.save_sessions`).
+    updated_at: datetime | None = None
 
     @property
     def id(self) -> str:
