@@ -143,6 +143,26 @@ def known_fingerprints(db: Database, source: str) -> set[int]:
     }
 
 
+def replaced_since(db: Database, path: str, session_ids: Iterable[str]) -> bool:
+    """True when one of these sessions was written after the last clean import of ``path`` (one
+    that skipped nothing): a newer copy from another file replaced what ``path`` holds, so the
+    file is no longer simply "unchanged".
+    """
+    row = db.conn.execute(
+        "SELECT max(id) FROM imports WHERE path = ? AND finished_at IS NOT NULL "
+        "AND error IS NULL AND skipped = 0", (path,)).fetchone()
+    if row is None or row[0] is None:
+        return False
+    ids = list(session_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        if db.conn.execute(f"SELECT 1 FROM sessions WHERE import_id > ? AND id IN ({marks}) "
+                           "LIMIT 1", [row[0], *chunk]).fetchone():
+            return True
+    return False
+
+
 def _save_one(db: Database, s: Session, import_id: int | None, parser_version: str,
               by_length: bool, counts: SaveCounts, written: dict[int, str]) -> None:
     conn = db.conn
