@@ -15,6 +15,8 @@ BATCH_SESSIONS = 200
 BATCH_CHARS = 4_000_000
 #: Why a copy of a session was not stored (the import report's reason).
 OLDER_COPY = "older copy; kept the newer"
+#: A copy equal to the stored one, never parsed (never changed: shared by all of them).
+_UNPARSED = Kept(Outcome.UNCHANGED)
 
 
 class _Copies:
@@ -44,9 +46,9 @@ class _Copies:
         what = f"{session.title} ({session.external_id})"
         return f"{self.where}: {what}" if self.where else what
 
-    def saved(self, session: Session, outcome: Outcome) -> None:
-        """Count a copy the store has just decided about (and counted in ``counts``)."""
-        sid = session.id
+    def saved(self, session: Session, sid: str, outcome: Outcome) -> None:
+        """Count a copy (of id ``sid``) the store has just decided about (and counted in
+        ``counts``)."""
         kept = self.get(sid)
         counts = self.counts
         if outcome is Outcome.OLDER:
@@ -79,11 +81,11 @@ class _Copies:
         kept = self.get(session_id)
         if kept is None:
             self.counts.unchanged += 1
-            self.kept[session_id] = Kept(Outcome.UNCHANGED)
+            self.kept[session_id] = _UNPARSED
         elif kept.outcome is Outcome.UNCHANGED:
             if not kept.counted:
                 self.counts.unchanged += 1
-                self.kept[session_id] = Kept(Outcome.UNCHANGED)
+                self.kept[session_id] = _UNPARSED
         else:  # a newer copy replaced the stored one in this path already
             self.counts.unchanged += 1
             self.older.append(Skipped(kept.what or session_id, OLDER_COPY))
@@ -95,8 +97,8 @@ class _Copies:
             self.run.skip(item)
 
 
-def _save_batch(run: PathRun, batch: list[Session], spec: SourceSpec, copies: _Copies,
-                *, by_length: bool) -> None:
+def _save_batch(run: PathRun, batch: list[Session], ids: list[str], spec: SourceSpec,
+                copies: _Copies, *, by_length: bool) -> None:
     done = save_sessions(run.db, batch, import_id=run.import_id,
                          parser_version=spec.parser_version, by_length=by_length)
     counts = copies.counts
@@ -104,8 +106,8 @@ def _save_batch(run: PathRun, batch: list[Session], spec: SourceSpec, copies: _C
     counts.updated += done.updated
     counts.unchanged += done.unchanged
     counts.messages += done.messages
-    for session, outcome in zip(batch, done.outcomes, strict=True):
-        copies.saved(session, outcome)
+    for session, sid, outcome in zip(batch, ids, done.outcomes, strict=True):
+        copies.saved(session, sid, outcome)
     run.progress.sessions += len(batch)
     run.progress.tick()
 
@@ -125,15 +127,16 @@ def save_in_batches(run: PathRun, sessions: Iterable[Session | Unchanged], spec:
     live = spec.group is not None
     saved: set[str] = set()
     batch: list[Session] = []
+    ids: list[str] = []
     pending: set[str] = set()
     chars = 0
     unparsed = 0
 
     def flush() -> None:
-        nonlocal batch, chars
+        nonlocal batch, ids, chars
         if batch:
-            _save_batch(run, batch, spec, copies, by_length=not live)
-            batch, chars = [], 0
+            _save_batch(run, batch, ids, spec, copies, by_length=not live)
+            batch, ids, chars = [], [], 0
             pending.clear()
             run.check_cancel()
 
@@ -152,10 +155,11 @@ def save_in_batches(run: PathRun, sessions: Iterable[Session | Unchanged], spec:
         sid = item.id
         if live and (sid in pending or copies.get(sid) is not None):
             flush()
-            _save_batch(run, [item], spec, copies, by_length=True)
+            _save_batch(run, [item], [sid], spec, copies, by_length=True)
             run.check_cancel()
         else:
             batch.append(item)
+            ids.append(sid)
             pending.add(sid)
             chars += sum(len(m.text) for m in item.messages)
         run.seen.add(sid)

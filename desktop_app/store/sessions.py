@@ -87,7 +87,12 @@ def stored_time(moment: datetime | None) -> str | None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")[:26] + "Z"
+    elif moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    # isoformat() writes microseconds only when there are some; with timespec= it takes half
+    # as long again (once per session of an import).
+    text = moment.isoformat()
+    return text[:26] + "Z" if moment.microsecond else text[:19] + ".000000Z"
 
 
 def is_older_copy(updated_at: str | None, parser_version: str, messages: int, *,
@@ -147,18 +152,24 @@ def replaced_since(db: Database, path: str, session_ids: Iterable[str]) -> bool:
     """True when one of these sessions was written after the last clean import of ``path`` (one
     that skipped nothing): a newer copy from another file replaced what ``path`` holds, so the
     file is no longer simply "unchanged".
+
+    Looked up one by one only when an import since then updated anything at all.
     """
     row = db.conn.execute(
         "SELECT max(id) FROM imports WHERE path = ? AND finished_at IS NOT NULL "
         "AND error IS NULL AND skipped = 0", (path,)).fetchone()
     if row is None or row[0] is None:
         return False
+    since = int(row[0])
+    if db.conn.execute("SELECT 1 FROM imports WHERE id > ? AND sessions_updated > 0 LIMIT 1",
+                       (since,)).fetchone() is None:
+        return False
     ids = list(session_ids)
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         marks = ", ".join("?" for _ in chunk)
         if db.conn.execute(f"SELECT 1 FROM sessions WHERE import_id > ? AND id IN ({marks}) "
-                           "LIMIT 1", [row[0], *chunk]).fetchone():
+                           "LIMIT 1", [since, *chunk]).fetchone():
             return True
     return False
 
