@@ -15,8 +15,12 @@ BATCH_SESSIONS = 200
 BATCH_CHARS = 4_000_000
 #: Why a copy of a session was not stored (the import report's reason).
 OLDER_COPY = "older copy; kept the newer"
-#: A copy equal to the stored one, never parsed (never changed: shared by all of them).
-_UNPARSED = Kept(Outcome.UNCHANGED)
+#: A session met earlier in this path without being read (a group's unchanged files said so).
+_MET = Kept(Outcome.UNCHANGED)
+
+
+def _label(session: Session) -> str:
+    return f"{session.title} ({session.external_id})"
 
 
 class _Copies:
@@ -25,9 +29,9 @@ class _Copies:
     Every copy met in a path is counted once: the copy kept as new, updated or unchanged
     (against the database before the path), each other one as unchanged, listed as an older
     copy. A copy equal to the one kept is the same copy met twice (overlapping shards) and is
-    not counted again. The store decides which copy is newer; what is counted here reaches the
-    path when the stream has been read to its end, so a member that fails (and is rolled back)
-    takes its decisions with it.
+    not counted again. The store decides which copy is newer; what is counted and met here
+    reaches the path when the stream has been read to its end, so a member that fails (and is
+    rolled back) takes its decisions with it.
     """
 
     def __init__(self, run: PathRun, counts: SaveCounts, where: str | None) -> None:
@@ -35,64 +39,72 @@ class _Copies:
         self.counts = counts
         self.where = where
         self.kept: dict[str, Kept] = {}
+        self.seen: set[str] = set()
         self.older: list[Skipped] = []
+        self.unparsed_here = Kept(Outcome.UNCHANGED, where=where)
 
     def get(self, session_id: str) -> Kept | None:
         """The copy kept so far in this path (this stream's decisions first)."""
         kept = self.kept.get(session_id)
-        return kept if kept is not None else self.run.kept.get(session_id)
+        if kept is None:
+            kept = self.run.kept.get(session_id)
+            if kept is None and session_id in self.run.seen:
+                return _MET
+        return kept
 
-    def name(self, session: Session) -> str:
-        what = f"{session.title} ({session.external_id})"
-        return f"{self.where}: {what}" if self.where else what
+    def _older(self, label: str, where: str | None) -> None:
+        self.older.append(Skipped(f"{where}: {label}" if where else label, OLDER_COPY))
 
     def saved(self, session: Session, sid: str, outcome: Outcome) -> None:
         """Count a copy (of id ``sid``) the store has just decided about (and counted in
         ``counts``)."""
+        self.seen.add(sid)
         kept = self.get(sid)
         counts = self.counts
         if outcome is Outcome.OLDER:
-            self.older.append(Skipped(self.name(session), OLDER_COPY))
+            self._older(_label(session), self.where)
             if kept is None:  # the copy stored before this path stays, uncounted
                 self.kept[sid] = Kept(Outcome.UNCHANGED, counted=False)
             return
+        here = Kept(outcome, messages=len(session.messages), label=_label(session),
+                    where=self.where)
         if kept is None or outcome is Outcome.NEW:
-            messages = 0 if outcome is Outcome.UNCHANGED else len(session.messages)
-            self.kept[sid] = Kept(outcome, messages=messages, what=self.name(session))
+            if outcome is Outcome.UNCHANGED:
+                here.messages = 0
+            self.kept[sid] = here
             return
         if outcome is Outcome.UNCHANGED:  # equal to the copy kept
             if kept.counted:
                 counts.unchanged -= 1  # the same copy met twice
             else:
-                self.kept[sid] = Kept(Outcome.UNCHANGED, what=self.name(session))
+                here.messages = 0
+                self.kept[sid] = here
             return
         # Newer than the copy kept: that one becomes an older copy.
         if kept.counted:
-            self.older.append(Skipped(kept.what or self.name(session), OLDER_COPY))
+            self._older(kept.label or here.label or sid, kept.where)
             counts.messages -= kept.messages
             if kept.outcome is not Outcome.UNCHANGED:  # still new (or updated), counted once
                 counts.updated -= 1
                 counts.unchanged += 1
-                outcome = kept.outcome
-        self.kept[sid] = Kept(outcome, messages=len(session.messages), what=self.name(session))
+                here.outcome = kept.outcome
+        self.kept[sid] = here
 
     def unparsed(self, session_id: str) -> None:
         """Count a copy found equal to the stored one by its fingerprint (never parsed)."""
+        self.seen.add(session_id)
         kept = self.get(session_id)
-        if kept is None:
+        if kept is None or (kept.outcome is Outcome.UNCHANGED and not kept.counted):
             self.counts.unchanged += 1
-            self.kept[session_id] = _UNPARSED
-        elif kept.outcome is Outcome.UNCHANGED:
-            if not kept.counted:
-                self.counts.unchanged += 1
-                self.kept[session_id] = _UNPARSED
-        else:  # a newer copy replaced the stored one in this path already
+            self.kept[session_id] = self.unparsed_here
+        elif kept.outcome is not Outcome.UNCHANGED:  # a newer copy replaced it in this path
             self.counts.unchanged += 1
-            self.older.append(Skipped(kept.what or session_id, OLDER_COPY))
+            self._older(kept.label or session_id, self.where)
 
     def commit(self) -> None:
         """The stream was read to its end: its decisions belong to the path now."""
         self.run.kept.update(self.kept)
+        self.run.seen |= self.seen
         for item in self.older:
             self.run.skip(item)
 
@@ -144,7 +156,6 @@ def save_in_batches(run: PathRun, sessions: Iterable[Session | Unchanged], spec:
         if isinstance(item, Unchanged):
             if item.session_id in pending:
                 flush()  # counted after the copy before it
-            run.seen.add(item.session_id)
             copies.unparsed(item.session_id)
             unparsed += 1
             if unparsed % BATCH_SESSIONS == 0:
@@ -162,7 +173,6 @@ def save_in_batches(run: PathRun, sessions: Iterable[Session | Unchanged], spec:
             ids.append(sid)
             pending.add(sid)
             chars += sum(len(m.text) for m in item.messages)
-        run.seen.add(sid)
         saved.add(sid)
         if len(batch) >= BATCH_SESSIONS or chars >= BATCH_CHARS:
             flush()
@@ -203,4 +213,3 @@ def closable(items: Iterable[_T]) -> Generator[_T, None, None]:
     """``items`` as a generator, so it can be closed (its files released at once) whatever the
     parser returned."""
     yield from items
-

@@ -58,14 +58,16 @@ class Kept:
     ``outcome`` says what happened to the stored session against the database before this
     path (new, updated or unchanged). ``counted``: whether a copy met in this path stands for
     it in the report (False while the copy stored before this path is kept over older ones
-    met here); ``messages`` were counted for it; ``what`` names it in the report (None for a
-    copy that was not even parsed).
+    met here); ``messages`` were counted for it. The report names it ``where: label``:
+    ``label`` is its title and external id (None for a copy that was not even parsed) and
+    ``where`` the file or member it came from (None: the path itself).
     """
 
     outcome: Outcome
     counted: bool = True
     messages: int = 0
-    what: str | None = None
+    label: str | None = None
+    where: str | None = None
 
 
 class ImportCancelledError(Exception):

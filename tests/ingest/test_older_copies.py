@@ -405,3 +405,18 @@ def test_sources_without_an_update_time_store_none(tmp_path: Path) -> None:
     assert import_paths(db, [csv, log]).ok
     assert db.conn.execute("SELECT count(*) FROM sessions WHERE updated_at IS NULL "
                            "AND parser_version IS NOT NULL").fetchone()[0] == 2
+
+
+def test_a_log_copy_grown_beside_an_unchanged_one_is_kept(tmp_path: Path) -> None:
+    """The same chat in two workspaces: the one that did not change is not even read again, and
+    the copy that grew still replaces the stored one (it used to be dropped as met already)."""
+    copilot_log(chats_folder(tmp_path, "a-ws") / "chat-1.jsonl", ["one", "two"])
+    grown = copilot_log(chats_folder(tmp_path, "b-ws") / "chat-1.jsonl", ["one"])
+    db = fresh_db(tmp_path, "db")
+    first = import_paths(db, [tmp_path / "Code"]).files[0]
+    assert (first.sessions_new, first.sessions_unchanged, len(first.skipped)) == (1, 1, 1)
+    copilot_log(grown, ["one", "two", "three"])
+    again = import_paths(db, [tmp_path / "Code"]).files[0]
+    assert (again.sessions_new, again.sessions_updated, again.sessions_unchanged) == (0, 1, 1)
+    assert [s.reason for s in again.skipped] == [OLDER_COPY]
+    assert list_sessions(db)[0].messages == 6
