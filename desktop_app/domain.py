@@ -113,6 +113,11 @@ class Session:
     #: The tool's own name where one source stands for many tools (a generic-format row's
     #: ``tool``: "Perplexity", "Poe"); None where the source is the tool.
     tool_name: str | None = None
+    #: When the source last changed this session, as the source itself records it (ChatGPT's
+    #: ``update_time``, Claude.ai's ``updated_at``, …): of two copies of a session the newer
+    #: one is kept. None where the source records no such time. Not part of the content hash
+    #: (see :func:`desktop_app.store.sessions.save_sessions`).
+    updated_at: datetime | None = None
 
     @property
     def id(self) -> str:

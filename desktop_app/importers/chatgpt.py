@@ -42,7 +42,7 @@ from desktop_app.importers.values import (
 )
 
 SOURCE = "chatgpt"
-VERSION = "1"
+VERSION = "2"
 FORMAT = "ChatGPT export (conversations.json or conversations-NNN.json, in its zip or not)"
 
 _MAPPING = re.compile(r'"mapping"\s*:\s*\{')
@@ -153,7 +153,7 @@ def conversation_session(conv: dict[str, Any], cid: str, mapping: dict[str, Any]
     return Session(
         source=SOURCE, external_id=cid, title=title, started_at=start, ended_at=end,
         messages=tuple(messages), model=model, hidden_branches=branches,
-        tool_feedback=thumbs, fingerprint=mark,
+        tool_feedback=thumbs, fingerprint=mark, updated_at=from_epoch(conv.get("update_time")),
     )
 
 

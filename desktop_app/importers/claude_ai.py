@@ -36,7 +36,7 @@ from desktop_app.importers.values import (
 )
 
 SOURCE = "claude-ai"
-VERSION = "2"  # 2: messages whose text the export blanked are kept (still uses)
+VERSION = "2"  # 2: blanked messages are kept (still uses); the update time is stored
 FORMAT = "Claude.ai export (conversations.json, in its batch zips or not)"
 
 _CHAT_MESSAGES = re.compile(r'"chat_messages"\s*:')
@@ -89,7 +89,8 @@ def conversation_session(conv: dict[str, Any], uuid: str) -> Session:
                            from_iso(conv.get("updated_at")))
     model = as_str(conv.get("model"))  # absent in today's exports; kept if it ever appears
     return Session(source=SOURCE, external_id=uuid, title=title, started_at=start, ended_at=end,
-                   messages=tuple(messages), model=model, hidden_branches=branches)
+                   messages=tuple(messages), model=model, hidden_branches=branches,
+                   updated_at=from_iso(conv.get("updated_at")))
 
 
 def _sort_key(item: tuple[int, dict[str, Any]]) -> tuple[float, int]:

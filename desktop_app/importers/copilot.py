@@ -57,7 +57,7 @@ from desktop_app.importers.values import (
 
 SOURCE = "copilot"
 FORMAT = "GitHub Copilot Chat sessions (VS Code chatSessions/*.json, *.jsonl, exported chats)"
-VERSION = "1"
+VERSION = "2"
 
 _SNAPSHOT_KEYS = {"requests"}
 _HINT_KEYS = {"version", "sessionId", "requesterUsername", "responderUsername", "creationDate",
@@ -243,15 +243,16 @@ def chat_session(chat: dict[str, Any], name: str, project: str | None) -> Sessio
         external = f"{first_time}-{digest}"
     start = from_epoch(chat.get("creationDate")) or messages[0].time
     times = [m.time for m in messages if m.time is not None]
-    end = max([*times, *([t] if (t := from_epoch(chat.get("lastMessageDate"))) else [])],
-              default=None)
+    updated = from_epoch(chat.get("lastMessageDate"))
+    end = max([*times, *([updated] if updated else [])], default=None)
     if start is not None and end is not None and end < start:
         start = min(times, default=start)
     title = as_str(chat.get("customTitle")) or title_from(first_prompt) or "Copilot chat"
     return Session(source=SOURCE, external_id=external, title=title, started_at=start,
                    ended_at=end, messages=tuple(messages), model=main_model(models),
                    tokens_in=tokens_in if has_tokens else None,
-                   tokens_out=tokens_out if has_tokens else None, project=project)
+                   tokens_out=tokens_out if has_tokens else None, project=project,
+                   updated_at=end if updated else None)
 
 
 def _read_chat(stream: BinaryIO, name: str, report: Report) -> dict[str, Any]:

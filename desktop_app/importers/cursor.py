@@ -55,7 +55,7 @@ from desktop_app.importers.values import (
 
 SOURCE = "cursor"
 FORMAT = "Cursor chat database (state.vscdb)"
-VERSION = "1"
+VERSION = "2"
 
 LEGACY_KEY = "workbench.panel.aichat.view.aichat.chatdata"
 _VSCODE_FOLDERS = {"Code", "Code - Insiders", "VSCodium"}
@@ -161,7 +161,8 @@ def _composer(conn: sqlite3.Connection, data: dict[str, Any], report: Report
         return None
     times = [m.time for m in messages if m.time is not None]
     start = parse_time(data.get("createdAt")) or min(times, default=None)
-    end = max([*times, *filter(None, [parse_time(data.get("lastUpdatedAt"))])], default=start)
+    updated = parse_time(data.get("lastUpdatedAt"))
+    end = max([*times, *filter(None, [updated])], default=start)
     first = next((m.text for m in messages if m.role == "user"), None)
     project = as_str(as_dict(as_dict(data.get("workspaceIdentifier")).get("uri")).get("fsPath"))
     has_tokens = bool(t_in or t_out)  # Cursor often writes 0/0: that is "not recorded"
@@ -170,7 +171,8 @@ def _composer(conn: sqlite3.Connection, data: dict[str, Any], report: Report
                    started_at=start, ended_at=end, messages=tuple(messages),
                    model=main_model(models) or fallback,
                    tokens_in=t_in if has_tokens else None,
-                   tokens_out=t_out if has_tokens else None, project=project)
+                   tokens_out=t_out if has_tokens else None, project=project,
+                   updated_at=end if updated else None)
 
 
 def _legacy(data: Any, project: str | None) -> Iterator[Session]:

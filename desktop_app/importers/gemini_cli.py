@@ -53,7 +53,7 @@ from desktop_app.importers.values import (
 
 SOURCE = "gemini-cli"
 FORMAT = "Gemini CLI sessions (~/.gemini/tmp/…/chats/session-*.json)"
-VERSION = "1"
+VERSION = "2"
 
 
 def sniff(head: bytes, name: str) -> bool:
@@ -141,13 +141,15 @@ def _session(data: dict[str, Any], name: str) -> Session | None:
         return None
     times = [t for t in (m.time for m in messages) if t is not None]
     start = from_iso(data.get("startTime")) or min(times, default=None)
-    end = max([*times, *filter(None, [from_iso(data.get("lastUpdated"))])], default=start)
+    updated = from_iso(data.get("lastUpdated"))
+    end = max([*times, *filter(None, [updated])], default=start)
     first = next((m.text for m in messages if m.role == "user"), None)
     return Session(source=SOURCE, external_id=sid,
                    title=as_str(data.get("summary")) or title_from(first) or "Gemini CLI session",
                    started_at=start, ended_at=end, messages=tuple(messages),
                    model=main_model(models), tokens_in=t_in if has_tokens else None,
-                   tokens_out=t_out if has_tokens else None)
+                   tokens_out=t_out if has_tokens else None,
+                   updated_at=end if updated else None)
 
 
 def _read(stream: BinaryIO, name: str) -> dict[str, Any]:

@@ -36,7 +36,7 @@ from desktop_app.importers.values import (
 )
 
 SOURCE = "open-webui"
-VERSION = "1"
+VERSION = "2"
 FORMAT = "Open WebUI chat export (chat-export-*.json)"
 
 _CHAT = re.compile(r'"chat"\s*:\s*[{"]')
@@ -179,7 +179,8 @@ def chat_session(row: dict[str, Any], chat: dict[str, Any], cid: str) -> Session
         model = next((m for m in as_list(chat.get("models")) if isinstance(m, str) and m), None)
     return Session(source=SOURCE, external_id=cid, title=title, started_at=start, ended_at=end,
                    messages=tuple(messages), model=model, tokens_in=total_in,
-                   tokens_out=total_out, hidden_branches=branches)
+                   tokens_out=total_out, hidden_branches=branches,
+                   updated_at=parse_time(row.get("updated_at")))
 
 
 

@@ -1,55 +1,183 @@
-"""Parsed sessions into the store in batches: cancel between batches, one copy per session."""
+"""Parsed sessions into the store in batches: cancel between batches, the newer copy kept."""
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Generator, Iterable
 from typing import BinaryIO, TypeVar
 
 from desktop_app.domain import Session
-from desktop_app.importers.contract import Report, SourceSpec, Unchanged, prefixed
-from desktop_app.ingest.pathrun import PathRun
-from desktop_app.store.sessions import SaveCounts, known_fingerprints, save_sessions
+from desktop_app.importers.contract import Report, Skipped, SourceSpec, Unchanged, prefixed
+from desktop_app.ingest.pathrun import Kept, PathRun
+from desktop_app.store.sessions import Outcome, SaveCounts, known_fingerprints, save_sessions
 
 #: Sessions are written in batches of at most this many, or this much message text.
 BATCH_SESSIONS = 200
 BATCH_CHARS = 4_000_000
+#: Why a copy of a session was not stored (the import report's reason).
+OLDER_COPY = "older copy; kept the newer"
+#: A session met earlier in this path without being read (a group's unchanged files said so).
+_MET = Kept(Outcome.UNCHANGED)
 
 
-def _save_batch(run: PathRun, batch: list[Session], spec: SourceSpec, counts: SaveCounts) -> None:
+def _label(session: Session) -> str:
+    return f"{session.title} ({session.external_id})"
+
+
+class _Copies:
+    """Counts the copies of sessions that one stream (or group) brings, in the report of its path.
+
+    Every copy met in a path is counted once: the copy kept as new, updated or unchanged
+    (against the database before the path), each other one as unchanged, listed as an older
+    copy. A copy equal to the one kept is the same copy met twice (overlapping shards) and is
+    not counted again. The store decides which copy is newer; what is counted and met here
+    reaches the path when the stream has been read to its end, so a member that fails (and is
+    rolled back) takes its decisions with it.
+    """
+
+    def __init__(self, run: PathRun, counts: SaveCounts, where: str | None) -> None:
+        self.run = run
+        self.counts = counts
+        self.where = where
+        self.kept: dict[str, Kept] = {}
+        self.seen: set[str] = set()
+        self.older: list[Skipped] = []
+        self.unparsed_here = Kept(Outcome.UNCHANGED, where=where)
+
+    def get(self, session_id: str) -> Kept | None:
+        """The copy kept so far in this path (this stream's decisions first)."""
+        kept = self.kept.get(session_id)
+        if kept is None:
+            kept = self.run.kept.get(session_id)
+            if kept is None and session_id in self.run.seen:
+                return _MET
+        return kept
+
+    def _older(self, label: str, where: str | None) -> None:
+        self.older.append(Skipped(f"{where}: {label}" if where else label, OLDER_COPY))
+
+    def saved(self, session: Session, sid: str, outcome: Outcome) -> None:
+        """Count a copy (of id ``sid``) the store has just decided about (and counted in
+        ``counts``)."""
+        self.seen.add(sid)
+        kept = self.get(sid)
+        counts = self.counts
+        if outcome is Outcome.OLDER:
+            self._older(_label(session), self.where)
+            if kept is None:  # the copy stored before this path stays, uncounted
+                self.kept[sid] = Kept(Outcome.UNCHANGED, counted=False)
+            return
+        here = Kept(outcome, messages=len(session.messages), label=_label(session),
+                    where=self.where)
+        if kept is None or outcome is Outcome.NEW:
+            if outcome is Outcome.UNCHANGED:
+                here.messages = 0
+            self.kept[sid] = here
+            return
+        if outcome is Outcome.UNCHANGED:  # equal to the copy kept
+            if kept.counted:
+                counts.unchanged -= 1  # the same copy met twice
+            else:
+                here.messages = 0
+                self.kept[sid] = here
+            return
+        # Newer than the copy kept: that one becomes an older copy.
+        if kept.counted:
+            self._older(kept.label or here.label or sid, kept.where)
+            counts.messages -= kept.messages
+            if kept.outcome is not Outcome.UNCHANGED:  # still new (or updated), counted once
+                counts.updated -= 1
+                counts.unchanged += 1
+                here.outcome = kept.outcome
+        self.kept[sid] = here
+
+    def unparsed(self, session_id: str) -> None:
+        """Count a copy found equal to the stored one by its fingerprint (never parsed)."""
+        self.seen.add(session_id)
+        kept = self.get(session_id)
+        if kept is None or (kept.outcome is Outcome.UNCHANGED and not kept.counted):
+            self.counts.unchanged += 1
+            self.kept[session_id] = self.unparsed_here
+        elif kept.outcome is not Outcome.UNCHANGED:  # a newer copy replaced it in this path
+            self.counts.unchanged += 1
+            self._older(kept.label or session_id, self.where)
+
+    def commit(self) -> None:
+        """The stream was read to its end: its decisions belong to the path now."""
+        self.run.kept.update(self.kept)
+        self.run.seen |= self.seen
+        for item in self.older:
+            self.run.skip(item)
+
+
+def _save_batch(run: PathRun, batch: list[Session], ids: list[str], spec: SourceSpec,
+                copies: _Copies, *, by_length: bool) -> None:
     done = save_sessions(run.db, batch, import_id=run.import_id,
-                         parser_version=spec.parser_version)
+                         parser_version=spec.parser_version, by_length=by_length)
+    counts = copies.counts
     counts.new += done.new
     counts.updated += done.updated
     counts.unchanged += done.unchanged
     counts.messages += done.messages
+    for session, sid, outcome in zip(batch, ids, done.outcomes, strict=True):
+        copies.saved(session, sid, outcome)
     run.progress.sessions += len(batch)
     run.progress.tick()
 
 
-def save_in_batches(run: PathRun, sessions: Iterable[Session], spec: SourceSpec,
-                    counts: SaveCounts) -> set[str]:
+def save_in_batches(run: PathRun, sessions: Iterable[Session | Unchanged], spec: SourceSpec,
+                    counts: SaveCounts, *, where: str | None = None) -> set[str]:
     """Save sessions in batches (by count or text size), checking Cancel between batches.
 
-    A session already seen in this path is dropped (shards, batch zips, replayed logs: the
-    first copy wins). Returns the ids saved here.
+    A session met again in this path (shards, batch zips, the same chat in two folders) is
+    given to the store too, which keeps the newer copy; the report counts each copy once (see
+    :class:`_Copies`) and lists the older ones, named after ``where`` when given. An
+    :class:`Unchanged` stands for a copy equal to the stored one. Returns the ids saved here.
     """
+    copies = _Copies(run, counts, where)
+    # A tool's own logs grow in place: a read replaces what an earlier import stored. Exports
+    # are copies, and so are two copies of one session met in one path.
+    live = spec.group is not None
     saved: set[str] = set()
     batch: list[Session] = []
+    ids: list[str] = []
+    pending: set[str] = set()
     chars = 0
-    for session in sessions:
-        if session.id in run.seen:
-            continue
-        run.seen.add(session.id)
-        saved.add(session.id)
-        batch.append(session)
-        chars += sum(len(m.text) for m in session.messages)
-        if len(batch) >= BATCH_SESSIONS or chars >= BATCH_CHARS:
-            _save_batch(run, batch, spec, counts)
-            batch, chars = [], 0
+    unparsed = 0
+
+    def flush() -> None:
+        nonlocal batch, ids, chars
+        if batch:
+            _save_batch(run, batch, ids, spec, copies, by_length=not live)
+            batch, ids, chars = [], [], 0
+            pending.clear()
             run.check_cancel()
-    if batch:
-        _save_batch(run, batch, spec, counts)
-        run.check_cancel()
+
+    for item in sessions:
+        if isinstance(item, Unchanged):
+            if item.session_id in pending:
+                flush()  # counted after the copy before it
+            copies.unparsed(item.session_id)
+            unparsed += 1
+            if unparsed % BATCH_SESSIONS == 0:
+                run.progress.sessions += BATCH_SESSIONS
+                run.progress.tick()
+                run.check_cancel()
+            continue
+        sid = item.id
+        if live and (sid in pending or copies.get(sid) is not None):
+            flush()
+            _save_batch(run, [item], [sid], spec, copies, by_length=True)
+            run.check_cancel()
+        else:
+            batch.append(item)
+            ids.append(sid)
+            pending.add(sid)
+            chars += sum(len(m.text) for m in item.messages)
+        saved.add(sid)
+        if len(batch) >= BATCH_SESSIONS or chars >= BATCH_CHARS:
+            flush()
+    flush()
+    copies.commit()
     return saved
 
 
@@ -59,24 +187,8 @@ def parse_into_store(run: PathRun, spec: SourceSpec, stream: BinaryIO, name: str
     counts = SaveCounts()
     report: Report = prefixed(run.skip, name) if prefix_skips else run.skip
     sessions = _parse(run, spec, stream, name, report)
-
-    def fresh() -> Iterator[Session]:
-        skipped_fast = 0
-        for session in sessions:
-            if isinstance(session, Unchanged):  # its fingerprint matched: not even parsed
-                if session.session_id not in run.seen:
-                    run.seen.add(session.session_id)
-                    counts.unchanged += 1
-                    skipped_fast += 1
-                    if skipped_fast % BATCH_SESSIONS == 0:
-                        run.progress.sessions += BATCH_SESSIONS
-                        run.progress.tick()
-                        run.check_cancel()
-                continue
-            yield session
-
     try:
-        save_in_batches(run, fresh(), spec, counts)
+        save_in_batches(run, sessions, spec, counts, where=name if prefix_skips else None)
     finally:
         sessions.close()  # a generator left early releases its file at once
     return counts

@@ -13,7 +13,7 @@ from desktop_app.importers.registry import SPECS
 from desktop_app.importers.zipsafe import ZipLimits
 from desktop_app.ingest.report import FileReport, ImportProgress
 from desktop_app.store.files import FileState, load_file_states
-from desktop_app.store.sessions import SaveCounts
+from desktop_app.store.sessions import Outcome, SaveCounts
 
 #: Seconds between two progress calls.
 PROGRESS_INTERVAL = 0.25
@@ -49,6 +49,25 @@ class Pending:
             self.states = load_file_states(db, self.root)
         return self.states.get(path)
 
+
+
+@dataclass
+class Kept:
+    """The copy of a session kept so far by the import of one path, as its report counts it.
+
+    ``outcome`` says what happened to the stored session against the database before this
+    path (new, updated or unchanged). ``counted``: whether a copy met in this path stands for
+    it in the report (False while the copy stored before this path is kept over older ones
+    met here); ``messages`` were counted for it. The report names it ``where: label``:
+    ``label`` is its title and external id (None for a copy that was not even parsed) and
+    ``where`` the file or member it came from (None: the path itself).
+    """
+
+    outcome: Outcome
+    counted: bool = True
+    messages: int = 0
+    label: str | None = None
+    where: str | None = None
 
 
 class ImportCancelledError(Exception):
@@ -95,6 +114,8 @@ class PathRun:
     limits: ZipLimits
     sources: list[str] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
+    #: The copy kept of each session met in this path (see :mod:`.batches`).
+    kept: dict[str, Kept] = field(default_factory=dict)
     imported: int = 0  # files or members read successfully
     failed: list[FormatError] = field(default_factory=list)
     #: Files of sources read as groups, incrementally (see :mod:`.incremental`).

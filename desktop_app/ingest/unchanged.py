@@ -17,6 +17,7 @@ from sqlite_utils import Database
 from desktop_app.importers.registry import SOURCES, spec
 from desktop_app.ingest.companions import companion_files_beside
 from desktop_app.store.files import FileState, load_file_states, save_file_states
+from desktop_app.store.sessions import replaced_since
 
 #: Marks the file states written here (incremental log reading keeps its own).
 PREFIX = "whole:"
@@ -50,6 +51,8 @@ def unchanged(db: Database, path: Path) -> FileState | None:
         return None  # a better parser now: read it again
     if (state.size, state.mtime_ns) != (size, mtime_ns):
         return None
+    if replaced_since(db, key, state.sessions):
+        return None  # a newer copy came from elsewhere: read it again to list its older copies
     return state
 
 

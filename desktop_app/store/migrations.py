@@ -221,6 +221,22 @@ def m0007_fts_automerge(db: Database) -> None:
         db.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('automerge', 16)")
 
 
+@MIGRATIONS(name="0008_session_copies")
+def m0008_session_copies(db: Database) -> None:
+    """What decides between two copies of one session (an older export imported after a newer).
+
+    ``updated_at`` is when the source last changed the session, as the source records it
+    (ChatGPT's ``update_time``, Claude.ai's ``updated_at``, …; ISO 8601 UTC with microseconds,
+    so that text order is time order), NULL where the source records none: the newer copy
+    wins. ``parser_version`` is the version of the parser that read the stored copy: without
+    update times, a copy read by the same parser loses when it has no more messages than the
+    stored one, while a read by another (newer) parser replaces it. Rows written before this
+    migration have both NULL and are replaced by the next changed copy.
+    """
+    db.execute("ALTER TABLE sessions ADD COLUMN updated_at TEXT")
+    db.execute("ALTER TABLE sessions ADD COLUMN parser_version TEXT")
+
+
 @MIGRATIONS(name="0009_tool_names")
 def m0009_tool_names(db: Database) -> None:
     """The tool's own name where one source stands for many tools (a generic-format row's

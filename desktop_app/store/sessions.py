@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlite_utils import Database
@@ -31,19 +32,42 @@ class AmbiguousSessionIdError(LookupError):
 MIN_PREFIX = 6
 
 
+class Outcome(StrEnum):
+    """What :func:`save_sessions` did with one session it was given."""
+
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    #: An older copy of a stored session: the stored (newer) one was kept.
+    OLDER = "older"
+
+
 @dataclass
 class SaveCounts:
-    """What :func:`save_sessions` did."""
+    """What :func:`save_sessions` did.
+
+    An older copy kept out is counted in ``unchanged`` (the import report counts it there); its
+    outcome says which it was.
+    """
 
     new: int = 0
     updated: int = 0
     unchanged: int = 0
     messages: int = 0
+    #: One outcome per session given to the call, in order.
+    outcomes: list[Outcome] = field(default_factory=list)
 
 
 def save_sessions(db: Database, sessions: Iterable[Session], *, import_id: int | None = None,
-                  parser_version: str = "1") -> SaveCounts:
-    """Insert new sessions, replace changed ones, skip unchanged ones (same content hash).
+                  parser_version: str = "1", by_length: bool = False) -> SaveCounts:
+    """Insert new sessions, replace changed ones, skip unchanged ones (same content hash) and
+    older copies of stored ones (see :func:`is_older_copy`).
+
+    ``by_length``: the sessions are copies (an export, one of its batch zips, a file met twice):
+    where update times do not decide, a copy must have more messages than the stored one to
+    replace it. Without it, such a session replaces the stored one whatever its length, as a
+    tool's own log read again must (a streamed answer grows in place, tokens arrive after the
+    text, a request can be undone).
 
     Ratings are never touched. Runs inside the caller's transaction when there is one, otherwise
     in one of its own, so a failure leaves the database as it was.
@@ -52,9 +76,44 @@ def save_sessions(db: Database, sessions: Iterable[Session], *, import_id: int |
     written: dict[int, str] = {}  # key -> title of sessions not in the FTS indexes yet
     with db.atomic():
         for session in sessions:
-            _save_one(db, session, import_id, parser_version, counts, written)
+            _save_one(db, session, import_id, parser_version, by_length, counts, written)
         _index_written(db, written)
     return counts
+
+
+def stored_time(moment: datetime | None) -> str | None:
+    """An update time as stored (ISO 8601 UTC with microseconds: text order is time order)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    elif moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    # isoformat() writes microseconds only when there are some; with timespec= it takes half
+    # as long again (once per session of an import).
+    text = moment.isoformat()
+    return text[:26] + "Z" if moment.microsecond else text[:19] + ".000000Z"
+
+
+def is_older_copy(updated_at: str | None, parser_version: str, messages: int, *,
+                  stored_updated_at: str | None, stored_parser_version: str | None,
+                  stored_messages: int, by_length: bool = False) -> bool:
+    """True when a changed copy of a session must not replace the stored one.
+
+    Where both copies carry the source's update time, the newer wins (a tie replaces: the same
+    version of the session read again). Otherwise, a copy read by another parser version than
+    the stored one replaces it (a better parser reads the same file better; rows stored before
+    update times were kept have no version). Between copies read by the same parser: a thread
+    that is a prefix of the stored one is older, and when neither is a prefix the one with more
+    messages wins, a tie keeping the stored one. Since a prefix is never longer, that is
+    exactly: the new copy loses unless it has more messages. That rule applies only
+    ``by_length`` (see :func:`save_sessions`); otherwise the new copy replaces the stored one.
+    """
+    if updated_at is not None and stored_updated_at is not None:
+        return updated_at < stored_updated_at
+    if not by_length or stored_parser_version != parser_version:
+        return False
+    return messages <= stored_messages
 
 
 def _index_written(db: Database, written: dict[int, str]) -> None:
@@ -89,15 +148,42 @@ def known_fingerprints(db: Database, source: str) -> set[int]:
     }
 
 
+def replaced_since(db: Database, path: str, session_ids: Iterable[str]) -> bool:
+    """True when one of these sessions was written after the last clean import of ``path`` (one
+    that skipped nothing): a newer copy from another file replaced what ``path`` holds, so the
+    file is no longer simply "unchanged".
+
+    Looked up one by one only when an import since then updated anything at all.
+    """
+    row = db.conn.execute(
+        "SELECT max(id) FROM imports WHERE path = ? AND finished_at IS NOT NULL "
+        "AND error IS NULL AND skipped = 0", (path,)).fetchone()
+    if row is None or row[0] is None:
+        return False
+    since = int(row[0])
+    if db.conn.execute("SELECT 1 FROM imports WHERE id > ? AND sessions_updated > 0 LIMIT 1",
+                       (since,)).fetchone() is None:
+        return False
+    ids = list(session_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        if db.conn.execute(f"SELECT 1 FROM sessions WHERE import_id > ? AND id IN ({marks}) "
+                           "LIMIT 1", [since, *chunk]).fetchone():
+            return True
+    return False
+
+
 def _save_one(db: Database, s: Session, import_id: int | None, parser_version: str,
-              counts: SaveCounts, written: dict[int, str]) -> None:
+              by_length: bool, counts: SaveCounts, written: dict[int, str]) -> None:
     conn = db.conn
     sid = s.id
     times = [utc_iso(m.time) for m in s.messages]
     content_hash = s.content_hash(parser_version, times)
+    updated_at = stored_time(s.updated_at)
     existing = conn.execute(
-        "SELECT key, content_hash, title, fingerprint, hidden_branches, tool_thumbs "
-        "FROM sessions WHERE id = ?", (sid,)
+        "SELECT key, content_hash, title, fingerprint, hidden_branches, tool_thumbs, "
+        "message_count, updated_at, parser_version FROM sessions WHERE id = ?", (sid,)
     ).fetchone()
     values = {
         "id": sid,
@@ -119,18 +205,33 @@ def _save_one(db: Database, s: Session, import_id: int | None, parser_version: s
         "hidden_branches": s.hidden_branches,
         "tool_thumbs": s.tool_feedback,
         "tool_name": s.tool_name,
+        "updated_at": updated_at,
+        "parser_version": parser_version,
     }
     if existing is not None:
-        key, old_hash, old_title, old_fingerprint, old_branches, old_thumbs = existing
+        (key, old_hash, old_title, old_fingerprint, old_branches, old_thumbs, old_count,
+         old_updated, old_version) = existing
         if old_hash == content_hash:
-            if (old_fingerprint, old_branches, old_thumbs) != (
-                    s.fingerprint, s.hidden_branches, s.tool_feedback):
+            before = (old_fingerprint, old_branches, old_thumbs, old_updated, old_version)
+            if old_updated is not None and (updated_at is None or updated_at < old_updated):
+                after = (*before[:4], parser_version)  # the same content, an older copy of it
+            else:
+                after = (s.fingerprint, s.hidden_branches, s.tool_feedback, updated_at,
+                         parser_version)
+            if before != after:
                 # Next time, this one takes the fast path (and rows written before a column
                 # existed get its value).
                 conn.execute("UPDATE sessions SET fingerprint = ?, hidden_branches = ?, "
-                             "tool_thumbs = ? WHERE key = ?",
-                             (s.fingerprint, s.hidden_branches, s.tool_feedback, key))
+                             "tool_thumbs = ?, updated_at = ?, parser_version = ? "
+                             "WHERE key = ?", (*after, key))
             counts.unchanged += 1
+            counts.outcomes.append(Outcome.UNCHANGED)
+            return
+        if is_older_copy(updated_at, parser_version, len(s.messages),
+                         stored_updated_at=old_updated, stored_parser_version=old_version,
+                         stored_messages=old_count, by_length=by_length):
+            counts.unchanged += 1
+            counts.outcomes.append(Outcome.OLDER)
             return
         if key in written:  # the same session twice in one call: index the first one now
             _index_written(db, written)
@@ -148,12 +249,14 @@ def _save_one(db: Database, s: Session, import_id: int | None, parser_version: s
         assignments = ", ".join(f"{col} = :{col}" for col in values)
         conn.execute(f"UPDATE sessions SET {assignments} WHERE key = :key", {**values, "key": key})
         counts.updated += 1
+        counts.outcomes.append(Outcome.UPDATED)
     else:
         cols = ", ".join(values)
         params = ", ".join(f":{col}" for col in values)
         cursor = conn.execute(f"INSERT INTO sessions ({cols}) VALUES ({params})", values)
         key = cursor.lastrowid
         counts.new += 1
+        counts.outcomes.append(Outcome.NEW)
     conn.executemany(
         "INSERT INTO messages (session_key, seq, role, time, text, model) "
         "VALUES (?, ?, ?, ?, ?, ?)",
