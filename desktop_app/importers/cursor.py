@@ -55,9 +55,11 @@ from desktop_app.importers.values import (
 
 SOURCE = "cursor"
 FORMAT = "Cursor chat database (state.vscdb)"
-VERSION = "2"
+VERSION = "3"
 
 LEGACY_KEY = "workbench.panel.aichat.view.aichat.chatdata"
+#: A workspace's Composer index; in 2024 versions each chat's bubbles are inline here.
+COMPOSERS_KEY = "composer.composerData"
 _VSCODE_FOLDERS = {"Code", "Code - Insiders", "VSCodium"}
 
 
@@ -91,15 +93,36 @@ def _json(value: Any) -> Any:
 
 
 
+def _rich_text(value: Any) -> str:
+    """The plain text of a Lexical ``richText`` (a JSON string of nested nodes), when a bubble
+    keeps its words only there."""
+    root = _json(value) if isinstance(value, str | bytes) else value
+    words: list[str] = []
+
+    def walk(node: Any) -> None:
+        node = as_dict(node)
+        if isinstance(node.get("text"), str):
+            words.append(node["text"])
+        children = as_list(node.get("children"))
+        for child in children:
+            walk(child)
+        if node.get("type") == "paragraph" and children:
+            words.append("\n")
+
+    walk(as_dict(root).get("root"))
+    return "".join(words).strip()
+
+
 def _bubble_message(bubble: dict[str, Any], fallback_model: str | None
                     ) -> tuple[Message | None, str | None, tuple[int, int]]:
     """A bubble as a transcript entry, its model, and its (input, output) tokens."""
     kind = bubble.get("type")
-    moment = parse_time(bubble.get("createdAt")) or parse_time(
-        as_dict(bubble.get("timingInfo")).get("clientStartTime"))
+    moment = parse_time(bubble.get("createdAt")) or parse_time(bubble.get("timestamp")) or \
+        parse_time(as_dict(bubble.get("timingInfo")).get("clientStartTime"))
     counts = as_dict(bubble.get("tokenCount"))
     tokens = (as_int(counts.get("inputTokens")) or 0, as_int(counts.get("outputTokens")) or 0)
-    text = str(bubble.get("text") or bubble.get("rawText") or "").strip()
+    text = str(bubble.get("text") or bubble.get("rawText") or "").strip() or \
+        _rich_text(bubble.get("richText"))
     tool = as_dict(bubble.get("toolFormerData"))
     if kind in (1, "user"):
         return (Message("user", text, moment) if text else None), None, tokens
@@ -123,8 +146,8 @@ def _bubble_message(bubble: dict[str, Any], fallback_model: str | None
     return Message("assistant", text, moment, model), model, tokens
 
 
-def _composer(conn: sqlite3.Connection, data: dict[str, Any], report: Report
-              ) -> Session | None:
+def _composer(conn: sqlite3.Connection | None, data: dict[str, Any], report: Report,
+              project: str | None = None) -> Session | None:
     cid = as_str(data.get("composerId"))
     if cid is None:
         return None
@@ -135,7 +158,7 @@ def _composer(conn: sqlite3.Connection, data: dict[str, Any], report: Report
     inline = as_list(data.get("conversation"))
     if inline:
         bubbles = [as_dict(b) for b in inline]
-    else:
+    elif conn is not None:
         for header in as_list(data.get("fullConversationHeadersOnly")):
             bid = as_str(as_dict(header).get("bubbleId"))
             if bid is None:
@@ -164,7 +187,8 @@ def _composer(conn: sqlite3.Connection, data: dict[str, Any], report: Report
     updated = parse_time(data.get("lastUpdatedAt"))
     end = max([*times, *filter(None, [updated])], default=start)
     first = next((m.text for m in messages if m.role == "user"), None)
-    project = as_str(as_dict(as_dict(data.get("workspaceIdentifier")).get("uri")).get("fsPath"))
+    project = as_str(as_dict(as_dict(data.get("workspaceIdentifier")).get("uri")).get(
+        "fsPath")) or project
     has_tokens = bool(t_in or t_out)  # Cursor often writes 0/0: that is "not recorded"
     return Session(source=SOURCE, external_id=cid,
                    title=as_str(data.get("name")) or title_from(first) or "Cursor chat",
@@ -199,6 +223,23 @@ def _legacy(data: Any, project: str | None) -> Iterator[Session]:
                       title=as_str(tab.get("chatTitle")) or title_from(first) or "Cursor chat",
                       started_at=min(times, default=moment), ended_at=max(times, default=moment),
                       messages=tuple(messages), model=main_model(models), project=project)
+
+
+def _workspace_composers(index: Any, project: str | None, name: str, report: Report
+                         ) -> Iterator[Session]:
+    """A workspace's ``composer.composerData``: in 2024 versions each of ``allComposers`` holds
+    its bubbles inline in ``conversation``; later ones keep only the index (the chats are in
+    the global database, read there), so an entry without bubbles is passed over."""
+    for entry in as_list(as_dict(index).get("allComposers")):
+        entry = as_dict(entry)
+        if not as_list(entry.get("conversation")):
+            continue
+        if as_str(entry.get("composerId")) is None:
+            report(Skipped(f"{name}: {COMPOSERS_KEY}", "a Composer chat without an id"))
+            continue
+        session = _composer(None, entry, report, project)
+        if session is not None:
+            yield session
 
 
 def _workspace_folder(path: str) -> str | None:
@@ -239,6 +280,10 @@ def _read(conn: sqlite3.Connection, name: str, project: str | None, report: Repo
                                (LEGACY_KEY,)).fetchone()
             if row is not None:
                 sessions.extend(_legacy(_json(row[0]), project))
+            row = conn.execute("SELECT value FROM ItemTable WHERE key = ?",
+                               (COMPOSERS_KEY,)).fetchone()
+            if row is not None:
+                sessions.extend(_workspace_composers(_json(row[0]), project, name, report))
     except sqlite3.DatabaseError as exc:
         raise FormatError(name, f"the database cannot be read ({exc})") from exc
     return sessions

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -103,3 +104,54 @@ def test_vscode_databases_are_not_cursor() -> None:
     head = b"SQLite format 3\x00"
     assert cursor.sniff(head, "/home/a/.config/Cursor/User/globalStorage/state.vscdb")
     assert not cursor.sniff(head, "/home/a/.config/Code/User/globalStorage/state.vscdb")
+
+
+def composer_2024(cid: str, name: str, turns: list[tuple[int, str]], updated: int
+                  ) -> dict[str, Any]:
+    """An ``allComposers`` entry as Cursor 0.4x wrote it: the bubbles inline, no ``_v``."""
+    rich = {"root": {"children": [{"children": [{"text": turns[0][1], "type": "text"}],
+                                   "type": "paragraph"}], "type": "root"}}
+    return {"composerId": cid, "name": name, "createdAt": updated - 60_000,
+            "lastUpdatedAt": updated, "status": "completed", "text": "", "richText": "",
+            "context": {"fileSelections": [], "selections": []}, "hasLoaded": True,
+            "conversation": [
+                {"type": kind, "bubbleId": f"{cid}-{n}", "text": text if n else "",
+                 "richText": json.dumps(rich) if kind == 1 else "",
+                 "context": {"fileSelections": []}, "codeBlocks": []}
+                for n, (kind, text) in enumerate(turns)]}
+
+
+def test_workspace_composer_sessions_inline(db: Database, tmp_path: Path) -> None:
+    """A 2024 workspace keeps its Composer chats inline in ``composer.composerData`` beside its
+    chat tabs: both are imported, and an index-only entry (its chat in the global database)
+    is not a session of its own."""
+    ws = tmp_path / "Cursor" / "User" / "workspaceStorage" / "abc123"
+    write_json(ws / "workspace.json", {"folder": "file:///home/alice/app"})
+    composers = [composer_2024(f"comp-{n}", f"Composer {n}",
+                               [(1, f"Prompt {n}"), (2, f"Answer {n}"), (1, "And then?"),
+                                (2, "Done.")], 1_730_000_000_000 + n * 3_600_000)
+                 for n in range(3)]
+    index_only = {"composerId": CID, "name": "Refactor auth", "createdAt": 1754300000000,
+                  "lastUpdatedAt": 1754300600000, "unifiedMode": "agent"}
+    cursor_state_db(ws / "state.vscdb", items={
+        cursor.LEGACY_KEY: {"tabs": [{"tabId": "tab-1", "chatTitle": "Fix the build",
+                                      "bubbles": [{"type": "user", "text": "Why?"},
+                                                  {"type": "ai", "rawText": "An import."}]}]},
+        cursor.COMPOSERS_KEY: {"allComposers": [*composers, index_only],
+                               "selectedComposerId": "comp-2", "composerDataVersion": 1}})
+    global_db = cursor_state_db(tmp_path / "Cursor" / "User" / "globalStorage" / "state.vscdb",
+                                composer_v3())
+    report = import_paths(db, [tmp_path / "Cursor" / "User"])
+    assert report.ok, [f.error for f in report.files]
+    rows = {row.external_id: row for row in list_sessions(db)}
+    assert sorted(rows) == sorted(["tab-1", CID, "comp-0", "comp-1", "comp-2"])
+    row = rows["comp-1"]
+    assert (row.title, row.project) == ("Composer 1", "/home/alice/app")
+    assert (row.messages, row.user_messages) == (4, 2)
+    assert row.started_at is not None
+    assert row.started_at.year == 2024
+    transcript = get_transcript(db, row.id)
+    assert [m.text for m in transcript] == ["Prompt 1", "Answer 1", "And then?", "Done."]
+    assert rows[CID].messages == 4  # the global chat, not shadowed by its index entry
+    again = import_paths(db, [tmp_path / "Cursor" / "User", global_db])
+    assert again.totals["sessions_new"] == again.totals["sessions_updated"] == 0
