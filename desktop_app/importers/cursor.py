@@ -14,6 +14,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import unquote, urlparse
@@ -117,8 +118,7 @@ def _bubble_message(bubble: dict[str, Any], fallback_model: str | None
                     ) -> tuple[Message | None, str | None, tuple[int, int]]:
     """A bubble as a transcript entry, its model, and its (input, output) tokens."""
     kind = bubble.get("type")
-    moment = parse_time(bubble.get("createdAt")) or parse_time(bubble.get("timestamp")) or \
-        parse_time(as_dict(bubble.get("timingInfo")).get("clientStartTime"))
+    moment = _moment(bubble)
     counts = as_dict(bubble.get("tokenCount"))
     tokens = (as_int(counts.get("inputTokens")) or 0, as_int(counts.get("outputTokens")) or 0)
     text = str(bubble.get("text") or bubble.get("rawText") or "").strip() or \
@@ -146,7 +146,87 @@ def _bubble_message(bubble: dict[str, Any], fallback_model: str | None
     return Message("assistant", text, moment, model), model, tokens
 
 
-def _composer(conn: sqlite3.Connection | None, data: dict[str, Any], report: Report,
+class _Bubbles:
+    """The bubbles of a global database under each key shape Cursor has used:
+    ``bubbleId:<chat>:<bubble>`` and the older ``bubbleId:<bubble>`` whose value names its
+    chat in ``conversationId``. Keys are looked up through the key index; values are read only
+    for the bubbles wanted."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._single: dict[str, list[tuple[float, int, dict[str, Any]]]] | None = None
+
+    def _value(self, key: str) -> tuple[int, dict[str, Any]] | None:
+        row = self.conn.execute("SELECT rowid, value FROM cursorDiskKV WHERE key = ?",
+                                (key,)).fetchone()
+        bubble = _json(row[1]) if row else None
+        return (row[0], bubble) if isinstance(bubble, dict) else None
+
+    def single(self) -> dict[str, list[tuple[float, int, dict[str, Any]]]]:
+        """The single-segment bubbles by chat id (each with its time and row, to sort by)."""
+        if self._single is None:
+            self._single = {}
+            keys = [k for (k,) in self.conn.execute(
+                "SELECT key FROM cursorDiskKV WHERE key >= 'bubbleId:' AND key < 'bubbleId;' "
+                "AND instr(substr(key, 10), ':') = 0").fetchall()]
+            for key in keys:
+                found = self._value(key)
+                if found is None:
+                    continue
+                rowid, bubble = found
+                bubble.setdefault("bubbleId", key.split(":", 1)[1])
+                chat = as_str(bubble.get("conversationId")) or as_str(bubble.get("composerId"))
+                if chat is not None:
+                    self._single.setdefault(chat, []).append((_when(bubble), rowid, bubble))
+        return self._single
+
+    def of_header(self, cid: str, bid: str) -> dict[str, Any] | None:
+        found = self._value(f"bubbleId:{cid}:{bid}")
+        if found is not None:
+            return found[1]
+        return next((b for _t, _r, b in self.single().get(cid, ())
+                     if as_str(b.get("bubbleId")) == bid), None)
+
+    def of_chat(self, cid: str) -> list[dict[str, Any]]:
+        """A chat's bubbles when no header lists them: every key of the chat, in time order."""
+        found = list(self.single().get(cid, ()))
+        rows = self.conn.execute("SELECT rowid, value FROM cursorDiskKV WHERE key >= ? AND "
+                                 "key < ?", (f"bubbleId:{cid}:", f"bubbleId:{cid};"))
+        for rowid, value in rows.fetchall():
+            bubble = _json(value)
+            if isinstance(bubble, dict):
+                found.append((_when(bubble), rowid, bubble))
+        return [b for _t, _r, b in sorted(found, key=lambda f: (f[0], f[1]))]
+
+    def chats(self) -> list[str]:
+        """Every chat id that has bubbles, by skipping through the key index chat by chat."""
+        ids: list[str] = []
+        low = "bubbleId:"
+        while True:
+            row = self.conn.execute("SELECT key FROM cursorDiskKV WHERE key >= ? AND "
+                                    "key < 'bubbleId;' AND instr(substr(key, 10), ':') > 0 "
+                                    "ORDER BY key LIMIT 1", (low,)).fetchone()
+            if row is None:
+                break
+            cid = str(row[0])[len("bubbleId:"):].split(":", 1)[0]
+            ids.append(cid)
+            low = f"bubbleId:{cid};"
+        seen = set(ids)
+        return ids + [c for c in self.single() if c not in seen]
+
+
+def _moment(bubble: dict[str, Any]) -> datetime | None:
+    return parse_time(bubble.get("createdAt")) or parse_time(bubble.get("timestamp")) or \
+        parse_time(as_dict(bubble.get("timingInfo")).get("clientStartTime"))
+
+
+def _when(bubble: dict[str, Any]) -> float:
+    """A bubble's time as a sort key (bubbles without one go last, in row order)."""
+    moment = _moment(bubble)
+    return moment.timestamp() if moment else float("inf")
+
+
+def _composer(store: _Bubbles | None, data: dict[str, Any], report: Report,
               project: str | None = None) -> Session | None:
     cid = as_str(data.get("composerId"))
     if cid is None:
@@ -156,19 +236,18 @@ def _composer(conn: sqlite3.Connection | None, data: dict[str, Any], report: Rep
         fallback = None
     bubbles: list[dict[str, Any]] = []
     inline = as_list(data.get("conversation"))
+    headers = as_list(data.get("fullConversationHeadersOnly"))
     if inline:
         bubbles = [as_dict(b) for b in inline]
-    elif conn is not None:
-        for header in as_list(data.get("fullConversationHeadersOnly")):
+    elif store is not None and headers:
+        for header in headers:
             bid = as_str(as_dict(header).get("bubbleId"))
-            if bid is None:
-                continue
-            row = conn.execute("SELECT value FROM cursorDiskKV WHERE key = ?",
-                               (f"bubbleId:{cid}:{bid}",)).fetchone()
-            bubble = _json(row[0]) if row else None
-            if isinstance(bubble, dict):
+            bubble = store.of_header(cid, bid) if bid is not None else None
+            if bubble is not None:
                 bubble.setdefault("type", as_dict(header).get("type"))
                 bubbles.append(bubble)
+    elif store is not None:
+        bubbles = store.of_chat(cid)
     messages: list[Message] = []
     models: list[str | None] = []
     t_in = t_out = 0
@@ -266,15 +345,23 @@ def _read(conn: sqlite3.Connection, name: str, project: str | None, report: Repo
         if "cursorDiskKV" in names:
             rows = conn.execute("SELECT key, value FROM cursorDiskKV "
                                 "WHERE key >= 'composerData:' AND key < 'composerData;'")
+            store = _Bubbles(conn)
+            known: set[str] = set()
             for key, value in rows.fetchall():
+                known.add(str(key).split(":", 1)[1])
                 data = _json(value)
                 if not isinstance(data, dict):
                     report(Skipped(f"{name}: {key}", "not readable JSON"))
                     continue
                 data.setdefault("composerId", str(key).split(":", 1)[1])
-                session = _composer(conn, data, report)
+                session = _composer(store, data, report)
                 if session is not None:
                     sessions.append(session)
+            for cid in store.chats():
+                if cid not in known:  # bubbles kept without their composerData (older builds)
+                    session = _composer(store, {"composerId": cid}, report)
+                    if session is not None:
+                        sessions.append(session)
         if "ItemTable" in names:
             row = conn.execute("SELECT value FROM ItemTable WHERE key = ?",
                                (LEGACY_KEY,)).fetchone()

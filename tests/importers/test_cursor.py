@@ -155,3 +155,48 @@ def test_workspace_composer_sessions_inline(db: Database, tmp_path: Path) -> Non
     assert rows[CID].messages == 4  # the global chat, not shadowed by its index entry
     again = import_paths(db, [tmp_path / "Cursor" / "User", global_db])
     assert again.totals["sessions_new"] == again.totals["sessions_updated"] == 0
+
+
+def test_older_bubble_key_shapes(tmp_path: Path) -> None:
+    """Chats whose composerData lists no headers, single-segment ``bubbleId:<bubble>`` keys
+    naming their chat in ``conversationId``, and bubbles left without a composerData row are
+    all read, each chat's bubbles in time order whatever the key order."""
+    kv: dict[str, Any] = {
+        # no headers: its bubbles are found under its key prefix, sorted by their times
+        "composerData:c-old": {"composerId": "c-old", "_v": 1, "name": "Old chat",
+                               "createdAt": 1730000000000},
+        "bubbleId:c-old:zz": {"type": 2, "bubbleId": "zz", "text": "First answer",
+                              "createdAt": "2024-10-27T03:33:25.000Z"},
+        "bubbleId:c-old:aa": {"type": 1, "bubbleId": "aa", "text": "First prompt",
+                              "createdAt": "2024-10-27T03:33:21.000Z"},
+        "bubbleId:c-old:mm": {"type": 1, "bubbleId": "mm", "text": "Second prompt",
+                              "createdAt": 1730000100000},
+        # headers that point at single-segment keys
+        "composerData:c-single": {"composerId": "c-single", "_v": 2, "createdAt": 1730000000000,
+                                  "fullConversationHeadersOnly": [
+                                      {"bubbleId": "s2", "type": 1},
+                                      {"bubbleId": "s1", "type": 2}]},
+        "bubbleId:s1": {"bubbleId": "s1", "conversationId": "c-single", "text": "Answer"},
+        "bubbleId:s2": {"bubbleId": "s2", "conversationId": "c-single", "text": "Question"},
+        # no composerData at all, in either key shape
+        "bubbleId:o1": {"type": 1, "conversationId": "c-lone", "text": "Lone prompt",
+                        "createdAt": "2024-10-01T10:00:00Z"},
+        "bubbleId:o2": {"type": 2, "conversationId": "c-lone", "text": "Lone answer",
+                        "createdAt": "2024-10-01T10:00:09Z"},
+        "bubbleId:c-left:b": {"type": 2, "text": "Left answer",
+                              "createdAt": "2024-09-01T10:00:09Z"},
+        "bubbleId:c-left:a": {"type": 1, "text": "Left prompt",
+                              "createdAt": "2024-09-01T10:00:00Z"},
+    }
+    path = cursor_state_db(tmp_path / "state.vscdb", kv, blob=True)
+    sessions, _ = parse_bytes(cursor, path.read_bytes(), "state.vscdb")
+    got = {s.external_id: [(m.role, m.text) for m in s.messages] for s in sessions}
+    assert got == {
+        "c-old": [("user", "First prompt"), ("assistant", "First answer"),
+                  ("user", "Second prompt")],
+        "c-single": [("user", "Question"), ("assistant", "Answer")],
+        "c-lone": [("user", "Lone prompt"), ("assistant", "Lone answer")],
+        "c-left": [("user", "Left prompt"), ("assistant", "Left answer")],
+    }
+    titles = {s.external_id: s.title for s in sessions}
+    assert (titles["c-old"], titles["c-lone"]) == ("Old chat", "Lone prompt")
