@@ -10,11 +10,13 @@ is read from a private copy (with its ``-wal``): a running Cursor is never distu
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import unquote, urlparse
@@ -61,15 +63,24 @@ VERSION = "3"
 LEGACY_KEY = "workbench.panel.aichat.view.aichat.chatdata"
 #: A workspace's Composer index; in 2024 versions each chat's bubbles are inline here.
 COMPOSERS_KEY = "composer.composerData"
+#: The cursor-agent CLI's database of one chat, under ``~/.cursor/chats/<md5>/<chat id>/``.
+AGENT_STORE = "store.db"
 _VSCODE_FOLDERS = {"Code", "Code - Insiders", "VSCodium"}
 
 
 def sniff(head: bytes, name: str) -> bool:
-    """An SQLite ``*.vscdb`` that is not VS Code's own (those hold no Cursor chats)."""
+    """An SQLite ``*.vscdb`` that is not VS Code's own (those hold no Cursor chats), or a
+    cursor-agent ``store.db`` (``chats/<project md5>/<chat id>/store.db``)."""
     path = name.replace("\\", "/").rsplit("!", 1)[-1]
-    if not is_sqlite(head) or not path.lower().endswith(".vscdb"):
+    if not is_sqlite(head):
         return False
-    return not _VSCODE_FOLDERS & set(path.split("/"))
+    parts = path.split("/")
+    if parts[-1] == AGENT_STORE:
+        return len(parts) >= 3 and (parts[-4:-3] == ["chats"]
+                                    or re.fullmatch(r"[0-9a-f]{32}", parts[-3]) is not None)
+    if not path.lower().endswith(".vscdb"):
+        return False
+    return not _VSCODE_FOLDERS & set(parts)
 
 
 def group_key(path: str) -> str:
@@ -321,6 +332,170 @@ def _workspace_composers(index: Any, project: str | None, name: str, report: Rep
             yield session
 
 
+# --- the cursor-agent CLI store ------------------------------------------------------------------
+
+
+def _agent_store(conn: sqlite3.Connection, name: str, path: str | None, report: Report
+                 ) -> list[Session]:
+    """A cursor-agent ``store.db``: ``meta`` key ``0`` holds the chat's metadata as hex-encoded
+    JSON (``agentId``, ``name``, ``createdAt`` ms, ``lastUsedModel``, ``latestRootBlobId``);
+    ``blobs`` is a Merkle tree keyed by SHA-256: a message is a JSON blob (``role``,
+    ``content`` blocks ``text`` / ``reasoning`` / ``tool-call`` / ``tool-result``), a node a
+    protobuf-like list of its children's 32-byte hashes. The chat is the tree's messages in
+    order from the latest root. Messages carry no times: the chat spans ``createdAt`` to the
+    file's last change."""
+    row = conn.execute("SELECT value FROM meta WHERE key = '0'").fetchone()
+    meta = as_dict(_hex_json(row[0]) if row else None)
+    agent = as_str(meta.get("agentId"))
+    if agent is None and path is not None:
+        agent = Path(path).parent.name or None
+    if agent is None:
+        raise FormatError(name, "a cursor-agent store without an agentId")
+    model = as_str(meta.get("lastUsedModel"))
+    if model in ("default", "auto"):
+        model = None
+    blobs = {str(k): bytes(v) if isinstance(v, bytes | memoryview) else str(v or "").encode()
+             for k, v in conn.execute("SELECT id, data FROM blobs").fetchall()}
+    messages = _agent_messages(_walk_blobs(blobs, as_str(meta.get("latestRootBlobId"))), model)
+    if not messages:
+        report(Skipped(name, "empty agent chat (no messages)"))
+        return []
+    start = parse_time(meta.get("createdAt"))
+    end = start
+    if path is not None:
+        with contextlib.suppress(OSError):
+            end = max(filter(None, [start, datetime.fromtimestamp(
+                _file_stat(Path(path))[1] / 1e9, UTC)]))
+    first = next((m.text for m in messages if m.role == "user"), None)
+    title = as_str(meta.get("name"))
+    if title in (None, "New Agent", "New Chat"):
+        title = None
+    return [Session(source=SOURCE, external_id=agent,
+                    title=title or title_from(first) or "Cursor agent chat",
+                    started_at=start, ended_at=end, messages=tuple(messages),
+                    model=model if any(m.role == "assistant" for m in messages) else None)]
+
+
+def _hex_json(value: Any) -> Any:
+    text = value.decode("ascii", "replace") if isinstance(value, bytes) else str(value or "")
+    try:
+        return json.loads(bytes.fromhex(text.strip()).decode("utf-8", "replace"))
+    except ValueError:
+        return _json(value)  # a plain JSON value, should a build store one
+
+
+def _walk_blobs(blobs: dict[str, bytes], root: str | None) -> Iterator[dict[str, Any]]:
+    """The JSON messages under ``root``, depth first in the order the nodes list them."""
+    if root is None:
+        return
+    stack = [root]
+    seen: set[str] = set()
+    while stack:
+        key = stack.pop()
+        if key in seen or key not in blobs:
+            continue
+        seen.add(key)
+        data = blobs[key]
+        if data[:1] == b"{":
+            message = _json(data)
+            if isinstance(message, dict):
+                yield message
+            continue
+        stack.extend(reversed(_children(data)))
+
+
+def _children(data: bytes) -> list[str]:
+    """The 32-byte hashes a node lists (protobuf field 1, length-delimited), as hex ids."""
+    found: list[str] = []
+    at = 0
+
+    def varint() -> int:
+        nonlocal at
+        shift = value = 0
+        while at < len(data):
+            byte = data[at]
+            at += 1
+            value |= (byte & 0x7F) << shift
+            if byte < 0x80:
+                return value
+            shift += 7
+        raise ValueError("cut varint")
+
+    try:
+        while at < len(data):
+            tag = varint()
+            field, wire = tag >> 3, tag & 7
+            if wire == 2:
+                size = varint()
+                chunk = data[at:at + size]
+                at += size
+                if field == 1 and size == 32:
+                    found.append(chunk.hex())
+            elif wire == 0:
+                varint()
+            elif wire in (1, 5):
+                at += 8 if wire == 1 else 4
+            else:
+                break
+    except ValueError:
+        pass
+    return found
+
+
+_USER_QUERY = re.compile(r"<user_query>\s*(.*?)\s*</user_query>", re.S)
+
+
+def _agent_messages(records: Iterable[dict[str, Any]], model: str | None) -> list[Message]:
+    out: list[Message] = []
+    calls: dict[str, int] = {}  # tool call id → its entry in ``out``
+    for record in records:
+        role = record.get("role")
+        content = record.get("content")
+        blocks = [as_dict(b) for b in as_list(content)] if not isinstance(content, str) else \
+            [{"type": "text", "text": content}]
+        if role == "user":
+            text = "\n".join(str(b.get("text") or "") for b in blocks
+                             if b.get("type") == "text").strip()
+            queries = _USER_QUERY.findall(text)
+            if queries:
+                text = "\n\n".join(q.strip() for q in queries)
+            elif text.startswith("<") and text.endswith(">"):
+                continue  # context the agent sends (user_info, rules), not a prompt
+            if text:
+                out.append(Message("user", text))
+        elif role == "assistant":
+            thinking = "\n".join(str(b.get("text") or "") for b in blocks
+                                 if b.get("type") == "reasoning").strip()
+            text = "\n".join(str(b.get("text") or "") for b in blocks
+                             if b.get("type") == "text").strip()
+            if thinking:
+                text = f"[thinking] {thinking}\n\n{text}".strip()
+            if text:
+                out.append(Message("assistant", text, None, model))
+            for block in blocks:
+                if block.get("type") == "tool-call":
+                    tool = as_str(block.get("toolName")) or "tool"
+                    args = block.get("args")
+                    shown = args if isinstance(args, str) else json.dumps(args)
+                    calls[str(block.get("toolCallId"))] = len(out)
+                    out.append(Message("tool", f"[tool {tool}] {cut(shown, 300)}".rstrip()))
+        elif role == "tool":
+            for block in blocks:
+                if block.get("type") != "tool-result":
+                    continue
+                result = block.get("result")
+                if isinstance(result, list):
+                    result = "\n".join(str(as_dict(r).get("text") or "") for r in result)
+                shown = cut(str(result or "").strip())
+                index = calls.pop(str(block.get("toolCallId")), None)
+                if index is None:
+                    out.append(Message("tool", f"[result] {shown}"))
+                else:
+                    call = out[index]
+                    out[index] = Message("tool", f"{call.text}\n[result] {shown}", call.time)
+    return out
+
+
 def _workspace_folder(path: str) -> str | None:
     try:
         data = json.loads((Path(path).parent / "workspace.json").read_text(encoding="utf-8"))
@@ -335,10 +510,12 @@ def _workspace_folder(path: str) -> str | None:
     return local or None
 
 
-def _read(conn: sqlite3.Connection, name: str, project: str | None, report: Report
-          ) -> list[Session]:
+def _read(conn: sqlite3.Connection, name: str, project: str | None, report: Report,
+          path: str | None = None) -> list[Session]:
     try:
         names = tables(conn)
+        if {"meta", "blobs"} <= names and "ItemTable" not in names:
+            return _agent_store(conn, name, path, report)
         if "cursorDiskKV" not in names and "ItemTable" not in names:
             raise FormatError(name, "not a Cursor database (no cursorDiskKV or ItemTable)")
         sessions: list[Session] = []
@@ -390,14 +567,15 @@ def parse_group(files: list[GroupFile], report: Report,
         if not f.changed:
             continue
         with open_copy(f.path, f.name) as conn:
-            sessions = _read(conn, f.name, _workspace_folder(f.path), report)
+            sessions = _read(conn, f.name, _workspace_folder(f.path), report, f.path)
         f.end = f.size
         f.sessions = {s.id for s in sessions}
         yield from sessions
 
 
 def locations(p: Places) -> Iterator[Found]:
-    """Cursor's global ``state.vscdb`` (with its -wal) and its ``workspaceStorage``."""
+    """Cursor's global ``state.vscdb`` (with its -wal), its ``workspaceStorage``, and the
+    cursor-agent CLI's chats (``~/.cursor/chats``, or under ``CURSOR_CONFIG_DIR``)."""
     user = p.config / "Cursor" / "User"
     db = user / "globalStorage" / "state.vscdb"
     found = found_file(SOURCE, db, [db.with_name("state.vscdb-wal")])
@@ -407,6 +585,11 @@ def locations(p: Places) -> Iterator[Found]:
                               lambda name, _dir: name == "state.vscdb", 2)
     if workspaces:
         yield workspaces
+    agent = Path(p.env["CURSOR_CONFIG_DIR"]) if p.env.get("CURSOR_CONFIG_DIR") else \
+        p.home / ".cursor"
+    chats = found_folder(SOURCE, agent / "chats", lambda name, _dir: name == AGENT_STORE, 3)
+    if chats:
+        yield chats
 
 
 

@@ -9,9 +9,10 @@ from typing import Any
 from sqlite_utils import Database
 
 from desktop_app.importers import cursor
+from desktop_app.importers.places import places
 from desktop_app.ingest import import_paths
 from desktop_app.store import get_transcript, list_sessions
-from tests.builders import cursor_state_db, parse_bytes, write_json
+from tests.builders import cursor_agent_store, cursor_state_db, parse_bytes, write_json
 
 CID = "7f1c0000-aaaa-bbbb-cccc-000000000001"
 
@@ -200,3 +201,71 @@ def test_older_bubble_key_shapes(tmp_path: Path) -> None:
     }
     titles = {s.external_id: s.title for s in sessions}
     assert (titles["c-old"], titles["c-lone"]) == ("Old chat", "Lone prompt")
+
+
+AGENT = "b172f4ff-d714-4b6d-9caf-a3f2a12a0188"
+
+
+def test_cursor_agent_store(db: Database, tmp_path: Path) -> None:
+    """The cursor-agent CLI's ``store.db``: the chat is the blob tree from the latest root, the
+    person's words inside ``<user_query>``, context-only messages and the system prompt left
+    out, a tool call and its result one entry."""
+    store = tmp_path / ".cursor" / "chats" / ("c" * 32) / AGENT / "store.db"
+    cursor_agent_store(store, {
+        "agentId": AGENT, "name": "New Agent", "mode": "default",
+        "createdAt": 1773719337438, "lastUsedModel": "claude-4-sonnet"}, [
+        {"role": "system", "content": "You are a coding agent."},
+        {"role": "user", "content": [{"type": "text",
+                                      "text": "<user_info>OS: linux</user_info>"}]},
+        {"role": "user", "content": [{"type": "text", "text":
+                                      "<user_query>\nList the files\n</user_query>"}],
+         "providerOptions": {}, "requestId": "r1"},
+        {"role": "assistant", "id": "1", "content": [
+            {"type": "reasoning", "text": "Use ls.", "signature": ""},
+            {"type": "text", "text": "Listing them."},
+            {"type": "tool-call", "toolCallId": "t1", "toolName": "Shell",
+             "args": {"command": "ls"}}]},
+        {"role": "tool", "id": "1", "content": [
+            {"type": "tool-result", "toolCallId": "t1", "toolName": "Shell",
+             "result": [{"type": "text", "text": "a.py\nb.py"}]}]},
+        {"role": "assistant", "id": "1", "content": [{"type": "text", "text": "Two files."}]},
+    ], extra_blobs={"f" * 64: b'{"role": "user", "content": "an older root\'s message"}'})
+    report = import_paths(db, [tmp_path / ".cursor" / "chats"])
+    assert report.ok, [f.error for f in report.files]
+    [row] = list_sessions(db)
+    assert (row.source, row.external_id, row.title) == ("cursor", AGENT, "List the files")
+    assert (row.model, row.messages, row.user_messages) == ("claude-4-sonnet", 4, 1)
+    assert row.started_at is not None
+    assert row.started_at.year == 2026
+    assert [(m.role, m.text) for m in get_transcript(db, row.id)] == [
+        ("user", "List the files"),
+        ("assistant", "[thinking] Use ls.\n\nListing them."),
+        ("tool", '[tool Shell] {"command": "ls"}\n[result] a.py\nb.py'),
+        ("assistant", "Two files.")]
+    again = import_paths(db, [store])
+    assert again.totals == {"sessions_new": 0, "sessions_updated": 0, "sessions_unchanged": 1}
+
+
+def test_store_db_of_another_tool_is_not_cursor() -> None:
+    head = b"SQLite format 3\x00"
+    assert cursor.sniff(head, f"/home/a/.cursor/chats/{'0' * 32}/{AGENT}/store.db")
+    assert not cursor.sniff(head, "/home/a/project/data/store.db")
+
+
+def test_cursor_agent_chats_are_a_default_location(tmp_path: Path) -> None:
+    store = cursor_agent_store(tmp_path / ".cursor" / "chats" / ("a" * 32) / AGENT / "store.db",
+                               {"agentId": AGENT}, [])
+    found = list(cursor.locations(places({}, tmp_path, "linux")))
+    assert [(f.path, f.files) for f in found] == [(tmp_path / ".cursor" / "chats", 1)]
+    moved = list(cursor.locations(places({"CURSOR_CONFIG_DIR": str(store.parents[3])},
+                                         tmp_path / "elsewhere", "linux")))
+    assert [f.path for f in moved] == [tmp_path / ".cursor" / "chats"]
+
+
+def test_empty_agent_chat_is_reported(db: Database, tmp_path: Path) -> None:
+    store = cursor_agent_store(tmp_path / "chats" / ("a" * 32) / AGENT / "store.db",
+                               {"agentId": AGENT}, [{"role": "system", "content": "Be brief."}])
+    report = import_paths(db, [store])
+    assert report.ok
+    assert [s.reason for s in report.files[0].skipped] == ["empty agent chat (no messages)"]
+    assert list_sessions(db) == []
