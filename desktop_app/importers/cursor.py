@@ -613,9 +613,11 @@ def write_demo(sessions: Iterable[Session], out: Path) -> Path:
     ``bubbleId:<chat>:<bubble>`` row per message: type 1 the person, type 2 the assistant (with
     ``modelInfo``, ``timingInfo``, a ``thinking`` block now and then) and tool calls (type 2
     with ``capabilityType`` 15 and ``toolFormerData``). One chat in four is an older ``_v`` 2
-    chat with its bubbles inline. Tokens are the answers' ``tokenCount``; the person's and the
-    tools' bubbles carry ``0/0`` as Cursor writes them. Cursor has no system messages. ``out`` is
-    the ``.vscdb`` file, or Cursor's ``User`` folder to write ``globalStorage/state.vscdb`` in.
+    chat with its bubbles inline; of the others, one in eight keeps its bubbles under the older
+    single-segment ``bubbleId:<bubble>`` keys, naming its chat in ``conversationId``. Tokens
+    are the answers' ``tokenCount``; the person's and the tools' bubbles carry ``0/0`` as Cursor
+    writes them. Cursor has no system messages. ``out`` is the ``.vscdb`` file, or Cursor's
+    ``User`` folder to write ``globalStorage/state.vscdb`` in.
     """
     path = writing.file_target(out, FILE_NAME, fits=".vscdb")
     partial = writing.partial_path(path)
@@ -708,7 +710,11 @@ def _demo_rows(session: Session) -> list[tuple[str, str]]:
                                            for b in bubbles]
     data["conversation"] = []
     rows = [(f"composerData:{cid}", writing.dump(data))]
-    rows.extend((f"bubbleId:{cid}:{b['bubbleId']}", writing.dump(b)) for b in bubbles)
+    if writing.roll(key, "single-segment keys", 8) == 0:  # older builds: bubbleId:<bubble>
+        rows.extend((f"bubbleId:{b['bubbleId']}", writing.dump({**b, "conversationId": cid}))
+                    for b in bubbles)
+    else:
+        rows.extend((f"bubbleId:{cid}:{b['bubbleId']}", writing.dump(b)) for b in bubbles)
     return rows
 
 
