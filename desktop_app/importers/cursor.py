@@ -166,6 +166,7 @@ class _Bubbles:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._single: dict[str, list[tuple[float, int, dict[str, Any]]]] | None = None
+        self._by_id: dict[tuple[str, str | None], dict[str, Any]] | None = None
 
     def _value(self, key: str) -> tuple[int, dict[str, Any]] | None:
         row = self.conn.execute("SELECT rowid, value FROM cursorDiskKV WHERE key = ?",
@@ -195,8 +196,10 @@ class _Bubbles:
         found = self._value(f"bubbleId:{cid}:{bid}")
         if found is not None:
             return found[1]
-        return next((b for _t, _r, b in self.single().get(cid, ())
-                     if as_str(b.get("bubbleId")) == bid), None)
+        if self._by_id is None:
+            self._by_id = {(chat, as_str(b.get("bubbleId"))): b
+                           for chat, found in self.single().items() for _t, _r, b in found}
+        return self._by_id.get((cid, bid))
 
     def of_chat(self, cid: str) -> list[dict[str, Any]]:
         """A chat's bubbles when no header lists them: every key of the chat, in time order."""
