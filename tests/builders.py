@@ -3,6 +3,7 @@ a parser runner and a database dump. (Fixtures live in ``tests/conftest.py``.)""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -384,6 +385,37 @@ def cursor_state_db(path: Path, kv: dict[str, Any] | None = None,
             text = value if isinstance(value, str) else json.dumps(value)
             conn.execute(f"INSERT INTO {table} VALUES (?, ?)",
                          (key, text.encode() if blob else text))
+    conn.commit()
+    conn.close()
+    return path
+
+
+def cursor_agent_store(path: Path, meta: dict[str, Any], messages: list[dict[str, Any]],
+                       *, extra_blobs: dict[str, bytes] | None = None) -> Path:
+    """A cursor-agent ``store.db`` as the CLI writes it: ``meta`` key ``0`` = hex of the JSON
+    metadata; ``blobs`` keyed by SHA-256, each message a JSON blob, the root a protobuf node
+    listing its children (field 1, 32-byte hashes): the first two messages under a node of
+    their own, as turns nest. ``latestRootBlobId`` is set here."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE blobs (id TEXT PRIMARY KEY, data BLOB)")
+    conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+
+    def put(data: bytes) -> bytes:
+        digest = hashlib.sha256(data).digest()
+        conn.execute("INSERT OR REPLACE INTO blobs VALUES (?, ?)", (digest.hex(), data))
+        return digest
+
+    ids = [put(json.dumps(m).encode()) for m in messages]
+    first = put(b"".join(b"\x0a\x20" + d for d in ids[:2]))
+    root = b"".join(b"\x0a\x20" + d for d in [first, *ids[2:]])
+    root += b"\x12\x04mode\x18\x01"  # fields the reader passes over
+    root_id = hashlib.sha256(root).hexdigest()
+    conn.execute("INSERT OR REPLACE INTO blobs VALUES (?, ?)", (root_id, root))
+    for key, data in (extra_blobs or {}).items():
+        conn.execute("INSERT INTO blobs VALUES (?, ?)", (key, data))
+    full = {**meta, "latestRootBlobId": root_id}
+    conn.execute("INSERT INTO meta VALUES ('0', ?)", (json.dumps(full).encode().hex(),))
     conn.commit()
     conn.close()
     return path

@@ -10,10 +10,13 @@ is read from a private copy (with its ``-wal``): a running Cursor is never distu
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import unquote, urlparse
@@ -55,18 +58,29 @@ from desktop_app.importers.values import (
 
 SOURCE = "cursor"
 FORMAT = "Cursor chat database (state.vscdb)"
-VERSION = "2"
+VERSION = "3"
 
 LEGACY_KEY = "workbench.panel.aichat.view.aichat.chatdata"
+#: A workspace's Composer index; in 2024 versions each chat's bubbles are inline here.
+COMPOSERS_KEY = "composer.composerData"
+#: The cursor-agent CLI's database of one chat, under ``~/.cursor/chats/<md5>/<chat id>/``.
+AGENT_STORE = "store.db"
 _VSCODE_FOLDERS = {"Code", "Code - Insiders", "VSCodium"}
 
 
 def sniff(head: bytes, name: str) -> bool:
-    """An SQLite ``*.vscdb`` that is not VS Code's own (those hold no Cursor chats)."""
+    """An SQLite ``*.vscdb`` that is not VS Code's own (those hold no Cursor chats), or a
+    cursor-agent ``store.db`` (``chats/<project md5>/<chat id>/store.db``)."""
     path = name.replace("\\", "/").rsplit("!", 1)[-1]
-    if not is_sqlite(head) or not path.lower().endswith(".vscdb"):
+    if not is_sqlite(head):
         return False
-    return not _VSCODE_FOLDERS & set(path.split("/"))
+    parts = path.split("/")
+    if parts[-1] == AGENT_STORE:
+        return len(parts) >= 3 and (parts[-4:-3] == ["chats"]
+                                    or re.fullmatch(r"[0-9a-f]{32}", parts[-3]) is not None)
+    if not path.lower().endswith(".vscdb"):
+        return False
+    return not _VSCODE_FOLDERS & set(parts)
 
 
 def group_key(path: str) -> str:
@@ -91,15 +105,35 @@ def _json(value: Any) -> Any:
 
 
 
+def _rich_text(value: Any) -> str:
+    """The plain text of a Lexical ``richText`` (a JSON string of nested nodes), when a bubble
+    keeps its words only there."""
+    root = _json(value) if isinstance(value, str | bytes) else value
+    words: list[str] = []
+
+    def walk(node: Any) -> None:
+        node = as_dict(node)
+        if isinstance(node.get("text"), str):
+            words.append(node["text"])
+        children = as_list(node.get("children"))
+        for child in children:
+            walk(child)
+        if node.get("type") == "paragraph" and children:
+            words.append("\n")
+
+    walk(as_dict(root).get("root"))
+    return "".join(words).strip()
+
+
 def _bubble_message(bubble: dict[str, Any], fallback_model: str | None
                     ) -> tuple[Message | None, str | None, tuple[int, int]]:
     """A bubble as a transcript entry, its model, and its (input, output) tokens."""
     kind = bubble.get("type")
-    moment = parse_time(bubble.get("createdAt")) or parse_time(
-        as_dict(bubble.get("timingInfo")).get("clientStartTime"))
+    moment = _moment(bubble)
     counts = as_dict(bubble.get("tokenCount"))
     tokens = (as_int(counts.get("inputTokens")) or 0, as_int(counts.get("outputTokens")) or 0)
-    text = str(bubble.get("text") or bubble.get("rawText") or "").strip()
+    text = str(bubble.get("text") or bubble.get("rawText") or "").strip() or \
+        _rich_text(bubble.get("richText"))
     tool = as_dict(bubble.get("toolFormerData"))
     if kind in (1, "user"):
         return (Message("user", text, moment) if text else None), None, tokens
@@ -123,8 +157,91 @@ def _bubble_message(bubble: dict[str, Any], fallback_model: str | None
     return Message("assistant", text, moment, model), model, tokens
 
 
-def _composer(conn: sqlite3.Connection, data: dict[str, Any], report: Report
-              ) -> Session | None:
+class _Bubbles:
+    """The bubbles of a global database under each key shape Cursor has used:
+    ``bubbleId:<chat>:<bubble>`` and the older ``bubbleId:<bubble>`` whose value names its
+    chat in ``conversationId``. Keys are looked up through the key index; values are read only
+    for the bubbles wanted."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._single: dict[str, list[tuple[float, int, dict[str, Any]]]] | None = None
+        self._by_id: dict[tuple[str, str | None], dict[str, Any]] | None = None
+
+    def _value(self, key: str) -> tuple[int, dict[str, Any]] | None:
+        row = self.conn.execute("SELECT rowid, value FROM cursorDiskKV WHERE key = ?",
+                                (key,)).fetchone()
+        bubble = _json(row[1]) if row else None
+        return (row[0], bubble) if isinstance(bubble, dict) else None
+
+    def single(self) -> dict[str, list[tuple[float, int, dict[str, Any]]]]:
+        """The single-segment bubbles by chat id (each with its time and row, to sort by)."""
+        if self._single is None:
+            self._single = {}
+            keys = [k for (k,) in self.conn.execute(
+                "SELECT key FROM cursorDiskKV WHERE key >= 'bubbleId:' AND key < 'bubbleId;' "
+                "AND instr(substr(key, 10), ':') = 0").fetchall()]
+            for key in keys:
+                found = self._value(key)
+                if found is None:
+                    continue
+                rowid, bubble = found
+                bubble.setdefault("bubbleId", key.split(":", 1)[1])
+                chat = as_str(bubble.get("conversationId")) or as_str(bubble.get("composerId"))
+                if chat is not None:
+                    self._single.setdefault(chat, []).append((_when(bubble), rowid, bubble))
+        return self._single
+
+    def of_header(self, cid: str, bid: str) -> dict[str, Any] | None:
+        found = self._value(f"bubbleId:{cid}:{bid}")
+        if found is not None:
+            return found[1]
+        if self._by_id is None:
+            self._by_id = {(chat, as_str(b.get("bubbleId"))): b
+                           for chat, found in self.single().items() for _t, _r, b in found}
+        return self._by_id.get((cid, bid))
+
+    def of_chat(self, cid: str) -> list[dict[str, Any]]:
+        """A chat's bubbles when no header lists them: every key of the chat, in time order."""
+        found = list(self.single().get(cid, ()))
+        rows = self.conn.execute("SELECT rowid, value FROM cursorDiskKV WHERE key >= ? AND "
+                                 "key < ?", (f"bubbleId:{cid}:", f"bubbleId:{cid};"))
+        for rowid, value in rows.fetchall():
+            bubble = _json(value)
+            if isinstance(bubble, dict):
+                found.append((_when(bubble), rowid, bubble))
+        return [b for _t, _r, b in sorted(found, key=lambda f: (f[0], f[1]))]
+
+    def chats(self) -> list[str]:
+        """Every chat id that has bubbles, by skipping through the key index chat by chat."""
+        ids: list[str] = []
+        low = "bubbleId:"
+        while True:
+            row = self.conn.execute("SELECT key FROM cursorDiskKV WHERE key >= ? AND "
+                                    "key < 'bubbleId;' AND instr(substr(key, 10), ':') > 0 "
+                                    "ORDER BY key LIMIT 1", (low,)).fetchone()
+            if row is None:
+                break
+            cid = str(row[0])[len("bubbleId:"):].split(":", 1)[0]
+            ids.append(cid)
+            low = f"bubbleId:{cid};"
+        seen = set(ids)
+        return ids + [c for c in self.single() if c not in seen]
+
+
+def _moment(bubble: dict[str, Any]) -> datetime | None:
+    return parse_time(bubble.get("createdAt")) or parse_time(bubble.get("timestamp")) or \
+        parse_time(as_dict(bubble.get("timingInfo")).get("clientStartTime"))
+
+
+def _when(bubble: dict[str, Any]) -> float:
+    """A bubble's time as a sort key (bubbles without one go last, in row order)."""
+    moment = _moment(bubble)
+    return moment.timestamp() if moment else float("inf")
+
+
+def _composer(store: _Bubbles | None, data: dict[str, Any], report: Report,
+              project: str | None = None) -> Session | None:
     cid = as_str(data.get("composerId"))
     if cid is None:
         return None
@@ -133,19 +250,18 @@ def _composer(conn: sqlite3.Connection, data: dict[str, Any], report: Report
         fallback = None
     bubbles: list[dict[str, Any]] = []
     inline = as_list(data.get("conversation"))
+    headers = as_list(data.get("fullConversationHeadersOnly"))
     if inline:
         bubbles = [as_dict(b) for b in inline]
-    else:
-        for header in as_list(data.get("fullConversationHeadersOnly")):
+    elif store is not None and headers:
+        for header in headers:
             bid = as_str(as_dict(header).get("bubbleId"))
-            if bid is None:
-                continue
-            row = conn.execute("SELECT value FROM cursorDiskKV WHERE key = ?",
-                               (f"bubbleId:{cid}:{bid}",)).fetchone()
-            bubble = _json(row[0]) if row else None
-            if isinstance(bubble, dict):
+            bubble = store.of_header(cid, bid) if bid is not None else None
+            if bubble is not None:
                 bubble.setdefault("type", as_dict(header).get("type"))
                 bubbles.append(bubble)
+    elif store is not None:
+        bubbles = store.of_chat(cid)
     messages: list[Message] = []
     models: list[str | None] = []
     t_in = t_out = 0
@@ -164,7 +280,8 @@ def _composer(conn: sqlite3.Connection, data: dict[str, Any], report: Report
     updated = parse_time(data.get("lastUpdatedAt"))
     end = max([*times, *filter(None, [updated])], default=start)
     first = next((m.text for m in messages if m.role == "user"), None)
-    project = as_str(as_dict(as_dict(data.get("workspaceIdentifier")).get("uri")).get("fsPath"))
+    project = as_str(as_dict(as_dict(data.get("workspaceIdentifier")).get("uri")).get(
+        "fsPath")) or project
     has_tokens = bool(t_in or t_out)  # Cursor often writes 0/0: that is "not recorded"
     return Session(source=SOURCE, external_id=cid,
                    title=as_str(data.get("name")) or title_from(first) or "Cursor chat",
@@ -201,6 +318,187 @@ def _legacy(data: Any, project: str | None) -> Iterator[Session]:
                       messages=tuple(messages), model=main_model(models), project=project)
 
 
+def _workspace_composers(index: Any, project: str | None, name: str, report: Report
+                         ) -> Iterator[Session]:
+    """A workspace's ``composer.composerData``: in 2024 versions each of ``allComposers`` holds
+    its bubbles inline in ``conversation``; later ones keep only the index (the chats are in
+    the global database, read there), so an entry without bubbles is passed over."""
+    for entry in as_list(as_dict(index).get("allComposers")):
+        entry = as_dict(entry)
+        if not as_list(entry.get("conversation")):
+            continue
+        if as_str(entry.get("composerId")) is None:
+            report(Skipped(f"{name}: {COMPOSERS_KEY}", "a Composer chat without an id"))
+            continue
+        session = _composer(None, entry, report, project)
+        if session is not None:
+            yield session
+
+
+# --- the cursor-agent CLI store ------------------------------------------------------------------
+
+
+def _agent_store(conn: sqlite3.Connection, name: str, path: str | None, report: Report
+                 ) -> list[Session]:
+    """A cursor-agent ``store.db``: ``meta`` key ``0`` holds the chat's metadata as hex-encoded
+    JSON (``agentId``, ``name``, ``createdAt`` ms, ``lastUsedModel``, ``latestRootBlobId``);
+    ``blobs`` is a Merkle tree keyed by SHA-256: a message is a JSON blob (``role``,
+    ``content`` blocks ``text`` / ``reasoning`` / ``tool-call`` / ``tool-result``), a node a
+    protobuf-like list of its children's 32-byte hashes. The chat is the tree's messages in
+    order from the latest root. Messages carry no times: the chat spans ``createdAt`` to the
+    file's last change."""
+    row = conn.execute("SELECT value FROM meta WHERE key = '0'").fetchone()
+    meta = as_dict(_hex_json(row[0]) if row else None)
+    agent = as_str(meta.get("agentId"))
+    if agent is None and path is not None:
+        agent = Path(path).parent.name or None
+    if agent is None:
+        raise FormatError(name, "a cursor-agent store without an agentId")
+    model = as_str(meta.get("lastUsedModel"))
+    if model in ("default", "auto"):
+        model = None
+    blobs = {str(k): bytes(v) if isinstance(v, bytes | memoryview) else str(v or "").encode()
+             for k, v in conn.execute("SELECT id, data FROM blobs").fetchall()}
+    messages = _agent_messages(_walk_blobs(blobs, as_str(meta.get("latestRootBlobId"))), model)
+    if not messages:
+        report(Skipped(name, "empty agent chat (no messages)"))
+        return []
+    start = parse_time(meta.get("createdAt"))
+    end = start
+    if path is not None:
+        with contextlib.suppress(OSError):
+            end = max(filter(None, [start, datetime.fromtimestamp(
+                _file_stat(Path(path))[1] / 1e9, UTC)]))
+    first = next((m.text for m in messages if m.role == "user"), None)
+    title = as_str(meta.get("name"))
+    if title in (None, "New Agent", "New Chat"):
+        title = None
+    return [Session(source=SOURCE, external_id=agent,
+                    title=title or title_from(first) or "Cursor agent chat",
+                    started_at=start, ended_at=end, messages=tuple(messages),
+                    model=model if any(m.role == "assistant" for m in messages) else None)]
+
+
+def _hex_json(value: Any) -> Any:
+    text = value.decode("ascii", "replace") if isinstance(value, bytes) else str(value or "")
+    try:
+        return json.loads(bytes.fromhex(text.strip()).decode("utf-8", "replace"))
+    except ValueError:
+        return _json(value)  # a plain JSON value, should a build store one
+
+
+def _walk_blobs(blobs: dict[str, bytes], root: str | None) -> Iterator[dict[str, Any]]:
+    """The JSON messages under ``root``, depth first in the order the nodes list them."""
+    if root is None:
+        return
+    stack = [root]
+    seen: set[str] = set()
+    while stack:
+        key = stack.pop()
+        if key in seen or key not in blobs:
+            continue
+        seen.add(key)
+        data = blobs[key]
+        if data[:1] == b"{":
+            message = _json(data)
+            if isinstance(message, dict):
+                yield message
+            continue
+        stack.extend(reversed(_children(data)))
+
+
+def _children(data: bytes) -> list[str]:
+    """The 32-byte hashes a node lists (protobuf field 1, length-delimited), as hex ids."""
+    found: list[str] = []
+    at = 0
+
+    def varint() -> int:
+        nonlocal at
+        shift = value = 0
+        while at < len(data):
+            byte = data[at]
+            at += 1
+            value |= (byte & 0x7F) << shift
+            if byte < 0x80:
+                return value
+            shift += 7
+        raise ValueError("cut varint")
+
+    try:
+        while at < len(data):
+            tag = varint()
+            field, wire = tag >> 3, tag & 7
+            if wire == 2:
+                size = varint()
+                chunk = data[at:at + size]
+                at += size
+                if field == 1 and size == 32:
+                    found.append(chunk.hex())
+            elif wire == 0:
+                varint()
+            elif wire in (1, 5):
+                at += 8 if wire == 1 else 4
+            else:
+                break
+    except ValueError:
+        pass
+    return found
+
+
+_USER_QUERY = re.compile(r"<user_query>\s*(.*?)\s*</user_query>", re.S)
+
+
+def _agent_messages(records: Iterable[dict[str, Any]], model: str | None) -> list[Message]:
+    out: list[Message] = []
+    calls: dict[str, int] = {}  # tool call id → its entry in ``out``
+    for record in records:
+        role = record.get("role")
+        content = record.get("content")
+        blocks = [as_dict(b) for b in as_list(content)] if not isinstance(content, str) else \
+            [{"type": "text", "text": content}]
+        if role == "user":
+            text = "\n".join(str(b.get("text") or "") for b in blocks
+                             if b.get("type") == "text").strip()
+            queries = _USER_QUERY.findall(text)
+            if queries:
+                text = "\n\n".join(q.strip() for q in queries)
+            elif text.startswith("<") and text.endswith(">"):
+                continue  # context the agent sends (user_info, rules), not a prompt
+            if text:
+                out.append(Message("user", text))
+        elif role == "assistant":
+            thinking = "\n".join(str(b.get("text") or "") for b in blocks
+                                 if b.get("type") == "reasoning").strip()
+            text = "\n".join(str(b.get("text") or "") for b in blocks
+                             if b.get("type") == "text").strip()
+            if thinking:
+                text = f"[thinking] {thinking}\n\n{text}".strip()
+            if text:
+                out.append(Message("assistant", text, None, model))
+            for block in blocks:
+                if block.get("type") == "tool-call":
+                    tool = as_str(block.get("toolName")) or "tool"
+                    args = block.get("args")
+                    shown = args if isinstance(args, str) else json.dumps(args)
+                    calls[str(block.get("toolCallId"))] = len(out)
+                    out.append(Message("tool", f"[tool {tool}] {cut(shown, 300)}".rstrip()))
+        elif role == "tool":
+            for block in blocks:
+                if block.get("type") != "tool-result":
+                    continue
+                result = block.get("result")
+                if isinstance(result, list):
+                    result = "\n".join(str(as_dict(r).get("text") or "") for r in result)
+                shown = cut(str(result or "").strip())
+                index = calls.pop(str(block.get("toolCallId")), None)
+                if index is None:
+                    out.append(Message("tool", f"[result] {shown}"))
+                else:
+                    call = out[index]
+                    out[index] = Message("tool", f"{call.text}\n[result] {shown}", call.time)
+    return out
+
+
 def _workspace_folder(path: str) -> str | None:
     try:
         data = json.loads((Path(path).parent / "workspace.json").read_text(encoding="utf-8"))
@@ -215,30 +513,44 @@ def _workspace_folder(path: str) -> str | None:
     return local or None
 
 
-def _read(conn: sqlite3.Connection, name: str, project: str | None, report: Report
-          ) -> list[Session]:
+def _read(conn: sqlite3.Connection, name: str, project: str | None, report: Report,
+          path: str | None = None) -> list[Session]:
     try:
         names = tables(conn)
+        if {"meta", "blobs"} <= names and "ItemTable" not in names:
+            return _agent_store(conn, name, path, report)
         if "cursorDiskKV" not in names and "ItemTable" not in names:
             raise FormatError(name, "not a Cursor database (no cursorDiskKV or ItemTable)")
         sessions: list[Session] = []
         if "cursorDiskKV" in names:
             rows = conn.execute("SELECT key, value FROM cursorDiskKV "
                                 "WHERE key >= 'composerData:' AND key < 'composerData;'")
+            store = _Bubbles(conn)
+            known: set[str] = set()
             for key, value in rows.fetchall():
+                known.add(str(key).split(":", 1)[1])
                 data = _json(value)
                 if not isinstance(data, dict):
                     report(Skipped(f"{name}: {key}", "not readable JSON"))
                     continue
                 data.setdefault("composerId", str(key).split(":", 1)[1])
-                session = _composer(conn, data, report)
+                session = _composer(store, data, report)
                 if session is not None:
                     sessions.append(session)
+            for cid in store.chats():
+                if cid not in known:  # bubbles kept without their composerData (older builds)
+                    session = _composer(store, {"composerId": cid}, report)
+                    if session is not None:
+                        sessions.append(session)
         if "ItemTable" in names:
             row = conn.execute("SELECT value FROM ItemTable WHERE key = ?",
                                (LEGACY_KEY,)).fetchone()
             if row is not None:
                 sessions.extend(_legacy(_json(row[0]), project))
+            row = conn.execute("SELECT value FROM ItemTable WHERE key = ?",
+                               (COMPOSERS_KEY,)).fetchone()
+            if row is not None:
+                sessions.extend(_workspace_composers(_json(row[0]), project, name, report))
     except sqlite3.DatabaseError as exc:
         raise FormatError(name, f"the database cannot be read ({exc})") from exc
     return sessions
@@ -258,14 +570,15 @@ def parse_group(files: list[GroupFile], report: Report,
         if not f.changed:
             continue
         with open_copy(f.path, f.name) as conn:
-            sessions = _read(conn, f.name, _workspace_folder(f.path), report)
+            sessions = _read(conn, f.name, _workspace_folder(f.path), report, f.path)
         f.end = f.size
         f.sessions = {s.id for s in sessions}
         yield from sessions
 
 
 def locations(p: Places) -> Iterator[Found]:
-    """Cursor's global ``state.vscdb`` (with its -wal) and its ``workspaceStorage``."""
+    """Cursor's global ``state.vscdb`` (with its -wal), its ``workspaceStorage``, and the
+    cursor-agent CLI's chats (``~/.cursor/chats``, or under ``CURSOR_CONFIG_DIR``)."""
     user = p.config / "Cursor" / "User"
     db = user / "globalStorage" / "state.vscdb"
     found = found_file(SOURCE, db, [db.with_name("state.vscdb-wal")])
@@ -275,6 +588,11 @@ def locations(p: Places) -> Iterator[Found]:
                               lambda name, _dir: name == "state.vscdb", 2)
     if workspaces:
         yield workspaces
+    agent = Path(p.env["CURSOR_CONFIG_DIR"]) if p.env.get("CURSOR_CONFIG_DIR") else \
+        p.home / ".cursor"
+    chats = found_folder(SOURCE, agent / "chats", lambda name, _dir: name == AGENT_STORE, 3)
+    if chats:
+        yield chats
 
 
 
@@ -298,9 +616,11 @@ def write_demo(sessions: Iterable[Session], out: Path) -> Path:
     ``bubbleId:<chat>:<bubble>`` row per message: type 1 the person, type 2 the assistant (with
     ``modelInfo``, ``timingInfo``, a ``thinking`` block now and then) and tool calls (type 2
     with ``capabilityType`` 15 and ``toolFormerData``). One chat in four is an older ``_v`` 2
-    chat with its bubbles inline. Tokens are the answers' ``tokenCount``; the person's and the
-    tools' bubbles carry ``0/0`` as Cursor writes them. Cursor has no system messages. ``out`` is
-    the ``.vscdb`` file, or Cursor's ``User`` folder to write ``globalStorage/state.vscdb`` in.
+    chat with its bubbles inline; of the others, one in eight keeps its bubbles under the older
+    single-segment ``bubbleId:<bubble>`` keys, naming its chat in ``conversationId``. Tokens
+    are the answers' ``tokenCount``; the person's and the tools' bubbles carry ``0/0`` as Cursor
+    writes them. Cursor has no system messages. ``out`` is the ``.vscdb`` file, or Cursor's
+    ``User`` folder to write ``globalStorage/state.vscdb`` in.
     """
     path = writing.file_target(out, FILE_NAME, fits=".vscdb")
     partial = writing.partial_path(path)
@@ -393,7 +713,11 @@ def _demo_rows(session: Session) -> list[tuple[str, str]]:
                                            for b in bubbles]
     data["conversation"] = []
     rows = [(f"composerData:{cid}", writing.dump(data))]
-    rows.extend((f"bubbleId:{cid}:{b['bubbleId']}", writing.dump(b)) for b in bubbles)
+    if writing.roll(key, "single-segment keys", 8) == 0:  # older builds: bubbleId:<bubble>
+        rows.extend((f"bubbleId:{b['bubbleId']}", writing.dump({**b, "conversationId": cid}))
+                    for b in bubbles)
+    else:
+        rows.extend((f"bubbleId:{cid}:{b['bubbleId']}", writing.dump(b)) for b in bubbles)
     return rows
 
 

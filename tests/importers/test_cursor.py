@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
 from desktop_app.importers import cursor
+from desktop_app.importers.places import places
 from desktop_app.ingest import import_paths
 from desktop_app.store import get_transcript, list_sessions
-from tests.builders import cursor_state_db, parse_bytes, write_json
+from tests.builders import cursor_agent_store, cursor_state_db, parse_bytes, write_json
 
 CID = "7f1c0000-aaaa-bbbb-cccc-000000000001"
 
@@ -103,3 +105,167 @@ def test_vscode_databases_are_not_cursor() -> None:
     head = b"SQLite format 3\x00"
     assert cursor.sniff(head, "/home/a/.config/Cursor/User/globalStorage/state.vscdb")
     assert not cursor.sniff(head, "/home/a/.config/Code/User/globalStorage/state.vscdb")
+
+
+def composer_2024(cid: str, name: str, turns: list[tuple[int, str]], updated: int
+                  ) -> dict[str, Any]:
+    """An ``allComposers`` entry as Cursor 0.4x wrote it: the bubbles inline, no ``_v``."""
+    rich = {"root": {"children": [{"children": [{"text": turns[0][1], "type": "text"}],
+                                   "type": "paragraph"}], "type": "root"}}
+    return {"composerId": cid, "name": name, "createdAt": updated - 60_000,
+            "lastUpdatedAt": updated, "status": "completed", "text": "", "richText": "",
+            "context": {"fileSelections": [], "selections": []}, "hasLoaded": True,
+            "conversation": [
+                {"type": kind, "bubbleId": f"{cid}-{n}", "text": text if n else "",
+                 "richText": json.dumps(rich) if kind == 1 else "",
+                 "context": {"fileSelections": []}, "codeBlocks": []}
+                for n, (kind, text) in enumerate(turns)]}
+
+
+def test_workspace_composer_sessions_inline(db: Database, tmp_path: Path) -> None:
+    """A 2024 workspace keeps its Composer chats inline in ``composer.composerData`` beside its
+    chat tabs: both are imported, and an index-only entry (its chat in the global database)
+    is not a session of its own."""
+    ws = tmp_path / "Cursor" / "User" / "workspaceStorage" / "abc123"
+    write_json(ws / "workspace.json", {"folder": "file:///home/alice/app"})
+    composers = [composer_2024(f"comp-{n}", f"Composer {n}",
+                               [(1, f"Prompt {n}"), (2, f"Answer {n}"), (1, "And then?"),
+                                (2, "Done.")], 1_730_000_000_000 + n * 3_600_000)
+                 for n in range(3)]
+    index_only = {"composerId": CID, "name": "Refactor auth", "createdAt": 1754300000000,
+                  "lastUpdatedAt": 1754300600000, "unifiedMode": "agent"}
+    cursor_state_db(ws / "state.vscdb", items={
+        cursor.LEGACY_KEY: {"tabs": [{"tabId": "tab-1", "chatTitle": "Fix the build",
+                                      "bubbles": [{"type": "user", "text": "Why?"},
+                                                  {"type": "ai", "rawText": "An import."}]}]},
+        cursor.COMPOSERS_KEY: {"allComposers": [*composers, index_only],
+                               "selectedComposerId": "comp-2", "composerDataVersion": 1}})
+    global_db = cursor_state_db(tmp_path / "Cursor" / "User" / "globalStorage" / "state.vscdb",
+                                composer_v3())
+    report = import_paths(db, [tmp_path / "Cursor" / "User"])
+    assert report.ok, [f.error for f in report.files]
+    rows = {row.external_id: row for row in list_sessions(db)}
+    assert sorted(rows) == sorted(["tab-1", CID, "comp-0", "comp-1", "comp-2"])
+    row = rows["comp-1"]
+    assert (row.title, row.project) == ("Composer 1", "/home/alice/app")
+    assert (row.messages, row.user_messages) == (4, 2)
+    assert row.started_at is not None
+    assert row.started_at.year == 2024
+    transcript = get_transcript(db, row.id)
+    assert [m.text for m in transcript] == ["Prompt 1", "Answer 1", "And then?", "Done."]
+    assert rows[CID].messages == 4  # the global chat, not shadowed by its index entry
+    again = import_paths(db, [tmp_path / "Cursor" / "User", global_db])
+    assert again.totals["sessions_new"] == again.totals["sessions_updated"] == 0
+
+
+def test_older_bubble_key_shapes(tmp_path: Path) -> None:
+    """Chats whose composerData lists no headers, single-segment ``bubbleId:<bubble>`` keys
+    naming their chat in ``conversationId``, and bubbles left without a composerData row are
+    all read, each chat's bubbles in time order whatever the key order."""
+    kv: dict[str, Any] = {
+        # no headers: its bubbles are found under its key prefix, sorted by their times
+        "composerData:c-old": {"composerId": "c-old", "_v": 1, "name": "Old chat",
+                               "createdAt": 1730000000000},
+        "bubbleId:c-old:zz": {"type": 2, "bubbleId": "zz", "text": "First answer",
+                              "createdAt": "2024-10-27T03:33:25.000Z"},
+        "bubbleId:c-old:aa": {"type": 1, "bubbleId": "aa", "text": "First prompt",
+                              "createdAt": "2024-10-27T03:33:21.000Z"},
+        "bubbleId:c-old:mm": {"type": 1, "bubbleId": "mm", "text": "Second prompt",
+                              "createdAt": 1730000100000},
+        # headers that point at single-segment keys
+        "composerData:c-single": {"composerId": "c-single", "_v": 2, "createdAt": 1730000000000,
+                                  "fullConversationHeadersOnly": [
+                                      {"bubbleId": "s2", "type": 1},
+                                      {"bubbleId": "s1", "type": 2}]},
+        "bubbleId:s1": {"bubbleId": "s1", "conversationId": "c-single", "text": "Answer"},
+        "bubbleId:s2": {"bubbleId": "s2", "conversationId": "c-single", "text": "Question"},
+        # no composerData at all, in either key shape
+        "bubbleId:o1": {"type": 1, "conversationId": "c-lone", "text": "Lone prompt",
+                        "createdAt": "2024-10-01T10:00:00Z"},
+        "bubbleId:o2": {"type": 2, "conversationId": "c-lone", "text": "Lone answer",
+                        "createdAt": "2024-10-01T10:00:09Z"},
+        "bubbleId:c-left:b": {"type": 2, "text": "Left answer",
+                              "createdAt": "2024-09-01T10:00:09Z"},
+        "bubbleId:c-left:a": {"type": 1, "text": "Left prompt",
+                              "createdAt": "2024-09-01T10:00:00Z"},
+    }
+    path = cursor_state_db(tmp_path / "state.vscdb", kv, blob=True)
+    sessions, _ = parse_bytes(cursor, path.read_bytes(), "state.vscdb")
+    got = {s.external_id: [(m.role, m.text) for m in s.messages] for s in sessions}
+    assert got == {
+        "c-old": [("user", "First prompt"), ("assistant", "First answer"),
+                  ("user", "Second prompt")],
+        "c-single": [("user", "Question"), ("assistant", "Answer")],
+        "c-lone": [("user", "Lone prompt"), ("assistant", "Lone answer")],
+        "c-left": [("user", "Left prompt"), ("assistant", "Left answer")],
+    }
+    titles = {s.external_id: s.title for s in sessions}
+    assert (titles["c-old"], titles["c-lone"]) == ("Old chat", "Lone prompt")
+
+
+AGENT = "b172f4ff-d714-4b6d-9caf-a3f2a12a0188"
+
+
+def test_cursor_agent_store(db: Database, tmp_path: Path) -> None:
+    """The cursor-agent CLI's ``store.db``: the chat is the blob tree from the latest root, the
+    person's words inside ``<user_query>``, context-only messages and the system prompt left
+    out, a tool call and its result one entry."""
+    store = tmp_path / ".cursor" / "chats" / ("c" * 32) / AGENT / "store.db"
+    cursor_agent_store(store, {
+        "agentId": AGENT, "name": "New Agent", "mode": "default",
+        "createdAt": 1773719337438, "lastUsedModel": "claude-4-sonnet"}, [
+        {"role": "system", "content": "You are a coding agent."},
+        {"role": "user", "content": [{"type": "text",
+                                      "text": "<user_info>OS: linux</user_info>"}]},
+        {"role": "user", "content": [{"type": "text", "text":
+                                      "<user_query>\nList the files\n</user_query>"}],
+         "providerOptions": {}, "requestId": "r1"},
+        {"role": "assistant", "id": "1", "content": [
+            {"type": "reasoning", "text": "Use ls.", "signature": ""},
+            {"type": "text", "text": "Listing them."},
+            {"type": "tool-call", "toolCallId": "t1", "toolName": "Shell",
+             "args": {"command": "ls"}}]},
+        {"role": "tool", "id": "1", "content": [
+            {"type": "tool-result", "toolCallId": "t1", "toolName": "Shell",
+             "result": [{"type": "text", "text": "a.py\nb.py"}]}]},
+        {"role": "assistant", "id": "1", "content": [{"type": "text", "text": "Two files."}]},
+    ], extra_blobs={"f" * 64: b'{"role": "user", "content": "an older root\'s message"}'})
+    report = import_paths(db, [tmp_path / ".cursor" / "chats"])
+    assert report.ok, [f.error for f in report.files]
+    [row] = list_sessions(db)
+    assert (row.source, row.external_id, row.title) == ("cursor", AGENT, "List the files")
+    assert (row.model, row.messages, row.user_messages) == ("claude-4-sonnet", 4, 1)
+    assert row.started_at is not None
+    assert row.started_at.year == 2026
+    assert [(m.role, m.text) for m in get_transcript(db, row.id)] == [
+        ("user", "List the files"),
+        ("assistant", "[thinking] Use ls.\n\nListing them."),
+        ("tool", '[tool Shell] {"command": "ls"}\n[result] a.py\nb.py'),
+        ("assistant", "Two files.")]
+    again = import_paths(db, [store])
+    assert again.totals == {"sessions_new": 0, "sessions_updated": 0, "sessions_unchanged": 1}
+
+
+def test_store_db_of_another_tool_is_not_cursor() -> None:
+    head = b"SQLite format 3\x00"
+    assert cursor.sniff(head, f"/home/a/.cursor/chats/{'0' * 32}/{AGENT}/store.db")
+    assert not cursor.sniff(head, "/home/a/project/data/store.db")
+
+
+def test_cursor_agent_chats_are_a_default_location(tmp_path: Path) -> None:
+    store = cursor_agent_store(tmp_path / ".cursor" / "chats" / ("a" * 32) / AGENT / "store.db",
+                               {"agentId": AGENT}, [])
+    found = list(cursor.locations(places({}, tmp_path, "linux")))
+    assert [(f.path, f.files) for f in found] == [(tmp_path / ".cursor" / "chats", 1)]
+    moved = list(cursor.locations(places({"CURSOR_CONFIG_DIR": str(store.parents[3])},
+                                         tmp_path / "elsewhere", "linux")))
+    assert [f.path for f in moved] == [tmp_path / ".cursor" / "chats"]
+
+
+def test_empty_agent_chat_is_reported(db: Database, tmp_path: Path) -> None:
+    store = cursor_agent_store(tmp_path / "chats" / ("a" * 32) / AGENT / "store.db",
+                               {"agentId": AGENT}, [{"role": "system", "content": "Be brief."}])
+    report = import_paths(db, [store])
+    assert report.ok
+    assert [s.reason for s in report.files[0].skipped] == ["empty agent chat (no messages)"]
+    assert list_sessions(db) == []
