@@ -8,7 +8,10 @@ bare response items and ``record_type: state`` lines); and the TypeScript CLI's 
 logs), the user messages not made of injected context are used. Tokens come from
 ``token_count`` events, differencing the cumulative totals so that repeated events count once
 (``input_tokens`` already includes cached input). A sub-agent's rollout adds its tokens to its
-parent session and no turns; a fork skips the history it copied from its parent.
+parent session and no turns, and is no session of its own; a fork skips the history it copied
+from its parent. ``sessions`` and ``archived_sessions`` are read as one group, so a sub-agent
+finds its parent when either was archived; one read before its parent (imported later, or
+never) is listed as skipped and its tokens wait in the parent's state until the parent comes.
 """
 
 from __future__ import annotations
@@ -57,7 +60,7 @@ from desktop_app.importers.values import (
 
 SOURCE = "codex"
 FORMAT = "Codex CLI sessions (~/.codex/sessions/…/rollout-*.jsonl)"
-VERSION = "1"
+VERSION = "2"
 
 ENVELOPE_TYPES = frozenset({"session_meta", "response_item", "event_msg", "turn_context",
                             "compacted"})
@@ -85,13 +88,19 @@ def sniff(head: bytes, name: str) -> bool:
         re.search(rb'"type":\s*"session_meta"', start) is not None
 
 
-def group_key(path: str) -> str:
-    """The ``sessions`` folder above the date folders (a sub-agent's parent lives there too)."""
+def codex_home(path: str) -> str | None:
+    """The folder holding the ``sessions`` or ``archived_sessions`` folder ``path`` is in."""
     parts = PurePath(path).parts
-    for i in range(len(parts) - 2, -1, -1):
+    for i in range(len(parts) - 2, 0, -1):
         if parts[i] in ("sessions", "archived_sessions"):
-            return str(PurePath(*parts[: i + 1]))
-    return os.path.dirname(path)
+            return str(PurePath(*parts[:i]))
+    return None
+
+
+def group_key(path: str) -> str:
+    """The Codex home above ``sessions`` and ``archived_sessions``: one group, so that a
+    sub-agent finds its parent when either of them is archived."""
+    return codex_home(path) or os.path.dirname(path)
 
 
 # --- one rollout being read ----------------------------------------------------------------------
@@ -174,10 +183,8 @@ class _Rollout:
         model = _main(models) or self.model
         first = next((e.text for e in entries if e.role == "user"), None)
         title = self.title or title_from(first) or "Codex session"
-        tokens_in = tokens_out = None
-        if self.has_tokens or self.sub_tokens:
-            tokens_in = self.tokens[0] + sum(t[0] for t in self.sub_tokens.values())
-            tokens_out = self.tokens[1] + sum(t[1] for t in self.sub_tokens.values())
+        total = _total(self)
+        tokens_in, tokens_out = (None, None) if total is None else total
         return Session(source=SOURCE, external_id=self.sid, title=title,
                        started_at=self.start, ended_at=self.end,
                        messages=tuple(Message(e.role, e.text, e.time, e.model) for e in entries),
@@ -445,9 +452,10 @@ def _top_items(stream: BinaryIO, name: str) -> Iterator[tuple[str, Any]]:
 
 def parse_group(files: list[GroupFile], report: Report,
                 checkpoints: Checkpoints) -> Iterator[Session]:
-    """Read the new or grown rollouts of a ``sessions`` folder (grown ones from where they
-    stopped); sub-agents' tokens go to their parents."""
+    """Read the new or grown rollouts of a Codex home (``sessions`` and ``archived_sessions``;
+    grown ones from where they stopped); sub-agents' tokens go to their parents."""
     done: dict[str, _Rollout] = {}
+    files_of: dict[str, GroupFile] = {}
     reading = GroupReading(report)
     wanted = [f for f in files if f.changed]
     for f in wanted:
@@ -455,9 +463,27 @@ def parse_group(files: list[GroupFile], report: Report,
         if not ok or rollout is None:
             continue
         done[rollout.sid] = rollout
+        files_of[rollout.sid] = f
         checkpoints.file_read(f.size)
     reading.check(len(wanted))
-    yield from _finish(done, checkpoints, report)
+    yield from _finish(done, checkpoints, report, files_of)
+
+
+def _saved(checkpoints: Checkpoints, sid: str) -> tuple[dict[str, Any], list[Message]] | None:
+    """A session's saved state; None for none, or for sub-agents waiting for it (not stored)."""
+    saved = checkpoints.load(make_session_id(SOURCE, sid))
+    if saved is None or saved[0].get("waiting") is True:
+        return None
+    return saved
+
+
+def _waiting(checkpoints: Checkpoints, sid: str) -> dict[str, list[int]]:
+    """The tokens of sub-agents read before their parent ``sid`` (by sub-agent id)."""
+    saved = checkpoints.load(make_session_id(SOURCE, sid))
+    if saved is None:
+        return {}
+    return {str(k): p for k, v in as_dict(saved[0].get("sub_tokens")).items()
+            if (p := _pair(v)) is not None}
 
 
 def _read_one(f: GroupFile, report: Report, checkpoints: Checkpoints | None) -> _Rollout:
@@ -468,7 +494,7 @@ def _read_one(f: GroupFile, report: Report, checkpoints: Checkpoints | None) -> 
             with open(f.path, "rb") as peek:
                 head = peek.read(65536)
             sid = _peek_id(head, f.path)
-            saved = checkpoints.load(make_session_id(SOURCE, sid))
+            saved = _saved(checkpoints, sid)
             if saved is not None:
                 rollout = _Rollout.from_state(sid, *saved)
                 raw.seek(f.start)
@@ -480,41 +506,83 @@ def _read_one(f: GroupFile, report: Report, checkpoints: Checkpoints | None) -> 
         with open(f.path, "rb") as peek:
             rollout.sid = _peek_id(peek.read(65536), f.path)
     f.sessions = {make_session_id(SOURCE, rollout.parent or rollout.sid)}
-    if rollout.parent:
-        f.sessions.add(make_session_id(SOURCE, rollout.sid))
     return rollout
 
 
-def _finish(done: dict[str, _Rollout], checkpoints: Checkpoints | None, report: Report
-            ) -> Iterator[Session]:
+def _total(rollout: _Rollout) -> list[int] | None:
+    """A rollout's tokens with its sub-agents'; None when no part of it recorded any."""
+    if not rollout.has_tokens and not rollout.sub_tokens:
+        return None
+    return [rollout.tokens[0] + sum(t[0] for t in rollout.sub_tokens.values()),
+            rollout.tokens[1] + sum(t[1] for t in rollout.sub_tokens.values())]
+
+
+def _finish(done: dict[str, _Rollout], checkpoints: Checkpoints | None, report: Report,
+            files_of: dict[str, GroupFile] | None = None) -> Iterator[Session]:
+    """Attach sub-agents to their parents (deepest first), save states, yield the sessions.
+
+    A sub-agent whose parent is not imported (yet) is not a session: its tokens wait in the
+    parent's state and count toward the parent when its rollout is read.
+    """
+    files_of = files_of or {}
     parents: dict[str, _Rollout] = {}
-    for rollout in done.values():
-        if checkpoints is not None:
-            checkpoints.save(make_session_id(SOURCE, rollout.sid), rollout.state())
+    if checkpoints is not None:
+        for rollout in done.values():  # sub-agents read before this parent, or not re-read
+            for sub, pair in _waiting(checkpoints, rollout.sid).items():
+                rollout.sub_tokens.setdefault(sub, pair)
+
+    def depth(rollout: _Rollout) -> int:
+        seen: set[str] = set()
+        while rollout.parent and rollout.parent in done and rollout.sid not in seen:
+            seen.add(rollout.sid)
+            rollout = done[rollout.parent]
+        return len(seen)
+
+    for rollout in sorted(done.values(), key=depth, reverse=True):
         if not rollout.parent:
             continue
+        if checkpoints is not None:
+            checkpoints.save(make_session_id(SOURCE, rollout.sid), rollout.state())
         parent = done.get(rollout.parent) or parents.get(rollout.parent)
         if parent is None and checkpoints is not None:
-            saved = checkpoints.load(make_session_id(SOURCE, rollout.parent))
+            saved = _saved(checkpoints, rollout.parent)
             if saved is not None:
                 parent = _Rollout.from_state(rollout.parent, *saved)
                 parents[rollout.parent] = parent
-        if parent is None:
+        total = _total(rollout)
+        if parent is not None:
+            if total is not None:
+                parent.sub_tokens[rollout.sid] = total
+            continue
+        if checkpoints is None:
             report(Skipped(f"sub-agent session {rollout.sid}",
                            "its parent session was not found: imported on its own"))
             rollout.parent = None
             continue
-        parent.sub_tokens[rollout.sid] = [
-            rollout.tokens[0] + sum(t[0] for t in rollout.sub_tokens.values()),
-            rollout.tokens[1] + sum(t[1] for t in rollout.sub_tokens.values())]
+        subs = _waiting(checkpoints, rollout.parent)
+        if total is not None:
+            subs[rollout.sid] = total
+        checkpoints.save(make_session_id(SOURCE, rollout.parent),
+                         {"waiting": True, "sub_tokens": subs})
+        report(Skipped(f"sub-agent session {rollout.sid}",
+                       f"its parent session {rollout.parent} is not imported (yet): its tokens "
+                       "count toward it once it is"))
+        if rollout.sid in files_of:
+            files_of[rollout.sid].sessions = set()
     for rollout in [*done.values(), *parents.values()]:
         if rollout.parent:
+            if checkpoints is not None and rollout.sid in parents:
+                checkpoints.save(make_session_id(SOURCE, rollout.sid), rollout.state())
             continue
         if checkpoints is not None:
             checkpoints.save(make_session_id(SOURCE, rollout.sid), rollout.state())
         if not rollout.entries and not rollout.has_tokens and not rollout.sub_tokens:
             report(Skipped(f"session {rollout.sid}", "empty session (no messages)"))
+            if rollout.sid in files_of:
+                files_of[rollout.sid].sessions = set()
             continue
+        if rollout.sid in files_of:  # an orphan read alone is a session of its own
+            files_of[rollout.sid].sessions = {make_session_id(SOURCE, rollout.sid)}
         yield rollout.session()
 
 

@@ -184,3 +184,105 @@ def test_long_session_meta_line_is_recognised(db: Database, tmp_path: Path) -> N
     assert report.ok, report.files[0].error
     assert [r.external_id for r in list_sessions(db)] == [SID]
     assert path.stat().st_size > 65536
+
+
+# --- sub-agents: tokens go to the parent, wherever each rollout is ------------------------------
+
+SUB = "019c8a90-0000-7000-8000-000000000002"
+
+
+def subagent_rollout(sub_id: str = SUB, parent: str = SID, *, with_tokens: bool = True
+                     ) -> list[dict[str, Any]]:
+    records = [
+        meta(sub_id, "2026-02-23T12:19:50.000Z",
+             source={"subagent": {"thread_spawn": {"parent_thread_id": parent, "depth": 1}}}),
+        line("2026-02-23T12:19:51.000Z", "event_msg", {"type": "user_message",
+                                                       "message": "look for tests"}),
+        line("2026-02-23T12:19:54.000Z", "response_item", {
+            "type": "message", "role": "assistant",
+            "content": [{"type": "output_text", "text": "tests/ has 3 files"}]}),
+    ]
+    if with_tokens:
+        records.append(tokens("2026-02-23T12:19:55.000Z", 5000, 100, 5000, 100))
+    return records
+
+
+def archived_path(root: Path, sid: str) -> Path:
+    return root / "archived_sessions" / f"rollout-2026-02-23T13-19-38-{sid}.jsonl"
+
+
+def test_subagent_without_token_count_leaves_tokens_unknown(db: Database, tmp_path: Path
+                                                            ) -> None:
+    no_tokens = [r for r in current_rollout() if r["payload"].get("type") != "token_count"]
+    write_jsonl(rollout_path(tmp_path), no_tokens)
+    write_jsonl(rollout_path(tmp_path, SUB), subagent_rollout(with_tokens=False))
+    entry = import_paths(db, [tmp_path / "sessions"]).files[0]
+    assert (entry.sessions_new, entry.sessions_unchanged) == (1, 0)
+    [row] = list_sessions(db)
+    assert (row.tokens_in, row.tokens_out) == (None, None)  # not 0: nothing was recorded
+
+
+def test_subagent_without_token_count_keeps_the_parents_tokens(db: Database, tmp_path: Path
+                                                               ) -> None:
+    write_jsonl(rollout_path(tmp_path), current_rollout())
+    write_jsonl(rollout_path(tmp_path, SUB), subagent_rollout(with_tokens=False))
+    import_paths(db, [tmp_path / "sessions"])
+    [row] = list_sessions(db)
+    assert (row.tokens_in, row.tokens_out) == (40000, 900)
+
+
+@pytest.mark.parametrize("archived", ["parent", "sub-agent"])
+def test_subagent_and_archived_parent_in_one_import(db: Database, tmp_path: Path,
+                                                    archived: str) -> None:
+    parent_at = archived_path(tmp_path, SID) if archived == "parent" else rollout_path(tmp_path)
+    sub_at = archived_path(tmp_path, SUB) if archived == "sub-agent" else \
+        rollout_path(tmp_path, SUB)
+    write_jsonl(parent_at, current_rollout())
+    write_jsonl(sub_at, subagent_rollout())
+    entry = import_paths(db, [tmp_path]).files[0]
+    assert entry.error is None, entry.error
+    assert (entry.sessions_new, entry.sessions_updated, entry.sessions_unchanged) == (1, 0, 0)
+    assert entry.skipped == []
+    [row] = list_sessions(db)
+    assert (row.external_id, row.tokens_in, row.tokens_out) == (SID, 45000, 1000)
+    again = import_paths(db, [tmp_path]).files[0]
+    assert (again.sessions_new, again.sessions_updated, again.sessions_unchanged) == (0, 0, 1)
+
+
+@pytest.mark.parametrize("sub_first", [True, False])
+def test_subagent_and_parent_in_two_folders(db: Database, tmp_path: Path,
+                                            sub_first: bool) -> None:
+    write_jsonl(archived_path(tmp_path, SID), current_rollout())
+    write_jsonl(rollout_path(tmp_path, SUB), subagent_rollout())
+    folders = [tmp_path / "sessions", tmp_path / "archived_sessions"]
+    report = import_paths(db, folders if sub_first else folders[::-1])
+    [row] = list_sessions(db)
+    assert (row.external_id, row.tokens_in, row.tokens_out) == (SID, 45000, 1000)
+    first = report.files[0]
+    if sub_first:  # the sub-agent waits for its parent: not a session, and said so
+        assert (first.sessions_new, first.sessions_unchanged) == (0, 0)
+        assert [s.what for s in first.skipped] == [f"sub-agent session {SUB}"]
+        assert "not imported (yet)" in first.skipped[0].reason
+        assert report.files[1].sessions_new == 1
+    else:  # the parent, then its sub-agent's tokens added to it
+        assert first.sessions_new == 1
+        assert report.files[1].sessions_updated == 1
+    again = import_paths(db, folders)
+    assert again.totals["sessions_new"] == again.totals["sessions_updated"] == 0
+    assert len(list_sessions(db)) == 1
+
+
+def test_orphan_subagent_is_not_counted_as_a_session(db: Database, tmp_path: Path) -> None:
+    write_jsonl(rollout_path(tmp_path, SUB), subagent_rollout())
+    entry = import_paths(db, [tmp_path / "sessions"]).files[0]
+    assert entry.error is None
+    assert (entry.sessions_new, entry.sessions_unchanged) == (0, 0)
+    assert list_sessions(db) == []
+    assert len(entry.skipped) == 1
+    again = import_paths(db, [tmp_path / "sessions"]).files[0]
+    assert (again.sessions_new, again.sessions_unchanged) == (0, 0)
+    write_jsonl(rollout_path(tmp_path), current_rollout())  # the parent turns up later
+    later = import_paths(db, [tmp_path / "sessions"]).files[0]
+    assert (later.sessions_new, later.sessions_unchanged) == (1, 0)
+    [row] = list_sessions(db)
+    assert (row.tokens_in, row.tokens_out) == (45000, 1000)
