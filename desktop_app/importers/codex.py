@@ -5,7 +5,9 @@ payload}`` lines; the early Rust JSONL (a first ``{id, timestamp, instructions}`
 bare response items and ``record_type: state`` lines); and the TypeScript CLI's JSON file
 (``{session, items}``). The person's prompts come from ``event_msg`` ``user_message`` (the
 ``response_item`` user messages also carry injected context); when a file has none (older
-logs), the user messages not made of injected context are used. Tokens come from
+logs), the user messages not made of injected context are used. Reasoning summaries are shown
+in their turn's next answer, before its text (``[thinking] …``, in the rollout's order; a turn
+that ends without an answer keeps them as an entry of their own). Tokens come from
 ``token_count`` events, differencing the cumulative totals so that repeated events count once
 (``input_tokens`` already includes cached input). A sub-agent's rollout adds its tokens to its
 parent session and no turns, and is no session of its own; a fork skips the history it copied
@@ -134,6 +136,9 @@ class _Rollout:
     forked_after: datetime | None = None
     sub_tokens: dict[str, list[int]] = field(default_factory=dict)
     touched: bool = True
+    #: Reasoning summaries (``[thinking] …``) waiting for the answer of their turn.
+    thinking: list[str] = field(default_factory=list)
+    thinking_at: datetime | None = None
 
     def at(self, moment: datetime | None) -> None:
         if moment is None:
@@ -156,7 +161,8 @@ class _Rollout:
             "tokens": self.tokens, "has_tokens": self.has_tokens,
             "prev_total": self.prev_total, "prev_last": self.prev_last, "parent": self.parent,
             "forked_after": self.forked_after.isoformat() if self.forked_after else None,
-            "sub_tokens": self.sub_tokens,
+            "sub_tokens": self.sub_tokens, "thinking": self.thinking,
+            "thinking_at": self.thinking_at.isoformat() if self.thinking_at else None,
         }
 
     @classmethod
@@ -175,7 +181,27 @@ class _Rollout:
         r.prev_last = _pair(state.get("prev_last"))
         r.sub_tokens = {str(k): p for k, v in as_dict(state.get("sub_tokens")).items()
                         if (p := _pair(v)) is not None}
+        r.thinking = [str(t) for t in as_list(state.get("thinking")) if isinstance(t, str)]
+        r.thinking_at = from_iso(state.get("thinking_at"))
         return r
+
+    def think(self, texts: list[str], moment: datetime | None) -> None:
+        """Reasoning summaries: shown in the turn's next answer, before its text."""
+        if texts:
+            self.thinking += [f"[thinking] {t}" for t in texts]
+            self.thinking_at = self.thinking_at or moment
+
+    def answer(self, text: str, moment: datetime | None) -> None:
+        """An assistant message, with the reasoning that came before it in its turn."""
+        self.add(_Entry("assistant", "\n\n".join([*self.thinking, text]), moment, self.model))
+        self.thinking, self.thinking_at = [], None
+
+    def end_turn(self) -> None:
+        """A turn over with reasoning and no answer: the reasoning is an entry of its own."""
+        if self.thinking:
+            moment = self.thinking_at
+            self.add(_Entry("assistant", "\n\n".join(self.thinking), moment, self.model))
+            self.thinking, self.thinking_at = [], None
 
     def session(self) -> Session:
         entries = [e for e in self.entries if not (e.alt and self.primary)]
@@ -215,6 +241,16 @@ def _text_of(content: Any) -> str:
             parts.append("[image]")
     return "\n".join(p for p in parts if p).strip()
 
+
+
+def _summaries(value: Any) -> list[str]:
+    """The texts of a reasoning item's ``summary`` (``summary_text`` parts or strings)."""
+    texts = []
+    for part in as_list(value):
+        text = part if isinstance(part, str) else as_dict(part).get("text")
+        if isinstance(text, str) and text.strip():
+            texts.append(text.strip())
+    return texts
 
 
 def _args(value: Any) -> str:
@@ -283,6 +319,7 @@ class _Reader:
         elif kind == "response_item":
             self.item(payload, moment or from_iso(payload.get("timestamp")))
         elif kind == "compacted":
+            r.end_turn()
             r.add(_Entry("system", "[conversation compacted]", moment))
 
     def meta(self, payload: dict[str, Any], moment: datetime | None) -> None:
@@ -308,6 +345,7 @@ class _Reader:
                 if not r.primary:
                     r.primary = True
                     r.entries = [e for e in r.entries if not e.alt]
+                r.end_turn()
                 r.add(_Entry("user", text, moment))
         elif kind == "thread_name_updated":
             r.title = as_str(payload.get("thread_name")) or as_str(payload.get("name")) or \
@@ -316,7 +354,10 @@ class _Reader:
             self.tokens(as_dict(payload.get("info")))
             model = as_str(as_dict(payload.get("info")).get("model"))
             r.model = r.model or model
-        elif kind in ("task_started", "task_complete", "turn_started", "turn_complete"):
+        elif kind in ("task_started", "task_complete", "turn_started", "turn_complete",
+                      "turn_aborted"):
+            if kind in ("task_complete", "turn_complete", "turn_aborted"):
+                r.end_turn()
             r.at(moment)
 
     def tokens(self, info: dict[str, Any]) -> None:
@@ -351,9 +392,13 @@ class _Reader:
             if not text:
                 return
             if role == "assistant":
-                r.add(_Entry("assistant", text, moment, r.model))
+                r.answer(text, moment)
             elif role == "user" and not r.primary and not text.startswith(_INJECTED):
+                r.end_turn()
                 r.add(_Entry("user", text, moment, alt=True))
+            return
+        if kind == "reasoning":
+            r.think(_summaries(payload.get("summary")), moment)
             return
         if kind in ("function_call", "custom_tool_call", "local_shell_call", "web_search_call"):
             name = as_str(payload.get("name")) or str(kind).replace("_call", "")

@@ -286,3 +286,74 @@ def test_orphan_subagent_is_not_counted_as_a_session(db: Database, tmp_path: Pat
     assert (later.sessions_new, later.sessions_unchanged) == (1, 0)
     [row] = list_sessions(db)
     assert (row.tokens_in, row.tokens_out) == (45000, 1000)
+
+
+# --- reasoning summaries ------------------------------------------------------------------------
+
+
+def reasoning(ts: str, *texts: str) -> dict[str, Any]:
+    return line(ts, "response_item", {
+        "type": "reasoning", "content": None, "encrypted_content": "gAAAA",
+        "summary": [{"type": "summary_text", "text": t} for t in texts]})
+
+
+def answer(ts: str, text: str) -> dict[str, Any]:
+    return line(ts, "response_item", {"type": "message", "role": "assistant",
+                                      "content": [{"type": "output_text", "text": text}]})
+
+
+def test_reasoning_summaries_are_shown_before_the_answer_of_their_turn(
+        db: Database, tmp_path: Path) -> None:
+    write_jsonl(rollout_path(tmp_path), current_rollout())  # reasoning, a tool call, the answer
+    import_paths(db, [tmp_path / "sessions"])
+    [row] = list_sessions(db)
+    assert (row.messages, row.user_messages) == (3, 1)  # no entry of its own
+    answer_text = get_transcript(db, row.id)[2].text
+    assert answer_text.startswith("[thinking] plan\n\n")
+    assert answer_text.endswith("Added --dry-run")
+
+
+def test_reasoning_in_order_and_a_turn_without_answer(tmp_path: Path) -> None:
+    records = [
+        meta(SID, "2026-02-23T12:00:00.000Z"),
+        line("2026-02-23T12:00:01.000Z", "event_msg", {"type": "user_message",
+                                                       "message": "first"}),
+        reasoning("2026-02-23T12:00:02.000Z", "**Reading**", "**Planning**"),
+        reasoning("2026-02-23T12:00:03.000Z", "**Checking**"),
+        answer("2026-02-23T12:00:04.000Z", "Done"),
+        line("2026-02-23T12:00:05.000Z", "event_msg", {"type": "task_complete"}),
+        line("2026-02-23T12:00:06.000Z", "event_msg", {"type": "user_message",
+                                                       "message": "second"}),
+        reasoning("2026-02-23T12:00:07.000Z", "**Stopped early**"),
+        line("2026-02-23T12:00:08.000Z", "event_msg", {"type": "turn_aborted"}),
+        line("2026-02-23T12:00:09.000Z", "event_msg", {"type": "user_message",
+                                                       "message": "third"}),
+        reasoning("2026-02-23T12:00:10.000Z", ""),  # encrypted only: nothing to show
+        answer("2026-02-23T12:00:11.000Z", "Plain"),
+    ]
+    [session], _ = parse_bytes(codex, "\n".join(json.dumps(r) for r in records).encode())
+    assert [(m.role, m.text) for m in session.messages] == [
+        ("user", "first"),
+        ("assistant", "[thinking] **Reading**\n\n[thinking] **Planning**\n\n"
+                      "[thinking] **Checking**\n\nDone"),
+        ("user", "second"),
+        ("assistant", "[thinking] **Stopped early**"),
+        ("user", "third"),
+        ("assistant", "Plain"),
+    ]
+
+
+def test_reasoning_waits_for_its_answer_across_a_grown_rollout(db: Database, tmp_path: Path
+                                                               ) -> None:
+    path = write_jsonl(rollout_path(tmp_path), [
+        meta(SID, "2026-02-23T12:00:00.000Z"),
+        line("2026-02-23T12:00:01.000Z", "event_msg", {"type": "user_message",
+                                                       "message": "first"}),
+        reasoning("2026-02-23T12:00:02.000Z", "**Thinking it over**"),
+    ])
+    import_paths(db, [tmp_path / "sessions"])
+    append_jsonl(path, [answer("2026-02-23T12:00:04.000Z", "Done")])
+    import_paths(db, [tmp_path / "sessions"])
+    [row] = list_sessions(db)
+    assert [m.text for m in get_transcript(db, row.id)] == [
+        "first", "[thinking] **Thinking it over**\n\nDone"]
