@@ -9,11 +9,14 @@ logs), the user messages not made of injected context are used. Reasoning summar
 in their turn's next answer, before its text (``[thinking] …``, in the rollout's order; a turn
 that ends without an answer keeps them as an entry of their own). Tokens come from
 ``token_count`` events, differencing the cumulative totals so that repeated events count once
-(``input_tokens`` already includes cached input). A sub-agent's rollout adds its tokens to its
-parent session and no turns, and is no session of its own; a fork skips the history it copied
-from its parent. ``sessions`` and ``archived_sessions`` are read as one group, so a sub-agent
-finds its parent when either was archived; one read before its parent (imported later, or
-never) is listed as skipped and its tokens wait in the parent's state until the parent comes.
+(``input_tokens`` already includes cached input). A fork skips the history it copied from its
+parent. A sub-agent's rollout adds its tokens to its parent session and no turns, and is no
+session of its own; ``sessions`` and ``archived_sessions`` are read as one group, so a
+sub-agent finds its parent when either was archived; one read before its parent (imported
+later, or never) is listed as skipped and its tokens wait in the parent's state until the
+parent comes. A session with no title and no typed prompt is named by its first prompt in
+``history.jsonl``, found in the Codex home beside ``sessions/`` (whether the home or its
+``sessions`` folder is imported).
 """
 
 from __future__ import annotations
@@ -139,6 +142,8 @@ class _Rollout:
     #: Reasoning summaries (``[thinking] …``) waiting for the answer of their turn.
     thinking: list[str] = field(default_factory=list)
     thinking_at: datetime | None = None
+    #: The first prompt ``history.jsonl`` holds for this session (a title when none is typed).
+    history: str | None = None
 
     def at(self, moment: datetime | None) -> None:
         if moment is None:
@@ -163,6 +168,7 @@ class _Rollout:
             "forked_after": self.forked_after.isoformat() if self.forked_after else None,
             "sub_tokens": self.sub_tokens, "thinking": self.thinking,
             "thinking_at": self.thinking_at.isoformat() if self.thinking_at else None,
+            "history": self.history,
         }
 
     @classmethod
@@ -183,6 +189,7 @@ class _Rollout:
                         if (p := _pair(v)) is not None}
         r.thinking = [str(t) for t in as_list(state.get("thinking")) if isinstance(t, str)]
         r.thinking_at = from_iso(state.get("thinking_at"))
+        r.history = as_str(state.get("history"))
         return r
 
     def think(self, texts: list[str], moment: datetime | None) -> None:
@@ -208,7 +215,9 @@ class _Rollout:
         models = [e.model for e in entries if e.role == "assistant" and e.model]
         model = _main(models) or self.model
         first = next((e.text for e in entries if e.role == "user"), None)
-        title = self.title or title_from(first) or "Codex session"
+        if first is not None and first.startswith(_INJECTED):
+            first = None
+        title = self.title or title_from(first) or title_from(self.history) or "Codex session"
         total = _total(self)
         tokens_in, tokens_out = (None, None) if total is None else total
         return Session(source=SOURCE, external_id=self.sid, title=title,
@@ -511,7 +520,61 @@ def parse_group(files: list[GroupFile], report: Report,
         files_of[rollout.sid] = f
         checkpoints.file_read(f.size)
     reading.check(len(wanted))
+    _titles_from_history(done, {f.path for f in wanted}, report)
     yield from _finish(done, checkpoints, report, files_of)
+
+
+HISTORY = "history.jsonl"
+_HISTORY_MAX = 64 * 1024 * 1024
+
+
+def _titles_from_history(done: dict[str, _Rollout], paths: Iterable[str],
+                         report: Report) -> None:
+    """Give each session without a title or a typed prompt the first prompt that the Codex
+    home's ``history.jsonl`` (beside ``sessions/``) holds for it.
+
+    The history is read only when a rollout in ``sessions`` or ``archived_sessions`` lacks a
+    title; it is found from the rollouts' paths, whether the Codex home or its ``sessions``
+    folder was imported.
+    """
+    needed = {sid for sid, r in done.items() if not r.title and not r.parent and not any(
+        e.role == "user" and not e.text.startswith(_INJECTED) for e in r.entries)}
+    if not needed:
+        return
+    homes = sorted({home for p in paths if (home := codex_home(p)) is not None})
+    for home in homes:
+        for sid, text in _read_history(Path(home) / HISTORY, needed, report).items():
+            done[sid].history = done[sid].history or text
+
+
+def _read_history(path: Path, needed: set[str], report: Report) -> dict[str, str]:
+    """The first prompt of each session of ``needed`` in a ``history.jsonl`` (``{session_id or
+    conversation_id, ts, text}`` lines); nothing when the file is missing."""
+    found: dict[str, str] = {}
+    try:
+        if path.is_symlink() or not path.is_file():
+            return found
+        if path.stat().st_size > _HISTORY_MAX:
+            report(Skipped(str(path), "too big for a prompt history; not read for titles"))
+            return found
+        bad = 0
+        with path.open("rb") as stream:
+            for raw in stream:
+                try:
+                    record = json.loads(raw)
+                except (ValueError, RecursionError):
+                    bad += 1 if raw.strip() else 0
+                    continue
+                record = as_dict(record)
+                sid = as_str(record.get("session_id")) or as_str(record.get("conversation_id"))
+                text = as_str(record.get("text"))
+                if sid in needed and text and text.strip() and sid not in found:
+                    found[sid] = text.strip()
+        if bad:
+            report(Skipped(str(path), f"{bad} unreadable line(s); the others were used"))
+    except OSError as exc:
+        report(Skipped(str(path), f"cannot be read ({exc.strerror or exc})"))
+    return found
 
 
 def _saved(checkpoints: Checkpoints, sid: str) -> tuple[dict[str, Any], list[Message]] | None:
@@ -919,4 +982,5 @@ SPEC = SourceSpec(
     group=GroupSpec(key=group_key, parse=parse_group),
     locations=locations,
     writer=write_demo,
+    companion_names=frozenset({HISTORY}),
 )

@@ -357,3 +357,53 @@ def test_reasoning_waits_for_its_answer_across_a_grown_rollout(db: Database, tmp
     [row] = list_sessions(db)
     assert [m.text for m in get_transcript(db, row.id)] == [
         "first", "[thinking] **Thinking it over**\n\nDone"]
+
+
+# --- titles from ~/.codex/history.jsonl ---------------------------------------------------------
+
+
+def injected_only(sid: str) -> list[dict[str, Any]]:
+    """A rollout whose only user message is injected context (no typed prompt, no title)."""
+    return [
+        meta(sid, "2026-02-23T12:19:38.535Z"),
+        line("2026-02-23T12:19:42.560Z", "response_item", {
+            "type": "message", "role": "user", "content": [{
+                "type": "input_text", "text": "<user_instructions>be brief</user_instructions>"}]}),
+        answer("2026-02-23T12:19:45.000Z", "Done"),
+        tokens("2026-02-23T12:19:46.000Z", 1000, 10, 1000, 10),
+    ]
+
+
+def history(root: Path, *records: dict[str, Any]) -> Path:
+    return write_jsonl(root / "history.jsonl", list(records))
+
+
+@pytest.mark.parametrize("imported", ["home", "sessions"])
+def test_title_from_history_when_no_prompt_is_typed(db: Database, tmp_path: Path,
+                                                     imported: str) -> None:
+    other = "019c8a99-0000-7000-8000-000000000003"
+    write_jsonl(rollout_path(tmp_path), injected_only(SID))
+    write_jsonl(rollout_path(tmp_path, other), current_rollout(other)[:-1])  # no thread name
+    history(tmp_path,
+            {"session_id": other, "ts": 1771849180, "text": "a prompt from the history"},
+            {"session_id": SID, "ts": 1771849182, "text": "rename the flag to --check"},
+            {"session_id": SID, "ts": 1771849190, "text": "and the docs"})
+    entry = import_paths(db, [tmp_path if imported == "home" else tmp_path / "sessions"]).files[0]
+    assert entry.error is None, entry.error
+    assert entry.skipped == []  # the history file is no unsupported file
+    titles = {r.external_id: r.title for r in list_sessions(db)}
+    assert titles == {SID: "rename the flag to --check",
+                      other: "add a --dry-run flag"}  # a typed prompt comes first
+
+
+def test_history_by_conversation_id_and_without_history(db: Database, tmp_path: Path) -> None:
+    write_jsonl(rollout_path(tmp_path), injected_only(SID))
+    import_paths(db, [tmp_path])
+    assert [r.title for r in list_sessions(db)] == ["Codex session"]
+    home = tmp_path / "second"
+    sid = "019c8a99-0000-7000-8000-000000000004"
+    write_jsonl(rollout_path(home, sid), injected_only(sid))
+    history(home, {"conversation_id": sid, "ts": 1, "text": "  summarise the log  "}, {"x": 1})
+    entry = import_paths(db, [home]).files[0]
+    assert {r.external_id: r.title for r in list_sessions(db)}[sid] == "summarise the log"
+    assert entry.skipped == []
