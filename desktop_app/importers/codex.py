@@ -745,12 +745,19 @@ def write_demo(sessions: Iterable[Session], out: Path) -> Path:
     unchanged, as Codex does; rate-limit-only events with ``info: null`` too). One session with
     tools in three hands a call to a sub-agent: its own rollout whose ``session_meta`` names the
     parent thread, holding a share of the session's tokens. System messages are compactions.
-    Half the sessions get a title by ``thread_name_updated``.
+    Half the sessions get a title by ``thread_name_updated``. ``history.jsonl`` beside
+    ``sessions/`` holds every typed prompt (``{session_id, ts, text}``, in time order), as
+    Codex keeps it.
     """
     root = out / "sessions"
     root.mkdir(parents=True, exist_ok=True)
+    prompts: list[dict[str, Any]] = []
     for session in sessions:
-        _DemoRollout(session).write(root)
+        rollout = _DemoRollout(session)
+        rollout.write(root)
+        prompts += rollout.prompts
+    prompts.sort(key=lambda p: (p["ts"], p["session_id"]))
+    writing.write_jsonl(out / HISTORY, prompts)
     return out
 
 
@@ -763,6 +770,8 @@ class _DemoRollout:
         self.lines: list[dict[str, Any]] = []
         self.tick = 0
         self.at: datetime | None = None
+        #: The typed prompts, as ``history.jsonl`` lines.
+        self.prompts: list[dict[str, Any]] = []
 
     def line(self, moment: datetime, kind: str, payload: dict[str, Any],
              into: list[dict[str, Any]] | None = None) -> None:
@@ -825,6 +834,8 @@ class _DemoRollout:
                 self.line(begin, "event_msg", {"type": "token_count", "info": None,
                                                "rate_limits": self.rate_limits(begin)})
             if prompt is not None:
+                self.prompts.append({"session_id": sid, "ts": int(prompt.time.timestamp()),
+                                     "text": prompt.text})
                 self.line(prompt.time, "event_msg", {
                     "type": "user_message", "message": prompt.text, "images": [],
                     "local_images": [], "text_elements": []})

@@ -407,3 +407,14 @@ def test_history_by_conversation_id_and_without_history(db: Database, tmp_path: 
     entry = import_paths(db, [home]).files[0]
     assert {r.external_id: r.title for r in list_sessions(db)}[sid] == "summarise the log"
     assert entry.skipped == []
+
+
+def test_title_from_a_real_history_file(db: Database, tmp_path: Path) -> None:
+    """kvsankar/agent-history's fixture of ``~/.codex/history.jsonl`` (MIT)."""
+    sid = "telemetry-codex-001"
+    write_jsonl(rollout_path(tmp_path, sid), injected_only(sid))
+    real = SAMPLES / "kvsankar__agent-history__codex_history.jsonl"
+    (tmp_path / "history.jsonl").write_bytes(real.read_bytes())
+    entry = import_paths(db, [tmp_path]).files[0]
+    assert entry.skipped == []
+    assert [r.title for r in list_sessions(db)] == ["list the project structure"]

@@ -363,6 +363,10 @@ def _has_codex_parts(root: Path) -> None:
     assert any(len(c) > len(set(c)) for c in ([
         json.dumps(r["payload"]) for r in _jsonl(p) if r["type"] == "event_msg"
         and r["payload"]["type"] == "token_count"] for p in files)), "a repeated count"
+    history = _jsonl(root / "history.jsonl")
+    assert history
+    assert [h["ts"] for h in history] == sorted(h["ts"] for h in history)
+    assert {h["session_id"] for h in history} <= {m["id"] for m in metas}
 
 
 def _has_copilot_parts(root: Path) -> None:
