@@ -5,10 +5,18 @@ payload}`` lines; the early Rust JSONL (a first ``{id, timestamp, instructions}`
 bare response items and ``record_type: state`` lines); and the TypeScript CLI's JSON file
 (``{session, items}``). The person's prompts come from ``event_msg`` ``user_message`` (the
 ``response_item`` user messages also carry injected context); when a file has none (older
-logs), the user messages not made of injected context are used. Tokens come from
+logs), the user messages not made of injected context are used. Reasoning summaries are shown
+in their turn's next answer, before its text (``[thinking] …``, in the rollout's order; a turn
+that ends without an answer keeps them as an entry of their own). Tokens come from
 ``token_count`` events, differencing the cumulative totals so that repeated events count once
-(``input_tokens`` already includes cached input). A sub-agent's rollout adds its tokens to its
-parent session and no turns; a fork skips the history it copied from its parent.
+(``input_tokens`` already includes cached input). A fork skips the history it copied from its
+parent. A sub-agent's rollout adds its tokens to its parent session and no turns, and is no
+session of its own; ``sessions`` and ``archived_sessions`` are read as one group, so a
+sub-agent finds its parent when either was archived; one read before its parent (imported
+later, or never) is listed as skipped and its tokens wait in the parent's state until the
+parent comes. A session with no title and no typed prompt is named by its first prompt in
+``history.jsonl``, found in the Codex home beside ``sessions/`` (whether the home or its
+``sessions`` folder is imported).
 """
 
 from __future__ import annotations
@@ -57,7 +65,7 @@ from desktop_app.importers.values import (
 
 SOURCE = "codex"
 FORMAT = "Codex CLI sessions (~/.codex/sessions/…/rollout-*.jsonl)"
-VERSION = "1"
+VERSION = "2"
 
 ENVELOPE_TYPES = frozenset({"session_meta", "response_item", "event_msg", "turn_context",
                             "compacted"})
@@ -85,13 +93,19 @@ def sniff(head: bytes, name: str) -> bool:
         re.search(rb'"type":\s*"session_meta"', start) is not None
 
 
-def group_key(path: str) -> str:
-    """The ``sessions`` folder above the date folders (a sub-agent's parent lives there too)."""
+def codex_home(path: str) -> str | None:
+    """The folder holding the ``sessions`` or ``archived_sessions`` folder ``path`` is in."""
     parts = PurePath(path).parts
-    for i in range(len(parts) - 2, -1, -1):
+    for i in range(len(parts) - 2, 0, -1):
         if parts[i] in ("sessions", "archived_sessions"):
-            return str(PurePath(*parts[: i + 1]))
-    return os.path.dirname(path)
+            return str(PurePath(*parts[:i]))
+    return None
+
+
+def group_key(path: str) -> str:
+    """The Codex home above ``sessions`` and ``archived_sessions``: one group, so that a
+    sub-agent finds its parent when either of them is archived."""
+    return codex_home(path) or os.path.dirname(path)
 
 
 # --- one rollout being read ----------------------------------------------------------------------
@@ -125,6 +139,11 @@ class _Rollout:
     forked_after: datetime | None = None
     sub_tokens: dict[str, list[int]] = field(default_factory=dict)
     touched: bool = True
+    #: Reasoning summaries (``[thinking] …``) waiting for the answer of their turn.
+    thinking: list[str] = field(default_factory=list)
+    thinking_at: datetime | None = None
+    #: The first prompt ``history.jsonl`` holds for this session (a title when none is typed).
+    history: str | None = None
 
     def at(self, moment: datetime | None) -> None:
         if moment is None:
@@ -147,7 +166,9 @@ class _Rollout:
             "tokens": self.tokens, "has_tokens": self.has_tokens,
             "prev_total": self.prev_total, "prev_last": self.prev_last, "parent": self.parent,
             "forked_after": self.forked_after.isoformat() if self.forked_after else None,
-            "sub_tokens": self.sub_tokens,
+            "sub_tokens": self.sub_tokens, "thinking": self.thinking,
+            "thinking_at": self.thinking_at.isoformat() if self.thinking_at else None,
+            "history": self.history,
         }
 
     @classmethod
@@ -166,18 +187,39 @@ class _Rollout:
         r.prev_last = _pair(state.get("prev_last"))
         r.sub_tokens = {str(k): p for k, v in as_dict(state.get("sub_tokens")).items()
                         if (p := _pair(v)) is not None}
+        r.thinking = [str(t) for t in as_list(state.get("thinking")) if isinstance(t, str)]
+        r.thinking_at = from_iso(state.get("thinking_at"))
+        r.history = as_str(state.get("history"))
         return r
+
+    def think(self, texts: list[str], moment: datetime | None) -> None:
+        """Reasoning summaries: shown in the turn's next answer, before its text."""
+        if texts:
+            self.thinking += [f"[thinking] {t}" for t in texts]
+            self.thinking_at = self.thinking_at or moment
+
+    def answer(self, text: str, moment: datetime | None) -> None:
+        """An assistant message, with the reasoning that came before it in its turn."""
+        self.add(_Entry("assistant", "\n\n".join([*self.thinking, text]), moment, self.model))
+        self.thinking, self.thinking_at = [], None
+
+    def end_turn(self) -> None:
+        """A turn over with reasoning and no answer: the reasoning is an entry of its own."""
+        if self.thinking:
+            moment = self.thinking_at
+            self.add(_Entry("assistant", "\n\n".join(self.thinking), moment, self.model))
+            self.thinking, self.thinking_at = [], None
 
     def session(self) -> Session:
         entries = [e for e in self.entries if not (e.alt and self.primary)]
         models = [e.model for e in entries if e.role == "assistant" and e.model]
         model = _main(models) or self.model
         first = next((e.text for e in entries if e.role == "user"), None)
-        title = self.title or title_from(first) or "Codex session"
-        tokens_in = tokens_out = None
-        if self.has_tokens or self.sub_tokens:
-            tokens_in = self.tokens[0] + sum(t[0] for t in self.sub_tokens.values())
-            tokens_out = self.tokens[1] + sum(t[1] for t in self.sub_tokens.values())
+        if first is not None and first.startswith(_INJECTED):
+            first = None
+        title = self.title or title_from(first) or title_from(self.history) or "Codex session"
+        total = _total(self)
+        tokens_in, tokens_out = (None, None) if total is None else total
         return Session(source=SOURCE, external_id=self.sid, title=title,
                        started_at=self.start, ended_at=self.end,
                        messages=tuple(Message(e.role, e.text, e.time, e.model) for e in entries),
@@ -208,6 +250,16 @@ def _text_of(content: Any) -> str:
             parts.append("[image]")
     return "\n".join(p for p in parts if p).strip()
 
+
+
+def _summaries(value: Any) -> list[str]:
+    """The texts of a reasoning item's ``summary`` (``summary_text`` parts or strings)."""
+    texts = []
+    for part in as_list(value):
+        text = part if isinstance(part, str) else as_dict(part).get("text")
+        if isinstance(text, str) and text.strip():
+            texts.append(text.strip())
+    return texts
 
 
 def _args(value: Any) -> str:
@@ -276,6 +328,7 @@ class _Reader:
         elif kind == "response_item":
             self.item(payload, moment or from_iso(payload.get("timestamp")))
         elif kind == "compacted":
+            r.end_turn()
             r.add(_Entry("system", "[conversation compacted]", moment))
 
     def meta(self, payload: dict[str, Any], moment: datetime | None) -> None:
@@ -301,6 +354,7 @@ class _Reader:
                 if not r.primary:
                     r.primary = True
                     r.entries = [e for e in r.entries if not e.alt]
+                r.end_turn()
                 r.add(_Entry("user", text, moment))
         elif kind == "thread_name_updated":
             r.title = as_str(payload.get("thread_name")) or as_str(payload.get("name")) or \
@@ -309,7 +363,10 @@ class _Reader:
             self.tokens(as_dict(payload.get("info")))
             model = as_str(as_dict(payload.get("info")).get("model"))
             r.model = r.model or model
-        elif kind in ("task_started", "task_complete", "turn_started", "turn_complete"):
+        elif kind in ("task_started", "task_complete", "turn_started", "turn_complete",
+                      "turn_aborted"):
+            if kind in ("task_complete", "turn_complete", "turn_aborted"):
+                r.end_turn()
             r.at(moment)
 
     def tokens(self, info: dict[str, Any]) -> None:
@@ -344,9 +401,13 @@ class _Reader:
             if not text:
                 return
             if role == "assistant":
-                r.add(_Entry("assistant", text, moment, r.model))
+                r.answer(text, moment)
             elif role == "user" and not r.primary and not text.startswith(_INJECTED):
+                r.end_turn()
                 r.add(_Entry("user", text, moment, alt=True))
+            return
+        if kind == "reasoning":
+            r.think(_summaries(payload.get("summary")), moment)
             return
         if kind in ("function_call", "custom_tool_call", "local_shell_call", "web_search_call"):
             name = as_str(payload.get("name")) or str(kind).replace("_call", "")
@@ -445,9 +506,10 @@ def _top_items(stream: BinaryIO, name: str) -> Iterator[tuple[str, Any]]:
 
 def parse_group(files: list[GroupFile], report: Report,
                 checkpoints: Checkpoints) -> Iterator[Session]:
-    """Read the new or grown rollouts of a ``sessions`` folder (grown ones from where they
-    stopped); sub-agents' tokens go to their parents."""
+    """Read the new or grown rollouts of a Codex home (``sessions`` and ``archived_sessions``;
+    grown ones from where they stopped); sub-agents' tokens go to their parents."""
     done: dict[str, _Rollout] = {}
+    files_of: dict[str, GroupFile] = {}
     reading = GroupReading(report)
     wanted = [f for f in files if f.changed]
     for f in wanted:
@@ -455,9 +517,81 @@ def parse_group(files: list[GroupFile], report: Report,
         if not ok or rollout is None:
             continue
         done[rollout.sid] = rollout
+        files_of[rollout.sid] = f
         checkpoints.file_read(f.size)
     reading.check(len(wanted))
-    yield from _finish(done, checkpoints, report)
+    _titles_from_history(done, {f.path for f in wanted}, report)
+    yield from _finish(done, checkpoints, report, files_of)
+
+
+HISTORY = "history.jsonl"
+_HISTORY_MAX = 64 * 1024 * 1024
+
+
+def _titles_from_history(done: dict[str, _Rollout], paths: Iterable[str],
+                         report: Report) -> None:
+    """Give each session without a title or a typed prompt the first prompt that the Codex
+    home's ``history.jsonl`` (beside ``sessions/``) holds for it.
+
+    The history is read only when a rollout in ``sessions`` or ``archived_sessions`` lacks a
+    title; it is found from the rollouts' paths, whether the Codex home or its ``sessions``
+    folder was imported.
+    """
+    needed = {sid for sid, r in done.items() if not r.title and not r.parent and not any(
+        e.role == "user" and not e.text.startswith(_INJECTED) for e in r.entries)}
+    if not needed:
+        return
+    homes = sorted({home for p in paths if (home := codex_home(p)) is not None})
+    for home in homes:
+        for sid, text in _read_history(Path(home) / HISTORY, needed, report).items():
+            done[sid].history = done[sid].history or text
+
+
+def _read_history(path: Path, needed: set[str], report: Report) -> dict[str, str]:
+    """The first prompt of each session of ``needed`` in a ``history.jsonl`` (``{session_id or
+    conversation_id, ts, text}`` lines); nothing when the file is missing."""
+    found: dict[str, str] = {}
+    try:
+        if path.is_symlink() or not path.is_file():
+            return found
+        if path.stat().st_size > _HISTORY_MAX:
+            report(Skipped(str(path), "too big for a prompt history; not read for titles"))
+            return found
+        bad = 0
+        with path.open("rb") as stream:
+            for raw in stream:
+                try:
+                    record = json.loads(raw)
+                except (ValueError, RecursionError):
+                    bad += 1 if raw.strip() else 0
+                    continue
+                record = as_dict(record)
+                sid = as_str(record.get("session_id")) or as_str(record.get("conversation_id"))
+                text = as_str(record.get("text"))
+                if sid in needed and text and text.strip() and sid not in found:
+                    found[sid] = text.strip()
+        if bad:
+            report(Skipped(str(path), f"{bad} unreadable line(s); the others were used"))
+    except OSError as exc:
+        report(Skipped(str(path), f"cannot be read ({exc.strerror or exc})"))
+    return found
+
+
+def _saved(checkpoints: Checkpoints, sid: str) -> tuple[dict[str, Any], list[Message]] | None:
+    """A session's saved state; None for none, or for sub-agents waiting for it (not stored)."""
+    saved = checkpoints.load(make_session_id(SOURCE, sid))
+    if saved is None or saved[0].get("waiting") is True:
+        return None
+    return saved
+
+
+def _waiting(checkpoints: Checkpoints, sid: str) -> dict[str, list[int]]:
+    """The tokens of sub-agents read before their parent ``sid`` (by sub-agent id)."""
+    saved = checkpoints.load(make_session_id(SOURCE, sid))
+    if saved is None:
+        return {}
+    return {str(k): p for k, v in as_dict(saved[0].get("sub_tokens")).items()
+            if (p := _pair(v)) is not None}
 
 
 def _read_one(f: GroupFile, report: Report, checkpoints: Checkpoints | None) -> _Rollout:
@@ -468,7 +602,7 @@ def _read_one(f: GroupFile, report: Report, checkpoints: Checkpoints | None) -> 
             with open(f.path, "rb") as peek:
                 head = peek.read(65536)
             sid = _peek_id(head, f.path)
-            saved = checkpoints.load(make_session_id(SOURCE, sid))
+            saved = _saved(checkpoints, sid)
             if saved is not None:
                 rollout = _Rollout.from_state(sid, *saved)
                 raw.seek(f.start)
@@ -480,41 +614,83 @@ def _read_one(f: GroupFile, report: Report, checkpoints: Checkpoints | None) -> 
         with open(f.path, "rb") as peek:
             rollout.sid = _peek_id(peek.read(65536), f.path)
     f.sessions = {make_session_id(SOURCE, rollout.parent or rollout.sid)}
-    if rollout.parent:
-        f.sessions.add(make_session_id(SOURCE, rollout.sid))
     return rollout
 
 
-def _finish(done: dict[str, _Rollout], checkpoints: Checkpoints | None, report: Report
-            ) -> Iterator[Session]:
+def _total(rollout: _Rollout) -> list[int] | None:
+    """A rollout's tokens with its sub-agents'; None when no part of it recorded any."""
+    if not rollout.has_tokens and not rollout.sub_tokens:
+        return None
+    return [rollout.tokens[0] + sum(t[0] for t in rollout.sub_tokens.values()),
+            rollout.tokens[1] + sum(t[1] for t in rollout.sub_tokens.values())]
+
+
+def _finish(done: dict[str, _Rollout], checkpoints: Checkpoints | None, report: Report,
+            files_of: dict[str, GroupFile] | None = None) -> Iterator[Session]:
+    """Attach sub-agents to their parents (deepest first), save states, yield the sessions.
+
+    A sub-agent whose parent is not imported (yet) is not a session: its tokens wait in the
+    parent's state and count toward the parent when its rollout is read.
+    """
+    files_of = files_of or {}
     parents: dict[str, _Rollout] = {}
-    for rollout in done.values():
-        if checkpoints is not None:
-            checkpoints.save(make_session_id(SOURCE, rollout.sid), rollout.state())
+    if checkpoints is not None:
+        for rollout in done.values():  # sub-agents read before this parent, or not re-read
+            for sub, pair in _waiting(checkpoints, rollout.sid).items():
+                rollout.sub_tokens.setdefault(sub, pair)
+
+    def depth(rollout: _Rollout) -> int:
+        seen: set[str] = set()
+        while rollout.parent and rollout.parent in done and rollout.sid not in seen:
+            seen.add(rollout.sid)
+            rollout = done[rollout.parent]
+        return len(seen)
+
+    for rollout in sorted(done.values(), key=depth, reverse=True):
         if not rollout.parent:
             continue
+        if checkpoints is not None:
+            checkpoints.save(make_session_id(SOURCE, rollout.sid), rollout.state())
         parent = done.get(rollout.parent) or parents.get(rollout.parent)
         if parent is None and checkpoints is not None:
-            saved = checkpoints.load(make_session_id(SOURCE, rollout.parent))
+            saved = _saved(checkpoints, rollout.parent)
             if saved is not None:
                 parent = _Rollout.from_state(rollout.parent, *saved)
                 parents[rollout.parent] = parent
-        if parent is None:
+        total = _total(rollout)
+        if parent is not None:
+            if total is not None:
+                parent.sub_tokens[rollout.sid] = total
+            continue
+        if checkpoints is None:
             report(Skipped(f"sub-agent session {rollout.sid}",
                            "its parent session was not found: imported on its own"))
             rollout.parent = None
             continue
-        parent.sub_tokens[rollout.sid] = [
-            rollout.tokens[0] + sum(t[0] for t in rollout.sub_tokens.values()),
-            rollout.tokens[1] + sum(t[1] for t in rollout.sub_tokens.values())]
+        subs = _waiting(checkpoints, rollout.parent)
+        if total is not None:
+            subs[rollout.sid] = total
+        checkpoints.save(make_session_id(SOURCE, rollout.parent),
+                         {"waiting": True, "sub_tokens": subs})
+        report(Skipped(f"sub-agent session {rollout.sid}",
+                       f"its parent session {rollout.parent} is not imported (yet): its tokens "
+                       "count toward it once it is"))
+        if rollout.sid in files_of:
+            files_of[rollout.sid].sessions = set()
     for rollout in [*done.values(), *parents.values()]:
         if rollout.parent:
+            if checkpoints is not None and rollout.sid in parents:
+                checkpoints.save(make_session_id(SOURCE, rollout.sid), rollout.state())
             continue
         if checkpoints is not None:
             checkpoints.save(make_session_id(SOURCE, rollout.sid), rollout.state())
         if not rollout.entries and not rollout.has_tokens and not rollout.sub_tokens:
             report(Skipped(f"session {rollout.sid}", "empty session (no messages)"))
+            if rollout.sid in files_of:
+                files_of[rollout.sid].sessions = set()
             continue
+        if rollout.sid in files_of:  # an orphan read alone is a session of its own
+            files_of[rollout.sid].sessions = {make_session_id(SOURCE, rollout.sid)}
         yield rollout.session()
 
 
@@ -569,12 +745,19 @@ def write_demo(sessions: Iterable[Session], out: Path) -> Path:
     unchanged, as Codex does; rate-limit-only events with ``info: null`` too). One session with
     tools in three hands a call to a sub-agent: its own rollout whose ``session_meta`` names the
     parent thread, holding a share of the session's tokens. System messages are compactions.
-    Half the sessions get a title by ``thread_name_updated``.
+    Half the sessions get a title by ``thread_name_updated``. ``history.jsonl`` beside
+    ``sessions/`` holds every typed prompt (``{session_id, ts, text}``, in time order), as
+    Codex keeps it.
     """
     root = out / "sessions"
     root.mkdir(parents=True, exist_ok=True)
+    prompts: list[dict[str, Any]] = []
     for session in sessions:
-        _DemoRollout(session).write(root)
+        rollout = _DemoRollout(session)
+        rollout.write(root)
+        prompts += rollout.prompts
+    prompts.sort(key=lambda p: (p["ts"], p["session_id"]))
+    writing.write_jsonl(out / HISTORY, prompts)
     return out
 
 
@@ -587,6 +770,8 @@ class _DemoRollout:
         self.lines: list[dict[str, Any]] = []
         self.tick = 0
         self.at: datetime | None = None
+        #: The typed prompts, as ``history.jsonl`` lines.
+        self.prompts: list[dict[str, Any]] = []
 
     def line(self, moment: datetime, kind: str, payload: dict[str, Any],
              into: list[dict[str, Any]] | None = None) -> None:
@@ -649,6 +834,8 @@ class _DemoRollout:
                 self.line(begin, "event_msg", {"type": "token_count", "info": None,
                                                "rate_limits": self.rate_limits(begin)})
             if prompt is not None:
+                self.prompts.append({"session_id": sid, "ts": int(prompt.time.timestamp()),
+                                     "text": prompt.text})
                 self.line(prompt.time, "event_msg", {
                     "type": "user_message", "message": prompt.text, "images": [],
                     "local_images": [], "text_elements": []})
@@ -806,4 +993,5 @@ SPEC = SourceSpec(
     group=GroupSpec(key=group_key, parse=parse_group),
     locations=locations,
     writer=write_demo,
+    companion_names=frozenset({HISTORY}),
 )

@@ -78,6 +78,8 @@ def is_companion(name: str) -> bool:
     lower = path.name.lower()
     if lower in COMPANION_FILES or lower.endswith(".meta.json") or lower.startswith("."):
         return True
+    if any(lower in spec.companion_names for spec in DETECTION_ORDER):
+        return True
     if path.suffix.lower() not in CANDIDATE_EXTENSIONS:
         return True
     # Claude.ai's per-project files and Claude Design chats hold no conversations we read.

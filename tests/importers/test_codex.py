@@ -184,3 +184,237 @@ def test_long_session_meta_line_is_recognised(db: Database, tmp_path: Path) -> N
     assert report.ok, report.files[0].error
     assert [r.external_id for r in list_sessions(db)] == [SID]
     assert path.stat().st_size > 65536
+
+
+# --- sub-agents: tokens go to the parent, wherever each rollout is ------------------------------
+
+SUB = "019c8a90-0000-7000-8000-000000000002"
+
+
+def subagent_rollout(sub_id: str = SUB, parent: str = SID, *, with_tokens: bool = True
+                     ) -> list[dict[str, Any]]:
+    records = [
+        meta(sub_id, "2026-02-23T12:19:50.000Z",
+             source={"subagent": {"thread_spawn": {"parent_thread_id": parent, "depth": 1}}}),
+        line("2026-02-23T12:19:51.000Z", "event_msg", {"type": "user_message",
+                                                       "message": "look for tests"}),
+        line("2026-02-23T12:19:54.000Z", "response_item", {
+            "type": "message", "role": "assistant",
+            "content": [{"type": "output_text", "text": "tests/ has 3 files"}]}),
+    ]
+    if with_tokens:
+        records.append(tokens("2026-02-23T12:19:55.000Z", 5000, 100, 5000, 100))
+    return records
+
+
+def archived_path(root: Path, sid: str) -> Path:
+    return root / "archived_sessions" / f"rollout-2026-02-23T13-19-38-{sid}.jsonl"
+
+
+def test_subagent_without_token_count_leaves_tokens_unknown(db: Database, tmp_path: Path
+                                                            ) -> None:
+    no_tokens = [r for r in current_rollout() if r["payload"].get("type") != "token_count"]
+    write_jsonl(rollout_path(tmp_path), no_tokens)
+    write_jsonl(rollout_path(tmp_path, SUB), subagent_rollout(with_tokens=False))
+    entry = import_paths(db, [tmp_path / "sessions"]).files[0]
+    assert (entry.sessions_new, entry.sessions_unchanged) == (1, 0)
+    [row] = list_sessions(db)
+    assert (row.tokens_in, row.tokens_out) == (None, None)  # not 0: nothing was recorded
+
+
+def test_subagent_without_token_count_keeps_the_parents_tokens(db: Database, tmp_path: Path
+                                                               ) -> None:
+    write_jsonl(rollout_path(tmp_path), current_rollout())
+    write_jsonl(rollout_path(tmp_path, SUB), subagent_rollout(with_tokens=False))
+    import_paths(db, [tmp_path / "sessions"])
+    [row] = list_sessions(db)
+    assert (row.tokens_in, row.tokens_out) == (40000, 900)
+
+
+@pytest.mark.parametrize("archived", ["parent", "sub-agent"])
+def test_subagent_and_archived_parent_in_one_import(db: Database, tmp_path: Path,
+                                                    archived: str) -> None:
+    parent_at = archived_path(tmp_path, SID) if archived == "parent" else rollout_path(tmp_path)
+    sub_at = archived_path(tmp_path, SUB) if archived == "sub-agent" else \
+        rollout_path(tmp_path, SUB)
+    write_jsonl(parent_at, current_rollout())
+    write_jsonl(sub_at, subagent_rollout())
+    entry = import_paths(db, [tmp_path]).files[0]
+    assert entry.error is None, entry.error
+    assert (entry.sessions_new, entry.sessions_updated, entry.sessions_unchanged) == (1, 0, 0)
+    assert entry.skipped == []
+    [row] = list_sessions(db)
+    assert (row.external_id, row.tokens_in, row.tokens_out) == (SID, 45000, 1000)
+    again = import_paths(db, [tmp_path]).files[0]
+    assert (again.sessions_new, again.sessions_updated, again.sessions_unchanged) == (0, 0, 1)
+
+
+@pytest.mark.parametrize("sub_first", [True, False])
+def test_subagent_and_parent_in_two_folders(db: Database, tmp_path: Path,
+                                            sub_first: bool) -> None:
+    write_jsonl(archived_path(tmp_path, SID), current_rollout())
+    write_jsonl(rollout_path(tmp_path, SUB), subagent_rollout())
+    folders = [tmp_path / "sessions", tmp_path / "archived_sessions"]
+    report = import_paths(db, folders if sub_first else folders[::-1])
+    [row] = list_sessions(db)
+    assert (row.external_id, row.tokens_in, row.tokens_out) == (SID, 45000, 1000)
+    first = report.files[0]
+    if sub_first:  # the sub-agent waits for its parent: not a session, and said so
+        assert (first.sessions_new, first.sessions_unchanged) == (0, 0)
+        assert [s.what for s in first.skipped] == [f"sub-agent session {SUB}"]
+        assert "not imported (yet)" in first.skipped[0].reason
+        assert report.files[1].sessions_new == 1
+    else:  # the parent, then its sub-agent's tokens added to it
+        assert first.sessions_new == 1
+        assert report.files[1].sessions_updated == 1
+    again = import_paths(db, folders)
+    assert again.totals["sessions_new"] == again.totals["sessions_updated"] == 0
+    assert len(list_sessions(db)) == 1
+
+
+def test_orphan_subagent_is_not_counted_as_a_session(db: Database, tmp_path: Path) -> None:
+    write_jsonl(rollout_path(tmp_path, SUB), subagent_rollout())
+    entry = import_paths(db, [tmp_path / "sessions"]).files[0]
+    assert entry.error is None
+    assert (entry.sessions_new, entry.sessions_unchanged) == (0, 0)
+    assert list_sessions(db) == []
+    assert len(entry.skipped) == 1
+    again = import_paths(db, [tmp_path / "sessions"]).files[0]
+    assert (again.sessions_new, again.sessions_unchanged) == (0, 0)
+    write_jsonl(rollout_path(tmp_path), current_rollout())  # the parent turns up later
+    later = import_paths(db, [tmp_path / "sessions"]).files[0]
+    assert (later.sessions_new, later.sessions_unchanged) == (1, 0)
+    [row] = list_sessions(db)
+    assert (row.tokens_in, row.tokens_out) == (45000, 1000)
+
+
+# --- reasoning summaries ------------------------------------------------------------------------
+
+
+def reasoning(ts: str, *texts: str) -> dict[str, Any]:
+    return line(ts, "response_item", {
+        "type": "reasoning", "content": None, "encrypted_content": "gAAAA",
+        "summary": [{"type": "summary_text", "text": t} for t in texts]})
+
+
+def answer(ts: str, text: str) -> dict[str, Any]:
+    return line(ts, "response_item", {"type": "message", "role": "assistant",
+                                      "content": [{"type": "output_text", "text": text}]})
+
+
+def test_reasoning_summaries_are_shown_before_the_answer_of_their_turn(
+        db: Database, tmp_path: Path) -> None:
+    write_jsonl(rollout_path(tmp_path), current_rollout())  # reasoning, a tool call, the answer
+    import_paths(db, [tmp_path / "sessions"])
+    [row] = list_sessions(db)
+    assert (row.messages, row.user_messages) == (3, 1)  # no entry of its own
+    answer_text = get_transcript(db, row.id)[2].text
+    assert answer_text.startswith("[thinking] plan\n\n")
+    assert answer_text.endswith("Added --dry-run")
+
+
+def test_reasoning_in_order_and_a_turn_without_answer(tmp_path: Path) -> None:
+    records = [
+        meta(SID, "2026-02-23T12:00:00.000Z"),
+        line("2026-02-23T12:00:01.000Z", "event_msg", {"type": "user_message",
+                                                       "message": "first"}),
+        reasoning("2026-02-23T12:00:02.000Z", "**Reading**", "**Planning**"),
+        reasoning("2026-02-23T12:00:03.000Z", "**Checking**"),
+        answer("2026-02-23T12:00:04.000Z", "Done"),
+        line("2026-02-23T12:00:05.000Z", "event_msg", {"type": "task_complete"}),
+        line("2026-02-23T12:00:06.000Z", "event_msg", {"type": "user_message",
+                                                       "message": "second"}),
+        reasoning("2026-02-23T12:00:07.000Z", "**Stopped early**"),
+        line("2026-02-23T12:00:08.000Z", "event_msg", {"type": "turn_aborted"}),
+        line("2026-02-23T12:00:09.000Z", "event_msg", {"type": "user_message",
+                                                       "message": "third"}),
+        reasoning("2026-02-23T12:00:10.000Z", ""),  # encrypted only: nothing to show
+        answer("2026-02-23T12:00:11.000Z", "Plain"),
+    ]
+    [session], _ = parse_bytes(codex, "\n".join(json.dumps(r) for r in records).encode())
+    assert [(m.role, m.text) for m in session.messages] == [
+        ("user", "first"),
+        ("assistant", "[thinking] **Reading**\n\n[thinking] **Planning**\n\n"
+                      "[thinking] **Checking**\n\nDone"),
+        ("user", "second"),
+        ("assistant", "[thinking] **Stopped early**"),
+        ("user", "third"),
+        ("assistant", "Plain"),
+    ]
+
+
+def test_reasoning_waits_for_its_answer_across_a_grown_rollout(db: Database, tmp_path: Path
+                                                               ) -> None:
+    path = write_jsonl(rollout_path(tmp_path), [
+        meta(SID, "2026-02-23T12:00:00.000Z"),
+        line("2026-02-23T12:00:01.000Z", "event_msg", {"type": "user_message",
+                                                       "message": "first"}),
+        reasoning("2026-02-23T12:00:02.000Z", "**Thinking it over**"),
+    ])
+    import_paths(db, [tmp_path / "sessions"])
+    append_jsonl(path, [answer("2026-02-23T12:00:04.000Z", "Done")])
+    import_paths(db, [tmp_path / "sessions"])
+    [row] = list_sessions(db)
+    assert [m.text for m in get_transcript(db, row.id)] == [
+        "first", "[thinking] **Thinking it over**\n\nDone"]
+
+
+# --- titles from ~/.codex/history.jsonl ---------------------------------------------------------
+
+
+def injected_only(sid: str) -> list[dict[str, Any]]:
+    """A rollout whose only user message is injected context (no typed prompt, no title)."""
+    return [
+        meta(sid, "2026-02-23T12:19:38.535Z"),
+        line("2026-02-23T12:19:42.560Z", "response_item", {
+            "type": "message", "role": "user", "content": [{
+                "type": "input_text", "text": "<user_instructions>be brief</user_instructions>"}]}),
+        answer("2026-02-23T12:19:45.000Z", "Done"),
+        tokens("2026-02-23T12:19:46.000Z", 1000, 10, 1000, 10),
+    ]
+
+
+def history(root: Path, *records: dict[str, Any]) -> Path:
+    return write_jsonl(root / "history.jsonl", list(records))
+
+
+@pytest.mark.parametrize("imported", ["home", "sessions"])
+def test_title_from_history_when_no_prompt_is_typed(db: Database, tmp_path: Path,
+                                                     imported: str) -> None:
+    other = "019c8a99-0000-7000-8000-000000000003"
+    write_jsonl(rollout_path(tmp_path), injected_only(SID))
+    write_jsonl(rollout_path(tmp_path, other), current_rollout(other)[:-1])  # no thread name
+    history(tmp_path,
+            {"session_id": other, "ts": 1771849180, "text": "a prompt from the history"},
+            {"session_id": SID, "ts": 1771849182, "text": "rename the flag to --check"},
+            {"session_id": SID, "ts": 1771849190, "text": "and the docs"})
+    entry = import_paths(db, [tmp_path if imported == "home" else tmp_path / "sessions"]).files[0]
+    assert entry.error is None, entry.error
+    assert entry.skipped == []  # the history file is no unsupported file
+    titles = {r.external_id: r.title for r in list_sessions(db)}
+    assert titles == {SID: "rename the flag to --check",
+                      other: "add a --dry-run flag"}  # a typed prompt comes first
+
+
+def test_history_by_conversation_id_and_without_history(db: Database, tmp_path: Path) -> None:
+    write_jsonl(rollout_path(tmp_path), injected_only(SID))
+    import_paths(db, [tmp_path])
+    assert [r.title for r in list_sessions(db)] == ["Codex session"]
+    home = tmp_path / "second"
+    sid = "019c8a99-0000-7000-8000-000000000004"
+    write_jsonl(rollout_path(home, sid), injected_only(sid))
+    history(home, {"conversation_id": sid, "ts": 1, "text": "  summarise the log  "}, {"x": 1})
+    entry = import_paths(db, [home]).files[0]
+    assert {r.external_id: r.title for r in list_sessions(db)}[sid] == "summarise the log"
+    assert entry.skipped == []
+
+
+def test_title_from_a_real_history_file(db: Database, tmp_path: Path) -> None:
+    """kvsankar/agent-history's fixture of ``~/.codex/history.jsonl`` (MIT)."""
+    sid = "telemetry-codex-001"
+    write_jsonl(rollout_path(tmp_path, sid), injected_only(sid))
+    real = SAMPLES / "kvsankar__agent-history__codex_history.jsonl"
+    (tmp_path / "history.jsonl").write_bytes(real.read_bytes())
+    entry = import_paths(db, [tmp_path]).files[0]
+    assert entry.skipped == []
+    assert [r.title for r in list_sessions(db)] == ["list the project structure"]
