@@ -187,3 +187,82 @@ def run_cli_import_text(path: Path, tmp_path: Path) -> str:
     with contextlib.redirect_stdout(out):
         assert main(["--db", str(tmp_path / "cli.db"), "import", str(path)]) == 0
     return out.getvalue()
+
+
+# --- two runs with the same start second and first prompt (issue 10.7) ----------------------
+
+TWINS = "\n".join([
+    "# aider chat started at 2025-11-02 09:00:00", "", "#### fix the bug  ", "",
+    "Fixed in a.py.", "",
+    "# aider chat started at 2025-11-02 09:00:00", "", "#### fix the bug  ", "",
+    "Fixed in b.py.", "",
+    ""])
+
+
+def old_id(started: str, prompt: str) -> str:
+    """The id the first derivation gave a run: its start and a hash of its first prompt."""
+    import hashlib
+    return f"{started}-{hashlib.sha256(prompt.encode()).hexdigest()[:12]}"
+
+
+def test_runs_sharing_start_and_first_prompt_get_their_own_ids() -> None:
+    sessions, _ = parse_bytes(aider, TWINS.encode(), ".aider.chat.history.md")
+    first = old_id("2025-11-02T09:00:00Z", "fix the bug")
+    assert [(s.external_id, s.messages[-1].text) for s in sessions] == [
+        (first, "Fixed in a.py."), (first + "-2", "Fixed in b.py.")]
+
+
+def test_a_later_twin_read_again_keeps_its_id(db: Database, tmp_path: Path) -> None:
+    path = write(tmp_path, TWINS)
+    import_paths(db, [path])
+    ids = {r.external_id for r in list_sessions(db)}
+    assert len(ids) == 2
+    # The file grows: its last run (the second twin) is read again from its own start.
+    with path.open("a", encoding="utf-8") as f:
+        f.write("#### and the tests  \n\nTests fixed.\n")
+    report = import_paths(db, [path])
+    assert report.totals == {"sessions_new": 0, "sessions_updated": 1, "sessions_unchanged": 1}
+    rows = {r.external_id: r for r in list_sessions(db)}
+    assert set(rows) == ids
+    first = old_id("2025-11-02T09:00:00Z", "fix the bug")
+    assert rows[first + "-2"].user_messages == 2
+    assert rows[first].user_messages == 1
+
+
+def test_what_a_person_entered_on_a_collided_id_stays_on_it(db: Database, tmp_path: Path) -> None:
+    """No stored id changes: the pair was one session under the first derivation, and the first
+    run keeps that id, so its rating, labels, note and Reflect sample stay on a stored session."""
+    from desktop_app.domain import Message, Session
+    from desktop_app.store import save_sessions
+    from desktop_app.store.reflect import save_sample, stored_sample
+
+    first = old_id("2025-11-02T09:00:00Z", "fix the bug")
+    started = datetime(2025, 11, 2, 9, tzinfo=UTC)
+    # As the first parser version stored the pair: one session under the shared id.
+    stored = Session(source="aider", external_id=first, title="fix the bug",
+                     started_at=started, ended_at=started,
+                     messages=(Message("user", "fix the bug", started),
+                               Message("assistant", "Fixed in a.py.")))
+    save_sessions(db, [stored], parser_version="1")
+    sid = stored.id
+    set_rating(db, sid, Rating(Verdict.USEFUL, minutes_saved=5, labels=("bugfix",),
+                               note="the a.py one"))
+    save_sample(db, "2025-10-27", 1, [sid])
+    path = write(tmp_path, TWINS)
+    report = import_paths(db, [path])
+    assert report.ok
+    rows = {r.external_id: r for r in list_sessions(db)}
+    assert set(rows) == {first, first + "-2"}
+    assert rows[first].id == sid
+    kept = get_rating(db, sid)
+    assert (kept.verdict, kept.minutes_saved, kept.labels, kept.note) == (
+        Verdict.USEFUL, 5, ("bugfix",), "the a.py one")
+    assert get_transcript(db, sid)[-1].text == "Fixed in a.py."
+    assert stored_sample(db, "2025-10-27", 1) == [sid]
+    assert get_rating(db, rows[first + "-2"].id).verdict is Verdict.UNRATED
+    # Nothing a person entered points at a session that is not stored.
+    orphans = db.execute(
+        "SELECT session_id FROM ratings WHERE session_id NOT IN (SELECT id FROM sessions) "
+        "UNION SELECT session_id FROM reflect_samples "
+        "WHERE session_id NOT IN (SELECT id FROM sessions)").fetchall()
+    assert orphans == []
