@@ -80,6 +80,8 @@ _HINT_KEYS = {"version", "sessionId", "requesterUsername", "responderUsername", 
 
 #: The key under which older VS Code kept a workspace's chats in its ``state.vscdb``.
 SESSIONS_KEY = "interactive.sessions"
+#: Where VS Code keeps chat files now, beside a workspace's (or the global) ``state.vscdb``.
+_MOVED_TO = ("chatSessions", "emptyWindowChatSessions")
 
 
 def _is_vscode_db(head: bytes, name: str) -> bool:
@@ -343,14 +345,15 @@ def _stored_chats(conn: sqlite3.Connection, name: str, report: Report
 
 def _db_sessions(conn: sqlite3.Connection, name: str, path: str | None, report: Report
                  ) -> Iterator[Session]:
-    """The chats of a VS Code ``state.vscdb`` not also kept in ``chatSessions`` beside it."""
+    """The chats of a VS Code ``state.vscdb`` not also kept as files beside it (a workspace's
+    ``chatSessions``; ``emptyWindowChatSessions`` beside the global database)."""
     project = _workspace_folder(path) if path else None
-    files = Path(path).parent / "chatSessions" if path else None
+    folders = [Path(path).parent / sub for sub in _MOVED_TO] if path else []
     for chat in _stored_chats(conn, name, report):
         sid = as_str(chat.get("sessionId"))
-        if sid and files is not None and any(
-                (files / f"{sid}{ext}").is_file() for ext in (".jsonl", ".json")):
-            continue  # VS Code moved it to chatSessions/: read there, as it is now
+        if sid and any((folder / f"{sid}{ext}").is_file()
+                       for folder in folders for ext in (".jsonl", ".json")):
+            continue  # VS Code moved it to a chat file: read there, as it is now
         session = chat_session(chat, name, project)
         if session is not None:
             yield session

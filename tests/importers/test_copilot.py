@@ -213,3 +213,21 @@ def test_state_db_parsed_from_a_stream(tmp_path: Path) -> None:
     assert copilot.sniff(path.read_bytes()[:4096], str(path))
     sessions, _ = parse_bytes(copilot, path.read_bytes(), str(path))
     assert [s.external_id for s in sessions] == ["9f1e", "7c2a", "moved"]
+
+
+def test_global_state_db_leaves_chats_moved_to_empty_window_files(db: Database,
+                                                                   tmp_path: Path) -> None:
+    """A window without a folder kept its chats in the global database; VS Code now keeps them
+    in globalStorage/emptyWindowChatSessions, which wins."""
+    storage = tmp_path / "Code" / "User" / "globalStorage"
+    vscode_state_db(storage / "state.vscdb", {"interactive.sessions": json.dumps(OLD_CHATS)})
+    write_json(storage / "emptyWindowChatSessions" / "moved.json", snapshot("moved", [
+        request("r1", "an old copy", 1711000000000, [{"value": "of a moved chat, later"}])]))
+    report = import_paths(db, [storage])
+    assert report.ok, report.files[0].error
+    rows = {r.external_id: r for r in list_sessions(db)}
+    assert set(rows) == {"9f1e", "7c2a", "moved"}
+    assert rows["7c2a"].project is None
+    assert report.files[0].skipped == []
+    assert report.totals == {"sessions_new": 3, "sessions_updated": 0, "sessions_unchanged": 0}
+    assert get_transcript(db, rows["moved"].id)[-1].text == "of a moved chat, later"
