@@ -18,11 +18,12 @@ stored as one session), no stored id changes.
 from __future__ import annotations
 
 import hashlib
+import mmap
 import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
@@ -51,6 +52,9 @@ VERSION = "2"
 FILE_NAME = ".aider.chat.history.md"
 
 _RUN = re.compile(r"^# aider chat started at (\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2})")
+#: :data:`_RUN` over a file's bytes (matched where a line starts with :data:`_HEADER`).
+_HEADER = b"# aider chat started at "
+_RUN_BYTES = re.compile(rb"# aider chat started at (\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2})")
 _MODEL = re.compile(r"^(?:Main model|Model): (\S+)")
 _TOKENS = re.compile(
     r"^Tokens: ([\d.,]+)([kKmM]?) sent(?:, ([\d.,]+)([kKmM]?) cache write)?"
@@ -229,50 +233,63 @@ def _quiet(_item: Skipped) -> None:
     """A report for runs read again only for their key (reported when they were read)."""
 
 
+def _next_header(data: mmap.mmap, at: int, end: int) -> int:
+    """Where the next line starting with :data:`_HEADER` after ``at`` starts (``end`` if none
+    starts before ``end``)."""
+    found = data.find(b"\n" + _HEADER, at, end)
+    return found + 1 if found >= 0 else end
+
+
 class _Ordinals:
     """Counts the runs of one file by key, to number the runs that share one.
 
     A read from the middle of the file (``start`` > 0) counts the runs before ``start`` too,
-    lazily: only runs that started in the same second as a run read now can share its key, so
-    only those are read (their header lines are found by a scan that parses nothing else).
+    lazily and cheaply: the header lines before ``start`` are found by a byte search (parsing
+    nothing else), and only runs whose header can be the same second as a run read now (the
+    same seconds, on its local date or the day before or after, as clocks move) are read, for
+    their first prompt.
     """
 
     def __init__(self, path: str, start: int) -> None:
         self.path = path
         self.start = start
         self.seen: dict[str, int] = {}
-        self._headers: dict[datetime, list[int]] | None = None
+        self._headers: dict[str, list[tuple[int, str]]] | None = None
         self._earlier: set[datetime] = set()
 
-    def _headers_before(self) -> dict[datetime, list[int]]:
+    def _headers_before(self) -> dict[str, list[tuple[int, str]]]:
+        """Header lines before ``start``: by local date, their offsets and times as written."""
         if self._headers is None:
             self._headers = {}
-            if self.start > 0:
-                with open(self.path, "rb") as raw:
-                    pos = 0
-                    for line in raw:
-                        if pos >= self.start:
-                            break
-                        if line.startswith(b"# aider chat started at "):
-                            header = _RUN.match(line.decode("utf-8", "replace"))
-                            started = _local(header.group(1)) if header else None
-                            if started is not None:
-                                self._headers.setdefault(started, []).append(pos)
-                        pos += len(line)
+            with open(self.path, "rb") as raw, \
+                    mmap.mmap(raw.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                end = min(self.start, len(data))
+                at = 0 if data[:len(_HEADER)] == _HEADER else _next_header(data, 0, end)
+                while at < end:
+                    found = _RUN_BYTES.match(data, at)
+                    if found:
+                        text = found.group(1).decode("ascii")
+                        self._headers.setdefault(text[:10], []).append((at, text))
+                    at = _next_header(data, at, end)
         return self._headers
 
-    def _count_earlier(self, started: datetime) -> None:
-        if started in self._earlier or self.start <= 0:
+    def _count_earlier(self, run: _Run) -> None:
+        if run.started in self._earlier or self.start <= 0:
             return
-        self._earlier.add(started)
-        offsets = self._headers_before().get(started, [])
+        self._earlier.add(run.started)
+        day = datetime.strptime(run.header[:10], "%Y-%m-%d")
+        headers = self._headers_before()
+        offsets = [offset for near in (day - timedelta(days=1), day, day + timedelta(days=1))
+                   for offset, text in headers.get(f"{near:%Y-%m-%d}", [])
+                   # clocks move by whole minutes: the seconds are the same
+                   if text[-2:] == run.header[-2:] and _local(text) == run.started]
         if not offsets:
             return
         with open(self.path, "rb") as raw:
             for offset in offsets:
                 raw.seek(offset)
-                run = next(_runs(raw, offset, self.path, _quiet), None)
-                key = run.key() if run is not None else None
+                earlier = next(_runs(raw, offset, self.path, _quiet), None)
+                key = earlier.key() if earlier is not None else None
                 if key is not None:
                     self.seen[key] = self.seen.get(key, 0) + 1
 
@@ -281,7 +298,7 @@ class _Ordinals:
         key = run.key()
         if key is None:
             return 1
-        self._count_earlier(run.started)
+        self._count_earlier(run)
         self.seen[key] = self.seen.get(key, 0) + 1
         return self.seen[key]
 

@@ -266,3 +266,36 @@ def test_what_a_person_entered_on_a_collided_id_stays_on_it(db: Database, tmp_pa
         "UNION SELECT session_id FROM reflect_samples "
         "WHERE session_id NOT IN (SELECT id FROM sessions)").fetchall()
     assert orphans == []
+
+
+def test_a_read_from_any_run_numbers_as_a_full_read(tmp_path: Path) -> None:
+    """Twins need not be neighbours (a clock set back, a file from two machines): a read that
+    starts at any run gives the ids a full read gives those runs."""
+    from desktop_app.importers.contract import GroupFile
+
+    def run(started: str, prompt: str) -> str:
+        return f"# aider chat started at {started}\n\n#### {prompt}  \n\nOk.\n\n"
+
+    text = "".join([
+        run("2025-11-02 09:00:00", "fix the bug"), run("2025-11-02 09:00:00", "other"),
+        run("2025-11-02 10:00:00", "fix the bug"), run("2025-11-02T09:00:00", "fix the bug"),
+        "#### /help  \n\n", run("2025-11-01 09:00:00", "fix the bug"),
+        run("2025-11-02 09:00:00", "fix the bug")])
+    path = write(tmp_path, text)
+    data = path.read_bytes()
+    offsets = [i for i in range(len(data))
+               if data.startswith(b"# aider chat started at ", i) and (i == 0 or data[i - 1] == 10)]
+
+    def ids(start: int) -> list[str]:
+        f = GroupFile(path=str(path), name=str(path), size=len(data), start=start,
+                      previous=0 if start else None)
+        sessions = aider.parse_group([f], lambda _s: None,
+                                     None)  # type: ignore[arg-type]  # Aider keeps no state
+        return [s.external_id for s in sessions]
+
+    full = ids(0)
+    first = old_id("2025-11-02T09:00:00Z", "fix the bug")
+    assert [i for i in full if i.startswith(first)] == [first, first + "-2", first + "-3"]
+    assert len(set(full)) == len(full) == 6
+    for n, start in enumerate(offsets):
+        assert ids(start) == full[n:], n
