@@ -6,16 +6,24 @@ starting ``#### `` are the person's input (slash commands are shown, not counted
 ``> Tokens: 4.5k sent, 429 received. Cost: $0.0018 message, …`` lines give tokens and cost);
 everything else is the assistant's reply (``> `` inside a code fence belongs to the reply).
 The file only grows: a re-import reads from the start of its last run.
+
+A run's id is its start (UTC) and a hash of its first prompt. Two runs of one file can share
+both (started in the same second with the same prompt, e.g. by a script): the first keeps that
+id and each later one adds its ordinal among them (``…-2``, ``…-3``). The ordinal counts the runs
+before it in the file, which never change as the file only grows, so ids are stable across
+re-imports; and as the first run keeps the id the older derivation gave the pair (which was
+stored as one session), no stored id changes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import mmap
 import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
@@ -40,10 +48,13 @@ from desktop_app.importers.values import main_model, title_from
 
 SOURCE = "aider"
 FORMAT = "Aider chat history (.aider.chat.history.md)"
-VERSION = "1"
+VERSION = "2"
 FILE_NAME = ".aider.chat.history.md"
 
 _RUN = re.compile(r"^# aider chat started at (\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2})")
+#: :data:`_RUN` over a file's bytes (matched where a line starts with :data:`_HEADER`).
+_HEADER = b"# aider chat started at "
+_RUN_BYTES = re.compile(rb"# aider chat started at (\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2})")
 _MODEL = re.compile(r"^(?:Main model|Model): (\S+)")
 _TOKENS = re.compile(
     r"^Tokens: ([\d.,]+)([kKmM]?) sent(?:, ([\d.,]+)([kKmM]?) cache write)?"
@@ -111,14 +122,23 @@ class _Run:
             self.role = role
         self.lines.append(text)
 
-    def session(self, project: str | None) -> Session | None:
-        """The run as a session; None for a run without a prompt (see :meth:`why_not`)."""
+    def key(self) -> str | None:
+        """The run's start and a hash of its first prompt; None for a run without a prompt."""
         self.flush()
         prompts = [m.text for m in self.messages if m.role == "user"]
         if not prompts:
             return None
         digest = hashlib.sha256(prompts[0].encode()).hexdigest()[:12]
-        external = f"{utc_iso(self.started)}-{digest}"
+        return f"{utc_iso(self.started)}-{digest}"
+
+    def session(self, project: str | None, ordinal: int = 1) -> Session | None:
+        """The run as a session; None for a run without a prompt (see :meth:`why_not`).
+        ``ordinal`` counts the runs of the file with the same :meth:`key`, this one included."""
+        key = self.key()
+        if key is None:
+            return None
+        external = key if ordinal == 1 else f"{key}-{ordinal}"
+        prompts = [m.text for m in self.messages if m.role == "user"]
         return Session(source=SOURCE, external_id=external, title=title_from(prompts[0]),
                        started_at=self.started, ended_at=self.started,
                        messages=tuple(self.messages),
@@ -126,7 +146,6 @@ class _Run:
                        tokens_in=self.tokens_in if self.has_tokens else None,
                        tokens_out=self.tokens_out if self.has_tokens else None,
                        cost=self.cost, project=project)
-
 
     def why_not(self) -> str:
         """Why a run without a prompt is no session (for the import report)."""
@@ -210,14 +229,89 @@ def _info(run: _Run, text: str) -> None:
         run.line("tool", text)
 
 
+def _quiet(_item: Skipped) -> None:
+    """A report for runs read again only for their key (reported when they were read)."""
+
+
+def _next_header(data: mmap.mmap, at: int, end: int) -> int:
+    """Where the next line starting with :data:`_HEADER` after ``at`` starts (``end`` if none
+    starts before ``end``)."""
+    found = data.find(b"\n" + _HEADER, at, end)
+    return found + 1 if found >= 0 else end
+
+
+class _Ordinals:
+    """Counts the runs of one file by key, to number the runs that share one.
+
+    A read from the middle of the file (``start`` > 0) counts the runs before ``start`` too,
+    lazily and cheaply: the header lines before ``start`` are found by a byte search (parsing
+    nothing else), and only runs whose header can be the same second as a run read now (the
+    same seconds, on its local date or the day before or after, as clocks move) are read, for
+    their first prompt.
+    """
+
+    def __init__(self, path: str, start: int) -> None:
+        self.path = path
+        self.start = start
+        self.seen: dict[str, int] = {}
+        self._headers: dict[str, list[tuple[int, str]]] | None = None
+        self._earlier: set[datetime] = set()
+
+    def _headers_before(self) -> dict[str, list[tuple[int, str]]]:
+        """Header lines before ``start``: by local date, their offsets and times as written."""
+        if self._headers is None:
+            self._headers = {}
+            with open(self.path, "rb") as raw, \
+                    mmap.mmap(raw.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                end = min(self.start, len(data))
+                at = 0 if data[:len(_HEADER)] == _HEADER else _next_header(data, 0, end)
+                while at < end:
+                    found = _RUN_BYTES.match(data, at)
+                    if found:
+                        text = found.group(1).decode("ascii")
+                        self._headers.setdefault(text[:10], []).append((at, text))
+                    at = _next_header(data, at, end)
+        return self._headers
+
+    def _count_earlier(self, run: _Run) -> None:
+        if run.started in self._earlier or self.start <= 0:
+            return
+        self._earlier.add(run.started)
+        day = datetime.strptime(run.header[:10], "%Y-%m-%d")
+        headers = self._headers_before()
+        offsets = [offset for near in (day - timedelta(days=1), day, day + timedelta(days=1))
+                   for offset, text in headers.get(f"{near:%Y-%m-%d}", [])
+                   # clocks move by whole minutes: the seconds are the same
+                   if text[-2:] == run.header[-2:] and _local(text) == run.started]
+        if not offsets:
+            return
+        with open(self.path, "rb") as raw:
+            for offset in offsets:
+                raw.seek(offset)
+                earlier = next(_runs(raw, offset, self.path, _quiet), None)
+                key = earlier.key() if earlier is not None else None
+                if key is not None:
+                    self.seen[key] = self.seen.get(key, 0) + 1
+
+    def of(self, run: _Run) -> int:
+        """The ordinal of ``run`` (1 for the first run with its key)."""
+        key = run.key()
+        if key is None:
+            return 1
+        self._count_earlier(run)
+        self.seen[key] = self.seen.get(key, 0) + 1
+        return self.seen[key]
+
+
 def _read(stream: BinaryIO, file: GroupFile, report: Report) -> Iterator[Session]:
     project = os.path.dirname(file.path) if os.path.isabs(file.path) else None
     last_start = file.start
     found_run = False
+    ordinals = _Ordinals(file.path, file.start)
     for run in _runs(stream, file.start, file.name, report):
         found_run = True
         last_start = run.offset
-        session = run.session(project)
+        session = run.session(project, ordinals.of(run))
         if session is None:
             # Said every time the run is read: the last run of a file is read again when the
             # file grows (it may go on), and it may be a session by then.

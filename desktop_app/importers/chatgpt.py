@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 from collections.abc import Container, Iterable, Iterator, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -42,7 +43,7 @@ from desktop_app.importers.values import (
 )
 
 SOURCE = "chatgpt"
-VERSION = "2"
+VERSION = "3"
 FORMAT = "ChatGPT export (conversations.json or conversations-NNN.json, in its zip or not)"
 
 _MAPPING = re.compile(r'"mapping"\s*:\s*\{')
@@ -190,8 +191,26 @@ def _is_hidden(message: dict[str, Any], role: str, content_type: str) -> bool:
 
 
 def _thread_messages(thread: list[dict[str, Any]]) -> list[Message]:
+    """The visible thread as entries. Reasoning (``thoughts``, ``reasoning_recap``) is shown as
+    ``[thinking] …`` at the head of the assistant message it precedes, be that an answer or a
+    call to a tool, so it keeps the source's order and adds no entry; reasoning followed by no
+    assistant message (the person spoke next, or the thread ends there) is an entry of its own.
+    """
     messages: list[Message] = []
     thinking: list[str] = []
+    thinking_time: datetime | None = None
+
+    def with_thinking(text: str) -> str:
+        if not thinking:
+            return text
+        joined = "\n\n".join([*thinking, text])
+        thinking.clear()
+        return joined
+
+    def thinking_alone() -> None:
+        if thinking:
+            messages.append(Message("assistant", with_thinking("").rstrip(), thinking_time, None))
+
     for node in thread:
         message = as_dict(node.get("message"))
         if not message:
@@ -212,26 +231,24 @@ def _thread_messages(thread: list[dict[str, Any]]) -> list[Message]:
         recipient = as_str(message.get("recipient")) or "all"
         if role == "assistant" and content_type in _THINKING_TYPES:
             if text.strip():
-                label = "thinking" if content_type == "thoughts" else "reasoning"
-                thinking.append(f"[{label}] {text.strip()}")
+                if not thinking:
+                    thinking_time = time
+                thinking.append(f"[thinking] {text.strip()}")
             continue
         if not text.strip():
             continue  # an empty placeholder (e.g. the blank message under the root)
         if role == "assistant" and recipient != "all":
-            messages.append(Message("tool", f"[call {recipient}] {text}", time, model))
+            text = with_thinking(f"[call {recipient}] {text}")
+            messages.append(Message("tool", text, time, model))
         elif role == "tool":
             tool = as_str(author.get("name")) or "tool"
             messages.append(Message("tool", f"[{tool}] {text}", time, None))
         elif role == "user":
+            thinking_alone()
             messages.append(Message("user", text, time, None))
         else:
-            if thinking:
-                text = "\n\n".join([*thinking, text])
-                thinking = []
-            messages.append(Message("assistant", text, time, model))
-    if thinking:
-        last_time = messages[-1].time if messages else None
-        messages.append(Message("assistant", "\n\n".join(thinking), last_time, None))
+            messages.append(Message("assistant", with_thinking(text), time, model))
+    thinking_alone()
     return messages
 
 

@@ -6,6 +6,11 @@ a key; replayed in order) or a "Chat: Export Chat…" file (the snapshot's shape
 of a chat exist, the operation log wins. The project is the workspace folder named in the
 ``workspace.json`` beside ``chatSessions``. Changed files are read again in full (a chat is one
 file, and the log is compacted by VS Code from time to time).
+
+Older VS Code kept a workspace's chats in its ``state.vscdb`` instead (``ItemTable`` key
+``interactive.sessions``: a JSON array of chats in the snapshot's shape, where a request's
+``message`` and ``response`` may still be plain strings). Those are read too, except a chat that
+also has a file in the ``chatSessions`` folder beside it (read from there).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
 from collections.abc import Iterable, Iterator
 from functools import partial
 from pathlib import Path
@@ -40,6 +46,13 @@ from desktop_app.importers.places import (
     Places,
     found_folder,
 )
+from desktop_app.importers.sqlitecopy import file_stat as _file_stat
+from desktop_app.importers.sqlitecopy import (
+    is_sqlite,
+    open_copy,
+    open_stream_copy,
+    tables,
+)
 from desktop_app.importers.streams import (
     iter_json,
     json_top_level,
@@ -56,17 +69,32 @@ from desktop_app.importers.values import (
 )
 
 SOURCE = "copilot"
-FORMAT = "GitHub Copilot Chat sessions (VS Code chatSessions/*.json, *.jsonl, exported chats)"
-VERSION = "2"
+FORMAT = ("GitHub Copilot Chat sessions (VS Code chatSessions/*.json, *.jsonl, exported chats, "
+          "older chats in a workspace's state.vscdb)")
+VERSION = "3"
 
 _SNAPSHOT_KEYS = {"requests"}
 _HINT_KEYS = {"version", "sessionId", "requesterUsername", "responderUsername", "creationDate",
               "customTitle", "initialLocation"}
 
 
+#: The key under which older VS Code kept a workspace's chats in its ``state.vscdb``.
+SESSIONS_KEY = "interactive.sessions"
+#: Where VS Code keeps chat files now, beside a workspace's (or the global) ``state.vscdb``.
+_MOVED_TO = ("chatSessions", "emptyWindowChatSessions")
+
+
+def _is_vscode_db(head: bytes, name: str) -> bool:
+    """An SQLite ``*.vscdb`` in a VS Code folder (Cursor's are Cursor's)."""
+    path = name.replace("\\", "/").rsplit("!", 1)[-1]
+    return is_sqlite(head) and path.lower().endswith(".vscdb") and \
+        bool(set(VSCODE_FLAVOURS) & set(path.split("/")))
+
+
 def sniff(head: bytes, name: str) -> bool:
-    """A chat snapshot or export (``requests`` plus session keys), or an operation log."""
-    if _is_log(head):
+    """A chat snapshot or export (``requests`` plus session keys), an operation log, or a VS Code
+    ``state.vscdb`` (which may hold older chats)."""
+    if _is_log(head) or _is_vscode_db(head, name):
         return True
     kind, keys = json_top_level(head)
     return kind == "object" and bool(_SNAPSHOT_KEYS & set(keys)) and \
@@ -84,6 +112,14 @@ def _is_log(head: bytes) -> bool:
 def group_key(path: str) -> str:
     """The folder of the chat file (a workspace's ``chatSessions``)."""
     return os.path.dirname(path)
+
+
+def file_stat(path: Path) -> tuple[int, int]:
+    """A chat file's size and mtime; a ``state.vscdb`` with its ``-wal``."""
+    if path.suffix.lower() == ".vscdb":
+        return _file_stat(path)
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
 
 
 # --- replaying the operation log -----------------------------------------------------------------
@@ -143,6 +179,8 @@ def apply_op(state: dict[str, Any], op: dict[str, Any]) -> dict[str, Any]:
 def _response_text(parts: Any) -> tuple[str, list[str]]:
     text: list[str] = []
     tools: list[str] = []
+    if isinstance(parts, str):  # older chats: the answer as one Markdown string
+        parts = [{"value": parts}]
     for part in as_list(parts):
         part = as_dict(part)
         kind = part.get("kind")
@@ -183,10 +221,17 @@ def _model(request: dict[str, Any]) -> str | None:
 
 def _workspace_folder(path: str) -> str | None:
     folder = Path(path).parent
+    if path.lower().endswith(".vscdb"):
+        return _workspace_of(folder)
     if folder.name != "chatSessions":
         return None
+    return _workspace_of(folder.parent)
+
+
+def _workspace_of(storage: Path) -> str | None:
+    """The folder named in a ``workspaceStorage/<hash>/workspace.json``."""
     try:
-        data = json.loads((folder.parent / "workspace.json").read_text(encoding="utf-8"))
+        data = json.loads((storage / "workspace.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     uri = as_str(as_dict(data).get("folder")) or as_str(as_dict(data).get("workspace"))
@@ -211,7 +256,9 @@ def chat_session(chat: dict[str, Any], name: str, project: str | None) -> Sessio
     first_prompt: str | None = None
     for request in requests:
         moment = from_epoch(request.get("timestamp"))
-        prompt = str(as_dict(request.get("message")).get("text") or "").strip()
+        message = request.get("message")
+        prompt = (message if isinstance(message, str)  # older chats: the prompt as a string
+                  else str(as_dict(message).get("text") or "")).strip()
         if prompt:
             messages.append(Message("user", prompt, moment))
             first_prompt = first_prompt or prompt
@@ -273,8 +320,53 @@ def _read_chat(stream: BinaryIO, name: str, report: Report) -> dict[str, Any]:
     return state
 
 
+def _stored_chats(conn: sqlite3.Connection, name: str, report: Report
+                  ) -> list[dict[str, Any]]:
+    """The chats older VS Code kept under :data:`SESSIONS_KEY` (none when it has no such key)."""
+    try:
+        if "ItemTable" not in tables(conn):
+            return []
+        row = conn.execute("SELECT value FROM ItemTable WHERE key = ?",
+                           (SESSIONS_KEY,)).fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise FormatError(name, f"the database cannot be read ({exc})") from exc
+    if row is None:
+        return []
+    value = row[0]
+    try:
+        data = json.loads(value.decode("utf-8", "replace") if isinstance(value, bytes)
+                          else str(value))
+    except (ValueError, RecursionError):
+        report(Skipped(f"{name}: {SESSIONS_KEY}", "not readable JSON"))
+        return []
+    chats = list(data.values()) if isinstance(data, dict) else as_list(data)
+    return [chat for chat in chats if isinstance(chat, dict)]
+
+
+def _db_sessions(conn: sqlite3.Connection, name: str, path: str | None, report: Report
+                 ) -> Iterator[Session]:
+    """The chats of a VS Code ``state.vscdb`` not also kept as files beside it (a workspace's
+    ``chatSessions``; ``emptyWindowChatSessions`` beside the global database)."""
+    project = _workspace_folder(path) if path else None
+    folders = [Path(path).parent / sub for sub in _MOVED_TO] if path else []
+    for chat in _stored_chats(conn, name, report):
+        sid = as_str(chat.get("sessionId"))
+        if sid and any((folder / f"{sid}{ext}").is_file()
+                       for folder in folders for ext in (".jsonl", ".json")):
+            continue  # VS Code moved it to a chat file: read there, as it is now
+        session = chat_session(chat, name, project)
+        if session is not None:
+            yield session
+
+
 def parse(stream: BinaryIO, name: str, report: Report) -> Iterator[Session]:
-    """One chat file (snapshot, operation log or export)."""
+    """One chat file (snapshot, operation log or export), or a VS Code ``state.vscdb``."""
+    head, stream = read_head(stream)
+    if _is_vscode_db(head, name):
+        with open_stream_copy(stream, name) as conn:
+            sessions = list(_db_sessions(conn, name, None, report))
+        yield from sessions
+        return
     chat = _read_chat(stream, name, report)
     session = chat_session(chat, name, _workspace_folder(name) if os.path.isfile(name) else None)
     if session is None:
@@ -291,6 +383,13 @@ def parse_group(files: list[GroupFile], report: Report,
     wanted = [f for f in files if f.changed]
     for f in wanted:
         f.start = 0
+        if f.path.lower().endswith(".vscdb"):
+            ok, found = reading.attempt(f.name, partial(_read_db_file, f, report))
+            if ok and found is not None:
+                f.end = f.size
+                f.sessions = {s.id for s in found}
+                yield from found
+            continue
         if f.path.endswith(".json") and Path(f.path).stem in logs and \
                 Path(f.path).parent.name.lower().endswith("chatsessions"):
             f.end = f.size  # the older snapshot of a chat whose log is read instead
@@ -305,6 +404,11 @@ def parse_group(files: list[GroupFile], report: Report,
         f.sessions = {session.id}
         yield session
     reading.check(len(wanted))
+
+
+def _read_db_file(f: GroupFile, report: Report) -> list[Session]:
+    with open_copy(f.path, f.name) as conn:
+        return list(_db_sessions(conn, f.name, f.path, report))
 
 
 def _read_chat_file(f: GroupFile, report: Report) -> Any:
@@ -485,7 +589,7 @@ SPEC = SourceSpec(
     version=VERSION,
     sniff=sniff,
     parse=parse,
-    group=GroupSpec(key=group_key, parse=parse_group),
+    group=GroupSpec(key=group_key, parse=parse_group, stat=file_stat),
     locations=locations,
     writer=write_demo,
 )

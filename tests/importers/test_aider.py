@@ -187,3 +187,115 @@ def run_cli_import_text(path: Path, tmp_path: Path) -> str:
     with contextlib.redirect_stdout(out):
         assert main(["--db", str(tmp_path / "cli.db"), "import", str(path)]) == 0
     return out.getvalue()
+
+
+# --- two runs with the same start second and first prompt (issue 10.7) ----------------------
+
+TWINS = "\n".join([
+    "# aider chat started at 2025-11-02 09:00:00", "", "#### fix the bug  ", "",
+    "Fixed in a.py.", "",
+    "# aider chat started at 2025-11-02 09:00:00", "", "#### fix the bug  ", "",
+    "Fixed in b.py.", "",
+    ""])
+
+
+def old_id(started: str, prompt: str) -> str:
+    """The id the first derivation gave a run: its start and a hash of its first prompt."""
+    import hashlib
+    return f"{started}-{hashlib.sha256(prompt.encode()).hexdigest()[:12]}"
+
+
+def test_runs_sharing_start_and_first_prompt_get_their_own_ids() -> None:
+    sessions, _ = parse_bytes(aider, TWINS.encode(), ".aider.chat.history.md")
+    first = old_id("2025-11-02T09:00:00Z", "fix the bug")
+    assert [(s.external_id, s.messages[-1].text) for s in sessions] == [
+        (first, "Fixed in a.py."), (first + "-2", "Fixed in b.py.")]
+
+
+def test_a_later_twin_read_again_keeps_its_id(db: Database, tmp_path: Path) -> None:
+    path = write(tmp_path, TWINS)
+    import_paths(db, [path])
+    ids = {r.external_id for r in list_sessions(db)}
+    assert len(ids) == 2
+    # The file grows: its last run (the second twin) is read again from its own start.
+    with path.open("a", encoding="utf-8") as f:
+        f.write("#### and the tests  \n\nTests fixed.\n")
+    report = import_paths(db, [path])
+    assert report.totals == {"sessions_new": 0, "sessions_updated": 1, "sessions_unchanged": 1}
+    rows = {r.external_id: r for r in list_sessions(db)}
+    assert set(rows) == ids
+    first = old_id("2025-11-02T09:00:00Z", "fix the bug")
+    assert rows[first + "-2"].user_messages == 2
+    assert rows[first].user_messages == 1
+
+
+def test_what_a_person_entered_on_a_collided_id_stays_on_it(db: Database, tmp_path: Path) -> None:
+    """No stored id changes: the pair was one session under the first derivation, and the first
+    run keeps that id, so its rating, labels, note and Reflect sample stay on a stored session."""
+    from desktop_app.domain import Message, Session
+    from desktop_app.store import save_sessions
+    from desktop_app.store.reflect import save_sample, stored_sample
+
+    first = old_id("2025-11-02T09:00:00Z", "fix the bug")
+    started = datetime(2025, 11, 2, 9, tzinfo=UTC)
+    # As the first parser version stored the pair: one session under the shared id.
+    stored = Session(source="aider", external_id=first, title="fix the bug",
+                     started_at=started, ended_at=started,
+                     messages=(Message("user", "fix the bug", started),
+                               Message("assistant", "Fixed in a.py.")))
+    save_sessions(db, [stored], parser_version="1")
+    sid = stored.id
+    set_rating(db, sid, Rating(Verdict.USEFUL, minutes_saved=5, labels=("bugfix",),
+                               note="the a.py one"))
+    save_sample(db, "2025-10-27", 1, [sid])
+    path = write(tmp_path, TWINS)
+    report = import_paths(db, [path])
+    assert report.ok
+    rows = {r.external_id: r for r in list_sessions(db)}
+    assert set(rows) == {first, first + "-2"}
+    assert rows[first].id == sid
+    kept = get_rating(db, sid)
+    assert (kept.verdict, kept.minutes_saved, kept.labels, kept.note) == (
+        Verdict.USEFUL, 5, ("bugfix",), "the a.py one")
+    assert get_transcript(db, sid)[-1].text == "Fixed in a.py."
+    assert stored_sample(db, "2025-10-27", 1) == [sid]
+    assert get_rating(db, rows[first + "-2"].id).verdict is Verdict.UNRATED
+    # Nothing a person entered points at a session that is not stored.
+    orphans = db.execute(
+        "SELECT session_id FROM ratings WHERE session_id NOT IN (SELECT id FROM sessions) "
+        "UNION SELECT session_id FROM reflect_samples "
+        "WHERE session_id NOT IN (SELECT id FROM sessions)").fetchall()
+    assert orphans == []
+
+
+def test_a_read_from_any_run_numbers_as_a_full_read(tmp_path: Path) -> None:
+    """Twins need not be neighbours (a clock set back, a file from two machines): a read that
+    starts at any run gives the ids a full read gives those runs."""
+    from desktop_app.importers.contract import GroupFile
+
+    def run(started: str, prompt: str) -> str:
+        return f"# aider chat started at {started}\n\n#### {prompt}  \n\nOk.\n\n"
+
+    text = "".join([
+        run("2025-11-02 09:00:00", "fix the bug"), run("2025-11-02 09:00:00", "other"),
+        run("2025-11-02 10:00:00", "fix the bug"), run("2025-11-02T09:00:00", "fix the bug"),
+        "#### /help  \n\n", run("2025-11-01 09:00:00", "fix the bug"),
+        run("2025-11-02 09:00:00", "fix the bug")])
+    path = write(tmp_path, text)
+    data = path.read_bytes()
+    offsets = [i for i in range(len(data))
+               if data.startswith(b"# aider chat started at ", i) and (i == 0 or data[i - 1] == 10)]
+
+    def ids(start: int) -> list[str]:
+        f = GroupFile(path=str(path), name=str(path), size=len(data), start=start,
+                      previous=0 if start else None)
+        sessions = aider.parse_group([f], lambda _s: None,
+                                     None)  # type: ignore[arg-type]  # Aider keeps no state
+        return [s.external_id for s in sessions]
+
+    full = ids(0)
+    first = old_id("2025-11-02T09:00:00Z", "fix the bug")
+    assert [i for i in full if i.startswith(first)] == [first, first + "-2", first + "-3"]
+    assert len(set(full)) == len(full) == 6
+    for n, start in enumerate(offsets):
+        assert ids(start) == full[n:], n

@@ -51,7 +51,11 @@ def test_sample_conversation(db: Database) -> None:
     assert "Privacy-safe tool result." in result.text
     assert "Final answer." in answer.text
     assert "[image 16×16]" in answer.text
-    assert "Privacy-safe reasoning trace." in answer.text  # thoughts belong to the answer
+    # Reasoning heads the assistant message it precedes, in the file's order: the trace came
+    # before the call to the browser, the recap before the answer.
+    assert call.text.startswith("[thinking] Privacy-safe reasoning trace.\n\n[call browser.search]")
+    assert answer.text.startswith("[thinking] Privacy-safe reasoning summary.\n\nFinal answer.")
+    assert "reasoning trace" not in answer.text
     assert "Superseded answer." not in " ".join(m.text for m in transcript)
     assert "Preserve structured provider evidence" not in " ".join(m.text for m in transcript)
     assert session_extras(db, row.id) == (1, None)
@@ -171,10 +175,37 @@ def test_hidden_messages_and_thinking() -> None:
     [session], _ = parse_bytes(chatgpt, json.dumps([gpt_conversation("c", turns)]).encode())
     assert [m.role for m in session.messages] == ["user", "assistant"]
     answer = session.messages[1].text
-    assert "think think" in answer
-    assert "Thought for 2s" in answer
-    assert answer.endswith("the answer")
+    assert answer == "[thinking] Planning\nthink think\n\n[thinking] Thought for 2s\n\nthe answer"
     assert session.user_message_count == 1
+
+
+def test_thinking_stays_where_the_source_put_it() -> None:
+    """Reasoning never moves past a person's prompt: followed by no assistant message it is an
+    entry of its own, so every entry keeps the file's order."""
+    def thought(mid: str, text: str, t: float) -> dict[str, Any]:
+        return gpt_message(mid, "assistant", None, t, model="o3", content={
+            "content_type": "thoughts", "thoughts": [{"summary": "", "content": text}]})
+
+    turns = [
+        gpt_message("u1", "user", "first", 100.0),
+        thought("t1", "weighing the first", 101.0),
+        gpt_message("u2", "user", "never mind, second", 102.0),
+        thought("t2", "weighing the second", 103.0),
+        gpt_message("a2", "assistant", "the second answer", 104.0, model="o3"),
+        gpt_message("u3", "user", "third", 105.0),
+        thought("t3", "cut off here", 106.0),
+    ]
+    [session], _ = parse_bytes(chatgpt, json.dumps([gpt_conversation("c", turns)]).encode())
+    assert [(m.role, m.text) for m in session.messages] == [
+        ("user", "first"),
+        ("assistant", "[thinking] weighing the first"),
+        ("user", "never mind, second"),
+        ("assistant", "[thinking] weighing the second\n\nthe second answer"),
+        ("user", "third"),
+        ("assistant", "[thinking] cut off here"),
+    ]
+    assert session.messages[1].time == datetime(1970, 1, 1, 0, 1, 41, tzinfo=UTC)
+    assert (len(session.messages), session.user_message_count) == (6, 3)
 
 
 def test_model_is_the_most_used_ties_to_latest() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +37,26 @@ ANSWER: list[dict[str, Any]] = [
 ]
 
 
-def workspace(root: Path, folder: str = "file:///home/alice/my%20app") -> Path:
+def workspace(root: Path, folder: str = "file:///home/alice/my%20app",
+              items: dict[str, str] | None = None) -> Path:
+    """A VS Code ``workspaceStorage/<hash>`` folder (its ``workspace.json`` and a
+    ``state.vscdb`` holding ``items``); returns its ``chatSessions`` folder."""
     ws = root / "Code" / "User" / "workspaceStorage" / "0a1b2c3d"
     write_json(ws / "workspace.json", {"folder": folder})
-    (ws / "state.vscdb").write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
+    vscode_state_db(ws / "state.vscdb", {"workbench.panel.chat.numberOfVisibleViews": "1",
+                                         **(items or {})})
     return ws / "chatSessions"
+
+
+def vscode_state_db(path: Path, items: dict[str, str]) -> Path:
+    """A VS Code ``state.vscdb``: its one ``ItemTable`` of string values, as VS Code makes it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE ItemTable (key TEXT UNIQUE ON CONFLICT REPLACE, value BLOB)")
+    conn.executemany("INSERT INTO ItemTable VALUES (?, ?)", list(items.items()))
+    conn.commit()
+    conn.close()
+    return path
 
 
 def test_snapshot_in_a_workspace(db: Database, tmp_path: Path) -> None:
@@ -121,3 +137,97 @@ def test_samples(db: Database, name: str, expected: tuple[Any, ...]) -> None:
     [row] = list_sessions(db)
     assert (row.external_id, row.title, row.messages, row.user_messages, row.model) == expected
     assert row.tokens_in is None
+
+
+# --- older VS Code: chats in the workspace's state.vscdb (``interactive.sessions``) ------------
+
+#: Chats as older VS Code serialised them under ``interactive.sessions``: an array of chats in
+#: the snapshot's shape, newest first; the oldest ones with a string prompt and answer.
+OLD_CHATS: list[dict[str, Any]] = [
+    {"version": 2, "sessionId": "9f1e", "creationDate": 1712000000000, "isImported": False,
+     "requesterUsername": "alice", "responderUsername": "GitHub Copilot",
+     "providerId": "copilot", "welcomeMessage": None,
+     "requests": [
+         {"message": {"text": "what does parse_args return?",
+                      "parts": [{"kind": "text", "text": "what does parse_args return?"}]},
+          "variableData": {"variables": []},
+          "response": [{"value": "A `Namespace`.", "isTrusted": False}],
+          "result": {"metadata": {"modelMessageId": "m1"}}, "followups": [],
+          "isCanceled": False, "contentReferences": []}]},
+    {"sessionId": "7c2a", "creationDate": 1700000000000, "requesterUsername": "alice",
+     "responderUsername": "GitHub Copilot", "providerId": "copilot",
+     "requests": [
+         {"message": "explain this regex", "response": "It matches a date.",
+          "followups": [], "isCanceled": False},
+         {"message": "and the anchors?", "response": "They pin it to the line.",
+          "followups": [], "isCanceled": False}]},
+    {"sessionId": "moved", "creationDate": 1711000000000, "providerId": "copilot",
+     "requests": [{"message": "an old copy", "response": "of a moved chat"}]},
+    {"sessionId": "nothing", "creationDate": 1711000000000, "providerId": "copilot",
+     "requests": []},
+]
+
+
+def test_chats_kept_in_the_workspace_state_db(db: Database, tmp_path: Path) -> None:
+    chats = workspace(tmp_path, items={"interactive.sessions": json.dumps(OLD_CHATS)})
+    # A chat VS Code later moved to chatSessions/ is read from there, not twice.
+    write_json(chats / "moved.json", snapshot("moved", [
+        request("r1", "an old copy", 1711000000000, [{"value": "of a moved chat, later"}])]))
+    report = import_paths(db, [chats.parent.parent])
+    assert report.ok, report.files[0].error
+    assert report.files[0].skipped == []
+    rows = {r.external_id: r for r in list_sessions(db)}
+    assert set(rows) == {"9f1e", "7c2a", "moved"}
+    assert {r.source for r in rows.values()} == {"copilot"}
+    assert {r.project for r in rows.values()} == {"/home/alice/my app"}
+    assert (rows["9f1e"].messages, rows["9f1e"].user_messages) == (2, 1)
+    assert [(m.role, m.text) for m in get_transcript(db, rows["7c2a"].id)] == [
+        ("user", "explain this regex"), ("assistant", "It matches a date."),
+        ("user", "and the anchors?"), ("assistant", "They pin it to the line.")]
+    assert rows["7c2a"].title == "explain this regex"
+    assert rows["7c2a"].started_at is not None
+    assert rows["7c2a"].started_at.year == 2023
+    assert get_transcript(db, rows["moved"].id)[-1].text == "of a moved chat, later"
+    # Read again unchanged: nothing new, nothing lost.
+    again = import_paths(db, [chats.parent.parent])
+    assert again.totals["sessions_new"] == 0
+    assert len(list_sessions(db)) == 3
+
+
+def test_state_db_given_directly_and_without_chats(db: Database, tmp_path: Path) -> None:
+    chats = workspace(tmp_path, items={"interactive.sessions": json.dumps(OLD_CHATS[:2])})
+    report = import_paths(db, [chats.parent / "state.vscdb"])
+    assert report.ok, report.files[0].error
+    assert report.files[0].source == "copilot"
+    assert {r.external_id for r in list_sessions(db)} == {"9f1e", "7c2a"}
+    other = workspace(tmp_path / "other")
+    report = import_paths(db, [other.parent.parent])
+    assert report.ok
+    assert report.files[0].skipped == []  # a workspace's database without chats is no history
+    assert report.totals["sessions_new"] == 0
+
+
+def test_state_db_parsed_from_a_stream(tmp_path: Path) -> None:
+    path = vscode_state_db(tmp_path / "Code" / "User" / "workspaceStorage" / "ab" / "state.vscdb",
+                           {"interactive.sessions": json.dumps(OLD_CHATS)})
+    assert copilot.sniff(path.read_bytes()[:4096], str(path))
+    sessions, _ = parse_bytes(copilot, path.read_bytes(), str(path))
+    assert [s.external_id for s in sessions] == ["9f1e", "7c2a", "moved"]
+
+
+def test_global_state_db_leaves_chats_moved_to_empty_window_files(db: Database,
+                                                                   tmp_path: Path) -> None:
+    """A window without a folder kept its chats in the global database; VS Code now keeps them
+    in globalStorage/emptyWindowChatSessions, which wins."""
+    storage = tmp_path / "Code" / "User" / "globalStorage"
+    vscode_state_db(storage / "state.vscdb", {"interactive.sessions": json.dumps(OLD_CHATS)})
+    write_json(storage / "emptyWindowChatSessions" / "moved.json", snapshot("moved", [
+        request("r1", "an old copy", 1711000000000, [{"value": "of a moved chat, later"}])]))
+    report = import_paths(db, [storage])
+    assert report.ok, report.files[0].error
+    rows = {r.external_id: r for r in list_sessions(db)}
+    assert set(rows) == {"9f1e", "7c2a", "moved"}
+    assert rows["7c2a"].project is None
+    assert report.files[0].skipped == []
+    assert report.totals == {"sessions_new": 3, "sessions_updated": 0, "sessions_unchanged": 0}
+    assert get_transcript(db, rows["moved"].id)[-1].text == "of a moved chat, later"
