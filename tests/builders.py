@@ -390,6 +390,24 @@ def cursor_state_db(path: Path, kv: dict[str, Any] | None = None,
     return path
 
 
+def cursor_transcript(projects: Path, slug: str, chat: str,
+                      lines: list[dict[str, Any]] | str) -> Path:
+    """An agent transcript as Cursor writes it under ``~/.cursor/projects/<slug>/``: the text
+    of a ``<chat>.txt`` (older builds), or the records of ``<chat>/<chat>.jsonl`` (compact
+    JSON, one a line)."""
+    folder = projects / slug / "agent-transcripts"
+    if isinstance(lines, str):
+        path = folder / f"{chat}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(lines, encoding="utf-8")
+        return path
+    path = folder / chat / f"{chat}.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r, separators=(",", ":")) + "\n" for r in lines),
+                    encoding="utf-8")
+    return path
+
+
 def cursor_agent_store(path: Path, meta: dict[str, Any], messages: list[dict[str, Any]],
                        *, extra_blobs: dict[str, bytes] | None = None) -> Path:
     """A cursor-agent ``store.db`` as the CLI writes it: ``meta`` key ``0`` = hex of the JSON

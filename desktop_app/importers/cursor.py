@@ -6,6 +6,12 @@ a chat (its bubbles inline in ``conversation`` for ``_v`` 1-2, or their order in
 type 1 is the person, 2 the assistant). The legacy Chat panel (2023-2024) lives in a workspace
 database under ``workbench.panel.aichat.view.aichat.chatdata`` (tabs of bubbles). The database
 is read from a private copy (with its ``-wal``): a running Cursor is never disturbed.
+
+Cursor also writes each agent chat as a plain transcript under
+``~/.cursor/projects/<project slug>/agent-transcripts/``: ``<chat id>.txt`` (older builds) or
+``<chat id>/<chat id>.jsonl``. It is named by the chat's composer id and holds less than the
+database (no times, tokens or model), so it is imported only for a chat no Cursor database
+holds (see :func:`parse_group`).
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import unquote, urlparse
 
-from desktop_app.domain import Message, Session
+from desktop_app.domain import Message, Session, make_session_id
 from desktop_app.importers import writing
 from desktop_app.importers.contract import (
     Checkpoints,
@@ -58,20 +64,28 @@ from desktop_app.importers.values import (
 
 SOURCE = "cursor"
 FORMAT = "Cursor chat database (state.vscdb)"
-VERSION = "3"
+VERSION = "4"
 
 LEGACY_KEY = "workbench.panel.aichat.view.aichat.chatdata"
 #: A workspace's Composer index; in 2024 versions each chat's bubbles are inline here.
 COMPOSERS_KEY = "composer.composerData"
 #: The cursor-agent CLI's database of one chat, under ``~/.cursor/chats/<md5>/<chat id>/``.
 AGENT_STORE = "store.db"
+#: The folder of a project's agent transcripts, under ``~/.cursor/projects/<slug>/``.
+TRANSCRIPTS = "agent-transcripts"
+#: Why a transcript is not imported, by the kind of database its chat was read from.
+_SHADOWED = {"state.vscdb": "agent transcript of a chat read from state.vscdb",
+             "store.db": "agent transcript of a chat read from the cursor-agent store"}
 _VSCODE_FOLDERS = {"Code", "Code - Insiders", "VSCodium"}
 
 
 def sniff(head: bytes, name: str) -> bool:
-    """An SQLite ``*.vscdb`` that is not VS Code's own (those hold no Cursor chats), or a
-    cursor-agent ``store.db`` (``chats/<project md5>/<chat id>/store.db``)."""
+    """An SQLite ``*.vscdb`` that is not VS Code's own (those hold no Cursor chats), a
+    cursor-agent ``store.db`` (``chats/<project md5>/<chat id>/store.db``), or an agent
+    transcript (``agent-transcripts/<chat id>.txt`` or ``<chat id>/<chat id>.jsonl``)."""
     path = name.replace("\\", "/").rsplit("!", 1)[-1]
+    if _transcript_id(path) is not None:
+        return _transcript_head(head, path)
     if not is_sqlite(head):
         return False
     parts = path.split("/")
@@ -84,8 +98,15 @@ def sniff(head: bytes, name: str) -> bool:
 
 
 def group_key(path: str) -> str:
-    """Each database is read on its own."""
-    return path
+    """Each database is read on its own; a project's agent transcripts together, after every
+    database of the same import (groups are read in key order, and ``~`` sorts after any
+    absolute path), so a transcript is checked against the chats those databases hold."""
+    if _transcript_id(path.replace("\\", "/")) is None:
+        return path
+    folder = Path(path).parent
+    if folder.name != TRANSCRIPTS:
+        folder = folder.parent
+    return f"~ agent transcripts in {folder}"
 
 
 def file_stat(path: Path) -> tuple[int, int]:
@@ -499,6 +520,215 @@ def _agent_messages(records: Iterable[dict[str, Any]], model: str | None) -> lis
     return out
 
 
+# --- agent transcripts (~/.cursor/projects/<slug>/agent-transcripts/) ----------------------------
+
+
+def _transcript_id(path: str) -> str | None:
+    """The chat id an agent transcript is named by (``agent-transcripts/<id>.txt``,
+    ``<id>.jsonl`` or ``<id>/<id>.jsonl``), or None for any other path (``/``-separated)."""
+    parts = path.split("/")
+    stem, dot, ext = parts[-1].rpartition(".")
+    if not (dot and stem and ext in ("txt", "jsonl")):
+        return None
+    if parts[-2:-1] == [TRANSCRIPTS]:
+        return stem
+    if ext == "jsonl" and parts[-3:-2] == [TRANSCRIPTS] and parts[-2] == stem:
+        return stem
+    return None
+
+
+def _transcript_head(head: bytes, path: str) -> bool:
+    """A transcript's first line: ``user:`` (text) or a ``role`` record (JSONL)."""
+    text = head.decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+    if path.endswith(".txt"):
+        return text.split("\n", 1)[0].rstrip() in ("user:", "assistant:")
+    return text.startswith("{") and '"role"' in text.split("\n", 1)[0]
+
+
+_TIMESTAMP = re.compile(r"<timestamp>\s*(.*?)\s*</timestamp>", re.S)
+#: A line that starts a turn of a text transcript.
+_TURN = re.compile(r"^(user|assistant):[ \t]*$", re.M)
+#: A line that starts a step of an answer in a text transcript.
+_STEP = re.compile(r"^\[(Thinking|Tool call|Tool result)\][ \t]*(.*)$")
+
+
+def _text_records(text: str) -> list[dict[str, Any]]:
+    """A ``.txt`` transcript as agent records (see :func:`_agent_messages`): a ``user:`` or
+    ``assistant:`` line starts a turn (see :func:`_answer_records` for an answer's steps)."""
+    records: list[dict[str, Any]] = []
+    turns = _TURN.split(text)
+    calls = [0]
+    for role, body in zip(turns[1::2], turns[2::2], strict=True):
+        if role == "user":
+            records.append({"role": "user", "content": [{"type": "text", "text": body.strip()}]})
+        else:
+            records.extend(_answer_records(body, calls))
+    return records
+
+
+def _answer_records(body: str, calls: list[int]) -> list[dict[str, Any]]:
+    """An answer of a ``.txt`` transcript: ``[Thinking] …`` (to the next blank line) is
+    reasoning; ``[Tool call] <name>`` starts a call whose indented ``arg: value`` lines follow;
+    ``[Tool result] <name>`` the result of the last call of that name, up to the next step or
+    the end of the answer (the format marks no end of a result). Other lines are its text.
+    ``calls`` counts the calls of the transcript (their ids)."""
+    records: list[dict[str, Any]] = []
+    blocks: list[dict[str, Any]] = []
+    open_calls: dict[str, str] = {}  # tool name → id of its last call
+    step: dict[str, Any] | None = None  # the step the lines go to (None: the text)
+    lines: list[str] = []
+
+    def emit(role: str, content: list[dict[str, Any]]) -> None:
+        if content:
+            records.append({"role": role, "content": content})
+
+    def close() -> None:
+        nonlocal blocks, step
+        words = "\n".join(lines).strip()
+        lines.clear()
+        if step is None:
+            if words:
+                if any(b["type"] == "tool-call" for b in blocks):
+                    emit("assistant", blocks)  # text after a call: the next message
+                    blocks = []
+                blocks.append({"type": "text", "text": words})
+        elif step["type"] == "tool-result" and words:
+            step["result"] = words
+            emit("assistant", blocks)
+            blocks = []
+            emit("tool", [step])
+        step = None
+
+    for line in body.split("\n"):
+        found = _STEP.match(line)
+        if found is None:
+            if step is not None and step["type"] == "tool-call" and \
+                    line[:1] in (" ", "\t") and line.strip():
+                step["args"] = "; ".join(filter(None, [step["args"], line.strip()]))
+                continue
+            if step is not None and step["type"] == "reasoning":
+                if line.strip():
+                    step["text"] = "\n".join(filter(None, [step["text"], line.strip()]))
+                    continue
+                step = None
+                continue
+            if step is not None and step["type"] == "tool-call":
+                step = None
+            lines.append(line)
+            continue
+        close()
+        kind, rest = found.group(1), found.group(2).strip()
+        if kind == "Thinking":
+            if any(b["type"] != "reasoning" for b in blocks):
+                emit("assistant", blocks)
+                blocks = []
+            step = {"type": "reasoning", "text": rest}
+            blocks.append(step)
+        elif kind == "Tool call":
+            calls[0] += 1
+            open_calls[rest] = f"call{calls[0]}"
+            step = {"type": "tool-call", "toolName": rest or "tool",
+                    "toolCallId": f"call{calls[0]}", "args": ""}
+            blocks.append(step)
+        else:
+            step = {"type": "tool-result", "toolName": rest,
+                    "toolCallId": open_calls.pop(rest, "")}
+    close()
+    emit("assistant", blocks)
+    return records
+
+
+def _jsonl_records(stream: BinaryIO, name: str, report: Report) -> list[dict[str, Any]]:
+    """A ``.jsonl`` transcript as agent records: each line ``{"role", "message": {"content":
+    [text / tool_use / thinking blocks]}}`` (Anthropic's blocks); ``turn_ended`` lines and
+    lines of other kinds say nothing of the chat."""
+    records: list[dict[str, Any]] = []
+    unreadable = 0
+    for n, raw in enumerate(stream.read().splitlines(), 1):
+        line = raw.strip()
+        if not line:
+            continue
+        try:
+            record = json.loads(line)
+        except (ValueError, RecursionError):
+            unreadable += 1
+            report(Skipped(f"{name}: line {n}", "not readable JSON"))
+            continue
+        record = as_dict(record)
+        role = record.get("role")
+        if role not in ("user", "assistant", "tool"):
+            continue
+        content = as_dict(record.get("message")).get("content")
+        blocks: list[dict[str, Any]] = []
+        for block in ([{"type": "text", "text": content}] if isinstance(content, str)
+                      else [as_dict(b) for b in as_list(content)]):
+            kind = block.get("type")
+            if kind == "text":
+                blocks.append({"type": "text", "text": str(block.get("text") or "")})
+            elif kind in ("thinking", "reasoning"):
+                words = str(block.get("thinking") or block.get("text") or "").strip()
+                if words and words != "[REDACTED]":
+                    blocks.append({"type": "reasoning", "text": words})
+            elif kind == "tool_use":
+                blocks.append({"type": "tool-call", "toolName": block.get("name"),
+                               "toolCallId": block.get("id") or f"line{n}",
+                               "args": block.get("input")})
+            elif kind == "tool_result":
+                blocks.append({"type": "tool-result", "toolCallId": block.get("tool_use_id"),
+                               "result": block.get("content")})
+        records.append({"role": role, "content": blocks})
+    if not records and unreadable:
+        raise FormatError(name, f"no readable transcript line ({unreadable} unreadable)")
+    return records
+
+
+def _transcript(stream: BinaryIO, name: str, chat: str, report: Report,
+                modified: datetime | None = None) -> Session | None:
+    """An agent transcript as a session (None when it holds no message). It records no times
+    but the person's ``<timestamp>`` tags, where a build writes them; otherwise the chat is
+    placed at the file's last change (``modified``)."""
+    if name.endswith(".txt"):
+        records = _text_records(stream.read().decode("utf-8", "replace").lstrip("\ufeff"))
+    else:
+        records = _jsonl_records(stream, name, report)
+    times: list[datetime] = []
+    for record in records:
+        if record["role"] != "user":
+            continue
+        for block in record["content"]:
+            if block["type"] == "text":
+                times.extend(filter(None, (parse_time(t)
+                                           for t in _TIMESTAMP.findall(block["text"]))))
+    messages = _agent_messages(records, None)
+    if not messages:
+        report(Skipped(name, "empty agent transcript (no messages)"))
+        return None
+    first = next((m.text for m in messages if m.role == "user"), None)
+    start = min(times, default=modified)
+    end = max([*times, *filter(None, [modified])], default=None)
+    return Session(source=SOURCE, external_id=chat,
+                   title=title_from(first) or "Cursor agent chat",
+                   started_at=start, ended_at=end, messages=tuple(messages))
+
+
+def _read_transcript(f: GroupFile, report: Report, checkpoints: Checkpoints) -> list[Session]:
+    """One transcript file, unless a Cursor database holds its chat: the state saved for the
+    chat when a database was read (in this import or an earlier one) says so."""
+    chat = _transcript_id(f.path.replace("\\", "/"))
+    assert chat is not None, f.path
+    stored = checkpoints.load(make_session_id(SOURCE, chat))
+    origin = as_str(stored[0].get("read_from")) if stored is not None else None
+    if origin in _SHADOWED:
+        report(Skipped(f.name, _SHADOWED[origin]))
+        return []
+    modified = None
+    with contextlib.suppress(OSError):
+        modified = datetime.fromtimestamp(Path(f.path).stat().st_mtime, UTC)
+    with open(f.path, "rb") as stream:
+        session = _transcript(stream, f.name, chat, report, modified)
+    return [session] if session is not None else []
+
+
 def _workspace_folder(path: str) -> str | None:
     try:
         data = json.loads((Path(path).parent / "workspace.json").read_text(encoding="utf-8"))
@@ -557,7 +787,14 @@ def _read(conn: sqlite3.Connection, name: str, project: str | None, report: Repo
 
 
 def parse(stream: BinaryIO, name: str, report: Report) -> Iterator[Session]:
-    """A ``state.vscdb`` given as a stream (e.g. inside a zip)."""
+    """A ``state.vscdb`` or an agent transcript given as a stream (e.g. inside a zip, where
+    a transcript is read as it is: nothing tells which chats the zip's databases hold)."""
+    chat = _transcript_id(name.replace("\\", "/").rsplit("!", 1)[-1])
+    if chat is not None:
+        session = _transcript(stream, name, chat, report)
+        if session is not None:
+            yield session
+        return
     with open_stream_copy(stream, name) as conn:
         sessions = _read(conn, name, None, report)
     yield from sessions
@@ -565,12 +802,34 @@ def parse(stream: BinaryIO, name: str, report: Report) -> Iterator[Session]:
 
 def parse_group(files: list[GroupFile], report: Report,
                 checkpoints: Checkpoints) -> Iterator[Session]:
-    """A changed ``state.vscdb``, read in full from a private copy."""
+    """A changed ``state.vscdb`` or ``store.db``, read in full from a private copy; or a
+    project's changed agent transcripts.
+
+    A transcript is named by its chat's composer id and holds less of it than a database
+    (no times, tokens or model), so it is imported only when no Cursor database holds that
+    chat: each chat read from a database is remembered (a saved state naming the kind of
+    database, through ``checkpoints``), and a transcript whose chat has one is listed as
+    skipped. A database and a transcript are never in one group; the databases of an import
+    are read before its transcripts (see :func:`group_key`), and those of earlier imports
+    left their states. Chats stored by parser version 3 or older have none: their databases
+    are read again (a new version), and until then a transcript may stand for the chat; the
+    database's copy replaces it when read.
+    """
     for f in files:
-        if not f.changed:
+        if not f.changed or _transcript_id(f.path.replace("\\", "/")) is not None:
             continue
         with open_copy(f.path, f.name) as conn:
             sessions = _read(conn, f.name, _workspace_folder(f.path), report, f.path)
+        f.end = f.size
+        f.sessions = {s.id for s in sessions}
+        kind = "store.db" if Path(f.path).name == AGENT_STORE else "state.vscdb"
+        for session in sessions:
+            checkpoints.save(session.id, {"read_from": kind})
+        yield from sessions
+    for f in files:
+        if not f.changed or _transcript_id(f.path.replace("\\", "/")) is None:
+            continue
+        sessions = _read_transcript(f, report, checkpoints)
         f.end = f.size
         f.sessions = {s.id for s in sessions}
         yield from sessions

@@ -12,7 +12,13 @@ from desktop_app.importers import cursor
 from desktop_app.importers.places import places
 from desktop_app.ingest import import_paths
 from desktop_app.store import get_transcript, list_sessions
-from tests.builders import cursor_agent_store, cursor_state_db, parse_bytes, write_json
+from tests.builders import (
+    cursor_agent_store,
+    cursor_state_db,
+    cursor_transcript,
+    parse_bytes,
+    write_json,
+)
 
 CID = "7f1c0000-aaaa-bbbb-cccc-000000000001"
 
@@ -269,3 +275,176 @@ def test_empty_agent_chat_is_reported(db: Database, tmp_path: Path) -> None:
     assert report.ok
     assert [s.reason for s in report.files[0].skipped] == ["empty agent chat (no messages)"]
     assert list_sessions(db) == []
+
+
+# --- agent transcripts ---------------------------------------------------------------------------
+
+TXT = """user:
+<user_query>
+Why does the login test fail?
+</user_query>
+
+assistant:
+[Thinking] Look at the test first.
+
+I'll read the test.
+
+[Tool call] Read
+  path: tests/test_login.py
+
+[Tool result] Read
+def test_login(): assert login("a") is True
+
+assistant:
+The test expects `True` but `login` returns None.
+
+user:
+<user_query>
+Fix it
+</user_query>
+
+assistant:
+[Tool call] StrReplace
+  path: app/login.py
+  old_string: return
+  new_string: return True
+
+[Tool result] StrReplace
+
+assistant:
+Done: `login` now returns True.
+"""
+
+
+def jsonl_chat() -> list[dict[str, Any]]:
+    def user(text: str) -> dict[str, Any]:
+        return {"role": "user", "message": {"content": [
+            {"type": "text", "text": f"<user_query>\n{text}\n</user_query>"}]}}
+
+    return [
+        user("List the routes"),
+        {"role": "assistant", "message": {"content": [
+            {"type": "text", "text": "Reading the router."},
+            {"type": "tool_use", "name": "Grep", "input": {"pattern": "@app.route"}}]}},
+        {"role": "assistant", "message": {"content": [
+            {"type": "text", "text": "There are two routes: / and /login."}]}},
+        {"type": "turn_ended", "status": "success"},
+        user("Add /logout"),
+        {"role": "assistant", "message": {"content": [
+            {"type": "text", "text": "Added."}]}},
+        {"type": "turn_ended", "status": "success"},
+    ]
+
+
+def test_agent_transcripts_txt_and_jsonl(db: Database, tmp_path: Path) -> None:
+    """Both transcript layouts are read: the person's words inside ``<user_query>``, a tool
+    call with its arguments and result one entry, thinking shown in its answer, turn_ended
+    lines passed over. Transcripts record no times: the file's last change stands in."""
+    projects = tmp_path / "projects"
+    txt = cursor_transcript(projects, "home-alice-app", "11111111-aaaa-4bbb-8ccc-000000000001",
+                            TXT)
+    cursor_transcript(projects, "home-alice-api", "22222222-aaaa-4bbb-8ccc-000000000002",
+                      jsonl_chat())
+    assert cursor.sniff(txt.read_bytes()[:100], str(txt))
+    report = import_paths(db, [projects])
+    assert report.ok, [f.error for f in report.files]
+    assert report.totals["sessions_new"] == 2
+    assert report.files[0].skipped == []
+    rows = {row.external_id: row for row in list_sessions(db)}
+    old = rows["11111111-aaaa-4bbb-8ccc-000000000001"]
+    assert (old.source, old.title) == ("cursor", "Why does the login test fail?")
+    assert (old.messages, old.user_messages, old.model, old.tokens_in) == (7, 2, None, None)
+    assert old.started_at is not None
+    assert [(m.role, m.text) for m in get_transcript(db, old.id)] == [
+        ("user", "Why does the login test fail?"),
+        ("assistant", "[thinking] Look at the test first.\n\nI'll read the test."),
+        ("tool", "[tool Read] path: tests/test_login.py\n"
+                 "[result] def test_login(): assert login(\"a\") is True"),
+        ("assistant", "The test expects `True` but `login` returns None."),
+        ("user", "Fix it"),
+        ("tool", "[tool StrReplace] path: app/login.py; old_string: return; "
+                 "new_string: return True"),
+        ("assistant", "Done: `login` now returns True.")]
+    new = rows["22222222-aaaa-4bbb-8ccc-000000000002"]
+    assert (new.title, new.messages, new.user_messages) == ("List the routes", 6, 2)
+    assert [(m.role, m.text) for m in get_transcript(db, new.id)] == [
+        ("user", "List the routes"), ("assistant", "Reading the router."),
+        ("tool", '[tool Grep] {"pattern": "@app.route"}'),
+        ("assistant", "There are two routes: / and /login."),
+        ("user", "Add /logout"), ("assistant", "Added.")]
+    again = import_paths(db, [projects])
+    assert again.totals == {"sessions_new": 0, "sessions_updated": 0, "sessions_unchanged": 2}
+
+
+SHADOWED = "agent transcript of a chat read from state.vscdb"
+OTHER = "33333333-aaaa-4bbb-8ccc-000000000003"
+
+
+def test_transcript_of_a_chat_in_the_same_import_is_skipped(db: Database,
+                                                             tmp_path: Path) -> None:
+    """A transcript named by a chat the imported state.vscdb holds is not a second copy: the
+    database's chat (times, tokens, model) is kept and the transcript listed as skipped, even
+    where the transcripts' folder comes first in the walk; another chat's transcript is
+    imported."""
+    root = tmp_path / "backup"
+    cursor_state_db(root / "Library" / "Application Support" / "Cursor" / "User" /
+                    "globalStorage" / "state.vscdb", composer_v3())
+    projects = root / "Cursor projects"  # sorts before "Library"
+    shadowed = cursor_transcript(projects, "home-alice-app", CID, TXT)
+    cursor_transcript(projects, "home-alice-app", OTHER, jsonl_chat())
+    report = import_paths(db, [root])
+    assert report.ok, [f.error for f in report.files]
+    assert report.totals["sessions_new"] == 2
+    assert [(s.what, s.reason) for s in report.files[0].skipped] == [(str(shadowed), SHADOWED)]
+    rows = {row.external_id: row for row in list_sessions(db)}
+    assert sorted(rows) == sorted([CID, OTHER])
+    assert (rows[CID].title, rows[CID].tokens_in, rows[CID].messages) == (
+        "Refactor auth", 1200, 4)
+    again = import_paths(db, [root])
+    assert again.totals == {"sessions_new": 0, "sessions_updated": 0, "sessions_unchanged": 2}
+
+
+def test_transcript_of_a_stored_chat_is_skipped(db: Database, tmp_path: Path) -> None:
+    """A chat stored from state.vscdb by an earlier import keeps its copy when its transcript
+    is imported later (or grows); a transcript imported first gives way to the database's
+    richer copy when that comes."""
+    global_db = cursor_state_db(tmp_path / "Cursor" / "User" / "globalStorage" /
+                                "state.vscdb", composer_v3())
+    assert import_paths(db, [global_db]).totals["sessions_new"] == 1
+    projects = tmp_path / "projects"
+    path = cursor_transcript(projects, "home-alice-app", CID, TXT)
+    report = import_paths(db, [projects])
+    assert report.totals == {"sessions_new": 0, "sessions_updated": 0, "sessions_unchanged": 0}
+    assert [s.reason for s in report.files[0].skipped] == [SHADOWED]
+    with path.open("a", encoding="utf-8") as out:
+        out.write("\nuser:\n<user_query>\nAnd the docs?\n</user_query>\n")
+    grown = import_paths(db, [path])
+    assert grown.totals["sessions_updated"] == 0
+    assert [s.reason for s in grown.files[0].skipped] == [SHADOWED]
+    [row] = list_sessions(db)
+    assert (row.title, row.tokens_in, row.messages) == ("Refactor auth", 1200, 4)
+
+
+def test_database_copy_replaces_a_transcript_imported_first(db: Database,
+                                                            tmp_path: Path) -> None:
+    projects = tmp_path / "projects"
+    cursor_transcript(projects, "home-alice-app", CID, TXT)
+    assert import_paths(db, [projects]).totals["sessions_new"] == 1
+    global_db = cursor_state_db(tmp_path / "state.vscdb", composer_v3())
+    assert import_paths(db, [global_db]).totals["sessions_updated"] == 1
+    [row] = list_sessions(db)
+    assert (row.title, row.tokens_in, row.messages) == ("Refactor auth", 1200, 4)
+    report = import_paths(db, [projects / "home-alice-app"])
+    assert report.totals["sessions_updated"] == 0
+
+
+def test_transcript_paths_and_heads() -> None:
+    base = "/home/a/.cursor/projects/home-a-app/agent-transcripts"
+    assert cursor.sniff(b"user:\n<user_query>\nhi\n", f"{base}/{CID}.txt")
+    assert cursor.sniff(b'{"role":"user","message":{}}\n', f"{base}/{CID}/{CID}.jsonl")
+    assert not cursor.sniff(b'{"role":"user","message":{}}\n',
+                            f"{base}/{CID}/subagents/{OTHER}.jsonl")
+    assert not cursor.sniff(b"user:\nhi\n", "/home/a/notes/chat.txt")
+    assert not cursor.sniff(b"Some notes\n", f"{base}/{CID}.txt")
+    assert cursor.group_key(f"{base}/{CID}/{CID}.jsonl") == \
+        cursor.group_key(f"{base}/{OTHER}.txt") == f"~ agent transcripts in {base}"
