@@ -3,13 +3,14 @@
 The files of an import are read as one group, because sessions span files: subagent files
 (``<session>/subagents/agent-*.jsonl``, or ``agent-*.jsonl`` beside the session in 2.0.x) add
 their tokens to the parent session but no turns; a resumed or forked session replays earlier
-records (same ``uuid``) into a new file: a replayed record belongs to the session that first
-had it (files are read oldest first); and one session id can have lines in the files of several
-project folders (a resume from another folder, a stray copy): they make one session. The group
-is read in parts: the files of a project folder, joined with those of every other folder that
-shares a session id with it (found by a quick scan of the bytes to read). A part whose files
-only grew is read from where the last import stopped; a part with a new file is read again
-whole; a part with no change is not read at all.
+records (same ``uuid``) into a new file under its new session id: a replayed record belongs to
+the session that first had it (the one its ``forkedFrom`` names, in 2.1.x forks; else files are
+read oldest first), its tokens counted there once; and one session id can have lines in the
+files of several project folders (a resume from another folder, a stray copy): they make one
+session. The group is read in parts: the files of a project folder, joined with those of every
+other folder that shares a session id with it (found by a quick scan of the bytes to read). A
+part whose files only grew is read from where the last import stopped; a part with a new file
+is read again whole; a part with no change is not read at all.
 
 One API response is written as several lines that share ``message.id`` and ``requestId``, also
 around the results of its own tool calls (parallel calls): one transcript entry, its usage
@@ -66,7 +67,7 @@ from desktop_app.importers.values import (
 
 SOURCE = "claude-code"
 FORMAT = "Claude Code transcripts (~/.claude/projects/…/*.jsonl, or a project folder)"
-VERSION = "2"
+VERSION = "3"
 
 #: Record types of Claude Code transcripts (``sniff`` looks for one with a ``sessionId``).
 RECORD_TYPES = frozenset({
@@ -439,7 +440,8 @@ class _Group:
             if isinstance(named, str) and named:
                 mentions.add(named)  # a replayed or stray line too: it ties files together
             if sid:
-                file_sid = file_sid or sid
+                if _copied_from(record) is None:
+                    file_sid = file_sid or sid
                 mentions.add(sid)
         if file_sid:  # summaries whose leaf is unknown name the file's own session
             self.summaries[first:] = [(leaf, text, file_sid)
@@ -447,7 +449,8 @@ class _Group:
 
     def record(self, record: dict[str, Any], default_sid: str, sidechain_file: bool) -> str:
         kind = record.get("type")
-        sid = as_str(record.get("sessionId")) or default_sid
+        # A fork's copy of an earlier record belongs to the session it was copied from.
+        sid = _copied_from(record) or as_str(record.get("sessionId")) or default_sid
         if kind == "summary":
             text = as_str(record.get("summary"))
             if text:
@@ -470,24 +473,33 @@ class _Group:
             if sidechain_file or record.get("isSidechain") is True:
                 return ""  # a subagent's queue: not the person's
             if kind == "attachment":
-                return self.attachment(record, sid)
+                return "" if self.replayed(record, sid) else self.attachment(record, sid)
             return self.queue_operation(record, sid)
         message = record.get("message")
         if kind is None and isinstance(message, dict):
             kind = message.get("role")  # usage-only records of old versions have no type
         if kind not in ("user", "assistant") or not isinstance(message, dict):
             return ""
+        if self.replayed(record, sid):
+            return ""
         uuid = as_str(record.get("uuid"))
-        if uuid is not None:
-            if uuid in self.uuids:
-                return ""  # replayed by a resume or fork: the first session keeps it
-            self.uuids[uuid] = sid
         sidechain = sidechain_file or record.get("isSidechain") is True
         if kind == "assistant":
             self.assistant(record, message, sid, uuid, sidechain)
         elif not sidechain:
             self.user(record, message, sid)
         return sid
+
+    def replayed(self, record: dict[str, Any], sid: str) -> bool:
+        """A record read before (same ``uuid``): replayed by a resume or fork, or written
+        again after a compaction; the session that first had it keeps it."""
+        uuid = as_str(record.get("uuid"))
+        if uuid is None:
+            return False
+        if uuid in self.uuids:
+            return True
+        self.uuids[uuid] = sid
+        return False
 
     def queue_operation(self, record: dict[str, Any], sid: str) -> str:
         """A prompt typed while Claude is busy, and what became of it.
@@ -639,6 +651,16 @@ class _Group:
 
 class _NeedFullReadError(Exception):
     """A grown file touches a session with no saved state: read its part whole again."""
+
+
+def _copied_from(record: dict[str, Any]) -> str | None:
+    """The session a record was copied from, for the copies that start a fork (2.1.x
+    ``--fork-session`` and ``/branch``: ``forkedFrom: {sessionId, messageUuid}``)."""
+    forked = record.get("forkedFrom")
+    if not isinstance(forked, dict):
+        return None
+    source = as_str(forked.get("sessionId"))
+    return source if source and source != record.get("sessionId") else None
 
 
 def _joined(blocks: list[Any]) -> str:
