@@ -953,11 +953,25 @@ def write_demo(sessions: Iterable[Session], out: Path) -> Path:
     subagents included, as uncached input, cache writes and cache reads. System messages are
     compaction summaries. Also: ``isMeta`` caveats, ``turn_duration`` records, and
     a ``summary`` title for two sessions in three (the others are titled by their first prompt).
+
+    About one session in six that starts after the previous one of its project ended is a
+    fork of it (2.1.x ``--fork-session``): its file starts with a copy of each of that
+    session's transcript records (same ``uuid``, time and usage, the new ``sessionId``, and
+    ``forkedFrom`` naming the source), then goes on with its own. The copies stay the source's:
+    each session imports with the messages and tokens it was given.
     """
     root = out / "projects"
     root.mkdir(parents=True, exist_ok=True)
+    latest: dict[str, _DemoLog] = {}  # project folder -> the log written last there
     for session in sessions:
-        _DemoLog(session).write(root)
+        log = _DemoLog(session)
+        folder = project_folder(session.project or "/")
+        source = latest.get(folder)
+        if source is not None and writing.roll(log.key, "fork", 6) == 0 and \
+                source.last_time() < writing.iso_z(writing.start_of(session)):
+            log.fork_of(source)
+        log.write(root)
+        latest[folder] = log
     return out
 
 
@@ -986,6 +1000,23 @@ class _DemoLog:
     def uid(self, label: str) -> str:
         self.serial += 1
         return writing.stable_uuid(self.key, f"{label}{self.serial}")
+
+    def last_time(self) -> str:
+        """The time of the last record written (``iso_z``; "" before any)."""
+        return max((str(r["timestamp"]) for r in self.records if "timestamp" in r), default="")
+
+    def fork_of(self, source: _DemoLog) -> None:
+        """Start as a fork of ``source``: a copy of its transcript records, as 2.1.x writes
+        them (``user``, ``assistant``, ``attachment`` and ``system`` records of the main
+        thread, re-chained, under this session's id, each naming what it copies)."""
+        for record in source.records:
+            if record.get("type") not in ("user", "assistant", "attachment", "system") or \
+                    record.get("isSidechain") is True:
+                continue
+            self.records.append({**record, "parentUuid": self.last_uuid, "sessionId": self.sid,
+                                 "forkedFrom": {"sessionId": source.sid,
+                                                "messageUuid": record["uuid"]}})
+            self.last_uuid = record["uuid"]
 
     def envelope(self, kind: str, moment: datetime, **fields: Any) -> dict[str, Any]:
         uuid = self.uid("r")
