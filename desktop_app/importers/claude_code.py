@@ -195,6 +195,8 @@ class _Building:
     start: datetime | None = None
     end: datetime | None = None
     touched: bool = False
+    #: the ``uuid`` of each record this session has (a replay of one later is not read again)
+    uuids: list[str] = field(default_factory=list)
 
     def at(self, moment: datetime | None) -> None:
         if moment is None:
@@ -288,6 +290,7 @@ class _Building:
             "queued": self.queued, "custom": self.custom, "ai": self.ai,
             "summary": self.summary, "first_prompt": self.first_prompt, "cwd": self.cwd,
             "start": utc_iso_ms(self.start), "end": utc_iso_ms(self.end),
+            "uuids": self.uuids,
         }
 
     @classmethod
@@ -306,6 +309,8 @@ class _Building:
             if isinstance(queued, list) else []
         for attr in ("custom", "ai", "summary", "first_prompt", "cwd"):
             setattr(b, attr, as_str(state.get(attr)))
+        uuids = state.get("uuids")
+        b.uuids = [u for u in uuids if isinstance(u, str)] if isinstance(uuids, list) else []
         b.start = from_iso(state.get("start"))
         b.end = from_iso(state.get("end"))
         b.entries = [_Entry(m.role, m.text, m.time, m.model) for m in messages]
@@ -401,6 +406,8 @@ class _Group:
                 if saved is None:
                     raise _NeedFullReadError
                 found = _Building.from_state(sid, *saved)
+                for uuid in found.uuids:
+                    self.uuids.setdefault(uuid, sid)
             else:
                 found = _Building(sid)
             self.sessions[sid] = found
@@ -496,6 +503,8 @@ class _Group:
         uuid = as_str(record.get("uuid"))
         if uuid is None:
             return False
+        if self.resume:
+            self.known(sid)  # the uuids it had when last read
         if uuid in self.uuids:
             return True
         self.uuids[uuid] = sid
@@ -859,6 +868,9 @@ def _parse_part(files: list[GroupFile], report: Report, checkpoints: Checkpoints
 def _emit(group: _Group, checkpoints: Checkpoints | None, report: Report,
           files: list[GroupFile]) -> Iterator[Session]:
     emitted: set[str] = set()
+    owned: dict[str, list[str]] = {}
+    for uuid, owner in group.uuids.items():
+        owned.setdefault(owner, []).append(uuid)
     for sid, b in group.sessions.items():
         if not b.touched:
             continue
@@ -869,6 +881,7 @@ def _emit(group: _Group, checkpoints: Checkpoints | None, report: Report,
                 continue
             b = found
         if checkpoints is not None:
+            b.uuids = list(dict.fromkeys([*b.uuids, *owned.get(sid, ())]))
             checkpoints.save(make_session_id(SOURCE, sid), b.state())
         emitted.add(sid)
         yield b.session()

@@ -629,3 +629,39 @@ def test_fork_copies_belong_to_the_session_they_were_copied_from(
     assert two.started_at is not None
     assert two.started_at.day == 13
     assert two.title == "Now add tests"
+
+
+def test_replay_appended_to_an_imported_file_counts_once(db: Database, db_path: Path,
+                                                         tmp_path: Path) -> None:
+    """Resuming a compacted session writes the records since the compaction again, at the end
+    of the same file (same uuids and times); an import that reads only the new bytes keeps
+    them once, as a full read does."""
+    path = tmp_path / "projects" / "-home-alice-app" / f"{S1}.jsonl"
+    before = [
+        user("u1", S1, "Add a --dry-run flag", "2026-02-12T21:03:11Z"),
+        assistant("a1", S1, [text("Done")], "2026-02-12T21:03:15Z", msg="msg_1", req="req_1",
+                  out=50),
+        {"type": "system", "subtype": "compact_boundary", "uuid": "c1", "sessionId": S1,
+         "timestamp": "2026-02-12T22:00:00Z", "compactMetadata": {"trigger": "auto"}},
+        user("c2", S1, "Summary of the work so far", "2026-02-12T22:00:00Z",
+             isCompactSummary=True),
+        user("u2", S1, "Now the README", "2026-02-12T22:01:00Z"),
+        assistant("a2", S1, [text("README updated")], "2026-02-12T22:01:09Z", msg="msg_2",
+                  req="req_2", out=20),
+    ]
+    write_jsonl(path, before)
+    import_paths(db, [path.parent.parent])
+    append_jsonl(path, [*before[2:],
+                        user("u3", S1, "And the changelog", "2026-02-13T08:00:00Z"),
+                        assistant("a3", S1, [text("Changelog too")], "2026-02-13T08:00:05Z",
+                                  msg="msg_3", req="req_3", out=9)])
+    import_paths(db, [path.parent.parent])
+    [row] = list_sessions(db)
+    assert (row.messages, row.user_messages) == (7, 3)  # a compaction summary too
+    assert row.tokens_out == 50 + 20 + 9
+    from desktop_app.store import open_db
+    fresh = open_db(tmp_path / "fresh.db")
+    import_paths(fresh, [path.parent.parent])
+    [full] = list_sessions(fresh)
+    fresh.close()
+    assert (full.messages, full.user_messages, full.tokens_out) == (7, 3, 79)
