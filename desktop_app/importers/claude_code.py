@@ -726,12 +726,15 @@ def _first_time(path: str) -> str:
 
 
 def _order(files: list[GroupFile]) -> list[GroupFile]:
-    def key(f: GroupFile) -> tuple[bool, str, float, str]:
+    """Oldest first: by first time, then last written; a resume's file starts with the times
+    of the file it resumes and holds more (the smaller goes first when both were written
+    together, as after a restore from a backup)."""
+    def key(f: GroupFile) -> tuple[bool, str, float, int, str]:
         try:
             mtime = os.stat(f.path).st_mtime
         except OSError:
             mtime = 0.0
-        return (_is_subagent_file(f.path), _first_time(f.path), mtime, f.path)
+        return (_is_subagent_file(f.path), _first_time(f.path), mtime, f.size, f.path)
     return sorted(files, key=key)
 
 

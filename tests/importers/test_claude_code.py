@@ -665,3 +665,28 @@ def test_replay_appended_to_an_imported_file_counts_once(db: Database, db_path: 
     [full] = list_sessions(fresh)
     fresh.close()
     assert (full.messages, full.user_messages, full.tokens_out) == (7, 3, 79)
+
+
+def test_resume_into_a_new_file_with_equal_times_keeps_the_copies_in_the_original(
+        db: Database, tmp_path: Path) -> None:
+    """1.0.x ``--resume``: a new file, a summary naming the last record, then the earlier
+    records again under the new session id (no ``forkedFrom``). Restored from a backup, both
+    files have one modification time: the original is the smaller one."""
+    project = tmp_path / "projects" / "-home-alice-app"
+    new = "00000000-0000-4000-8000-000000000000"  # its file name sorts first
+    first = [user("u1", S1, "Add a --dry-run flag", "2026-02-12T21:03:11Z"),
+             assistant("a1", S1, [text("Done")], "2026-02-12T21:03:15Z", msg="msg_1",
+                       req="req_1", out=50)]
+    write_jsonl(project / f"{S1}.jsonl", first)
+    write_jsonl(project / f"{new}.jsonl", [
+        {"type": "summary", "summary": "Dry-run flag", "leafUuid": "a1"},
+        *[{**r, "sessionId": new} for r in first],
+        user("b1", new, "Now add tests", "2026-02-13T09:00:00Z"),
+        assistant("b2", new, [text("Added tests")], "2026-02-13T09:00:10Z", msg="msg_3",
+                  req="req_3", out=30)])
+    for path in project.iterdir():
+        os.utime(path, (1_770_000_000, 1_770_000_000))
+    import_paths(db, [project.parent])
+    rows = {r.external_id: r for r in list_sessions(db)}
+    assert (rows[S1].messages, rows[S1].tokens_out, rows[S1].title) == (2, 50, "Dry-run flag")
+    assert (rows[new].messages, rows[new].tokens_out) == (2, 30)
