@@ -3,13 +3,14 @@
 The files of an import are read as one group, because sessions span files: subagent files
 (``<session>/subagents/agent-*.jsonl``, or ``agent-*.jsonl`` beside the session in 2.0.x) add
 their tokens to the parent session but no turns; a resumed or forked session replays earlier
-records (same ``uuid``) into a new file: a replayed record belongs to the session that first
-had it (files are read oldest first); and one session id can have lines in the files of several
-project folders (a resume from another folder, a stray copy): they make one session. The group
-is read in parts: the files of a project folder, joined with those of every other folder that
-shares a session id with it (found by a quick scan of the bytes to read). A part whose files
-only grew is read from where the last import stopped; a part with a new file is read again
-whole; a part with no change is not read at all.
+records (same ``uuid``) into a new file under its new session id: a replayed record belongs to
+the session that first had it (the one its ``forkedFrom`` names, in 2.1.x forks; else files are
+read oldest first), its tokens counted there once; and one session id can have lines in the
+files of several project folders (a resume from another folder, a stray copy): they make one
+session. The group is read in parts: the files of a project folder, joined with those of every
+other folder that shares a session id with it (found by a quick scan of the bytes to read). A
+part whose files only grew is read from where the last import stopped; a part with a new file
+is read again whole; a part with no change is not read at all.
 
 One API response is written as several lines that share ``message.id`` and ``requestId``, also
 around the results of its own tool calls (parallel calls): one transcript entry, its usage
@@ -66,7 +67,7 @@ from desktop_app.importers.values import (
 
 SOURCE = "claude-code"
 FORMAT = "Claude Code transcripts (~/.claude/projects/…/*.jsonl, or a project folder)"
-VERSION = "2"
+VERSION = "3"
 
 #: Record types of Claude Code transcripts (``sniff`` looks for one with a ``sessionId``).
 RECORD_TYPES = frozenset({
@@ -194,6 +195,8 @@ class _Building:
     start: datetime | None = None
     end: datetime | None = None
     touched: bool = False
+    #: the ``uuid`` of each record this session has (a replay of one later is not read again)
+    uuids: list[str] = field(default_factory=list)
 
     def at(self, moment: datetime | None) -> None:
         if moment is None:
@@ -287,6 +290,7 @@ class _Building:
             "queued": self.queued, "custom": self.custom, "ai": self.ai,
             "summary": self.summary, "first_prompt": self.first_prompt, "cwd": self.cwd,
             "start": utc_iso_ms(self.start), "end": utc_iso_ms(self.end),
+            "uuids": self.uuids,
         }
 
     @classmethod
@@ -305,6 +309,8 @@ class _Building:
             if isinstance(queued, list) else []
         for attr in ("custom", "ai", "summary", "first_prompt", "cwd"):
             setattr(b, attr, as_str(state.get(attr)))
+        uuids = state.get("uuids")
+        b.uuids = [u for u in uuids if isinstance(u, str)] if isinstance(uuids, list) else []
         b.start = from_iso(state.get("start"))
         b.end = from_iso(state.get("end"))
         b.entries = [_Entry(m.role, m.text, m.time, m.model) for m in messages]
@@ -400,6 +406,8 @@ class _Group:
                 if saved is None:
                     raise _NeedFullReadError
                 found = _Building.from_state(sid, *saved)
+                for uuid in found.uuids:
+                    self.uuids.setdefault(uuid, sid)
             else:
                 found = _Building(sid)
             self.sessions[sid] = found
@@ -439,7 +447,8 @@ class _Group:
             if isinstance(named, str) and named:
                 mentions.add(named)  # a replayed or stray line too: it ties files together
             if sid:
-                file_sid = file_sid or sid
+                if _copied_from(record) is None:
+                    file_sid = file_sid or sid
                 mentions.add(sid)
         if file_sid:  # summaries whose leaf is unknown name the file's own session
             self.summaries[first:] = [(leaf, text, file_sid)
@@ -447,7 +456,8 @@ class _Group:
 
     def record(self, record: dict[str, Any], default_sid: str, sidechain_file: bool) -> str:
         kind = record.get("type")
-        sid = as_str(record.get("sessionId")) or default_sid
+        # A fork's copy of an earlier record belongs to the session it was copied from.
+        sid = _copied_from(record) or as_str(record.get("sessionId")) or default_sid
         if kind == "summary":
             text = as_str(record.get("summary"))
             if text:
@@ -470,24 +480,35 @@ class _Group:
             if sidechain_file or record.get("isSidechain") is True:
                 return ""  # a subagent's queue: not the person's
             if kind == "attachment":
-                return self.attachment(record, sid)
+                return "" if self.replayed(record, sid) else self.attachment(record, sid)
             return self.queue_operation(record, sid)
         message = record.get("message")
         if kind is None and isinstance(message, dict):
             kind = message.get("role")  # usage-only records of old versions have no type
         if kind not in ("user", "assistant") or not isinstance(message, dict):
             return ""
+        if self.replayed(record, sid):
+            return ""
         uuid = as_str(record.get("uuid"))
-        if uuid is not None:
-            if uuid in self.uuids:
-                return ""  # replayed by a resume or fork: the first session keeps it
-            self.uuids[uuid] = sid
         sidechain = sidechain_file or record.get("isSidechain") is True
         if kind == "assistant":
             self.assistant(record, message, sid, uuid, sidechain)
         elif not sidechain:
             self.user(record, message, sid)
         return sid
+
+    def replayed(self, record: dict[str, Any], sid: str) -> bool:
+        """A record read before (same ``uuid``): replayed by a resume or fork, or written
+        again after a compaction; the session that first had it keeps it."""
+        uuid = as_str(record.get("uuid"))
+        if uuid is None:
+            return False
+        if self.resume:
+            self.known(sid)  # the uuids it had when last read
+        if uuid in self.uuids:
+            return True
+        self.uuids[uuid] = sid
+        return False
 
     def queue_operation(self, record: dict[str, Any], sid: str) -> str:
         """A prompt typed while Claude is busy, and what became of it.
@@ -641,6 +662,16 @@ class _NeedFullReadError(Exception):
     """A grown file touches a session with no saved state: read its part whole again."""
 
 
+def _copied_from(record: dict[str, Any]) -> str | None:
+    """The session a record was copied from, for the copies that start a fork (2.1.x
+    ``--fork-session`` and ``/branch``: ``forkedFrom: {sessionId, messageUuid}``)."""
+    forked = record.get("forkedFrom")
+    if not isinstance(forked, dict):
+        return None
+    source = as_str(forked.get("sessionId"))
+    return source if source and source != record.get("sessionId") else None
+
+
 def _joined(blocks: list[Any]) -> str:
     """The text of a user record's content blocks."""
     return "\n".join(t for t in (_block_text(x).strip() for x in blocks) if t).strip()
@@ -695,12 +726,15 @@ def _first_time(path: str) -> str:
 
 
 def _order(files: list[GroupFile]) -> list[GroupFile]:
-    def key(f: GroupFile) -> tuple[bool, str, float, str]:
+    """Oldest first: by first time, then last written; a resume's file starts with the times
+    of the file it resumes and holds more (the smaller goes first when both were written
+    together, as after a restore from a backup)."""
+    def key(f: GroupFile) -> tuple[bool, str, float, int, str]:
         try:
             mtime = os.stat(f.path).st_mtime
         except OSError:
             mtime = 0.0
-        return (_is_subagent_file(f.path), _first_time(f.path), mtime, f.path)
+        return (_is_subagent_file(f.path), _first_time(f.path), mtime, f.size, f.path)
     return sorted(files, key=key)
 
 
@@ -837,6 +871,9 @@ def _parse_part(files: list[GroupFile], report: Report, checkpoints: Checkpoints
 def _emit(group: _Group, checkpoints: Checkpoints | None, report: Report,
           files: list[GroupFile]) -> Iterator[Session]:
     emitted: set[str] = set()
+    owned: dict[str, list[str]] = {}
+    for uuid, owner in group.uuids.items():
+        owned.setdefault(owner, []).append(uuid)
     for sid, b in group.sessions.items():
         if not b.touched:
             continue
@@ -847,6 +884,7 @@ def _emit(group: _Group, checkpoints: Checkpoints | None, report: Report,
                 continue
             b = found
         if checkpoints is not None:
+            b.uuids = list(dict.fromkeys([*b.uuids, *owned.get(sid, ())]))
             checkpoints.save(make_session_id(SOURCE, sid), b.state())
         emitted.add(sid)
         yield b.session()
@@ -931,11 +969,25 @@ def write_demo(sessions: Iterable[Session], out: Path) -> Path:
     subagents included, as uncached input, cache writes and cache reads. System messages are
     compaction summaries. Also: ``isMeta`` caveats, ``turn_duration`` records, and
     a ``summary`` title for two sessions in three (the others are titled by their first prompt).
+
+    About one session in six that starts after the previous one of its project ended is a
+    fork of it (2.1.x ``--fork-session``): its file starts with a copy of each of that
+    session's transcript records (same ``uuid``, time and usage, the new ``sessionId``, and
+    ``forkedFrom`` naming the source), then goes on with its own. The copies stay the source's:
+    each session imports with the messages and tokens it was given.
     """
     root = out / "projects"
     root.mkdir(parents=True, exist_ok=True)
+    latest: dict[str, _DemoLog] = {}  # project folder -> the log written last there
     for session in sessions:
-        _DemoLog(session).write(root)
+        log = _DemoLog(session)
+        folder = project_folder(session.project or "/")
+        source = latest.get(folder)
+        if source is not None and writing.roll(log.key, "fork", 6) == 0 and \
+                source.last_time() < writing.iso_z(writing.start_of(session)):
+            log.fork_of(source)
+        log.write(root)
+        latest[folder] = log
     return out
 
 
@@ -964,6 +1016,23 @@ class _DemoLog:
     def uid(self, label: str) -> str:
         self.serial += 1
         return writing.stable_uuid(self.key, f"{label}{self.serial}")
+
+    def last_time(self) -> str:
+        """The time of the last record written (``iso_z``; "" before any)."""
+        return max((str(r["timestamp"]) for r in self.records if "timestamp" in r), default="")
+
+    def fork_of(self, source: _DemoLog) -> None:
+        """Start as a fork of ``source``: a copy of its transcript records, as 2.1.x writes
+        them (``user``, ``assistant``, ``attachment`` and ``system`` records of the main
+        thread, re-chained, under this session's id, each naming what it copies)."""
+        for record in source.records:
+            if record.get("type") not in ("user", "assistant", "attachment", "system") or \
+                    record.get("isSidechain") is True:
+                continue
+            self.records.append({**record, "parentUuid": self.last_uuid, "sessionId": self.sid,
+                                 "forkedFrom": {"sessionId": source.sid,
+                                                "messageUuid": record["uuid"]}})
+            self.last_uuid = record["uuid"]
 
     def envelope(self, kind: str, moment: datetime, **fields: Any) -> dict[str, Any]:
         uuid = self.uid("r")

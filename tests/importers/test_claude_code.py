@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -566,3 +567,126 @@ def test_the_writer_queues_prompts_and_splits_responses_around_results(
         assert roles == [m.role for m in session.messages]
         assert (row.messages, row.user_messages) == (20, 4)
         assert (row.tokens_in, row.tokens_out) == (session.tokens_in, session.tokens_out)
+
+
+def _forked(records: list[dict[str, Any]], sid: str) -> list[dict[str, Any]]:
+    """A fork's first lines, as 2.1.x writes them (``--fork-session``, ``/branch``): each
+    transcript record of the source again, with the new session id and ``forkedFrom``."""
+    copies = []
+    for r in records:
+        if r.get("type") in ("user", "assistant", "attachment", "system") and \
+                not r.get("isSidechain"):
+            copies.append({**r, "sessionId": sid,
+                           "forkedFrom": {"sessionId": r["sessionId"], "messageUuid": r["uuid"]}})
+    return copies
+
+
+@pytest.mark.parametrize("original_newer", [False, True])
+def test_fork_copies_belong_to_the_session_they_were_copied_from(
+        db: Database, tmp_path: Path, original_newer: bool) -> None:
+    project = tmp_path / "projects" / "-home-alice-app"
+    first = [
+        user("u1", S1, "Add a --dry-run flag", "2026-02-12T21:03:11.512Z"),
+        assistant("a1", S1, [text("I will edit cli.py")], "2026-02-12T21:03:15.000Z",
+                  msg="msg_1", req="req_1", out=5),
+        # A prompt typed while Claude was busy, handed to it mid-turn.
+        {"type": "attachment", "uuid": "q1", "parentUuid": "a1", "sessionId": S1,
+         "timestamp": "2026-02-12T21:03:15.500Z", "isSidechain": False,
+         "attachment": {"type": "queued_command", "prompt": "also update the README",
+                        "commandMode": "prompt"}},
+        assistant("a2", S1, [{"type": "tool_use", "id": "t1", "name": "Edit",
+                              "input": {"file_path": "cli.py"}}], "2026-02-12T21:03:16.000Z",
+                  msg="msg_1", req="req_1", out=120),
+    ]
+    fork = [*_forked(first, S2),
+            user("b1", S2, "Now add tests", "2026-02-13T09:00:00Z"),
+            assistant("b2", S2, [text("Added tests")], "2026-02-13T09:00:10Z", msg="msg_3",
+                      req="req_3", out=30)]
+    write_jsonl(project / f"{S1}.jsonl", first)
+    write_jsonl(project / f"{S2}.jsonl", fork)
+    if original_newer:  # S1 went on after the fork: its file is the newer one
+        append_jsonl(project / f"{S1}.jsonl", [
+            user("u2", S1, "And a --verbose flag", "2026-02-14T10:00:00Z"),
+            assistant("a3", S1, [text("Done")], "2026-02-14T10:00:05Z", msg="msg_4",
+                      req="req_4", out=7)])
+        later = (project / f"{S2}.jsonl").stat().st_mtime + 60
+        os.utime(project / f"{S1}.jsonl", (later, later))
+    report = import_paths(db, [project.parent])
+    assert report.ok
+    assert report.files[0].sessions_new == 2
+    rows = {r.external_id: r for r in list_sessions(db)}
+    one, two = rows[S1], rows[S2]
+    more = 2 if original_newer else 0
+    assert (one.messages, one.user_messages) == (3 + more, 2 + more // 2)
+    assert one.tokens_out == 120 + (7 if original_newer else 0)  # the copies count once
+    assert one.started_at is not None
+    assert one.started_at.day == 12
+    assert [m.text for m in get_transcript(db, one.id)][:3] == [
+        "Add a --dry-run flag", "I will edit cli.py\n\n[tool Edit] cli.py",
+        "also update the README"]
+    assert (two.messages, two.user_messages) == (2, 1)
+    assert (two.tokens_in, two.tokens_out) == (1103, 30)
+    assert two.started_at is not None
+    assert two.started_at.day == 13
+    assert two.title == "Now add tests"
+
+
+def test_replay_appended_to_an_imported_file_counts_once(db: Database, db_path: Path,
+                                                         tmp_path: Path) -> None:
+    """Resuming a compacted session writes the records since the compaction again, at the end
+    of the same file (same uuids and times); an import that reads only the new bytes keeps
+    them once, as a full read does."""
+    path = tmp_path / "projects" / "-home-alice-app" / f"{S1}.jsonl"
+    before = [
+        user("u1", S1, "Add a --dry-run flag", "2026-02-12T21:03:11Z"),
+        assistant("a1", S1, [text("Done")], "2026-02-12T21:03:15Z", msg="msg_1", req="req_1",
+                  out=50),
+        {"type": "system", "subtype": "compact_boundary", "uuid": "c1", "sessionId": S1,
+         "timestamp": "2026-02-12T22:00:00Z", "compactMetadata": {"trigger": "auto"}},
+        user("c2", S1, "Summary of the work so far", "2026-02-12T22:00:00Z",
+             isCompactSummary=True),
+        user("u2", S1, "Now the README", "2026-02-12T22:01:00Z"),
+        assistant("a2", S1, [text("README updated")], "2026-02-12T22:01:09Z", msg="msg_2",
+                  req="req_2", out=20),
+    ]
+    write_jsonl(path, before)
+    import_paths(db, [path.parent.parent])
+    append_jsonl(path, [*before[2:],
+                        user("u3", S1, "And the changelog", "2026-02-13T08:00:00Z"),
+                        assistant("a3", S1, [text("Changelog too")], "2026-02-13T08:00:05Z",
+                                  msg="msg_3", req="req_3", out=9)])
+    import_paths(db, [path.parent.parent])
+    [row] = list_sessions(db)
+    assert (row.messages, row.user_messages) == (7, 3)  # a compaction summary too
+    assert row.tokens_out == 50 + 20 + 9
+    from desktop_app.store import open_db
+    fresh = open_db(tmp_path / "fresh.db")
+    import_paths(fresh, [path.parent.parent])
+    [full] = list_sessions(fresh)
+    fresh.close()
+    assert (full.messages, full.user_messages, full.tokens_out) == (7, 3, 79)
+
+
+def test_resume_into_a_new_file_with_equal_times_keeps_the_copies_in_the_original(
+        db: Database, tmp_path: Path) -> None:
+    """1.0.x ``--resume``: a new file, a summary naming the last record, then the earlier
+    records again under the new session id (no ``forkedFrom``). Restored from a backup, both
+    files have one modification time: the original is the smaller one."""
+    project = tmp_path / "projects" / "-home-alice-app"
+    new = "00000000-0000-4000-8000-000000000000"  # its file name sorts first
+    first = [user("u1", S1, "Add a --dry-run flag", "2026-02-12T21:03:11Z"),
+             assistant("a1", S1, [text("Done")], "2026-02-12T21:03:15Z", msg="msg_1",
+                       req="req_1", out=50)]
+    write_jsonl(project / f"{S1}.jsonl", first)
+    write_jsonl(project / f"{new}.jsonl", [
+        {"type": "summary", "summary": "Dry-run flag", "leafUuid": "a1"},
+        *[{**r, "sessionId": new} for r in first],
+        user("b1", new, "Now add tests", "2026-02-13T09:00:00Z"),
+        assistant("b2", new, [text("Added tests")], "2026-02-13T09:00:10Z", msg="msg_3",
+                  req="req_3", out=30)])
+    for path in project.iterdir():
+        os.utime(path, (1_770_000_000, 1_770_000_000))
+    import_paths(db, [project.parent])
+    rows = {r.external_id: r for r in list_sessions(db)}
+    assert (rows[S1].messages, rows[S1].tokens_out, rows[S1].title) == (2, 50, "Dry-run flag")
+    assert (rows[new].messages, rows[new].tokens_out) == (2, 30)

@@ -341,6 +341,18 @@ def _has_claude_code_parts(root: Path) -> None:
                  '"type":"summary"', '"isMeta":true', '"name":"Task"'):
         assert part in text, part
     assert all(r.get("isSidechain") is True for p in subagents for r in _jsonl(p))
+    # A fork (--fork-session) starts with copies of its source's records, usage included.
+    by_file = {p.stem: _jsonl(p) for p in mains}
+    forks = {sid: [r for r in rs if "forkedFrom" in r] for sid, rs in by_file.items()}
+    forks = {sid: copies for sid, copies in forks.items() if copies}
+    assert forks, "a resumed (forked) session"
+    for sid, copies in forks.items():
+        source = {r["uuid"]: r for r in by_file[copies[0]["forkedFrom"]["sessionId"]]
+                  if "uuid" in r}
+        assert all(r["sessionId"] == sid and r["forkedFrom"]["messageUuid"] == r["uuid"]
+                   and source[r["uuid"]]["timestamp"] == r["timestamp"] for r in copies)
+        assert any("usage" in r.get("message", {}) for r in copies)
+        assert by_file[sid][:len(copies)] == copies, "the copies come first"
 
 
 def _has_codex_parts(root: Path) -> None:
@@ -460,3 +472,21 @@ def test_the_formats_hard_parts_are_written(tmp_path: Path, spec: SourceSpec) ->
     assert spec.writer is not None
     path = spec.writer(sessions_for(spec.name, 20), tmp_path / "out")
     HARD_PARTS[spec.name](path)
+
+
+def test_claude_code_forks_count_their_copies_once(db: Database, tmp_path: Path) -> None:
+    """Each session's tokens as written, though a fork's file repeats its source's usage."""
+    spec = registry.spec("claude-code")
+    assert spec.writer is not None
+    written = list(sessions_for("claude-code", 20))
+    path = spec.writer(written, tmp_path)
+    copied = {(r["message"]["id"], r["requestId"]): r["message"]["usage"]["output_tokens"]
+              for main in (path / "projects").glob("*/*.jsonl") for r in _jsonl(main)
+              if r.get("type") == "assistant" and "forkedFrom" in r}
+    assert sum(copied.values()) > 0
+    _import(db, path, len(written))
+    rows = list_sessions(db)
+    assert sum(r.tokens_out or 0 for r in rows) == sum(s.tokens_out or 0 for s in written)
+    assert sum(r.tokens_in or 0 for r in rows) == sum(s.tokens_in or 0 for s in written)
+    assert sum(r.messages for r in rows) == sum(
+        len(expected_roles("claude-code", s)) for s in written)
