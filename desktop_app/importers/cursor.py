@@ -836,8 +836,9 @@ def parse_group(files: list[GroupFile], report: Report,
 
 
 def locations(p: Places) -> Iterator[Found]:
-    """Cursor's global ``state.vscdb`` (with its -wal), its ``workspaceStorage``, and the
-    cursor-agent CLI's chats (``~/.cursor/chats``, or under ``CURSOR_CONFIG_DIR``)."""
+    """Cursor's global ``state.vscdb`` (with its -wal), its ``workspaceStorage``, the
+    cursor-agent CLI's chats (``~/.cursor/chats``, or under ``CURSOR_CONFIG_DIR``) and each
+    project's agent transcripts (``~/.cursor/projects/<project>/agent-transcripts``)."""
     user = p.config / "Cursor" / "User"
     db = user / "globalStorage" / "state.vscdb"
     found = found_file(SOURCE, db, [db.with_name("state.vscdb-wal")])
@@ -852,6 +853,17 @@ def locations(p: Places) -> Iterator[Found]:
     chats = found_folder(SOURCE, agent / "chats", lambda name, _dir: name == AGENT_STORE, 3)
     if chats:
         yield chats
+    # Agent transcripts, one folder per project (importing ``projects`` itself would also walk
+    # the terminals and tool outputs kept beside them).
+    projects = agent / "projects"
+    if projects.is_dir():
+        for folder in sorted(projects.glob(f"*/{TRANSCRIPTS}")):
+            transcripts = found_folder(
+                SOURCE, folder,
+                lambda name, where: _transcript_id(f"{where}/{name}".replace("\\", "/"))
+                is not None, 2)
+            if transcripts:
+                yield transcripts
 
 
 

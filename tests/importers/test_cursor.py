@@ -268,6 +268,19 @@ def test_cursor_agent_chats_are_a_default_location(tmp_path: Path) -> None:
     assert [f.path for f in moved] == [tmp_path / ".cursor" / "chats"]
 
 
+def test_agent_transcripts_are_a_default_location(tmp_path: Path) -> None:
+    folder = tmp_path / ".cursor" / "projects" / "home-a-app" / "agent-transcripts"
+    (folder / f"{AGENT}").mkdir(parents=True)
+    (folder / f"{AGENT}.txt").write_text("user:\n<user_query>hi</user_query>\n", encoding="utf-8")
+    (folder / AGENT / f"{AGENT}.jsonl").write_text('{"role": "user"}\n', encoding="utf-8")
+    (folder / AGENT / "subagents").mkdir()
+    (folder / AGENT / "subagents" / "x.jsonl").write_text('{"role": "user"}\n', encoding="utf-8")
+    (folder.parent / "terminals").mkdir()
+    (folder.parent / "terminals" / "1.txt").write_text("$ ls\n", encoding="utf-8")
+    found = list(cursor.locations(places({}, tmp_path, "linux")))
+    assert [(f.path, f.files) for f in found] == [(folder, 2)]
+
+
 def test_empty_agent_chat_is_reported(db: Database, tmp_path: Path) -> None:
     store = cursor_agent_store(tmp_path / "chats" / ("a" * 32) / AGENT / "store.db",
                                {"agentId": AGENT}, [{"role": "system", "content": "Be brief."}])
