@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -894,26 +893,14 @@ def write_demo(sessions: Iterable[Session], out: Path) -> Path:
     ``User`` folder to write ``globalStorage/state.vscdb`` in.
     """
     path = writing.file_target(out, FILE_NAME, fits=".vscdb")
-    partial = writing.partial_path(path)
-    partial.unlink(missing_ok=True)
-    try:
-        conn = sqlite3.connect(partial)
-        try:
-            conn.execute("CREATE TABLE ItemTable (key TEXT UNIQUE ON CONFLICT REPLACE, "
-                         "value BLOB)")
-            conn.execute("CREATE TABLE cursorDiskKV (key TEXT UNIQUE ON CONFLICT REPLACE, "
-                         "value BLOB)")
-            for n, session in enumerate(sessions, 1):
-                conn.executemany("INSERT INTO cursorDiskKV (key, value) VALUES (?, ?)",
-                                 _demo_rows(session))
-                if n % _BATCH == 0:
-                    conn.commit()
-            conn.commit()
-        finally:
-            conn.close()
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
+    with writing.replacing_database(path) as conn:
+        conn.execute("CREATE TABLE ItemTable (key TEXT UNIQUE ON CONFLICT REPLACE, "
+                     "value BLOB)")
+        conn.execute("CREATE TABLE cursorDiskKV (key TEXT UNIQUE ON CONFLICT REPLACE, "
+                     "value BLOB)")
+        for session in writing.committing(conn, sessions, _BATCH):
+            conn.executemany("INSERT INTO cursorDiskKV (key, value) VALUES (?, ?)",
+                             _demo_rows(session))
     return path
 
 

@@ -773,27 +773,14 @@ def write_demo(sessions: Iterable[Session], out: Path) -> Path:
     session's, spread over the calls. ``out`` is the ``logs.db`` file, or a folder for it.
     """
     path = writing.file_target(out, FILE_NAME, fits=FILE_NAME)
-    partial = writing.partial_path(path)
-    partial.unlink(missing_ok=True)
-    try:
-        conn = sqlite3.connect(partial)
-        try:
-            conn.executescript(_SCHEMA)
-            conn.execute(f'CREATE VIEW "message_tree" AS {_MESSAGE_TREE}')
-            conn.executemany("INSERT INTO _llm_migrations VALUES (?, ?)",
-                             [(name, "2026-06-01 09:00:00.000000+00:00")
-                              for name in _MIGRATIONS])
-            log = _DemoLog(conn)
-            for n, session in enumerate(sessions, 1):
-                log.session(session)
-                if n % _BATCH == 0:
-                    conn.commit()
-            conn.commit()
-        finally:
-            conn.close()
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
+    with writing.replacing_database(path) as conn:
+        conn.executescript(_SCHEMA)
+        conn.execute(f'CREATE VIEW "message_tree" AS {_MESSAGE_TREE}')
+        conn.executemany("INSERT INTO _llm_migrations VALUES (?, ?)",
+                         [(name, "2026-06-01 09:00:00.000000+00:00") for name in _MIGRATIONS])
+        log = _DemoLog(conn)
+        for session in writing.committing(conn, sessions, _BATCH):
+            log.session(session)
     return path
 
 

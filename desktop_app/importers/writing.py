@@ -14,14 +14,17 @@ import hashlib
 import json
 import os
 import re
+import sqlite3
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from desktop_app.domain import Message, Session
+
+_T = TypeVar("_T")
 
 #: The time of a message that has none and no earlier one to follow (sessions always have one
 #: in practice; this keeps a writer total).
@@ -228,6 +231,34 @@ def replacing(path: Path, *, large: bool = False) -> Iterator[IO[str]]:
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def replacing_database(path: Path) -> Iterator[sqlite3.Connection]:
+    """Build an SQLite file under a temporary name; it takes ``path``'s place when complete
+    (committed and closed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = partial_path(path)
+    partial.unlink(missing_ok=True)
+    try:
+        conn = sqlite3.connect(partial)
+        try:
+            yield conn
+            conn.commit()
+        finally:
+            conn.close()
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def committing(conn: sqlite3.Connection, items: Iterable[_T], every: int = 200) -> Iterator[_T]:
+    """``items``, committing ``conn`` after every ``every`` of them (a big file is built in a
+    few transactions, not one per row and not one in all)."""
+    for n, item in enumerate(items, 1):
+        yield item
+        if n % every == 0:
+            conn.commit()
 
 
 def write_text(path: Path, text: str) -> None:
