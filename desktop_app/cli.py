@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from desktop_app import __version__
-from desktop_app.domain import SessionRow, Verdict, utc_iso
+from desktop_app.domain import MAX_MINUTES_SAVED, SessionRow, Verdict, utc_iso
 from desktop_app.importers.registry import DISPLAY_NAMES, SOURCES, TOOL_NAMES, display_name
 from desktop_app.importers.values import size_text
 from desktop_app.store import (
@@ -102,8 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rate", help="rate a session")
     p.add_argument("session_id", metavar="SESSION_ID", help="id or unique prefix (6+ characters)")
     p.add_argument("verdict", choices=("useful", "not-useful", "clear"))
-    p.add_argument("--minutes", type=int, metavar="N",
-                   help="minutes saved (negative when it cost time)")
+    p.add_argument("--minutes", type=_minutes, metavar="N",
+                   help=f"minutes saved (negative when it cost time; at most "
+                        f"{MAX_MINUTES_SAVED} either way)")
     p.add_argument("--label", action="append", metavar="L",
                    help="a label (repeat for several; replaces the existing labels)")
     p.add_argument("--reason", metavar="R", help="why it was not useful")
@@ -130,6 +131,18 @@ def _demo_source(text: str) -> str:
         raise argparse.ArgumentTypeError(
             f"invalid choice: {text!r} (choose from {', '.join(names)})")
     return text
+
+
+def _minutes(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of minutes: {text!r}") from None
+    if abs(value) > MAX_MINUTES_SAVED:
+        raise argparse.ArgumentTypeError(
+            f"{value} minutes is more than one session can save or cost; give at most "
+            f"{MAX_MINUTES_SAVED} ({MAX_MINUTES_SAVED // 60} hours) either way")
+    return value
 
 
 def _positive_int(text: str) -> int:

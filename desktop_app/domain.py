@@ -28,6 +28,10 @@ DEFAULT_REASONS: tuple[str, ...] = (
 
 ROLES: tuple[str, ...] = ("user", "assistant", "tool", "system")
 
+#: Minutes one session can save (or, negative, cost) at most: ten hours either way. More is a
+#: typo, and one typo would swamp every mean of minutes saved.
+MAX_MINUTES_SAVED = 600
+
 
 class Verdict(StrEnum):
     """The user's own judgement of one session."""

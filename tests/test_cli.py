@@ -129,6 +129,22 @@ def test_bad_verdict_is_a_usage_error(capsys: pytest.CaptureFixture[str], filled
     assert "invalid choice" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("minutes", ["99999999999", "601", "-601", "ten"])
+def test_minutes_beyond_a_session_are_a_usage_error(capsys: pytest.CaptureFixture[str],
+                                                    filled_db: Path, minutes: str) -> None:
+    sid = sessions_json(capsys, filled_db)[0]["id"]
+    with pytest.raises(SystemExit) as exc:
+        main(["--db", str(filled_db), "rate", sid, "useful", "--minutes", minutes])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "--minutes" in err
+    assert "600" in err or "whole number" in err
+    assert sessions_json(capsys, filled_db)[0]["minutes_saved"] is None
+    code, _, _ = run(capsys, "--db", str(filled_db), "rate", sid, "useful", "--minutes", "-600")
+    assert code == 0
+    assert sessions_json(capsys, filled_db)[0]["minutes_saved"] == -600
+
+
 def test_clear_with_options_is_refused(capsys: pytest.CaptureFixture[str],
                                        filled_db: Path) -> None:
     sid = sessions_json(capsys, filled_db)[0]["id"]

@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.domain import Rating, Verdict
+from desktop_app.domain import MAX_MINUTES_SAVED, Rating, Verdict
 from desktop_app.ui.theme import colors
 
-MINUTES_NONE = -601  # the spin box's "not given" value, shown as "—"
+MINUTES_NONE = -MAX_MINUTES_SAVED - 1  # the spin box's "not given" value, shown as "—"
 
 
 class MinutesSpinBox(QSpinBox):
@@ -28,7 +28,7 @@ class MinutesSpinBox(QSpinBox):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setRange(MINUTES_NONE, 600)
+        self.setRange(MINUTES_NONE, MAX_MINUTES_SAVED)
         self.setSpecialValueText("—")
         self.setSuffix(" min")
         self.setValue(MINUTES_NONE)
