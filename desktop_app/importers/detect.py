@@ -34,6 +34,11 @@ def detect(head: bytes, name: str) -> SourceSpec | None:
     return None
 
 
+#: Where a person learns which files can be imported (the error messages point here).
+FORMATS_HELP = ("see “Which files can I import?” in the Help menu, or “Supported sources” in the "
+                "README")
+
+
 def supported_formats() -> str:
     """A readable list of what can be imported, for error messages."""
     return "; ".join(spec.format for spec in DETECTION_ORDER) + "; or a zip or folder of those"
@@ -55,7 +60,7 @@ def unsupported_message(head: bytes) -> str:
                 what = "this is not a supported AI history format"
             else:
                 what = "the file is not UTF-8 text"
-    return f"{what}. Supported: {supported_formats()}"
+    return f"{what} ({FORMATS_HELP})"
 
 
 #: Extensions of uploads and generated media in exports: not even opened.

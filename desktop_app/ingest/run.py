@@ -66,8 +66,8 @@ def _check_imported(run: PathRun, shown: str, container: str) -> None:
             first = run.failed[0]
             raise FormatError(shown, f"nothing in this {container} could be read: "
                                      f"{first.path}: {first.reason}")
-        raise FormatError(shown, f"no supported history file in this {container}. "
-                                 f"Supported: {detect.supported_formats()}")
+        raise FormatError(shown, f"no supported history file in this {container} "
+                                 f"({detect.FORMATS_HELP})")
 
 
 def _import_one(db: Database, path: Path, progress: Progress, cancel: Callable[[], bool],

@@ -72,6 +72,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
 
     ActionSpec("shortcuts", HELP, "&Keyboard Shortcuts", "show_shortcuts",
                shortcuts=("F1", "?")),
+    ActionSpec("formats", HELP, "Which Files Can I &Import?", "show_formats"),
     ActionSpec("where", HELP, "Where Is My &Data?", "_on_where_triggered"),
     ActionSpec("about", HELP, "&About Worthwhile", "_on_about_triggered"),
 )

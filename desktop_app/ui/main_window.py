@@ -47,7 +47,7 @@ from desktop_app.ui.rating import RatingController
 from desktop_app.ui.reflect_view import ReflectView
 from desktop_app.ui.sessions_view import SessionsView
 from desktop_app.ui.settings import Settings
-from desktop_app.ui.shortcuts import ShortcutSheet
+from desktop_app.ui.shortcuts import FormatsSheet, ShortcutSheet
 from desktop_app.ui.tasks import Task, TaskContext, TaskRunner
 from desktop_app.ui.theme import colors
 
@@ -313,6 +313,10 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         """F1 / ?: the shortcut sheet."""
         ShortcutSheet(self).exec()
+
+    def show_formats(self) -> None:
+        """Help → Which Files Can I Import?: every source and the files it reads."""
+        FormatsSheet(self).exec()
 
     # --- slots -----------------------------------------------------------------------------
 

@@ -1,6 +1,8 @@
-"""The keyboard shortcut sheet (F1 or ?)."""
+"""Help sheets: the keyboard shortcuts (F1 or ?) and which files can be imported."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -11,6 +13,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from desktop_app.importers.registry import SPECS
 
 SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("U", "Mark the selected session(s) useful"),
@@ -34,26 +38,49 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
 )
 
 
-class ShortcutSheet(QDialog):
-    """Every shortcut on one page."""
+class _Sheet(QDialog):
+    """A two-column table on one page, with a Close button."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, name: str, title: str, headers: tuple[str, str],
+                 rows: Sequence[tuple[str, str]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("shortcutSheet")
-        self.setWindowTitle("Keyboard shortcuts")
+        self.setObjectName(f"{name}Sheet")
+        self.setWindowTitle(title)
         layout = QVBoxLayout(self)
-        table = QTableWidget(len(SHORTCUTS), 2, self)
-        table.setObjectName("shortcutTable")
-        table.setHorizontalHeaderLabels(["Keys", "Does"])
+        table = QTableWidget(len(rows), 2, self)
+        table.setObjectName(f"{name}Table")
+        table.setHorizontalHeaderLabels(list(headers))
         table.verticalHeader().hide()
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        for row, (keys, does) in enumerate(SHORTCUTS):
-            table.setItem(row, 0, QTableWidgetItem(keys))
-            table.setItem(row, 1, QTableWidgetItem(does))
+        table.setWordWrap(True)
+        for row, (first, second) in enumerate(rows):
+            table.setItem(row, 0, QTableWidgetItem(first))
+            table.setItem(row, 1, QTableWidgetItem(second))
         table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         table.horizontalHeader().setStretchLastSection(True)
+        table.resizeRowsToContents()
         layout.addWidget(table)
+        self.table = table
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+
+class ShortcutSheet(_Sheet):
+    """Every shortcut on one page."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("shortcut", "Keyboard shortcuts", ("Keys", "Does"), SHORTCUTS, parent)
         self.resize(480, 520)
+
+
+class FormatsSheet(_Sheet):
+    """Which files can be imported: every source's tool and the files it keeps (the import's
+    errors point here instead of listing them all)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        rows = [(spec.display_name, spec.format) for spec in SPECS]
+        rows.append(("Zip, .tgz or folder", "Any of the above inside; the format is found from "
+                                            "each file's content"))
+        super().__init__("formats", "Which files can I import?", ("Tool", "Files"), rows, parent)
+        self.resize(720, 520)

@@ -70,14 +70,25 @@ def test_bad_file_given_directly_is_an_error_and_stores_nothing(
     assert count_sessions(db) == 1
 
 
-def test_unsupported_message_lists_formats(db: Database, tmp_path: Path) -> None:
+def test_unsupported_file_gets_one_short_line_pointing_to_the_formats(db: Database,
+                                                                       tmp_path: Path) -> None:
+    # One line per problem: the list of what can be imported lives in Help → Which Files Can
+    # I Import? (and the README), not in every error (it was ~900 characters, cut off).
     path = tmp_path / "notes.json"
     path.write_text('{"hello": "world"}')
     error = import_paths(db, [path]).files[0].error
     assert error is not None
-    assert "Supported:" in error
-    assert "ChatGPT" in error
-    assert "Claude.ai" in error
+    assert error.startswith(f"{path}: this is not a supported AI history format")
+    assert "Which files can I import?" in error
+    assert "ChatGPT" not in error
+    assert "\n" not in error
+    assert len(error) - len(str(path)) < 160
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    (folder / "readme.txt").write_text("hello")
+    error = import_paths(db, [folder]).files[0].error
+    assert error is not None and "Which files can I import?" in error
+    assert len(error) - len(str(folder)) < 160
     assert "ChatGPT" in supported_formats()
 
 

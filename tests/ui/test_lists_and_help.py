@@ -83,6 +83,26 @@ def test_f1_opens_the_shortcut_sheet(qtbot: QtBot, window: MainWindow) -> None:
     assert seen[0] >= 10
 
 
+def test_help_lists_which_files_can_be_imported(qtbot: QtBot, window: MainWindow) -> None:
+    from desktop_app.importers.registry import SPECS
+
+    seen: list[list[str]] = []
+
+    def check_and_close() -> None:
+        sheet = QApplication.activeModalWidget()
+        assert isinstance(sheet, QDialog)
+        assert sheet.windowTitle() == "Which files can I import?"
+        table = sheet.findChild(QTableWidget, "formatsTable")
+        assert table is not None
+        seen.append([table.item(row, 0).text() for row in range(table.rowCount())])
+        sheet.reject()
+
+    QTimer.singleShot(100, check_and_close)
+    window.menu_actions["formats"].trigger()
+    assert seen
+    assert seen[0][:len(SPECS)] == [spec.display_name for spec in SPECS]
+
+
 def test_key_widgets_have_stable_names_and_accessible_names(window: MainWindow) -> None:
     from PySide6.QtWidgets import QWidget
 
