@@ -87,7 +87,8 @@ def test_unsupported_file_gets_one_short_line_pointing_to_the_formats(db: Databa
     folder.mkdir()
     (folder / "readme.txt").write_text("hello")
     error = import_paths(db, [folder]).files[0].error
-    assert error is not None and "Which files can I import?" in error
+    assert error is not None
+    assert "Which files can I import?" in error
     assert len(error) - len(str(folder)) < 160
     assert "ChatGPT" in supported_formats()
 

@@ -94,7 +94,8 @@ def test_help_lists_which_files_can_be_imported(qtbot: QtBot, window: MainWindow
         assert sheet.windowTitle() == "Which files can I import?"
         table = sheet.findChild(QTableWidget, "formatsTable")
         assert table is not None
-        seen.append([table.item(row, 0).text() for row in range(table.rowCount())])
+        items = [table.item(row, 0) for row in range(table.rowCount())]
+        seen.append([item.text() if item is not None else "" for item in items])
         sheet.reject()
 
     QTimer.singleShot(100, check_and_close)
