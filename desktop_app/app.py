@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
+from desktop_app.platform_check import advice, missing_libraries
 from desktop_app.store import StoreError
 
 #: A screenshot waits at most this long for the views' figures.
@@ -14,6 +16,10 @@ SCREENSHOT_WAIT_MS = 60_000
 def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None,
             view: str = "sessions", theme: str | None = None) -> int:
     """Open the main window on ``db_path``; with ``screenshot``, save a PNG once loaded and exit."""
+    missing = missing_libraries(os.environ, sys.platform)
+    if missing:  # Qt would abort the process, naming the wrong library
+        print(f"worthwhile: error: {advice(missing)}", file=sys.stderr)
+        return 1
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
