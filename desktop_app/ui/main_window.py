@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, Slot
+from PySide6.QtCore import QRect, QSettings, QSize, Qt, Slot
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QGuiApplication,
+    QShowEvent,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
@@ -65,6 +67,32 @@ def _discard_demo(demo: DemoDatabase) -> None:
     demo.close()
 
 
+#: The window's size when the screen has room for it.
+PREFERRED_SIZE = QSize(1280, 800)
+#: The share of the screen's free area a first window takes at most.
+SCREEN_SHARE = 0.9
+
+
+def initial_geometry(available: QRect) -> QRect:
+    """Where a window opens without a remembered geometry: at most 1280×800 and 90 % of the
+    screen's free area (taskbars and docks left out), centred in it."""
+    width = min(PREFERRED_SIZE.width(), int(available.width() * SCREEN_SHARE))
+    height = min(PREFERRED_SIZE.height(), int(available.height() * SCREEN_SHARE))
+    rect = QRect(0, 0, width, height)
+    rect.moveCenter(available.center())
+    return rect
+
+
+def fit_rect(rect: QRect, available: QRect) -> QRect:
+    """``rect`` shrunk to fit ``available`` and moved inside it (a remembered geometry from a
+    bigger or another screen)."""
+    width = min(rect.width(), available.width())
+    height = min(rect.height(), available.height())
+    x = max(available.left(), min(rect.left(), available.left() + available.width() - width))
+    y = max(available.top(), min(rect.top(), available.top() + available.height() - height))
+    return QRect(x, y, width, height)
+
+
 class MainWindow(QMainWindow):
     """One window over one database; a demo database is clearly marked and never mixed in."""
 
@@ -72,7 +100,6 @@ class MainWindow(QMainWindow):
                  settings: QSettings | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
-        self.resize(1280, 800)
         self.settings = Settings(settings)
         self._real_path: Path | None = None if demo else db_path
         self._owned_demo: DemoDatabase | None = None
@@ -93,6 +120,7 @@ class MainWindow(QMainWindow):
         self.controller.ratings_changed.connect(self._on_controller_ratings_changed)
         self.controller.lists_changed.connect(self._on_controller_lists_changed)
 
+        self._fitted_on_show = False
         self._build_widgets()
         self.menu_actions = build_actions(self, self.undo_stack)
         self._restore_layout()
@@ -185,8 +213,11 @@ class MainWindow(QMainWindow):
 
     def _restore_layout(self) -> None:
         s = self.settings
-        if s.geometry is not None:
-            self.restoreGeometry(s.geometry)
+        available = self._available_geometry()
+        if s.geometry is None or not self.restoreGeometry(s.geometry):
+            self.setGeometry(initial_geometry(available))
+        elif not (self.isMaximized() or self.isFullScreen()):
+            self.fit_to_screen(available)
         if s.window_state is not None:
             self.restoreState(s.window_state)
         if s.splitter_state is not None:
@@ -195,6 +226,22 @@ class MainWindow(QMainWindow):
                  ("tool", "verdict", "label", "period", "from", "to")}
         state["has_note"] = "1" if s.has_note_filter else ""
         self._saved_filters = state
+
+    def _available_geometry(self) -> QRect:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        return screen.availableGeometry()
+
+    def fit_to_screen(self, available: QRect | None = None) -> None:
+        """Move and shrink the window so its frame lies on the screen's free area."""
+        available = available or self._available_geometry()
+        frame = self.frameGeometry()
+        fitted = fit_rect(frame, available)
+        if fitted == frame:
+            return
+        inner = self.geometry()
+        self.resize(inner.width() - (frame.width() - fitted.width()),
+                    inner.height() - (frame.height() - fitted.height()))
+        self.move(fitted.topLeft())
 
     def save_layout(self) -> None:
         """Remember geometry, splitters, columns, the view and the filters."""
@@ -235,8 +282,7 @@ class MainWindow(QMainWindow):
         if has_sessions:
             self.sessions_view.set_db(db, self._saved_filters)
             if self.settings.header_state is not None:
-                header = self.sessions_view.table.horizontalHeader()
-                header.restoreState(self.settings.header_state)
+                self.sessions_view.restore_columns(self.settings.header_state)
             self.reflect_view.set_db(db, path, self.settings.sample_size)
             self._value_stale = True
             self.outer_stack.setCurrentWidget(self.body)
@@ -488,6 +534,14 @@ class MainWindow(QMainWindow):
         if paths:
             event.acceptProposedAction()
             self.imports.start(paths)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted_on_show:
+            # Only a shown window knows its frame (title bar, borders): fit that onto the screen.
+            self._fitted_on_show = True
+            if not (self.isMaximized() or self.isFullScreen()):
+                self.fit_to_screen()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # Cancel and wait: an import puts back the file being read; other results are dropped.

@@ -25,21 +25,22 @@ from desktop_app.ui.theme import colors
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
-#: (header, sort key in store.SORT_COLUMNS)
+#: (header, sort key in store.SORT_COLUMNS), in the order they are shown: what a session was and
+#: what you made of it first, so a narrow window shows them without scrolling.
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("Date", "date"),
     ("Tool", "tool"),
     ("Title", "title"),
+    ("Verdict", "verdict"),
+    ("Minutes", "minutes"),
+    ("Labels", "labels"),
     ("Messages", "messages"),
     ("Duration", "duration"),
     ("Model", "model"),
     ("Tokens", "tokens"),
-    ("Verdict", "verdict"),
-    ("Minutes", "minutes"),
-    ("Labels", "labels"),
 )
-COL_DATE, COL_TOOL, COL_TITLE, COL_MESSAGES, COL_DURATION, COL_MODEL, COL_TOKENS, \
-    COL_VERDICT, COL_MINUTES, COL_LABELS = range(len(COLUMNS))
+COL_DATE, COL_TOOL, COL_TITLE, COL_VERDICT, COL_MINUTES, COL_LABELS, COL_MESSAGES, \
+    COL_DURATION, COL_MODEL, COL_TOKENS = range(len(COLUMNS))
 _NUMERIC = {COL_MESSAGES, COL_DURATION, COL_TOKENS, COL_MINUTES}
 
 SESSION_ID_ROLE = Qt.ItemDataRole.UserRole + 1

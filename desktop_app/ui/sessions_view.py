@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal, Slot
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelection,
+    QItemSelectionModel,
+    QPoint,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QMenu,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -28,6 +37,7 @@ from desktop_app.ui.rating import RatingController
 from desktop_app.ui.rating_panel import RatingPanel
 from desktop_app.ui.session_model import (
     COL_DATE,
+    COL_DURATION,
     COL_LABELS,
     COL_MESSAGES,
     COL_MINUTES,
@@ -42,8 +52,11 @@ from desktop_app.ui.session_model import (
 )
 from desktop_app.ui.transcript_view import TranscriptView
 
-_COLUMN_WIDTHS = {COL_DATE: 122, COL_TOOL: 88, COL_TITLE: 280, COL_MESSAGES: 70, COL_MODEL: 130,
-                  COL_TOKENS: 62, COL_VERDICT: 78, COL_MINUTES: 62, COL_LABELS: 120}
+_COLUMN_WIDTHS = {COL_DATE: 122, COL_TOOL: 88, COL_TITLE: 280, COL_MESSAGES: 70, COL_DURATION: 70,
+                  COL_MODEL: 130, COL_TOKENS: 62, COL_VERDICT: 78, COL_MINUTES: 62,
+                  COL_LABELS: 110}
+#: Shown when asked for (the header's context menu): a laptop-wide table has no room for them.
+HIDDEN_BY_DEFAULT = (COL_MESSAGES, COL_DURATION, COL_MODEL, COL_TOKENS)
 
 
 #: Above this many selected sessions the panel does not read every rating to show what they share.
@@ -86,7 +99,10 @@ class SessionsView(QWidget):
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
         header.setSectionsMovable(True)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._on_header_context_menu_requested)
+        self.column_menu: QMenu | None = None
         header.setSortIndicator(COL_DATE, Qt.SortOrder.DescendingOrder)
         header.sortIndicatorChanged.connect(self._on_header_sort_indicator_changed)
 
@@ -126,14 +142,81 @@ class SessionsView(QWidget):
         self._apply_header_sort(query)
         self.model.set_query(query)
         self.table.setModel(self.model)
-        for column, width in _COLUMN_WIDTHS.items():
-            self.table.setColumnWidth(column, width)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.reset_columns()
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         if old is not None:
             old.deleteLater()
         self.select_row(0)
         self._show_count()
+
+    # --- columns ---------------------------------------------------------------------------
+
+    def reset_columns(self) -> None:
+        """Default columns: order, widths, the less important ones hidden, the title stretched."""
+        header = self.table.horizontalHeader()
+        for column in range(len(COLUMNS)):
+            header.moveSection(header.visualIndex(column), column)
+        for column, width in _COLUMN_WIDTHS.items():
+            header.resizeSection(column, width)
+        for column in range(len(COLUMNS)):
+            header.setSectionHidden(column, column in HIDDEN_BY_DEFAULT)
+        self.fit_title()
+
+    def restore_columns(self, state: QByteArray) -> None:
+        """Columns as saved by ``horizontalHeader().saveState()``, the title still stretched."""
+        header = self.table.horizontalHeader()
+        if not header.restoreState(state):
+            self.reset_columns()
+            return
+        if header.isSectionHidden(COL_TITLE):
+            header.setSectionHidden(COL_TITLE, False)
+        self.fit_title()
+
+    def fit_title(self) -> None:
+        """The title gets what the other columns leave; every other column keeps its width."""
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+
+    def visible_columns(self) -> list[int]:
+        """The shown columns, left to right."""
+        header = self.table.horizontalHeader()
+        return [header.logicalIndex(v) for v in range(header.count())
+                if not header.isSectionHidden(header.logicalIndex(v))]
+
+    def set_column_shown(self, column: int, shown: bool) -> None:
+        """Show or hide a column (the title is always shown)."""
+        if column == COL_TITLE or not 0 <= column < len(COLUMNS):
+            return
+        header = self.table.horizontalHeader()
+        header.setSectionHidden(column, not shown)
+        if shown and header.sectionSize(column) < header.minimumSectionSize():
+            header.resizeSection(column, _COLUMN_WIDTHS.get(column, 80))
+
+    def _build_column_menu(self) -> QMenu:
+        menu = QMenu(self.table)
+        menu.setObjectName("columnMenu")
+        header = self.table.horizontalHeader()
+        for visual in range(header.count()):
+            column = header.logicalIndex(visual)
+            action = menu.addAction(COLUMNS[column][0])
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.setEnabled(column != COL_TITLE)
+            action.toggled.connect(
+                lambda shown, column=column: self.set_column_shown(column, shown))
+        menu.addSeparator()
+        menu.addAction("Default columns", self.reset_columns)
+        return menu
+
+    @Slot(QPoint)
+    def _on_header_context_menu_requested(self, pos: QPoint) -> None:
+        if self.model is None:
+            return
+        if self.column_menu is not None:
+            self.column_menu.deleteLater()
+        self.column_menu = self._build_column_menu()
+        self.column_menu.popup(self.table.horizontalHeader().mapToGlobal(pos))
 
     def _apply_header_sort(self, query: SessionQuery) -> None:
         keys = [key for _name, key in COLUMNS]

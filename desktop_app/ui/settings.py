@@ -63,12 +63,16 @@ class Settings:
 
     @property
     def header_state(self) -> QByteArray | None:
-        """Column widths, order and sort of the session table."""
-        return self._bytes("sessions/header")
+        """Column widths, order, visibility and sort of the session table.
+
+        A new key since the columns were reordered: a state saved for the old order would put
+        widths and hidden flags on the wrong columns.
+        """
+        return self._bytes("sessions/columns")
 
     @header_state.setter
     def header_state(self, value: QByteArray) -> None:
-        self._s.setValue("sessions/header", value)
+        self._s.setValue("sessions/columns", value)
 
     @property
     def last_view(self) -> str:

@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 from desktop_app.app import run_app, save_screenshot
 from desktop_app.domain import Message
 from desktop_app.store import SessionQuery, open_db, save_sessions
-from desktop_app.ui.session_model import COL_TITLE, SESSION_ID_ROLE, SessionTableModel
+from desktop_app.ui.session_model import COL_TITLE, COL_VERDICT, SESSION_ID_ROLE, SessionTableModel
 from desktop_app.ui.transcript_view import TranscriptView
 from tests.factories import make_messages, make_session
 from tests.ui.conftest import OpenWindow
@@ -238,7 +238,7 @@ def test_transcript_shows_the_tools_own_feedback_and_hidden_branches(
     assert "the tool's own feedback: thumbs down (not your verdict)" in text
     assert "2 regenerated or edited branches not shown" in text
     assert window.sessions_view.model is not None
-    assert window.sessions_view.model.index(0, 7).data() == ""  # no verdict from the tool
+    assert window.sessions_view.model.index(0, COL_VERDICT).data() == ""  # no verdict from the tool
 
 
 def test_closing_while_the_demo_is_built_leaves_nothing_behind(
