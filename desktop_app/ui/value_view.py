@@ -107,9 +107,11 @@ def _value_stats(db: Database, *, by: By, group: GroupBy | None = None,
 
 
 def load_figures(db: Database, by: By, source: str | None,
-                 check_cancelled: Callable[[], None] = lambda: None) -> ValueFigures:
+                 check_cancelled: Callable[[], None] = lambda: None,
+                 today: date | None = None) -> ValueFigures:
     """The statistics over time, by tool and by label, and the insight sentences (on a worker
-    thread; ``check_cancelled`` raises between the queries once a newer request came)."""
+    thread; ``check_cancelled`` raises between the queries once a newer request came;
+    ``today``, default the local date, ends the stretches the sentences compare)."""
     stats = _value_stats(db, by=by, source=source)
     if not stats.periods:
         return ValueFigures(stats, None, None, ())
@@ -119,7 +121,7 @@ def load_figures(db: Database, by: By, source: str | None,
     label_stats = _value_stats(db, by=by, group="label", source=source)
     check_cancelled()
     lines: list[str] = []
-    trend = _trend_sentence(db, stats, source)
+    trend = _trend_sentence(db, stats, source, today or date.today())
     if trend:
         lines.append(trend)
     if source is None:
@@ -131,10 +133,11 @@ def load_figures(db: Database, by: By, source: str | None,
     return ValueFigures(stats, tool_stats, label_stats, tuple(lines[:MAX_INSIGHTS]))
 
 
-def _trend_sentence(db: Database, stats: Stats, source: str | None) -> str | None:
-    """The first stretch of the history against the last one (up to 13 weeks each)."""
+def _trend_sentence(db: Database, stats: Stats, source: str | None, today: date) -> str | None:
+    """The first stretch of the history against the last one (up to 13 weeks each, the last
+    ending today at the latest: days to come have no uses yet)."""
     first_day = stats.periods[0].start
-    last_day = stats.periods[-1].end - timedelta(days=1)
+    last_day = max(first_day, min(stats.periods[-1].end - timedelta(days=1), today))
     window = min(timedelta(weeks=13), (last_day - first_day + timedelta(days=1)) / 2)
     days = window.days
     if days < 14:
@@ -439,10 +442,10 @@ class ValueView(QWidget):
         """Ask for the figures again (after an import or a rating); they are drawn on arrival."""
         if self._db_path is None:
             return
-        by, source = self._by, self._source
+        by, source, today = self._by, self._source, self.today
 
         def work(context: TaskContext) -> ValueFigures:
-            return load_figures(context.db, by, source, context.check_cancelled)
+            return load_figures(context.db, by, source, context.check_cancelled, today)
 
         task = self._tasks.start(FIGURES_TASK, work, db_path=self._db_path)
         task.finished.connect(self._on_task_finished)

@@ -388,3 +388,13 @@ def test_group_labels_keep_clear_of_the_interval_caps(qtbot: QtBot, view: ValueV
         cap_top = vb.mapViewToScene(QPointF(float(chart.ci_low[i]), y + BEAM / 2)).y()
         label_bottom = text.mapRectToScene(text.boundingRect()).bottom()
         assert label_bottom < cap_top - 2  # pixels of air between the label and the caps
+
+
+def test_the_trend_sentence_compares_days_that_have_happened(db: Database) -> None:
+    # One session a day from Monday 26 Oct to Wednesday 25 Nov 2026; today is that Wednesday.
+    start = datetime(2026, 10, 26, 9, 0, tzinfo=UTC)
+    save_sessions(db, [make_session(i, started_at=start + timedelta(days=i)) for i in range(31)])
+    figures = value_view_module.load_figures(db, "week", None, today=date(2026, 11, 25))
+    # The last stretch ends today: the four days to come would read as a drop in uses.
+    assert figures.insights[0].startswith(
+        "Uses went from 15 in your first 15 days to 15 in the last 15 days")
