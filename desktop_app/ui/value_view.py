@@ -335,7 +335,7 @@ class ValueView(QWidget):
             chart = self._build_chart(index)
         wanted = self._wanted(index)
         if wanted is not None and wanted is not self._drawn[index]:
-            if isinstance(chart, OverTimeChart):
+            if isinstance(chart, OverTimeChart | UsageValueChart):
                 chart.today = self.today
             chart.set_stats(wanted)
             self._drawn[index] = wanted

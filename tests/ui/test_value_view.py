@@ -313,6 +313,10 @@ def test_the_current_week_is_drawn_as_so_far(qtbot: QtBot, view: ValueView, db: 
     assert "so far" in view.over_time.value_plot.titleLabel.text
     # The range said ends today, not on the Sunday to come.
     assert "16 Nov 2026 – 25 Nov 2026" in view.basis_label.text()
+    # In usage against value, its dot is hollow and said to be "so far" too.
+    uv = view.usage_value
+    assert uv.partial == [False, True]
+    assert "so far" in (uv.hover(uv.scene_pos_of(1)) or "")
 
     view.today = date(2026, 11, 30)  # both weeks are over
     with qtbot.waitSignal(view.loaded, timeout=10_000):
