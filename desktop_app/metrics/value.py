@@ -21,6 +21,8 @@ How the numbers are defined (the PRODUCT contract, plus the choices it leaves op
   nothing happened, so charts show gaps honestly instead of joining across them. The first and
   last period keep their full ``start``/``end`` even when ``date_from``/``date_to`` cut them;
   their counts then cover only the filtered days.
+- **partial** (in ``to_json`` only): the period has not ended yet, today (local) falls inside
+  it, so its counts are "so far" (PRODUCT.md, "Partial periods").
 - **group="tool"**: one entry per period and source. **group="label"**: one entry per period and
   label; a session with two labels counts in both, sessions without a label form the group
   :data:`NO_LABEL`. Every group that has a use anywhere in the range gets an entry in every
@@ -116,12 +118,19 @@ class PeriodFigures(Figures):
     start: date
     end: date
 
-    def to_json(self) -> dict[str, object]:
-        """One entry of ``periods`` in ``stats --json``: ISO ``start``/``end``, then the figures."""
+    def is_partial(self, today: date | None = None) -> bool:
+        """True while the period has not ended: ``today`` (local, default now) falls inside it."""
+        day = date.today() if today is None else today
+        return self.start <= day < self.end
+
+    def to_json(self, today: date | None = None) -> dict[str, object]:
+        """One entry of ``periods`` in ``stats --json``: ISO ``start``/``end``, the figures, then
+        ``partial`` (see :meth:`is_partial`; ``today`` defaults to the local date)."""
         return {
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
             **Figures.to_json(self),
+            "partial": self.is_partial(today),
         }
 
 
@@ -144,12 +153,14 @@ class Stats:
         """The periods of one group in time order (``None`` without ``group``)."""
         return [p for p in self.periods if p.group == group]
 
-    def to_json(self) -> dict[str, object]:
-        """Exactly the ``stats --json`` object of the PRODUCT contract."""
+    def to_json(self, today: date | None = None) -> dict[str, object]:
+        """Exactly the ``stats --json`` object of the PRODUCT contract (``today``: see
+        :meth:`PeriodFigures.is_partial`)."""
+        day = date.today() if today is None else today
         return {
             "by": self.by,
             "group": self.group,
-            "periods": [p.to_json() for p in self.periods],
+            "periods": [p.to_json(day) for p in self.periods],
             "totals": self.totals.to_json(),
         }
 

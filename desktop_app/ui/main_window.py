@@ -378,6 +378,7 @@ class MainWindow(QMainWindow):
 
             view = value_module.ValueView(self.tasks, self.value_page)
             view.sessions_requested.connect(self._on_value_view_sessions_requested)
+            view.reflect_requested.connect(lambda: self.show_view("reflect"))
             layout = self.value_page.layout()
             assert layout is not None
             layout.addWidget(view)

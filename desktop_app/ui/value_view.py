@@ -107,9 +107,11 @@ def _value_stats(db: Database, *, by: By, group: GroupBy | None = None,
 
 
 def load_figures(db: Database, by: By, source: str | None,
-                 check_cancelled: Callable[[], None] = lambda: None) -> ValueFigures:
+                 check_cancelled: Callable[[], None] = lambda: None,
+                 today: date | None = None) -> ValueFigures:
     """The statistics over time, by tool and by label, and the insight sentences (on a worker
-    thread; ``check_cancelled`` raises between the queries once a newer request came)."""
+    thread; ``check_cancelled`` raises between the queries once a newer request came;
+    ``today``, default the local date, ends the stretches the sentences compare)."""
     stats = _value_stats(db, by=by, source=source)
     if not stats.periods:
         return ValueFigures(stats, None, None, ())
@@ -119,7 +121,7 @@ def load_figures(db: Database, by: By, source: str | None,
     label_stats = _value_stats(db, by=by, group="label", source=source)
     check_cancelled()
     lines: list[str] = []
-    trend = _trend_sentence(db, stats, source)
+    trend = _trend_sentence(db, stats, source, today or date.today())
     if trend:
         lines.append(trend)
     if source is None:
@@ -131,10 +133,11 @@ def load_figures(db: Database, by: By, source: str | None,
     return ValueFigures(stats, tool_stats, label_stats, tuple(lines[:MAX_INSIGHTS]))
 
 
-def _trend_sentence(db: Database, stats: Stats, source: str | None) -> str | None:
-    """The first stretch of the history against the last one (up to 13 weeks each)."""
+def _trend_sentence(db: Database, stats: Stats, source: str | None, today: date) -> str | None:
+    """The first stretch of the history against the last one (up to 13 weeks each, the last
+    ending today at the latest: days to come have no uses yet)."""
     first_day = stats.periods[0].start
-    last_day = stats.periods[-1].end - timedelta(days=1)
+    last_day = max(first_day, min(stats.periods[-1].end - timedelta(days=1), today))
     window = min(timedelta(weeks=13), (last_day - first_day + timedelta(days=1)) / 2)
     days = window.days
     if days < 14:
@@ -175,6 +178,8 @@ class ValueView(QWidget):
     sessions_requested = Signal(object)
     #: The figures asked for last are all shown.
     loaded = Signal()
+    #: The user asked to rate sessions (no period has enough ratings yet): show Reflect.
+    reflect_requested = Signal()
 
     def __init__(self, tasks: TaskRunner | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -193,6 +198,8 @@ class ValueView(QWidget):
         self._key_index: dict[int, int] = {}  # chart id -> item the keyboard points at
         self._tools: list[str] = []
         self._insights: tuple[str, ...] = ()
+        #: The local date that decides which period is "so far" (None: today).
+        self.today: date | None = None
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(12, 8, 12, 8)
@@ -236,6 +243,23 @@ class ValueView(QWidget):
         self.basis_label.setWordWrap(True)
         outer.addWidget(self.insights_label)
         outer.addWidget(self.basis_label)
+        # Until a period has enough ratings the chart has no value to show: say what to do.
+        self.no_value_bar = QWidget()
+        self.no_value_bar.setObjectName("valueNoValue")
+        no_value = QHBoxLayout(self.no_value_bar)
+        no_value.setContentsMargins(0, 0, 0, 0)
+        self.no_value_label = QLabel()
+        self.no_value_label.setObjectName("valueNoValueText")
+        self.no_value_label.setWordWrap(True)
+        self.reflect_button = QPushButton("Rate in Reflect…")
+        self.reflect_button.setObjectName("valueGoToReflect")
+        self.reflect_button.setAccessibleName("Rate this week's sample in Reflect")
+        self.reflect_button.setAutoDefault(False)
+        self.reflect_button.clicked.connect(self.reflect_requested)
+        no_value.addWidget(self.no_value_label, 1)
+        no_value.addWidget(self.reflect_button)
+        self.no_value_bar.setVisible(False)
+        outer.addWidget(self.no_value_bar)
 
         # Each chart is built, and given its figures, when its tab is shown or on a spare turn
         # of the event loop, one at a time: none of this blocks the window for long.
@@ -311,6 +335,8 @@ class ValueView(QWidget):
             chart = self._build_chart(index)
         wanted = self._wanted(index)
         if wanted is not None and wanted is not self._drawn[index]:
+            if isinstance(chart, OverTimeChart | UsageValueChart):
+                chart.today = self.today
             chart.set_stats(wanted)
             self._drawn[index] = wanted
         return chart
@@ -416,10 +442,10 @@ class ValueView(QWidget):
         """Ask for the figures again (after an import or a rating); they are drawn on arrival."""
         if self._db_path is None:
             return
-        by, source = self._by, self._source
+        by, source, today = self._by, self._source, self.today
 
         def work(context: TaskContext) -> ValueFigures:
-            return load_figures(context.db, by, source, context.check_cancelled)
+            return load_figures(context.db, by, source, context.check_cancelled, today)
 
         task = self._tasks.start(FIGURES_TASK, work, db_path=self._db_path)
         task.finished.connect(self._on_task_finished)
@@ -494,6 +520,7 @@ class ValueView(QWidget):
         self._key_index.clear()
         if not stats.periods:
             self.pages.setCurrentWidget(self.empty_label)
+            self.no_value_bar.setVisible(False)
             self.basis_label.clear()
             self.insights_label.clear()
             self.tool_stats = self.label_stats = None
@@ -501,6 +528,11 @@ class ValueView(QWidget):
             return
         self.pages.setCurrentWidget(self.tabs)
         self.basis_label.setText(self._basis_text(stats))
+        self.no_value_label.setText(
+            f"No {stats.by} has {MIN_RATED} ratings yet, so there is no value per use to show. "
+            "Rate this week's sample to see value per use.")
+        self.no_value_bar.setVisible(
+            not any(p.rated >= MIN_RATED for p in stats.series(None)))
 
     def _update_tools(self, totals: list[Any]) -> None:
         tools = [f.group for f in sorted(totals, key=lambda f: -f.uses)]
@@ -519,7 +551,10 @@ class ValueView(QWidget):
 
     def _basis_text(self, stats: Stats) -> str:
         t = stats.totals
+        # The last period may not be over: the range ends today, never in the future.
+        today = self.today or date.today()
         first, last = stats.periods[0].start, stats.periods[-1].end - timedelta(days=1)
+        last = max(first, min(last, today))
         tool = f", {display_name(self._source)} only" if self._source else ""
         text = (f"Based on {t.rated:,} rated of {t.uses:,} uses ({first:%d %b %Y} – "
                 f"{last:%d %b %Y}{tool}). Value per use = useful ÷ rated, shown with its 95 % "
@@ -631,10 +666,17 @@ class ValueView(QWidget):
         from pyqtgraph.exporters import ImageExporter
 
         chart = self.current_chart()
+        self._hide_hover(chart)
         exporter = ImageExporter(chart.widget.ci)
         width = max(1200, int(chart.widget.width() * 2))
         exporter.parameters()["width"] = width
         exporter.export(str(path))
+
+    def _hide_hover(self, chart: _Chart) -> None:
+        """An exported image shows the data, not where the pointer happened to be."""
+        if isinstance(chart, OverTimeChart):
+            chart.set_hover_visible(False)
+        QToolTip.hideText()
 
     def export_svg(self, path: str | Path) -> None:
         """Save the chart shown as an SVG image.
@@ -644,6 +686,7 @@ class ValueView(QWidget):
         parse).
         """
         chart = self.current_chart()
+        self._hide_hover(chart)
         source = chart.widget.ci.sceneBoundingRect()
         size = source.size().toSize()
         generator = QSvgGenerator()

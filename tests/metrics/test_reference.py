@@ -87,7 +87,7 @@ def reference(db: Database, by: str, group: str | None, source: str | None, labe
                      if period_start(s["day"], by) == p.start  # type: ignore[arg-type]
                      and name in s["groups"]]
             out.append({"start": p.start.isoformat(), "end": p.end.isoformat(), "group": name,
-                        **figures(items)})
+                        **figures(items), "partial": p.start <= date.today() < p.end})
     return {"by": by, "group": group, "periods": out,
             "totals": {"group": None, **figures(sessions)}}
 

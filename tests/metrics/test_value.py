@@ -73,7 +73,7 @@ def zero(start: str, end: str, group: str | None = None) -> dict[str, object]:
         "start": start, "end": end, "group": group, "uses": 0, "rated": 0, "useful": 0,
         "not_useful": 0, "value_per_use": None, "ci_low": None, "ci_high": None,
         "est_useful_uses": None, "est_useful_low": None, "est_useful_high": None,
-        "minutes_saved_mean": None, "minutes_n": 0, "tokens_per_useful": None,
+        "minutes_saved_mean": None, "minutes_n": 0, "tokens_per_useful": None, "partial": False,
     }
 
 
@@ -137,9 +137,9 @@ def test_stats_json_by_week(db: Database, hand_set: dict[str, str]) -> None:
         "by": "week",
         "group": None,
         "periods": [
-            {"start": "2026-03-02", "end": "2026-03-09", "group": None, **WEEK_A},
+            {"start": "2026-03-02", "end": "2026-03-09", "group": None, **WEEK_A, "partial": False},
             zero("2026-03-09", "2026-03-16"),
-            {"start": "2026-03-16", "end": "2026-03-23", "group": None, **WEEK_C},
+            {"start": "2026-03-16", "end": "2026-03-23", "group": None, **WEEK_C, "partial": False},
         ],
         "totals": {"group": None, **TOTALS},
     })
@@ -151,7 +151,8 @@ def test_stats_json_by_month(db: Database, hand_set: dict[str, str]) -> None:
     assert_same(got, {
         "by": "month",
         "group": None,
-        "periods": [{"start": "2026-03-01", "end": "2026-04-01", "group": None, **TOTALS}],
+        "periods": [{"start": "2026-03-01", "end": "2026-04-01", "group": None, **TOTALS,
+                     "partial": False}],
         "totals": {"group": None, **TOTALS},
     })
 
@@ -168,11 +169,11 @@ def test_group_by_tool(db: Database, hand_set: dict[str, str]) -> None:
         "by": "week",
         "group": "tool",
         "periods": [
-            {"start": a[0], "end": a[1], "group": "chatgpt", **gpt_a},
-            {"start": a[0], "end": a[1], "group": "claude-code", **cc_a},
+            {"start": a[0], "end": a[1], "group": "chatgpt", **gpt_a, "partial": False},
+            {"start": a[0], "end": a[1], "group": "claude-code", **cc_a, "partial": False},
             zero(*b, "chatgpt"),
             zero(*b, "claude-code"),
-            {"start": c[0], "end": c[1], "group": "chatgpt", **WEEK_C},
+            {"start": c[0], "end": c[1], "group": "chatgpt", **WEEK_C, "partial": False},
             zero(*c, "claude-code"),
         ],
         "totals": totals,
@@ -204,7 +205,7 @@ def test_group_by_label(db: Database, hand_set: dict[str, str]) -> None:
     }
     for ((start, end), group), figures in expected.items():
         assert_same(entries[(start, group)], {"start": start, "end": end, "group": group,
-                                              **figures}, f"{start} {group}")
+                                              **figures, "partial": False}, f"{start} {group}")
     assert all(entries[("2026-03-09", g)]["uses"] == 0 for g in groups)
     # Totals count each session once, although the label groups add up to 12 uses.
     assert_same(stats.to_json()["totals"], {"group": None, **TOTALS})
@@ -268,7 +269,8 @@ def test_empty_database(db: Database) -> None:
     stats = value_stats(StatsReader(db), group="tool")
     assert stats.to_json() == {
         "by": "week", "group": "tool", "periods": [],
-        "totals": {k: v for k, v in zero("", "").items() if k not in ("start", "end")},
+        "totals": {k: v for k, v in zero("", "").items()
+                   if k not in ("start", "end", "partial")},
     }
 
 
@@ -395,3 +397,22 @@ def test_metrics_never_load_qt() -> None:
         "sys.exit(any(m.split('.')[0] in ('PySide6', 'shiboken6') for m in sys.modules))"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_partial_is_the_period_today_falls_in(db: Database, hand_set: object) -> None:
+    stats = value_stats(StatsReader(db))  # weeks of 03-02, 03-09 and 03-16 (end 03-23)
+
+    def partial(today: date, of: Stats = stats) -> list[object]:
+        periods = of.to_json(today)["periods"]
+        assert isinstance(periods, list)
+        return [p["partial"] for p in periods]
+
+    assert partial(date(2026, 3, 18)) == [False, False, True]
+    assert partial(date(2026, 3, 16)) == [False, False, True]  # the first day counts
+    assert partial(date(2026, 3, 23)) == [False, False, False]  # end is exclusive: it is over
+    assert partial(date(2026, 3, 1)) == [False, False, False]  # not started: not "so far"
+    assert [p.is_partial(date(2026, 3, 9)) for p in stats.periods] == [False, True, False]
+    totals = stats.to_json()["totals"]
+    assert isinstance(totals, dict)
+    assert "partial" not in totals
+    assert partial(date(2026, 3, 31), value_stats(StatsReader(db), by="month")) == [True]

@@ -103,3 +103,19 @@ def test_keyboard_walks_periods_and_opens_one(
     assert window.current_view() == "sessions"
     assert window.sessions_view.model is not None
     assert window.sessions_view.model.rowCount() == 3
+
+
+def test_without_a_value_yet_the_button_opens_reflect(
+    qtbot: QtBot, db_path: Path, open_window: OpenWindow
+) -> None:
+    db = open_db(db_path)
+    save_sessions(db, [make_session(i) for i in range(6)])  # nothing rated
+    db.close()
+    window = open_window(db_path)
+    window.show_view("value")
+    view = window.value_view
+    assert view is not None
+    qtbot.waitUntil(lambda: not view.busy)
+    qtbot.waitUntil(view.reflect_button.isVisible)
+    qtbot.mouseClick(view.reflect_button, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is window.reflect_view

@@ -6,13 +6,13 @@ import csv
 import math
 import os
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlite_utils import Database
@@ -23,7 +23,8 @@ from desktop_app.metrics import day_start_utc, value_stats
 from desktop_app.store import SessionQuery, save_sessions, update_rating
 from desktop_app.store.stats import StatsReader
 from desktop_app.ui import value_view as value_view_module
-from desktop_app.ui.charts.common import GroupTarget
+from desktop_app.ui.charts.common import FEW_HIGH, FEW_LOW, FEW_Y, GroupTarget
+from desktop_app.ui.charts.groups import BEAM
 from desktop_app.ui.theme import apply_theme
 from desktop_app.ui.value_view import ValueView
 from tests.factories import make_session
@@ -287,3 +288,117 @@ def test_a_failure_computing_the_figures_is_shown_and_the_view_goes_on(
         view.refresh()
     assert view.stats is not None
     assert view.stats.totals.rated == 8
+
+
+def test_the_current_week_is_drawn_as_so_far(qtbot: QtBot, view: ValueView, db: Database,
+                                             db_path: Path) -> None:
+    ids = _two_weeks(db)
+    for sid in ids[10:13]:  # week 2 gets 5 ratings: a value, but the week is not over
+        update_rating(db, sid, Verdict.NOT_USEFUL)
+    view.today = date(2026, 11, 25)  # a Wednesday in week 2
+    _show(qtbot, view, db_path)
+    ot = view.over_time
+    assert list(ot.partial) == [False, True]
+    # Lighter bars for the week not over, and a "so far" label above it.
+    for bar in ot.bars.values():
+        alphas = [QColor(b.color()).alphaF() for b in bar.opts["brushes"]]
+        assert alphas[1] < alphas[0]
+    assert [label.textItem.toPlainText() for label in ot.so_far_labels] == ["so far"]
+    # Its value is a hollow point, off the line of the weeks that are over.
+    assert ot.so_far_points.data["x"].tolist() == [ot.centers[1]]
+    assert ot.so_far_points.data["y"][0] == pytest.approx(100 * 2 / 5)
+    assert math.isnan(ot.line.yData[1])
+    assert "so far" in (ot.hover(ot.scene_pos_of(1)) or "")
+    assert "so far" not in (ot.hover(ot.scene_pos_of(0)) or "")
+    assert "so far" in view.over_time.value_plot.titleLabel.text
+    # The range said ends today, not on the Sunday to come.
+    assert "16 Nov 2026 – 25 Nov 2026" in view.basis_label.text()
+    # In usage against value, its dot is hollow and said to be "so far" too.
+    uv = view.usage_value
+    assert uv.partial == [False, True]
+    assert "so far" in (uv.hover(uv.scene_pos_of(1)) or "")
+
+    view.today = date(2026, 11, 30)  # both weeks are over
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.refresh()
+    update_rating(db, ids[13], Verdict.USEFUL)
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.refresh()
+    assert list(ot.partial) == [False, False]
+    assert ot.so_far_labels == []
+    assert ot.so_far_points.data["x"].tolist() == []
+    assert "16 Nov 2026 – 29 Nov 2026" in view.basis_label.text()
+
+
+def test_too_few_ratings_are_marked_apart_from_the_values(qtbot: QtBot, view: ValueView,
+                                                          db: Database, db_path: Path) -> None:
+    _two_weeks(db)
+    _show(qtbot, view, db_path)
+    ot = view.over_time
+    (y,) = ot.few_marks.data["y"].tolist()
+    assert y == FEW_Y
+    assert FEW_LOW <= y <= FEW_HIGH < 0  # in the strip below 0 %, never on a value
+    # The strip is labelled on the value axis, and no grid line runs through it.
+    ticks = dict(ot.value_plot.getAxis("left")._tickLevels[0])
+    assert ticks[FEW_Y] == "too few"
+    assert all(line.value() >= 0 for line in ot.grid)
+    assert not ot.value_plot.getAxis("left").grid
+    assert not view.no_value_bar.isVisibleTo(view)  # week 1 has 6 ratings
+
+
+def test_without_enough_ratings_anywhere_the_view_says_to_rate(
+    qtbot: QtBot, view: ValueView, db: Database, db_path: Path
+) -> None:
+    sessions = [make_session(i, started_at=WEEK1 + timedelta(days=i)) for i in range(10)]
+    save_sessions(db, sessions)
+    update_rating(db, sessions[0].id, Verdict.USEFUL)  # one rating: no value anywhere
+    _show(qtbot, view, db_path)
+    assert view.no_value_bar.isVisible()
+    assert "Rate this week's sample to see value per use" in view.no_value_label.text()
+    with qtbot.waitSignal(view.reflect_requested, timeout=2_000):
+        qtbot.mouseClick(view.reflect_button, Qt.MouseButton.LeftButton)
+    assert view.over_time.few.all()
+    assert (view.over_time.few_marks.data["y"] < 0).all()
+
+
+def test_an_exported_png_has_no_hover_band(qtbot: QtBot, view: ValueView, db: Database,
+                                           db_path: Path, tmp_path: Path) -> None:
+    _two_weeks(db)
+    _show(qtbot, view, db_path)
+    ot = view.over_time
+    view.export_png(tmp_path / "before.png")
+    assert ot.hover(ot.scene_pos_of(0))
+    assert all(line.isVisible() for line in ot.cursor)  # the grey band under the pointer
+    view.export_png(tmp_path / "after.png")
+    assert not any(line.isVisible() for line in ot.cursor)
+    before, after = QImage(str(tmp_path / "before.png")), QImage(str(tmp_path / "after.png"))
+    assert not before.isNull()
+    assert before == after
+
+
+def test_group_labels_keep_clear_of_the_interval_caps(qtbot: QtBot, view: ValueView,
+                                                      db: Database, db_path: Path) -> None:
+    generate_demo(db)
+    _show(qtbot, view, db_path)
+    chart = view.by_tool
+    view.tabs.setCurrentWidget(chart.widget)
+    qtbot.wait(50)
+    ready = int((~_nan(chart.value)).sum())
+    assert ready >= 2
+    vb = chart.value_plot.vb
+    for i in range(ready):
+        text = chart._texts[2 * i]
+        y = float(len(chart.figures) - 1 - i)
+        cap_top = vb.mapViewToScene(QPointF(float(chart.ci_low[i]), y + BEAM / 2)).y()
+        label_bottom = text.mapRectToScene(text.boundingRect()).bottom()
+        assert label_bottom < cap_top - 2  # pixels of air between the label and the caps
+
+
+def test_the_trend_sentence_compares_days_that_have_happened(db: Database) -> None:
+    # One session a day from Monday 26 Oct to Wednesday 25 Nov 2026; today is that Wednesday.
+    start = datetime(2026, 10, 26, 9, 0, tzinfo=UTC)
+    save_sessions(db, [make_session(i, started_at=start + timedelta(days=i)) for i in range(31)])
+    figures = value_view_module.load_figures(db, "week", None, today=date(2026, 11, 25))
+    # The last stretch ends today: the four days to come would read as a drop in uses.
+    assert figures.insights[0].startswith(
+        "Uses went from 15 in your first 15 days to 15 in the last 15 days")

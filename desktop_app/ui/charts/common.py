@@ -7,21 +7,30 @@ from datetime import date
 from typing import Any
 
 import pyqtgraph as pg
+from PySide6.QtGui import QColor
 
 from desktop_app.importers.registry import DISPLAY_NAMES, TOOL_NAMES
 from desktop_app.metrics import Figures, GroupBy, PeriodFigures, display_name
 from desktop_app.metrics.text import estimate_text, percent, value_text
 from desktop_app.ui.theme import colors
 
-#: The value axis always spans 0–100 %; markers for "fewer than 5 ratings" sit just below it.
-VALUE_MIN = -8.0
+#: The value axis always spans 0–100 %; the strip below 0 % (``FEW_LOW`` to ``FEW_HIGH``,
+#: labelled "too few" on the axis) marks the periods with fewer than 5 ratings, so that a
+#: mark there can never be read as a value.
+VALUE_MIN = -20.0
 VALUE_MAX = 104.0
-FEW_Y = -4.0
+FEW_LOW = -17.0
+FEW_HIGH = -7.0
+FEW_Y = (FEW_LOW + FEW_HIGH) / 2
 #: The columns of an exported CSV after ``start``/``end`` (the ``stats --json`` keys).
 FIGURE_KEYS = ("group", "uses", "rated", "useful", "not_useful", "value_per_use", "ci_low",
                "ci_high", "est_useful_uses", "est_useful_low", "est_useful_high",
                "minutes_saved_mean", "minutes_n", "tokens_per_useful")
 PERCENT_TICKS = [[(v, f"{v} %") for v in (0, 25, 50, 75, 100)], []]
+#: The value axis of the over-time chart: the percentages and the "too few" strip below them.
+VALUE_TICKS = [[*PERCENT_TICKS[0], (FEW_Y, "too few")], []]
+#: How much of its colour a period that has not ended yet ("so far") keeps.
+SO_FAR_ALPHA = 0.4
 
 
 @dataclass(frozen=True)
@@ -97,6 +106,13 @@ def key(colour: str, mark: str = "■") -> str:
 def period_name(start: date, by: str) -> str:
     """``Week of 16 Nov 2026`` or ``November 2026``."""
     return f"{start:%B %Y}" if by == "month" else f"Week of {start:%d %b %Y}"
+
+
+def lighter(colour: str, alpha: float = SO_FAR_ALPHA) -> QColor:
+    """``colour`` with only ``alpha`` of its opacity (a "so far" period)."""
+    out = QColor(colour)
+    out.setAlphaF(out.alphaF() * alpha)
+    return out
 
 
 def figures_tooltip(head: str, f: Figures, footer: str | None) -> str:

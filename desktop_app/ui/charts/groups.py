@@ -25,6 +25,9 @@ from desktop_app.ui.charts.common import (
 )
 
 ROW_HEIGHT = 0.6
+#: The height of an interval's caps, and the gap between a cap and the label above it (in rows).
+BEAM = 0.18
+LABEL_GAP = 0.08
 
 
 class GroupChart:
@@ -65,7 +68,7 @@ class GroupChart:
         self.uses_plot.setYLink(self.value_plot)
 
         empty = np.zeros(0)
-        self.whiskers = pg.ErrorBarItem(x=empty, y=empty, left=empty, right=empty, beam=0.18)
+        self.whiskers = pg.ErrorBarItem(x=empty, y=empty, left=empty, right=empty, beam=BEAM)
         self.points = pg.ScatterPlotItem(symbol="o", size=10)
         self.bars = pg.BarGraphItem(x0=empty, y=empty, width=empty, height=ROW_HEIGHT)
         self.value_plot.addItem(self.whiskers)
@@ -118,10 +121,11 @@ class GroupChart:
         for i, f in enumerate(self.figures):
             y = float(ys[i])
             if i < ready:
-                # Above the whisker, kept inside the axis so it is never clipped.
+                # Above the whisker and clear of its caps, kept inside the axis so it is never
+                # clipped.
                 x = min(max(float(self.value[i]), 16.0), 84.0)
-                text = pg.TextItem(n_text(f), color=cc.text, anchor=(0.5, 1.15))
-                text.setPos(x, y)
+                text = pg.TextItem(n_text(f), color=cc.text, anchor=(0.5, 1.0))
+                text.setPos(x, y + BEAM / 2 + LABEL_GAP)
             else:
                 text = pg.TextItem(f"not enough ratings · {n_text(f)} (it takes {MIN_RATED})",
                                    color=cc.axis, anchor=(0, 0.5))

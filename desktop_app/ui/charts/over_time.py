@@ -3,31 +3,37 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, Qt
 
 from desktop_app.metrics import MIN_RATED, PeriodFigures, Stats, day_start_utc
 from desktop_app.ui.charts.common import (
+    FEW_HIGH,
+    FEW_LOW,
     FEW_Y,
     FIGURE_KEYS,
     PERCENT_TICKS,
     VALUE_MAX,
     VALUE_MIN,
+    VALUE_TICKS,
     ChartColors,
     Target,
     chart_colors,
     figures_tooltip,
     key,
+    lighter,
     period_name,
     setup_plot,
     style_plot,
 )
 
 BAR_SHARE = 0.8
-FEW_NAME = f"fewer than {MIN_RATED} ratings (no value drawn)"
+FEW_NAME = f"too few ratings (under {MIN_RATED}: no value)"
+SO_FAR = "so far"
 
 
 def _empty() -> np.ndarray[Any, np.dtype[np.float64]]:
@@ -38,8 +44,10 @@ class OverTimeChart:
     """Two plots on one time axis: usage (counts) on top, value per use (0–100 %) below.
 
     The numbers drawn are kept as attributes (``useful``, ``not_useful``, ``unrated``,
-    ``value``, ``ci_low``, ``ci_high`` in percent, NaN where there are too few ratings, and
-    ``few``: the periods marked as having fewer than five ratings).
+    ``value``, ``ci_low``, ``ci_high`` in percent, NaN where there are too few ratings,
+    ``few``: the periods marked as having fewer than five ratings, in a strip below 0 % labelled
+    "too few", and ``partial``: the periods not over yet, drawn lighter and hollow, "so far").
+    ``today`` (default: the local date) decides which period has not ended.
     """
 
     def __init__(self) -> None:
@@ -57,6 +65,8 @@ class OverTimeChart:
         self.ci_low = _empty()
         self.ci_high = _empty()
         self.few = np.zeros(0, dtype=bool)
+        self.partial = np.zeros(0, dtype=bool)
+        self.today: date | None = None
 
         layout = self.widget.ci
         self.usage = layout.addPlot(row=0, col=0, axisItems={"bottom": pg.DateAxisItem()})
@@ -69,7 +79,19 @@ class OverTimeChart:
         setup_plot(self.value_plot, "")
         self.usage.setLabel("left", "uses")
         self.value_plot.setLabel("left", "value per use")
-        self.value_plot.getAxis("left").setTicks(PERCENT_TICKS)
+        self.value_plot.getAxis("left").setTicks(VALUE_TICKS)
+        # Grid lines at the percentages only: none runs through the "too few" strip.
+        self.value_plot.showGrid(x=False, y=False)
+        self.grid = [pg.InfiniteLine(pos=v, angle=0, movable=False) for v, _ in PERCENT_TICKS[0]]
+        for line in self.grid:
+            line.setZValue(-20)
+            self.value_plot.addItem(line, ignoreBounds=True)
+        self.few_strip = pg.LinearRegionItem(values=(FEW_LOW, FEW_HIGH), orientation="horizontal",
+                                             movable=False)
+        for edge in self.few_strip.lines:
+            edge.setPen(pg.mkPen(None))
+        self.few_strip.setZValue(-30)
+        self.value_plot.addItem(self.few_strip, ignoreBounds=True)
         self.value_plot.setYRange(VALUE_MIN, VALUE_MAX, padding=0)
         for plot in (self.usage, self.value_plot):
             plot.getAxis("left").setWidth(62)
@@ -87,10 +109,16 @@ class OverTimeChart:
         self.band = pg.FillBetweenItem(self.low_curve, self.high_curve)
         self.whiskers = pg.ErrorBarItem(x=zero, y=zero, top=zero, bottom=zero, beam=0.0)
         self.line = pg.PlotDataItem(connect="finite", symbol="o", symbolSize=6, antialias=True)
-        self.few_marks = pg.ScatterPlotItem(symbol="o", size=9)
+        # The period not over yet: a dashed link to it, a hollow point, a faint whisker.
+        self.so_far_link = pg.PlotCurveItem(connect="finite")
+        self.so_far_whiskers = pg.ErrorBarItem(x=zero, y=zero, top=zero, bottom=zero, beam=0.0)
+        self.so_far_points = pg.ScatterPlotItem(symbol="o", size=8)
+        self.few_marks = pg.ScatterPlotItem(symbol="|", size=12)
         for item in (self.band, self.low_curve, self.high_curve, self.whiskers, self.line,
+                     self.so_far_link, self.so_far_whiskers, self.so_far_points,
                      self.few_marks):
             self.value_plot.addItem(item)
+        self.so_far_labels: list[Any] = []
         self.cursor = [pg.InfiniteLine(angle=90, movable=False) for _ in range(2)]
         for plot, line in zip((self.usage, self.value_plot), self.cursor, strict=True):
             line.setVisible(False)
@@ -98,14 +126,21 @@ class OverTimeChart:
 
         self.apply_colors(chart_colors())
 
+    def _so_far_key(self, cc: ChartColors, mark: str) -> str:
+        if not (self.partial & np.isfinite(self.value)).any():
+            return ""
+        return f" &nbsp;{key(cc.value, mark)} {SO_FAR}"
+
     def _usage_title(self, cc: ChartColors) -> str:
+        so_far = (f" &nbsp;(paler: {SO_FAR}, this {self.by} is not over)"
+                  if self.partial.any() else "")
         return (f"Uses per {self.by}: &nbsp;{key(cc.useful)} useful &nbsp;"
-                f"{key(cc.not_useful)} not useful &nbsp;{key(cc.unrated)} unrated")
+                f"{key(cc.not_useful)} not useful &nbsp;{key(cc.unrated)} unrated{so_far}")
 
     def _value_title(self, cc: ChartColors) -> str:
         return (f"Value per use per {self.by} (useful ÷ rated): &nbsp;{key(cc.value, '●')} "
-                f"value per use &nbsp;{key(cc.band_key)} 95 % interval &nbsp;"
-                f"{key(cc.few, '○')} {FEW_NAME}")
+                f"value per use{self._so_far_key(cc, '○')} &nbsp;{key(cc.band_key)} 95 % "
+                f"interval &nbsp;{key(cc.few, '|')} {FEW_NAME}")
 
     # --- data ------------------------------------------------------------------------------
 
@@ -133,30 +168,54 @@ class OverTimeChart:
         self.ci_high = np.array([nan if p.ci_high is None else p.ci_high * 100
                                  for p in self.periods], dtype=np.float64)
         self.few = np.array([p.rated < MIN_RATED for p in self.periods], dtype=bool)
+        today = self.today or date.today()
+        self.partial = np.array([p.is_partial(today) for p in self.periods], dtype=bool)
 
         rated = self.useful + self.not_useful
+        cc = chart_colors()
         self.bars["useful"].setOpts(x=self.centers, width=widths, y0=np.zeros(n),
-                                    height=self.useful)
+                                    height=self.useful, brushes=self._brushes(cc.useful))
         self.bars["not_useful"].setOpts(x=self.centers, width=widths, y0=self.useful,
-                                        height=self.not_useful)
+                                        height=self.not_useful,
+                                        brushes=self._brushes(cc.not_useful))
         self.bars["unrated"].setOpts(x=self.centers, width=widths, y0=rated,
-                                     height=self.unrated)
+                                     height=self.unrated, brushes=self._brushes(cc.unrated))
+        self._label_so_far(rated + self.unrated)
 
+        # Ended periods: a line, and a band or (alone) a whisker.
         finite = np.isfinite(self.value)
-        if finite.any():
-            self.line.setData(self.centers, self.value)
-            self.low_curve.setData(self.centers, self.ci_low)
-            self.high_curve.setData(self.centers, self.ci_high)
+        full = finite & ~self.partial
+        if full.any():
+            hide = np.where(full, 0.0, np.nan)
+            self.line.setData(self.centers, self.value + hide)
+            self.low_curve.setData(self.centers, self.ci_low + hide)
+            self.high_curve.setData(self.centers, self.ci_high + hide)
         else:  # no period has 5 ratings yet: nothing to draw (all-NaN data upsets pyqtgraph)
             for item in (self.line, self.low_curve, self.high_curve):
                 item.setData([], [])
         # A band needs two neighbours; a lone period gets a whisker instead.
-        before = np.concatenate(([False], finite[:-1])) if n else finite
-        after = np.concatenate((finite[1:], [False])) if n else finite
-        alone = finite & ~before & ~after
+        before = np.concatenate(([False], full[:-1])) if n else full
+        after = np.concatenate((full[1:], [False])) if n else full
+        alone = full & ~before & ~after
         self.whiskers.setData(x=self.centers[alone], y=self.value[alone],
                               top=(self.ci_high - self.value)[alone],
                               bottom=(self.value - self.ci_low)[alone])
+        # The period not over yet: hollow, with a faint whisker and a dashed link from the last.
+        so_far = finite & self.partial
+        self.so_far_points.setData(x=self.centers[so_far], y=self.value[so_far])
+        self.so_far_whiskers.setData(x=self.centers[so_far], y=self.value[so_far],
+                                     top=(self.ci_high - self.value)[so_far],
+                                     bottom=(self.value - self.ci_low)[so_far])
+        linked = so_far & before
+        link_x: list[float] = []
+        link_y: list[float] = []
+        for i in np.flatnonzero(linked):
+            link_x += [float(self.centers[i - 1]), float(self.centers[i]), float("nan")]
+            link_y += [float(self.value[i - 1]), float(self.value[i]), float("nan")]
+        if link_x:
+            self.so_far_link.setData(np.array(link_x), np.array(link_y))
+        else:
+            self.so_far_link.setData([], [])
         self.few_marks.setData(x=self.centers[self.few], y=np.full(int(self.few.sum()), FEW_Y))
 
         self.apply_colors(chart_colors())
@@ -166,6 +225,26 @@ class OverTimeChart:
             self.usage.setYRange(0, max(top, 1.0) * 1.06, padding=0)
         self.value_plot.setYRange(VALUE_MIN, VALUE_MAX, padding=0)
 
+    def _brushes(self, colour: str) -> list[Any]:
+        """One brush per bar: lighter for a period not over yet."""
+        return [pg.mkBrush(lighter(colour) if so_far else colour) for so_far in self.partial]
+
+    def _label_so_far(self, totals: np.ndarray[Any, Any]) -> None:
+        """A "so far" label above each bar of a period not over yet."""
+        for item in self.so_far_labels:
+            self.usage.removeItem(item)
+        self.so_far_labels = []
+        last = len(self.periods) - 1
+        for i in np.flatnonzero(self.partial):
+            # The last bar's label ends at the bar's right edge, inside the plot.
+            right = i == last
+            label = pg.TextItem(SO_FAR, color=chart_colors().axis,
+                                anchor=(1.0 if right else 0.5, 1.0))
+            x = self._edges[i + 1] - (self._edges[i + 1] - self._edges[i]) * (1 - BAR_SHARE) / 2
+            label.setPos(x if right else float(self.centers[i]), float(totals[i]))
+            self.usage.addItem(label, ignoreBounds=True)
+            self.so_far_labels.append(label)
+
     def apply_colors(self, cc: ChartColors) -> None:
         """Restyle for a light/dark switch."""
         self.widget.setBackground(cc.background)
@@ -173,7 +252,14 @@ class OverTimeChart:
         style_plot(self.value_plot, cc, self._value_title(cc))
         for name, colour in (("useful", cc.useful), ("not_useful", cc.not_useful),
                              ("unrated", cc.unrated)):
-            self.bars[name].setOpts(brush=pg.mkBrush(colour), pen=pg.mkPen(None))
+            self.bars[name].setOpts(brushes=self._brushes(colour), brush=pg.mkBrush(colour),
+                                    pen=pg.mkPen(None))
+        for label in self.so_far_labels:
+            label.setColor(cc.axis)
+        for line in self.grid:
+            line.setPen(pg.mkPen(lighter(cc.axis, 0.3), width=1))
+        self.few_strip.setBrush(pg.mkBrush(lighter(cc.unrated, 0.35)))
+        self.few_strip.setHoverBrush(pg.mkBrush(lighter(cc.unrated, 0.35)))
         self.band.setBrush(pg.mkBrush(cc.band))
         self.band.setPen(pg.mkPen(None))
         edge = pg.mkPen(cc.band, width=1)
@@ -183,8 +269,13 @@ class OverTimeChart:
         self.line.setPen(pg.mkPen(cc.value, width=2))
         self.line.setSymbolPen(pg.mkPen(cc.value))
         self.line.setSymbolBrush(pg.mkBrush(cc.value))
-        self.few_marks.setPen(pg.mkPen(cc.few, width=1.5))
+        self.few_marks.setPen(pg.mkPen(cc.few, width=2))
         self.few_marks.setBrush(pg.mkBrush(None))
+        self.so_far_points.setPen(pg.mkPen(cc.value, width=1.5))
+        self.so_far_points.setBrush(pg.mkBrush(cc.background))
+        self.so_far_whiskers.setData(pen=pg.mkPen(lighter(cc.value), width=1.5))
+        self.so_far_link.setPen(pg.mkPen(lighter(cc.value), width=2,
+                                         style=Qt.PenStyle.DashLine))
         for line in self.cursor:
             line.setPen(pg.mkPen(cc.highlight, width=max(1, self._bar_pixels())))
 
@@ -237,7 +328,17 @@ class OverTimeChart:
         if i is None:
             return None
         p = self.periods[i]
-        return figures_tooltip(period_name(p.start, self.by), p, "Click to see these sessions")
+        head = period_name(p.start, self.by)
+        if self.partial[i]:
+            last = p.end - timedelta(days=1)
+            head += f" · {SO_FAR}: this {self.by} is not over (it ends {last:%d %b})"
+        return figures_tooltip(head, p, "Click to see these sessions")
+
+    def set_hover_visible(self, visible: bool) -> None:
+        """Hide the hover band (for an export); showing it again waits for the next hover."""
+        if not visible:
+            for line in self.cursor:
+                line.setVisible(False)
 
     def csv_table(self) -> tuple[list[str], list[list[object]]]:
         """The numbers behind the chart: one row per period, the ``stats --json`` keys."""

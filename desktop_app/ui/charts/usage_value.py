@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -27,7 +28,9 @@ class UsageValueChart:
     """Each period with enough ratings as a dot (x: uses, y: value per use) with its interval.
 
     Older periods are paler. ``x``/``y`` hold the plotted dots, ``shown`` the periods behind
-    them, ``hidden`` how many periods had too few ratings to place.
+    them, ``hidden`` how many periods had too few ratings to place, ``partial`` which dots are
+    of a period not over yet (hollow, "so far": its uses are still growing; ``today``, default
+    the local date, decides).
     """
 
     def __init__(self) -> None:
@@ -38,6 +41,8 @@ class UsageValueChart:
         self.periods: list[PeriodFigures] = []
         self.shown: list[PeriodFigures] = []
         self.hidden = 0
+        self.partial: list[bool] = []
+        self.today: date | None = None
         self.x = np.zeros(0)
         self.y = np.zeros(0)
         self.plot = self.widget.ci.addPlot(row=0, col=0)
@@ -57,14 +62,17 @@ class UsageValueChart:
     def _title(self) -> str:
         hidden = (f"; {self.hidden} {self.by}s with fewer than {MIN_RATED} ratings not shown"
                   if self.hidden else "")
+        so_far = f"; hollow = so far, this {self.by} is not over" if any(self.partial) else ""
         return (f"Uses against value per use, one dot per {self.by} "
-                f"(paler = older){hidden}")
+                f"(paler = older{so_far}){hidden}")
 
     def set_stats(self, stats: Stats) -> None:
         """Draw the periods of ``stats`` (ungrouped)."""
         self.by = stats.by
         self.periods = stats.series(None)
         self.shown = [p for p in self.periods if p.value_per_use is not None]
+        today = self.today or date.today()
+        self.partial = [p.is_partial(today) for p in self.shown]
         self.hidden = sum(1 for p in self.periods if p.value_per_use is None and p.uses)
         self.x = np.array([p.uses for p in self.shown], dtype=np.float64)
         self.y = np.array([(p.value_per_use or 0.0) * 100 for p in self.shown], dtype=np.float64)
@@ -80,12 +88,15 @@ class UsageValueChart:
     def _set_dots(self, cc: ChartColors) -> None:
         n = len(self.shown)
         brushes: list[Any] = []
+        pens: list[Any] = []
         for i in range(n):
             colour = QColor(cc.value)
             colour.setAlphaF(0.25 + 0.75 * (i + 1) / n)
-            brushes.append(pg.mkBrush(colour))
-        self.dots.setData(x=self.x, y=self.y, data=list(range(n)), brush=brushes,
-                          pen=pg.mkPen(cc.background, width=0.8))
+            so_far = i < len(self.partial) and self.partial[i]
+            brushes.append(pg.mkBrush(cc.background if so_far else colour))
+            pens.append(pg.mkPen(cc.value, width=1.5) if so_far
+                        else pg.mkPen(cc.background, width=0.8))
+        self.dots.setData(x=self.x, y=self.y, data=list(range(n)), brush=brushes, pen=pens)
 
     def apply_colors(self, cc: ChartColors) -> None:
         """Restyle for a light/dark switch."""
@@ -129,7 +140,11 @@ class UsageValueChart:
         if i is None:
             return None
         p = self.shown[i]
-        return figures_tooltip(period_name(p.start, self.by), p, "Click to see these sessions")
+        head = period_name(p.start, self.by)
+        if self.partial[i]:
+            last = p.end - timedelta(days=1)
+            head += f" · so far: this {self.by} is not over (it ends {last:%d %b})"
+        return figures_tooltip(head, p, "Click to see these sessions")
 
     def csv_table(self) -> tuple[list[str], list[list[object]]]:
         """The numbers behind the chart: every period (the ones without a dot included)."""
