@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -47,6 +48,8 @@ class FilterBar(QWidget):
     """Search (debounced) and filters; emits ``query_changed`` with the new query."""
 
     query_changed = Signal(object)  # SessionQuery
+    #: Enter or Down in the search box: the user wants to go through the results.
+    results_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,7 +69,8 @@ class FilterBar(QWidget):
         self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
         self._debounce.timeout.connect(self._emit)
         self.search.textChanged.connect(self._on_search_text_changed)
-        self.search.returnPressed.connect(self._emit)
+        self.search.returnPressed.connect(self._on_search_return_pressed)
+        self.search.installEventFilter(self)
 
         self.tool = QComboBox()
         self.tool.setObjectName("toolFilter")
@@ -147,8 +151,11 @@ class FilterBar(QWidget):
         combo.setCurrentIndex(max(0, index))
 
     def set_state(self, state: dict[str, str]) -> None:
-        """Restore saved filters (keys: tool, verdict, label, period, from, to, has_note)."""
+        """Restore saved filters (keys: tool, verdict, label, period, from, to, has_note);
+        the search box is emptied (a search is not saved)."""
         self._muted = True
+        self._debounce.stop()
+        self.search.clear()
         self._select(self.tool, state.get("tool", ""))
         self._select(self.verdict, state.get("verdict", ""))
         self._select(self.label, state.get("label", ""))
@@ -259,6 +266,24 @@ class FilterBar(QWidget):
         """Ctrl+F: put the cursor in the search box, text selected."""
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (watched is self.search and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Down
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
+            self._go_to_results()
+            return True
+        return super().eventFilter(watched, event)
+
+    @Slot()
+    def _on_search_return_pressed(self) -> None:
+        self._emit()  # Enter searches now, without waiting for the debounce
+        self.results_requested.emit()
+
+    def _go_to_results(self) -> None:
+        if self._debounce.isActive():
+            self._emit()  # the list the user goes into is the one for what they typed
+        self.results_requested.emit()
 
     @Slot(str)
     def _on_search_text_changed(self, _text: str) -> None:

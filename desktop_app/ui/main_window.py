@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -191,6 +192,21 @@ class MainWindow(QMainWindow):
         self.status_label.setObjectName("statusText")
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addWidget(self.status_label, 1)
+        # Said while filters hide sessions, so a filtered list is never mistaken for all of them.
+        self.filter_status = QLabel()
+        self.filter_status.setObjectName("filterStatus")
+        self.filter_status.setVisible(False)
+        self.statusBar().addPermanentWidget(self.filter_status)
+        self.clear_filters_button = QPushButton("Clear filters")
+        self.clear_filters_button.setObjectName("statusClearFilters")
+        self.clear_filters_button.setToolTip("Show every session: clear the search and all filters")
+        self.clear_filters_button.setFlat(True)
+        self.clear_filters_button.setAutoDefault(False)
+        self.clear_filters_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.clear_filters_button.setVisible(False)
+        self.clear_filters_button.clicked.connect(self.sessions_view.filters.clear_filters)
+        self.statusBar().addPermanentWidget(self.clear_filters_button)
+        self.sessions_view.rows_shown.connect(self._on_sessions_view_rows_shown)
         self.busy_bar = QProgressBar()  # a busy indicator: no range, it just moves
         self.busy_bar.setObjectName("busyBar")
         self.busy_bar.setRange(0, 0)
@@ -222,10 +238,6 @@ class MainWindow(QMainWindow):
             self.restoreState(s.window_state)
         if s.splitter_state is not None:
             self.sessions_view.splitter.restoreState(s.splitter_state)
-        state = {name: s.filter_value(name) for name in
-                 ("tool", "verdict", "label", "period", "from", "to")}
-        state["has_note"] = "1" if s.has_note_filter else ""
-        self._saved_filters = state
 
     def _available_geometry(self) -> QRect:
         screen = self.screen() or QGuiApplication.primaryScreen()
@@ -252,11 +264,14 @@ class MainWindow(QMainWindow):
         if self.sessions_view.model is not None:
             s.header_state = self.sessions_view.table.horizontalHeader().saveState()
         s.last_view = self.current_view()
-        state = self.sessions_view.filters.state()
-        for name in ("tool", "verdict", "label", "period", "from", "to"):
-            s.set_filter_value(name, state[name])
-        s.has_note_filter = state["has_note"] == "1"
+        self._save_filters()
         s.sync()
+
+    def _save_filters(self) -> None:
+        """Remember the filters of the database shown (a demo's are not kept)."""
+        if self._db is not None and self.outer_stack.currentWidget() is self.body:
+            self.settings.set_database_filters(None if self._demo else self._db_path,
+                                               self.sessions_view.filters.state())
 
     # --- the database --------------------------------------------------------------------
 
@@ -273,6 +288,7 @@ class MainWindow(QMainWindow):
     def open_database(self, path: Path, *, demo: bool) -> None:
         """Show the database at ``path`` (created if missing)."""
         db = open_db(path)
+        self._save_filters()
         self._close_db()
         self._db = db
         self._db_path = path
@@ -280,7 +296,8 @@ class MainWindow(QMainWindow):
         self.controller.set_db(db)
         has_sessions = count_sessions(db) > 0
         if has_sessions:
-            self.sessions_view.set_db(db, self._saved_filters)
+            self.sessions_view.set_db(
+                db, self.settings.database_filters(None if demo else path))
             if self.settings.header_state is not None:
                 self.sessions_view.restore_columns(self.settings.header_state)
             self.reflect_view.set_db(db, path, self.settings.sample_size)
@@ -289,6 +306,7 @@ class MainWindow(QMainWindow):
             self.show_view(self.settings.last_view)
         else:
             self.outer_stack.setCurrentWidget(self.first_run)
+            self._on_sessions_view_rows_shown(0, 0)
         self._refresh_chrome()
 
     def _close_db(self) -> None:
@@ -317,6 +335,14 @@ class MainWindow(QMainWindow):
         where = ("demo data (deleted when you quit)" if self._demo
                  else f"data: {self._db_path}")
         self.status_label.setText(f"{total:,} sessions · {rated:,} rated · {where}")
+
+    @Slot(int, int)
+    def _on_sessions_view_rows_shown(self, shown: int, total: int) -> None:
+        hidden = shown < total
+        self.filter_status.setText(
+            f"Showing {shown:,} of {total:,} sessions: filters are on" if hidden else "")
+        self.filter_status.setVisible(hidden)
+        self.clear_filters_button.setVisible(hidden)
 
     # --- views -----------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from sqlite_utils import Database
 from desktop_app.domain import Rating, Verdict
 from desktop_app.store import (
     SessionQuery,
+    count_sessions,
     get_rating,
     get_transcript,
     list_labels,
@@ -67,6 +68,8 @@ class SessionsView(QWidget):
     """Browse, search and rate sessions. Ratings go through the shared RatingController."""
 
     selection_changed = Signal()
+    #: Sessions the filters let through, and sessions in the database (equal when unfiltered).
+    rows_shown = Signal(int, int)
 
     def __init__(self, controller: RatingController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,6 +83,7 @@ class SessionsView(QWidget):
         layout.setSpacing(0)
         self.filters = FilterBar(self)
         self.filters.query_changed.connect(self._on_filters_query_changed)
+        self.filters.results_requested.connect(self.focus_results)
         layout.addWidget(self.filters)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -236,6 +240,7 @@ class SessionsView(QWidget):
         self.panel.set_choices(list_labels(self._db), list_reasons(self._db))
         self.model.reload()
         self._reselect(keep)
+        self._show_count()
 
     # --- selection -------------------------------------------------------------------------
 
@@ -263,6 +268,15 @@ class SessionsView(QWidget):
         hbar = self.table.horizontalScrollBar().value()
         self.table.scrollTo(index)
         self.table.horizontalScrollBar().setValue(hbar)
+
+    @Slot()
+    def focus_results(self) -> None:
+        """Into the session table from the search box: the first row selected if none is."""
+        if self.model is None:
+            return
+        if not self.table.selectionModel().hasSelection():
+            self.select_row(0)
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def step_selection(self, step: int) -> None:
         """J/K: the next or previous session."""
@@ -391,8 +405,10 @@ class SessionsView(QWidget):
         if self.model is None:
             return
         n = self.model.rowCount()
-        self.filters.set_count(f"{n:,} match{'es' if n != 1 else ''}"
-                               if self.filters.is_filtered() else "")
+        filtered = self.filters.is_filtered()
+        self.filters.set_count(f"{n:,} match{'es' if n != 1 else ''}" if filtered else "")
+        total = count_sessions(self._db) if filtered and self._db is not None else n
+        self.rows_shown.emit(n, total)
 
     @Slot(int, Qt.SortOrder)
     def _on_header_sort_indicator_changed(self, column: int, order: Qt.SortOrder) -> None:

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 from PySide6.QtCore import QByteArray, QSettings
 
 from desktop_app.metrics.sampling import DEFAULT_SAMPLE_SIZE
+
+#: Databases whose filters are remembered; the least recently used are forgotten first.
+MAX_DATABASES_WITH_FILTERS = 20
+LEGACY_FILTER_KEYS = ("tool", "verdict", "label", "period", "from", "to", "has_note")
+
+
+def _database_key(db_path: Path) -> str:
+    """A database file's settings key: its absolute path."""
+    return str(db_path.expanduser().resolve())
 
 
 class Settings:
@@ -83,22 +96,36 @@ class Settings:
     def last_view(self, value: str) -> None:
         self._s.setValue("window/view", value)
 
-    def filter_value(self, name: str) -> str:
-        """A saved session filter (tool, verdict, label, period), or ''."""
-        return self._str(f"filters/{name}")
+    def database_filters(self, db_path: Path | None) -> dict[str, str]:
+        """The session filters last used on the database at ``db_path`` ({} for a demo: None).
 
-    def set_filter_value(self, name: str, value: str) -> None:
-        """Remember a session filter."""
-        self._s.setValue(f"filters/{name}", value)
+        Kept per database: a filter set on one database must not silently hide most sessions
+        of another (or of a fresh demo)."""
+        if db_path is None:
+            return {}
+        state = self._filters_by_database().get(_database_key(db_path), {})
+        return {str(k): str(v) for k, v in state.items()} if isinstance(state, dict) else {}
 
-    @property
-    def has_note_filter(self) -> bool:
-        """The "has note" filter."""
-        return self._bool("filters/has_note")
+    def set_database_filters(self, db_path: Path | None, state: dict[str, str]) -> None:
+        """Remember the session filters of the database at ``db_path`` (a demo's are not kept)."""
+        if db_path is None:
+            return
+        saved = self._filters_by_database()
+        key = _database_key(db_path)
+        saved.pop(key, None)
+        saved[key] = dict(state)  # the most recent last
+        while len(saved) > MAX_DATABASES_WITH_FILTERS:
+            del saved[next(iter(saved))]
+        self._s.setValue("filters/by_database", json.dumps(saved))
+        for legacy in LEGACY_FILTER_KEYS:  # one set of filters for every database, before
+            self._s.remove(f"filters/{legacy}")
 
-    @has_note_filter.setter
-    def has_note_filter(self, value: bool) -> None:
-        self._s.setValue("filters/has_note", value)
+    def _filters_by_database(self) -> dict[str, Any]:
+        try:
+            value = json.loads(self._str("filters/by_database", "{}"))
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
 
     @property
     def sample_size(self) -> int:
