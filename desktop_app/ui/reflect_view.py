@@ -72,11 +72,16 @@ class WeekRow:
     start: date
     sessions: int
     rated: int
+    #: The week is not over yet (its counts are "so far").
+    partial: bool = False
 
     @property
     def text(self) -> str:
         """What the list shows: "Week of 16 Nov 2026 – 22 Nov · 49 sessions, 14 rated"."""
-        return f"{week_title(self.start)} · {self.sessions:,} sessions, {self.rated:,} rated"
+        noun = "session" if self.sessions == 1 else "sessions"
+        so_far = " so far" if self.partial else ""
+        return (f"{week_title(self.start)} · {self.sessions:,} {noun}{so_far}, "
+                f"{self.rated:,} rated")
 
 
 def week_title(monday: date) -> str:
@@ -102,14 +107,15 @@ def opening_week(db: Database, today: date | None = None) -> date:
     return min(period_start(_local_day(newest), "week"), this_week)
 
 
-def list_weeks(db: Database) -> list[WeekRow]:
+def list_weeks(db: Database, today: date | None = None) -> list[WeekRow]:
     """The weeks that have sessions, newest first, with their counts (one grouped query)."""
+    this_week = period_start(today or date.today(), "week")
     first, last = first_last(db)
     if first is None or last is None:
         return []
     periods = list(iter_periods(_local_day(first), _local_day(last), "week"))
     counts = week_counts(db, utc_bounds(periods))
-    rows = [WeekRow(p.start, uses, rated)
+    rows = [WeekRow(p.start, uses, rated, partial=p.start >= this_week)
             for p, (uses, rated) in zip(periods, counts, strict=True) if uses]
     return rows[::-1]
 

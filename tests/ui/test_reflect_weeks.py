@@ -15,6 +15,7 @@ from desktop_app.metrics.periods import period_start
 from desktop_app.metrics.sampling import last_complete_week
 from desktop_app.store import get_rating, open_db, save_sessions, set_rating
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.reflect_view import list_weeks, opening_week
 from tests.factories import make_session
 from tests.ui.conftest import OpenWindow
 
@@ -136,3 +137,17 @@ def test_everything_rated_opens_on_the_last_complete_week(
     qtbot.waitUntil(lambda: not window.reflect_view.busy)
     assert window.reflect_view.week == last_complete_week()
     assert window.reflect_view.sample == []
+
+
+def test_the_week_not_over_yet_is_listed_as_so_far(db_path: Path) -> None:
+    db = open_db(db_path)
+    start = datetime.combine(date.today(), time(0, 30)).astimezone().astimezone(UTC)
+    save_sessions(db, [make_session(0, external_id="today", started_at=start)])
+    this_week = period_start(date.today(), "week")
+    assert [row.text for row in list_weeks(db)] == [
+        f"Week of {this_week:%d %b %Y} – {this_week + timedelta(days=6):%d %b} · "
+        "1 session so far, 0 rated"]
+    assert list_weeks(db, today=date.today() + timedelta(days=7))[0].partial is False
+    # Only this week has a session without a verdict: Reflect opens on it.
+    assert opening_week(db) == this_week
+    db.close()
