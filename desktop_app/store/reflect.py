@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlite_utils import Database
 
 from desktop_app.domain import utc_iso
+from desktop_app.store.stats import _bucket_sql, _literal
 
 
 def stored_sample(db: Database, week: str, size: int) -> list[str]:
@@ -37,6 +38,39 @@ def unrated_pool(db: Database, lo: str, hi: str) -> dict[str, list[str]]:
     ):
         pool.setdefault(source, []).append(sid)
     return pool
+
+
+def newest_unrated_start(db: Database, before: str | None = None) -> str | None:
+    """Start (UTC text) of the newest session without a verdict, started before ``before`` if
+    given; ``None`` when every such session is rated (or there are none)."""
+    cond, args = ("AND s.started_at < ? ", [before]) if before is not None else ("", [])
+    row = db.conn.execute(
+        "SELECT s.started_at FROM sessions s LEFT JOIN ratings r ON r.session_id = s.id "
+        f"WHERE s.started_at IS NOT NULL {cond}AND r.verdict IS NULL "
+        "ORDER BY s.started_at DESC LIMIT 1",
+        args,
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def week_counts(db: Database, bounds: Sequence[str]) -> list[tuple[int, int]]:
+    """Sessions and sessions with a verdict started in each ``[bounds[i], bounds[i + 1])``.
+
+    One grouped query; ``bounds`` are consecutive UTC boundaries in the store's text form (see
+    :func:`desktop_app.metrics.periods.utc_bounds`). One pair per period, zeros included.
+    """
+    counts = [(0, 0)] * max(len(bounds) - 1, 0)
+    if not counts:
+        return counts
+    bucket = _bucket_sql(bounds, "s.started_at")
+    for i, uses, rated in db.conn.execute(
+        f"SELECT {bucket} AS b, count(*), count(r.verdict) FROM sessions s "
+        "LEFT JOIN ratings r ON r.session_id = s.id "
+        f"WHERE s.started_at >= {_literal(bounds[0])} AND s.started_at < {_literal(bounds[-1])} "
+        "GROUP BY b"
+    ):
+        counts[i] = (uses, rated)
+    return counts
 
 
 def save_sample(db: Database, week: str, size: int, ids: Sequence[str]) -> list[str]:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import html
 import logging
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -20,9 +22,15 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from desktop_app.domain import Verdict
+from desktop_app.domain import Verdict, parse_utc
 from desktop_app.importers.registry import display_name
-from desktop_app.metrics.periods import period_start
+from desktop_app.metrics.periods import (
+    iter_periods,
+    local_date,
+    period_of,
+    period_start,
+    utc_bounds,
+)
 from desktop_app.metrics.sampling import (
     DEFAULT_SAMPLE_SIZE,
     draw_sample,
@@ -39,8 +47,8 @@ from desktop_app.store import (
     list_labels,
     list_reasons,
 )
-from desktop_app.store.reflect import ReflectSamples
-from desktop_app.store.stats import StatsReader
+from desktop_app.store.reflect import ReflectSamples, newest_unrated_start, week_counts
+from desktop_app.store.stats import StatsReader, first_last
 from desktop_app.ui import formatting
 from desktop_app.ui.rating import RatingController
 from desktop_app.ui.rating_panel import RatingPanel
@@ -53,6 +61,63 @@ PREVIEW_MESSAGES = 8
 PREVIEW_CHARS = 600
 #: The key of the draw's task: a newer draw (another week, size or database) drops an older one.
 DRAW_TASK = "reflect-draw"
+#: The key of the week list's task (and of the week Reflect opens on).
+WEEKS_TASK = "reflect-weeks"
+
+
+@dataclass(frozen=True, slots=True)
+class WeekRow:
+    """One week of the week list: its Monday, its sessions and how many have a verdict."""
+
+    start: date
+    sessions: int
+    rated: int
+    #: The week is not over yet (its counts are "so far").
+    partial: bool = False
+
+    @property
+    def text(self) -> str:
+        """What the list shows: "Week of 16 Nov 2026 – 22 Nov · 49 sessions, 14 rated"."""
+        noun = "session" if self.sessions == 1 else "sessions"
+        so_far = " so far" if self.partial else ""
+        return (f"{week_title(self.start)} · {self.sessions:,} {noun}{so_far}, "
+                f"{self.rated:,} rated")
+
+
+def week_title(monday: date) -> str:
+    """"Week of 16 Nov 2026 – 22 Nov"."""
+    return f"Week of {monday:%d %b %Y} – {monday + timedelta(days=6):%d %b}"
+
+
+def _local_day(text: str) -> date:
+    moment = parse_utc(text)
+    assert moment is not None
+    return local_date(moment)
+
+
+def opening_week(db: Database, today: date | None = None) -> date:
+    """The week Reflect opens on: the newest week that has ended with a session still without a
+    verdict; else this week if it has one; else the last complete week."""
+    this_week = period_start(today or date.today(), "week")
+    newest = newest_unrated_start(db, before=utc_bounds([period_of(this_week, "week")])[0])
+    if newest is None:
+        newest = newest_unrated_start(db)  # only the week not over yet (or later) has some
+    if newest is None:
+        return last_complete_week(today)
+    return min(period_start(_local_day(newest), "week"), this_week)
+
+
+def list_weeks(db: Database, today: date | None = None) -> list[WeekRow]:
+    """The weeks that have sessions, newest first, with their counts (one grouped query)."""
+    this_week = period_start(today or date.today(), "week")
+    first, last = first_last(db)
+    if first is None or last is None:
+        return []
+    periods = list(iter_periods(_local_day(first), _local_day(last), "week"))
+    counts = week_counts(db, utc_bounds(periods))
+    rows = [WeekRow(p.start, uses, rated, partial=p.start >= this_week)
+            for p, (uses, rated) in zip(periods, counts, strict=True) if uses]
+    return rows[::-1]
 
 
 def _draw(db: Database, week: date, size: int) -> tuple[list[str], int]:
@@ -77,6 +142,10 @@ class ReflectView(QWidget):
         self.controller = controller
         self._tasks = tasks
         self._task: Task | None = None
+        self._weeks_task: Task | None = None
+        self._weeks: list[WeekRow] = []
+        #: The week to open on is being found; a week chosen meanwhile wins.
+        self._opening = False
         self._db: Database | None = None
         self._db_path: Path | None = None
         self._week = last_complete_week()
@@ -104,12 +173,22 @@ class ReflectView(QWidget):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.prev_week.clicked.connect(lambda: self.set_week(self._week - timedelta(days=7)))
         self.next_week.clicked.connect(lambda: self.set_week(self._week + timedelta(days=7)))
-        self.week_label = QLabel()
-        self.week_label.setObjectName("reflectWeek")
-        font = self.week_label.font()
+        # The week shown, and the list to choose another from: its items are the weeks that
+        # have sessions, with their counts; a week without any shows as the placeholder.
+        self.week_box = QComboBox()
+        self.week_box.setObjectName("reflectWeek")
+        self.week_box.setAccessibleName("Week")
+        self.week_box.setToolTip("Choose a week (Alt+W)")
+        self.week_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.week_box.setMaxVisibleItems(20)
+        font = self.week_box.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
         font.setBold(True)
-        self.week_label.setFont(font)
+        self.week_box.setFont(font)
+        self.week_box.activated.connect(self._on_week_box_activated)
+        week_shortcut = QShortcut(QKeySequence("Alt+W"), self)
+        week_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        week_shortcut.activated.connect(self._open_week_list)
         self.progress = QLabel()
         self.progress.setObjectName("reflectProgress")
         self.size_box = QSpinBox()
@@ -122,7 +201,7 @@ class ReflectView(QWidget):
         self.size_box.setKeyboardTracking(False)
         self.size_box.valueChanged.connect(self._on_size_box_value_changed)
         top.addWidget(self.prev_week)
-        top.addWidget(self.week_label)
+        top.addWidget(self.week_box)
         top.addWidget(self.next_week)
         top.addSpacing(16)
         top.addWidget(self.progress)
@@ -210,7 +289,9 @@ class ReflectView(QWidget):
         self._db = db
         self._db_path = path
         self._tasks.drop(DRAW_TASK)  # a draw from the database shown before
-        self._task = None
+        self._tasks.drop(WEEKS_TASK)
+        self._task = self._weeks_task = None
+        self._weeks = []
         self._sample, self._position = [], 0
         if sample_size is not None:
             self._sample_size = sample_size
@@ -220,14 +301,80 @@ class ReflectView(QWidget):
         self.panel.set_choices(list_labels(db), list_reasons(db))
         self._week = last_complete_week()
         self._loaded = False
+        self._fill_week_box()
         if self.isVisible():
-            self.set_week(self._week)
+            self.refresh_weeks(open_week=True)
 
     def showEvent(self, event: QShowEvent) -> None:
-        # The sample is drawn (and stored) when the view is first shown, not at start-up.
-        if self._db is not None and not self._loaded:
-            self.set_week(self._week)
+        # The week and its sample are found (and the sample stored) when the view is first
+        # shown, not at start-up; the week list is counted again at every showing.
+        if self._db is not None:
+            self.refresh_weeks(open_week=not self._loaded)
         super().showEvent(event)
+
+    def refresh_weeks(self, *, open_week: bool = False) -> None:
+        """Count the week list again off the GUI thread; with ``open_week``, then show the week
+        to reflect on (see :func:`opening_week`)."""
+        if self._db_path is None:
+            return
+        if open_week:
+            self._loaded = self._opening = True
+            self._tasks.drop(DRAW_TASK)
+            self._task = None
+            self.progress.setText("Finding the week…")
+        elif self._opening:
+            return  # the week to open on is still being found: that task counts the list too
+
+        def work(context: TaskContext) -> tuple[list[WeekRow], date | None]:
+            db = context.db
+            return list_weeks(db), opening_week(db) if open_week else None
+
+        task = self._tasks.start(WEEKS_TASK, work, db_path=self._db_path)
+        task.finished.connect(self._on_weeks_task_finished)
+        task.failed.connect(self._on_weeks_task_failed)
+        self._weeks_task = task
+
+    @Slot(object)
+    def _on_weeks_task_finished(self, found: tuple[list[WeekRow], date | None]) -> None:
+        self._weeks_task = None
+        self._weeks, week = found
+        if week is not None and self._opening:
+            self.set_week(week)
+        else:
+            self._fill_week_box()
+
+    @Slot(str)
+    def _on_weeks_task_failed(self, detail: str) -> None:
+        self._weeks_task = None
+        if self._opening:
+            self._opening = False
+            self._on_task_failed(detail)
+        else:
+            log.error("The week list could not be counted\n%s", detail)
+
+    def _fill_week_box(self) -> None:
+        box = self.week_box
+        box.blockSignals(True)
+        box.clear()
+        for row in self._weeks:
+            box.addItem(row.text)
+        box.setPlaceholderText(f"{week_title(self._week)} · no sessions")
+        box.setCurrentIndex(next((i for i, row in enumerate(self._weeks)
+                                  if row.start == self._week), -1))
+        box.blockSignals(False)
+
+    @Slot(int)
+    def _on_week_box_activated(self, index: int) -> None:
+        week = self._weeks[index].start if 0 <= index < len(self._weeks) else None
+        if week is not None and week != self._week:
+            self.set_week(week)
+        elif self._position < len(self._sample):
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @Slot()
+    def _open_week_list(self) -> None:
+        self.week_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.week_box.showPopup()
 
     @property
     def week(self) -> date:
@@ -247,16 +394,21 @@ class ReflectView(QWidget):
     @property
     def busy(self) -> bool:
         """True while the week's sample is being drawn."""
-        return self._task is not None and self._task.running
+        return any(task is not None and task.running for task in (self._task, self._weeks_task))
+
+    @property
+    def weeks(self) -> list[WeekRow]:
+        """The week list (newest first), as last counted."""
+        return list(self._weeks)
 
     def set_week(self, week_start: date) -> None:
         """Show the week starting on the Monday of ``week_start`` (its sample is drawn off the
         GUI thread; until it arrives nothing can be rated)."""
         self._week = period_start(week_start, "week")
+        self._opening = False
         self._loaded = self._db is not None
         self.next_week.setEnabled(self._week < period_start(date.today(), "week"))
-        end = self._week + timedelta(days=6)
-        self.week_label.setText(f"Week of {self._week:%d %b %Y} – {end:%d %b}")
+        self._fill_week_box()
         if self._db is None or self._db_path is None:
             return
         self.panel.commit_pending()
@@ -332,7 +484,7 @@ class ReflectView(QWidget):
         if not self._sample:
             return ("<h2>Nothing to reflect on this week</h2>"
                     f"<p>{s.uses} sessions this week, {s.rated} already rated.</p>"
-                    "<p>Use ◀ (Alt+←) to pick another week.</p>")
+                    "<p>Choose another week from the list above (Alt+W) or with ◀ (Alt+←).</p>")
         lines = [f"<h2>Week of {self._week:%d %b %Y}: done</h2>",
                  f"<p><b>{s.uses}</b> uses · <b>{s.rated}</b> rated · "
                  f"<b>{s.useful}</b> useful</p>"]
@@ -379,6 +531,8 @@ class ReflectView(QWidget):
             self.panel.show_rating(get_rating(self._db, current[0]))
         elif self.pages.currentWidget() is self.summary:
             self.summary.setText(self._summary_html())
+        if self.isVisible():
+            self.refresh_weeks()  # the rated counts changed
 
     @Slot(int)
     def _on_size_box_value_changed(self, value: int) -> None:

@@ -9,7 +9,14 @@ from sqlite_utils import Database
 from desktop_app.domain import Rating, Session, Verdict
 from desktop_app.metrics.sampling import SampleStore
 from desktop_app.store import save_sessions, set_rating
-from desktop_app.store.reflect import ReflectSamples, save_sample, stored_sample, unrated_pool
+from desktop_app.store.reflect import (
+    ReflectSamples,
+    newest_unrated_start,
+    save_sample,
+    stored_sample,
+    unrated_pool,
+    week_counts,
+)
 
 LO, HI = "2026-03-02T00:00:00Z", "2026-03-09T00:00:00Z"
 
@@ -59,3 +66,29 @@ def test_reflect_samples_is_a_sample_store(db: Database) -> None:
     assert samples.save_sample("2026-03-02", 2, ["a", "b"]) == ["a", "b"]
     assert samples.stored_sample("2026-03-02", 2) == ["a", "b"]
     assert samples.unrated_pool(LO, HI) == {}
+
+
+def test_newest_unrated_start_skips_rated_sessions(db: Database) -> None:
+    monday = datetime(2026, 3, 2, tzinfo=UTC)
+    sessions = [_session("codex", n, monday + timedelta(days=n)) for n in range(4)]
+    save_sessions(db, sessions)
+    assert newest_unrated_start(db) == "2026-03-05T00:00:00Z"
+    set_rating(db, sessions[3].id, Rating(verdict=Verdict.NOT_USEFUL))
+    set_rating(db, sessions[2].id, Rating(minutes_saved=3))  # no verdict: still unrated
+    assert newest_unrated_start(db) == "2026-03-04T00:00:00Z"
+    assert newest_unrated_start(db, before="2026-03-04T00:00:00Z") == "2026-03-03T00:00:00Z"
+    for s in sessions[:3]:
+        set_rating(db, s.id, Rating(verdict=Verdict.USEFUL))
+    assert newest_unrated_start(db) is None
+
+
+def test_week_counts_are_sessions_and_verdicts_per_range(db: Database) -> None:
+    monday = datetime(2026, 3, 2, tzinfo=UTC)
+    sessions = [_session("codex", n, monday + timedelta(days=n)) for n in range(10)]
+    save_sessions(db, sessions)
+    set_rating(db, sessions[0].id, Rating(verdict=Verdict.USEFUL))
+    set_rating(db, sessions[1].id, Rating(minutes_saved=4))  # no verdict: not rated
+    set_rating(db, sessions[8].id, Rating(verdict=Verdict.NOT_USEFUL))
+    bounds = [LO, HI, "2026-03-16T00:00:00Z", "2026-03-23T00:00:00Z"]
+    assert week_counts(db, bounds) == [(7, 1), (3, 1), (0, 0)]
+    assert week_counts(db, [LO]) == []
