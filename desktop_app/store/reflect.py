@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlite_utils import Database
 
 from desktop_app.domain import utc_iso
-from desktop_app.store.stats import _bucket_sql, _literal
+from desktop_app.store.stats import bucket_sql, utc_literal
 
 
 def stored_sample(db: Database, week: str, size: int) -> list[str]:
@@ -62,11 +62,12 @@ def week_counts(db: Database, bounds: Sequence[str]) -> list[tuple[int, int]]:
     counts = [(0, 0)] * max(len(bounds) - 1, 0)
     if not counts:
         return counts
-    bucket = _bucket_sql(bounds, "s.started_at")
+    bucket = bucket_sql(bounds, "s.started_at")
     for i, uses, rated in db.conn.execute(
         f"SELECT {bucket} AS b, count(*), count(r.verdict) FROM sessions s "
         "LEFT JOIN ratings r ON r.session_id = s.id "
-        f"WHERE s.started_at >= {_literal(bounds[0])} AND s.started_at < {_literal(bounds[-1])} "
+        f"WHERE s.started_at >= {utc_literal(bounds[0])} "
+        f"AND s.started_at < {utc_literal(bounds[-1])} "
         "GROUP BY b"
     ):
         counts[i] = (uses, rated)

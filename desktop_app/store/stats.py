@@ -79,14 +79,14 @@ def _tally(values: Sequence[Any]) -> Tally:
     return Tally(*[v or 0 for v in values])
 
 
-def _literal(text: str) -> str:
+def utc_literal(text: str) -> str:
     """A boundary as an SQL literal. Boundaries must be UTC text (checked), never other input."""
     if not _UTC_TEXT.fullmatch(text):
         raise ValueError(f"not a UTC boundary: {text!r}")
     return f"'{text}'"
 
 
-def _bucket_sql(bounds: Sequence[str], column: str) -> str:
+def bucket_sql(bounds: Sequence[str], column: str) -> str:
     """An SQL expression giving the index ``i`` with ``bounds[i] <= column < bounds[i + 1]``.
 
     A balanced CASE tree: log2(periods) text comparisons per row, no function calls. Rows
@@ -98,7 +98,7 @@ def _bucket_sql(bounds: Sequence[str], column: str) -> str:
             return str(lo)
         mid = (lo + hi) // 2
         return (
-            f"CASE WHEN {column} < {_literal(bounds[mid])} "
+            f"CASE WHEN {column} < {utc_literal(bounds[mid])} "
             f"THEN {node(lo, mid)} ELSE {node(mid, hi)} END"
         )
 
@@ -123,7 +123,7 @@ class _Scope:
         it keeps the source's rows and :func:`_move_named` corrects the cells.
         """
         column = f"{alias}.started_at"
-        sql = f"{column} >= {_literal(self.lo)} AND {column} < {_literal(self.hi)}"
+        sql = f"{column} >= {utc_literal(self.lo)} AND {column} < {utc_literal(self.hi)}"
         args: list[Any] = []
         if self.source is not None:
             if self.tools and alias == "s":
@@ -178,9 +178,9 @@ def first_last(
     conds = ["s.started_at IS NOT NULL"]
     args: list[Any] = []
     if lo is not None:
-        conds.append(f"s.started_at >= {_literal(lo)}")
+        conds.append(f"s.started_at >= {utc_literal(lo)}")
     if hi is not None:
-        conds.append(f"s.started_at < {_literal(hi)}")
+        conds.append(f"s.started_at < {utc_literal(hi)}")
     if source is not None and tools and _has_named(db, source):
         conds.append(f"({TOOL_IS})")
         args.extend([source, source])
@@ -232,7 +232,7 @@ def period_tallies(
     scope = _Scope(lo, hi, source, label, tools)
     cells: Cells = {}
     where, args = scope.where()
-    bucket = _bucket_sql(bounds, "s.started_at")
+    bucket = bucket_sql(bounds, "s.started_at")
     gexpr = "coalesce(s.tool_name, s.source)" if by_tool else "NULL"
     if scope.label is not None:
         # Few sessions carry a given label: drive everything from the label index.
@@ -253,7 +253,7 @@ def period_tallies(
     # kept current by triggers), so this reads the ratings table alone.
     rated_where, rated_args = scope.where("r")
     rated_sql = (
-        f"SELECT {_bucket_sql(bounds, 'r.started_at')} AS b, "
+        f"SELECT {bucket_sql(bounds, 'r.started_at')} AS b, "
         f"{'r.source' if by_tool else 'NULL'} AS g, {_RATED_SUMS} FROM ratings r "
         f"WHERE r.verdict IS NOT NULL AND {rated_where} GROUP BY b, g"
     )
@@ -281,7 +281,7 @@ def _move_named(db: Database, cells: Cells, bounds: Sequence[str], scope: _Scope
         where += " AND (s.source = ? OR s.tool_name = ?)" if scope.tools else " AND s.source = ?"
         args += [wanted, wanted] if scope.tools else [wanted]
     sql = (
-        f"SELECT {_bucket_sql(bounds, 's.started_at')} AS b, s.source, s.tool_name, {_SUMS} "
+        f"SELECT {bucket_sql(bounds, 's.started_at')} AS b, s.source, s.tool_name, {_SUMS} "
         "FROM sessions s INDEXED BY sessions_tool_name "
         "LEFT JOIN ratings r ON r.session_id = s.id "
         f"WHERE s.tool_name IS NOT NULL AND {where} GROUP BY b, s.source, s.tool_name"
@@ -309,7 +309,7 @@ def _use_counts(
     for i in range(len(bounds) - 1):
         lo, hi = max(bounds[i], scope.lo), min(bounds[i + 1], scope.hi)
         if lo < hi:
-            rows.append(f"({i}, {_literal(lo)}, {_literal(hi)})")
+            rows.append(f"({i}, {utc_literal(lo)}, {utc_literal(hi)})")
     if not rows:
         return
     values = ", ".join(rows)
@@ -365,7 +365,7 @@ def label_tallies(
     """
     scope = _Scope(lo, hi, source, label, tools)
     where, args = scope.where()
-    bucket = _bucket_sql(bounds, "s.started_at")
+    bucket = bucket_sql(bounds, "s.started_at")
     label_cond = ""
     if scope.label is not None:
         label_cond = " AND g.session_id IN (SELECT session_id FROM session_labels WHERE label = ?)"
