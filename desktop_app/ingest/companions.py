@@ -24,11 +24,6 @@ _BY_FILE: dict[str, tuple[str, Companion]] = {
 }
 
 
-def companion_names() -> frozenset[str]:
-    """The file names of every source's companion files (lower case)."""
-    return frozenset(_BY_FILE)
-
-
 def _merge(into: dict[str, dict[str, str]], source: str, found: dict[str, str]) -> None:
     merged = into.setdefault(source, {})
     for key, value in found.items():

@@ -41,12 +41,6 @@ class Settings:
         except (TypeError, ValueError):
             return default
 
-    def _bool(self, key: str, default: bool = False) -> bool:
-        value = self._s.value(key, default)
-        if isinstance(value, str):
-            return value.lower() in ("true", "1")
-        return bool(value)
-
     @property
     def geometry(self) -> QByteArray | None:
         """The main window's saved geometry."""
