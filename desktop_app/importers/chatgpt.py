@@ -531,4 +531,8 @@ SPEC = SourceSpec(
     parse_known=parse_known,
     companion=Companion(FEEDBACK_FILE, read_feedback),
     writer=write_demo,
+    # The rest of a ChatGPT export: account, settings, shares, the offline viewer.
+    companion_names=frozenset({
+        "user.json", "export_manifest.json", "shared_conversations.json", "model_comparisons.json",
+        "user_settings.json", "group_chats.json", "shopping.json", "sora.json", "chat.html"}),
 )

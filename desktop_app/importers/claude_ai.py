@@ -317,4 +317,6 @@ SPEC = SourceSpec(
     sniff=sniff,
     parse=parse,
     writer=write_demo,
+    # The rest of a Claude.ai export: account, projects, memories.
+    companion_names=frozenset({"users.json", "projects.json", "memories.json"}),
 )

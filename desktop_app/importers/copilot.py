@@ -592,4 +592,6 @@ SPEC = SourceSpec(
     group=GroupSpec(key=group_key, parse=parse_group, stat=file_stat),
     locations=locations,
     writer=write_demo,
+    # Which folder a workspace is; chat editing timelines.
+    companion_names=frozenset({"workspace.json", "state.json"}),
 )

@@ -989,4 +989,6 @@ SPEC = SourceSpec(
     group=GroupSpec(key=group_key, parse=parse_group, stat=file_stat),
     locations=locations,
     writer=write_demo,
+    # Which folder a workspace is.
+    companion_names=frozenset({"workspace.json"}),
 )

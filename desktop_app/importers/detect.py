@@ -7,18 +7,17 @@ from pathlib import PurePosixPath
 from desktop_app.importers.contract import SourceSpec
 from desktop_app.importers.registry import DETECTION_ORDER
 
-#: Files that come with exports but hold no sessions: never reported as skipped.
+#: Files that come with any export but hold no sessions: never reported as skipped.
 COMPANION_FILES = frozenset({
-    "user.json", "users.json", "projects.json", "memories.json", "export_manifest.json",
-    "shared_conversations.json", "model_comparisons.json", "user_settings.json",
-    "group_chats.json", "shopping.json", "sora.json", "chat.html", "message_feedback.json",
     "readme", "readme.md", "readme.txt", "readme.html", "license", "license.txt", "license.md",
-    "archive_browser.html", ".ds_store",
-    # VS Code / Cursor workspace folders: which folder a workspace is, chat editing timelines.
-    "workspace.json", "state.json",
-    # Gemini CLI's per-project prompt log beside its chats (the chats hold the same prompts).
-    "logs.json",
+    ".ds_store",
 })
+
+#: The same, named by each source (its spec's companion file and companion names).
+SOURCE_COMPANIONS: frozenset[str] = frozenset().union(*(
+    spec.companion_names | ({spec.companion.file_name.lower()} if spec.companion else set())
+    for spec in DETECTION_ORDER
+))
 
 #: Extensions of files that could hold a history; anything else in a folder or zip is ignored.
 CANDIDATE_EXTENSIONS = frozenset({
@@ -81,9 +80,8 @@ def is_companion(name: str) -> bool:
     """True for files an import skips silently: assets, account files, READMEs, metadata."""
     path = PurePosixPath(name.rsplit("!", 1)[-1].replace("\\", "/"))
     lower = path.name.lower()
-    if lower in COMPANION_FILES or lower.endswith(".meta.json") or lower.startswith("."):
-        return True
-    if any(lower in spec.companion_names for spec in DETECTION_ORDER):
+    if (lower in COMPANION_FILES or lower in SOURCE_COMPANIONS or lower.endswith(".meta.json")
+            or lower.startswith(".")):
         return True
     if path.suffix.lower() not in CANDIDATE_EXTENSIONS:
         return True

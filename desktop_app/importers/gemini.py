@@ -468,4 +468,6 @@ SPEC = SourceSpec(
     sniff=sniff,
     parse=parse,
     writer=write_demo,
+    # Google Takeout's index page.
+    companion_names=frozenset({"archive_browser.html"}),
 )

@@ -311,4 +311,6 @@ SPEC = SourceSpec(
     group=GroupSpec(key=group_key, parse=parse_group),
     locations=locations,
     writer=write_demo,
+    # The per-project prompt log beside the chats (the chats hold the same prompts).
+    companion_names=frozenset({"logs.json"}),
 )
