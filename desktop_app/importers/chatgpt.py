@@ -15,10 +15,10 @@ from desktop_app.importers import writing
 from desktop_app.importers.contract import (
     Companion,
     FormatError,
+    RecordTally,
     Report,
     Skipped,
     SourceSpec,
-    Tally,
     Unchanged,
 )
 from desktop_app.importers.jsonarray import iter_array
@@ -83,7 +83,7 @@ def parse_known(stream: BinaryIO, name: str, report: Report, *,
     prefix, keys, stream = array_or_object(stream, name, "conversations")
     if prefix == "" and "conversations" in keys:
         prefix = "conversations.item"  # {"conversations": [...]}; else one on its own
-    tally = Tally(name, "ChatGPT conversation", report)
+    tally = RecordTally(name, "ChatGPT conversation", report)
     # The standard library's decoder is faster than ijson's events for whole items.
     items = iter_array(stream, name) if prefix == "item" else iter_json(stream, name, prefix)
     for index, item in enumerate(items, start=1):

@@ -13,9 +13,9 @@ from desktop_app.domain import Message, Session
 from desktop_app.importers import writing
 from desktop_app.importers.contract import (
     FormatError,
+    RecordTally,
     Report,
     SourceSpec,
-    Tally,
 )
 from desktop_app.importers.streams import (
     array_or_object,
@@ -55,7 +55,7 @@ def sniff(head: bytes, name: str) -> bool:
 def parse(stream: BinaryIO, name: str, report: Report) -> Iterator[Session]:
     """Stream the conversations of a ``conversations.json``, one at a time."""
     prefix, _keys, stream = array_or_object(stream, name, "conversations")
-    tally = Tally(name, "Claude.ai conversation", report)
+    tally = RecordTally(name, "Claude.ai conversation", report)
     for index, item in enumerate(iter_json(stream, name, prefix), start=1):
         conv = as_dict(item)
         what = f"conversation {index}"

@@ -37,10 +37,10 @@ from desktop_app.importers.contract import (
     GroupFile,
     GroupReading,
     GroupSpec,
+    RecordTally,
     Report,
     Skipped,
     SourceSpec,
-    Tally,
     prefixed,
 )
 from desktop_app.importers.jsonl import LineReader, head_records
@@ -127,7 +127,7 @@ def _is_loglines(head: bytes) -> bool:
     return kind == "object" and keys[:1] == ["loglines"]
 
 
-def _loglines(stream: BinaryIO, name: str, tally: Tally) -> Iterator[dict[str, Any]]:
+def _loglines(stream: BinaryIO, name: str, tally: RecordTally) -> Iterator[dict[str, Any]]:
     for n, record in enumerate(iter_json(stream, name, "loglines.item"), 1):
         if isinstance(record, dict):
             tally.ok()
@@ -424,12 +424,12 @@ class _Group:
         if file.start == 0:
             head, stream = read_head(stream)
             if _is_loglines(head):  # a Claude Code web session: one JSON document
-                tally = Tally(file.name, "log line", prefixed(self.report, file.name))
+                tally = RecordTally(file.name, "log line", prefixed(self.report, file.name))
                 self.records(_loglines(stream, file.name, tally), file, False)
                 file.end = file.size
                 tally.finish()
                 return
-        tally = Tally(file.name, "line", prefixed(self.report, file.name))
+        tally = RecordTally(file.name, "line", prefixed(self.report, file.name))
         reader = LineReader(stream, file.name, tally, file.start)
         self.records(reader, file, sidechain_file)
         file.end = reader.end

@@ -39,10 +39,10 @@ from desktop_app.importers.contract import (
     GroupFile,
     GroupReading,
     GroupSpec,
+    RecordTally,
     Report,
     Skipped,
     SourceSpec,
-    Tally,
     prefixed,
 )
 from desktop_app.importers.jsonl import LineReader, head_records
@@ -455,7 +455,7 @@ def _peek_id(head: bytes, path: str) -> str:
 
 
 def _read_file(stream: BinaryIO, file: GroupFile, rollout: _Rollout, report: Report) -> None:
-    tally = Tally(file.name, "line", prefixed(report, file.name))
+    tally = RecordTally(file.name, "line", prefixed(report, file.name))
     reader = _Reader(rollout)
     if file.start == 0:
         head, stream = read_head(stream)
@@ -473,7 +473,7 @@ def _read_file(stream: BinaryIO, file: GroupFile, rollout: _Rollout, report: Rep
     tally.finish()
 
 
-def _ts_items(stream: BinaryIO, name: str, rollout: _Rollout, tally: Tally
+def _ts_items(stream: BinaryIO, name: str, rollout: _Rollout, tally: RecordTally
               ) -> Iterator[dict[str, Any]]:
     """The TypeScript CLI's ``{session, items}`` file (session first, as it writes it)."""
     for key, value in _top_items(stream, name):

@@ -60,7 +60,7 @@ def prefixed(report: Report, name: str) -> Report:
     return forward
 
 
-class Tally:
+class RecordTally:
     """Counts the records of one file read and skipped; a file with no readable one is an error."""
 
     def __init__(self, name: str, kind: str, report: Report) -> None:

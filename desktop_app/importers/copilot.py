@@ -33,10 +33,10 @@ from desktop_app.importers.contract import (
     GroupFile,
     GroupReading,
     GroupSpec,
+    RecordTally,
     Report,
     Skipped,
     SourceSpec,
-    Tally,
     prefixed,
 )
 from desktop_app.importers.jsonl import LineReader, head_records
@@ -309,7 +309,7 @@ def _read_chat(stream: BinaryIO, name: str, report: Report) -> dict[str, Any]:
     if not _is_log(head):
         values = list(iter_json(stream, name, ""))
         return as_dict(values[0]) if values else {}
-    tally = Tally(name, "line", report)
+    tally = RecordTally(name, "line", report)
     state: dict[str, Any] = {}
     for op in LineReader(stream, name, tally):
         try:

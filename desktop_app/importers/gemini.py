@@ -24,9 +24,9 @@ from desktop_app.domain import Message, Session, utc_iso
 from desktop_app.importers import writing
 from desktop_app.importers.contract import (
     FormatError,
+    RecordTally,
     Report,
     SourceSpec,
-    Tally,
 )
 from desktop_app.importers.streams import (
     head_text,
@@ -83,7 +83,7 @@ def parse(stream: BinaryIO, name: str, report: Report) -> Iterator[Session]:
     """Read every prompt record, group them into sessions, yield the sessions oldest first."""
     head, stream = read_head(stream)
     text = head_text(head)
-    tally = Tally(name, "Gemini prompt record", report)
+    tally = RecordTally(name, "Gemini prompt record", report)
     if not head.strip():
         raise FormatError(name, "the file is empty")
     if head.lstrip().startswith(b"[") and "outer-cell" not in text:
@@ -104,7 +104,7 @@ def _prompt_text(title: str) -> str | None:
     return None
 
 
-def _json_records(stream: BinaryIO, name: str, tally: Tally) -> Iterator[_Record]:
+def _json_records(stream: BinaryIO, name: str, tally: RecordTally) -> Iterator[_Record]:
     for index, item in enumerate(iter_json(stream, name, "item"), start=1):
         record = as_dict(item)
         what = f"record {index}"
@@ -271,7 +271,7 @@ def parse_human_time(text: str) -> datetime | None:
     return local.astimezone(UTC)
 
 
-def _html_records(stream: BinaryIO, name: str, tally: Tally) -> Iterator[_Record]:
+def _html_records(stream: BinaryIO, name: str, tally: RecordTally) -> Iterator[_Record]:
     page = _ActivityPage()
     try:
         text_stream = iter(lambda: stream.read(1 << 20), b"")

@@ -60,10 +60,10 @@ from desktop_app.domain import Message, Session
 from desktop_app.importers import writing
 from desktop_app.importers.contract import (
     FormatError,
+    RecordTally,
     Report,
     Skipped,
     SourceSpec,
-    Tally,
 )
 from desktop_app.importers.streams import head_text, read_head
 from desktop_app.importers.values import (
@@ -131,7 +131,7 @@ def parse(stream: BinaryIO, name: str, report: Report) -> Iterator[Session]:
     line = _first_line(head)
     if not line:
         raise FormatError(name, "the file is empty")
-    tally = Tally(name, "row", report)
+    tally = RecordTally(name, "row", report)
     sessions: dict[str, _Building] = {}
     rows = _jsonl_rows(stream, name, tally) if line.lstrip().startswith("{") else \
         _csv_rows(stream, name, tally)
@@ -152,7 +152,8 @@ def parse(stream: BinaryIO, name: str, report: Report) -> Iterator[Session]:
                       tool_name=building.tool or None)
 
 
-def _jsonl_rows(stream: BinaryIO, name: str, tally: Tally) -> Iterator[tuple[str, dict[str, Any]]]:
+def _jsonl_rows(stream: BinaryIO, name: str, tally: RecordTally
+                ) -> Iterator[tuple[str, dict[str, Any]]]:
     for number, raw in enumerate(stream, start=1):
         if not raw.strip():
             continue
@@ -171,7 +172,8 @@ def _jsonl_rows(stream: BinaryIO, name: str, tally: Tally) -> Iterator[tuple[str
         yield where, value
 
 
-def _csv_rows(stream: BinaryIO, name: str, tally: Tally) -> Iterator[tuple[str, dict[str, Any]]]:
+def _csv_rows(stream: BinaryIO, name: str, tally: RecordTally
+              ) -> Iterator[tuple[str, dict[str, Any]]]:
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
     reader = csv.reader(text)
@@ -203,7 +205,7 @@ def _text(value: Any) -> str:
 
 
 def _add_row(sessions: dict[str, _Building], where: str, row: dict[str, Any],
-             tally: Tally) -> None:
+             tally: RecordTally) -> None:
     session_id = _text(row.get("session_id"))
     if not session_id:
         tally.skip(where, "no session_id")

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from desktop_app.importers.contract import Tally
+from desktop_app.importers.contract import RecordTally
 
 _loads = json.loads
 
@@ -19,7 +19,7 @@ class LineReader:
     lines are reported through ``tally`` and skipped.
     """
 
-    def __init__(self, stream: BinaryIO, name: str, tally: Tally, start: int = 0) -> None:
+    def __init__(self, stream: BinaryIO, name: str, tally: RecordTally, start: int = 0) -> None:
         self.stream = stream
         self.name = name
         self.tally = tally

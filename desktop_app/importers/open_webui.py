@@ -12,9 +12,9 @@ from desktop_app.domain import Message, Session
 from desktop_app.importers import writing
 from desktop_app.importers.contract import (
     FormatError,
+    RecordTally,
     Report,
     SourceSpec,
-    Tally,
 )
 from desktop_app.importers.streams import (
     array_or_object,
@@ -58,7 +58,7 @@ def sniff(head: bytes, name: str) -> bool:
 def parse(stream: BinaryIO, name: str, report: Report) -> Iterator[Session]:
     """Stream the chats of one export file."""
     prefix, _keys, stream = array_or_object(stream, name, "chats")
-    tally = Tally(name, "Open WebUI chat", report)
+    tally = RecordTally(name, "Open WebUI chat", report)
     for index, item in enumerate(iter_json(stream, name, prefix), start=1):
         row = as_dict(item)
         chat = row.get("chat")
