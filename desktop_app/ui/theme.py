@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QWidget
 
 
 @dataclass(frozen=True)
@@ -105,11 +105,37 @@ def _light_palette() -> QPalette:
     return p
 
 
+# Fusion outlines check and radio boxes with the Window colour darkened by 140 %: near black on a dark
+# window, and a pale grey (1.7:1) on a light one. Indicators are drawn as if on these windows instead, which
+# gives outlines of at least 3:1 against the real window (WCAG's figure for a control's visible parts).
+INDICATOR_WINDOW = {False: QColor("#b4b4b4"), True: QColor("#c4c8cc")}
+_INDICATORS = (QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+               QStyle.PrimitiveElement.PE_IndicatorRadioButton,
+               QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck)
+
+
+class _IndicatorStyle(QProxyStyle):
+    """Fusion, with check and radio boxes outlined so they can be seen."""
+
+    def __init__(self, dark: bool) -> None:
+        super().__init__("Fusion")
+        self._window = INDICATOR_WINDOW[dark]
+
+    def drawPrimitive(self, element: QStyle.PrimitiveElement, option: QStyleOption,
+                      painter: QPainter, widget: QWidget | None = None) -> None:
+        if element in _INDICATORS:
+            option = type(option)(option)
+            palette = QPalette(option.palette)
+            palette.setColor(QPalette.ColorRole.Window, self._window)
+            option.palette = palette
+        super().drawPrimitive(element, option, painter, widget)
+
+
 def apply_theme(app: QApplication, theme: str | None = None) -> Colors:
     """Use ``light``, ``dark`` or (None) the system's scheme; returns the colours in use."""
     global _current
     dark = system_prefers_dark() if theme is None else theme == "dark"
-    app.setStyle("Fusion")
+    app.setStyle(_IndicatorStyle(dark))
     app.setPalette(_dark_palette() if dark else _light_palette())
     _current = DARK if dark else LIGHT
     return _current
