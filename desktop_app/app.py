@@ -14,8 +14,10 @@ SCREENSHOT_WAIT_MS = 60_000
 
 
 def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None,
-            view: str = "sessions", theme: str | None = None) -> int:
-    """Open the main window on ``db_path``; with ``screenshot``, save a PNG once loaded and exit."""
+            view: str = "sessions", theme: str | None = None,
+            size: tuple[int, int] = (1280, 800)) -> int:
+    """Open the main window on ``db_path``; with ``screenshot``, save a PNG of ``size`` once loaded
+    and exit."""
     missing = missing_libraries(os.environ, sys.platform)
     if missing:  # Qt would abort the process, naming the wrong library
         print(f"worthwhile: error: {advice(missing)}", file=sys.stderr)
@@ -56,7 +58,7 @@ def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None
 
     # A screenshot has a fixed size and leaves the user's remembered layout alone.
     window.remember_layout = False
-    window.resize(1280, 800)
+    window.resize(*size)
     window.show_view(view)
     # A local event loop (not app.exec/quit) so the application stays usable afterwards.
     loop = QEventLoop()

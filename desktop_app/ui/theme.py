@@ -105,9 +105,9 @@ def _light_palette() -> QPalette:
     return p
 
 
-# Fusion outlines check and radio boxes with the Window colour darkened by 140 %: near black on a dark
-# window, and a pale grey (1.7:1) on a light one. Indicators are drawn as if on these windows instead, which
-# gives outlines of at least 3:1 against the real window (WCAG's figure for a control's visible parts).
+# Fusion outlines check and radio boxes with the Window colour darkened by 140 %: near black on a
+# dark window, and a pale grey (1.7:1) on a light one. Indicators are drawn as if on these windows
+# instead: outlines of at least 3:1 against the real window (WCAG's figure for a control's parts).
 INDICATOR_WINDOW = {False: QColor("#b4b4b4"), True: QColor("#c4c8cc")}
 _INDICATORS = (QStyle.PrimitiveElement.PE_IndicatorCheckBox,
                QStyle.PrimitiveElement.PE_IndicatorRadioButton,
