@@ -34,6 +34,8 @@ from desktop_app.ui.charts.common import (
 BAR_SHARE = 0.8
 FEW_NAME = f"too few ratings (under {MIN_RATED}: no value)"
 SO_FAR = "so far"
+#: The share of the usage axis kept free above a "so far" bar for its label.
+SO_FAR_ROOM = 0.25
 
 
 def _empty() -> np.ndarray[Any, np.dtype[np.float64]]:
@@ -221,8 +223,13 @@ class OverTimeChart:
         self.apply_colors(chart_colors())
         if n:
             self.usage.setXRange(edges[0], edges[-1], padding=0.01)
-            top = float((rated + self.unrated).max()) if n else 0.0
-            self.usage.setYRange(0, max(top, 1.0) * 1.06, padding=0)
+            totals = rated + self.unrated
+            top = max(float(totals.max()), 1.0)
+            # Room above a "so far" bar for its upright label (about a quarter of the height).
+            labelled = totals[self.partial]
+            if labelled.size:
+                top = max(top, float(labelled.max()) + SO_FAR_ROOM * top)
+            self.usage.setYRange(0, top * 1.06, padding=0)
         self.value_plot.setYRange(VALUE_MIN, VALUE_MAX, padding=0)
 
     def _brushes(self, colour: str) -> list[Any]:
@@ -230,18 +237,14 @@ class OverTimeChart:
         return [pg.mkBrush(lighter(colour) if so_far else colour) for so_far in self.partial]
 
     def _label_so_far(self, totals: np.ndarray[Any, Any]) -> None:
-        """A "so far" label above each bar of a period not over yet."""
+        """A "so far" label standing upright on each bar of a period not over yet: as narrow as a
+        bar, so it never lies over the bar before it, however tall that one is."""
         for item in self.so_far_labels:
             self.usage.removeItem(item)
         self.so_far_labels = []
-        last = len(self.periods) - 1
         for i in np.flatnonzero(self.partial):
-            # The last bar's label ends at the bar's right edge, inside the plot.
-            right = i == last
-            label = pg.TextItem(SO_FAR, color=chart_colors().axis,
-                                anchor=(1.0 if right else 0.5, 1.0))
-            x = self._edges[i + 1] - (self._edges[i + 1] - self._edges[i]) * (1 - BAR_SHARE) / 2
-            label.setPos(x if right else float(self.centers[i]), float(totals[i]))
+            label = pg.TextItem(SO_FAR, color=chart_colors().axis, anchor=(0.0, 0.5), angle=90)
+            label.setPos(float(self.centers[i]), float(totals[i]))
             self.usage.addItem(label, ignoreBounds=True)
             self.so_far_labels.append(label)
 
