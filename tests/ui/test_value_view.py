@@ -25,6 +25,7 @@ from desktop_app.store.stats import StatsReader
 from desktop_app.ui import value_view as value_view_module
 from desktop_app.ui.charts.common import FEW_HIGH, FEW_LOW, FEW_Y, GroupTarget
 from desktop_app.ui.charts.groups import BEAM
+from desktop_app.ui.charts.over_time import BAR_SHARE
 from desktop_app.ui.theme import apply_theme
 from desktop_app.ui.value_view import ValueView
 from tests.factories import make_session
@@ -288,6 +289,26 @@ def test_a_failure_computing_the_figures_is_shown_and_the_view_goes_on(
         view.refresh()
     assert view.stats is not None
     assert view.stats.totals.rated == 8
+
+
+def test_the_so_far_label_stays_over_its_own_bar(qtbot: QtBot, view: ValueView, db: Database,
+                                                db_path: Path) -> None:
+    """A year of demo weeks at a laptop's width: the label of the short week in progress must not
+    lie over the tall week before it, nor stick out above the plot."""
+    today = date(2026, 11, 25)  # a Wednesday: its week has begun
+    generate_demo(db, today=today)
+    view.today = today
+    view.resize(1100, 600)
+    _show(qtbot, view, db_path)
+    ot = view.over_time
+    assert bool(ot.partial[-1])
+    [label] = ot.so_far_labels
+    box = ot.usage.vb.mapSceneToView(label.sceneBoundingRect()).boundingRect()
+    i = len(ot.periods) - 1
+    step = ot.centers[i] - ot.centers[i - 1]
+    assert box.left() > ot.centers[i - 1] + step * BAR_SHARE / 2  # clear of the bar before
+    assert box.right() < ot.centers[i] + step / 2  # and inside the plot
+    assert box.bottom() <= ot.usage.vb.viewRange()[1][1]
 
 
 def test_the_current_week_is_drawn_as_so_far(qtbot: QtBot, view: ValueView, db: Database,

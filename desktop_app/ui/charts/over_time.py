@@ -244,6 +244,7 @@ class OverTimeChart:
         self.so_far_labels = []
         for i in np.flatnonzero(self.partial):
             label = pg.TextItem(SO_FAR, color=chart_colors().axis, anchor=(0.0, 0.5), angle=90)
+            label.textItem.document().setDocumentMargin(0)  # as narrow as the text
             label.setPos(float(self.centers[i]), float(totals[i]))
             self.usage.addItem(label, ignoreBounds=True)
             self.so_far_labels.append(label)
