@@ -47,7 +47,7 @@ class DatabaseDamagedError(StoreError):
     def __init__(self, path: Path, problem: str) -> None:
         self.path = path
         self.problem = problem
-        super().__init__(f"{path} {problem}")
+        super().__init__(f"{path} {problem}.")
 
     @property
     def move_aside_hint(self) -> str:
