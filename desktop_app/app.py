@@ -5,9 +5,15 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_app.platform_check import advice, missing_libraries
-from desktop_app.store import StoreError
+from desktop_app.store import DatabaseDamagedError, StoreError
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
+
+    from desktop_app.ui.main_window import MainWindow
 
 #: A screenshot waits at most this long for the views' figures.
 SCREENSHOT_WAIT_MS = 60_000
@@ -26,7 +32,7 @@ def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None
     from PySide6.QtWidgets import QApplication
 
     from desktop_app import __version__
-    from desktop_app.ui.errors import install_excepthook, show_error
+    from desktop_app.ui.errors import install_excepthook
     from desktop_app.ui.main_window import MainWindow
     from desktop_app.ui.theme import apply_theme
 
@@ -36,13 +42,13 @@ def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None
     app.setOrganizationName("Worthwhile")
     app.setApplicationVersion(__version__)
     apply_theme(app, theme)
-    try:
-        window = MainWindow(db_path, demo=demo)
-    except StoreError as exc:
-        if screenshot is not None:
-            raise
-        show_error(None, str(exc))
-        return 1
+    if screenshot is not None:
+        window = MainWindow(db_path, demo=demo)  # a problem goes to the command line
+    else:
+        started = start_window(db_path, demo=demo)
+        if started is None:
+            return 1
+        window = started
     if screenshot is None:
         install_excepthook()  # a screenshot run must never wait on a dialog
     if theme is None:
@@ -83,6 +89,42 @@ def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None
     if result[0]:
         print(f"worthwhile: error: could not write {screenshot}", file=sys.stderr)
     return result[0]
+
+
+def start_window(db_path: Path, *, demo: bool = False,
+                 settings: QSettings | None = None) -> MainWindow | None:
+    """The main window on ``db_path``, or None (quit) when its database cannot be used.
+
+    The user is told why, in a dialog: a newer version's database is left as it is; a damaged
+    one can be moved aside (renamed, never deleted) to start with a new database.
+    """
+    from desktop_app.store.db import move_aside
+    from desktop_app.ui.damaged_dialog import ask_move_aside, show_moved_aside
+    from desktop_app.ui.errors import show_error
+    from desktop_app.ui.main_window import MainWindow
+
+    try:
+        return MainWindow(db_path, demo=demo, settings=settings)
+    except DatabaseDamagedError as exc:
+        damaged = exc
+    except StoreError as exc:  # a newer version's database, another program's, unreadable
+        show_error(None, str(exc))
+        return None
+    if not ask_move_aside(damaged):
+        return None
+    try:
+        moved = move_aside(damaged.path)
+    except OSError as exc:
+        show_error(None, f"{damaged.path} could not be moved aside ({exc.strerror or exc}). "
+                         "Nothing was deleted.")
+        return None
+    try:
+        window = MainWindow(db_path, demo=demo, settings=settings)
+    except StoreError as exc:
+        show_error(None, str(exc))
+        return None
+    show_moved_aside(moved, db_path)
+    return window
 
 
 def save_screenshot(widget: object, path: Path) -> bool:

@@ -19,6 +19,7 @@ from desktop_app.importers.values import size_text
 from desktop_app.store import (
     KEEP,
     AmbiguousSessionIdError,
+    DatabaseDamagedError,
     SessionNotFoundError,
     SessionQuery,
     StoreError,
@@ -30,6 +31,7 @@ from desktop_app.store import (
     resolve_session_id,
     update_rating,
 )
+from desktop_app.store.db import damage_reported
 from desktop_app.store.imports import session_extras
 
 #: The exit code when the reader of our output went away (``worthwhile sessions | head -1``):
@@ -188,6 +190,7 @@ def _main(args: argparse.Namespace) -> int:
 
                 return run_app(db_path, demo=args.demo, screenshot=args.screenshot,
                                view=args.view, theme=args.theme)
+            stack.enter_context(damage_reported(db_path))  # damage met after opening, too
             return _run_command(args, db_path, sys.stdout)
     except (CliError, StoreError, SessionNotFoundError, AmbiguousSessionIdError) as exc:
         print(f"worthwhile: error: {_message(exc)}", file=sys.stderr)
@@ -197,6 +200,8 @@ def _main(args: argparse.Namespace) -> int:
 
 
 def _message(exc: Exception) -> str:
+    if isinstance(exc, DatabaseDamagedError):
+        return f"{exc} {exc.move_aside_hint}"
     # LookupError subclasses repr their argument in str(); show the plain text.
     return str(exc.args[0]) if exc.args else str(exc)
 

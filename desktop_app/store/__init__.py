@@ -1,6 +1,13 @@
 """The SQLite store (sqlite-utils only, no Qt): sessions, messages, search, ratings."""
 
-from desktop_app.store.db import StoreError, default_db_path, open_db, schema_version
+from desktop_app.store.db import (
+    DatabaseDamagedError,
+    DatabaseTooNewError,
+    StoreError,
+    default_db_path,
+    open_db,
+    schema_version,
+)
 from desktop_app.store.ratings import (
     KEEP,
     add_label,
@@ -29,6 +36,8 @@ from desktop_app.store.sessions import (
 __all__ = [
     "KEEP",
     "AmbiguousSessionIdError",
+    "DatabaseDamagedError",
+    "DatabaseTooNewError",
     "SaveCounts",
     "SessionNotFoundError",
     "SessionQuery",

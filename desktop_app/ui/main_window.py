@@ -40,6 +40,7 @@ from desktop_app.store import (
     list_reasons,
     open_db,
 )
+from desktop_app.store.db import damage_reported
 from desktop_app.store.ratings import count_rated
 from desktop_app.ui.actions import ACTIONS, VIEWS, build_actions
 from desktop_app.ui.errors import show_error
@@ -286,8 +287,23 @@ class MainWindow(QMainWindow):
         return self._demo
 
     def open_database(self, path: Path, *, demo: bool) -> None:
-        """Show the database at ``path`` (created if missing)."""
+        """Show the database at ``path`` (created if missing).
+
+        Raises :class:`StoreError`: damage met by the first queries too, as
+        :class:`DatabaseDamagedError`, with no connection left open to ``path``.
+        """
         db = open_db(path)
+        try:
+            with damage_reported(path):
+                self._show_database(db, path, demo)
+        except BaseException:
+            if self._db is db:
+                self._close_db()
+            else:
+                db.close()
+            raise
+
+    def _show_database(self, db: Database, path: Path, demo: bool) -> None:
         self._save_filters()
         self._close_db()
         self._db = db

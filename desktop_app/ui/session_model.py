@@ -72,6 +72,10 @@ class SessionTableModel(QAbstractTableModel):
         self._query = query
         self._reload_keys()
         self.endResetModel()
+        if self._keys:
+            # The view shows the first page at once: read it here, where an error (a damaged
+            # page) reaches the caller instead of being lost inside Qt's painting.
+            self._row(0)
 
     def reload(self) -> None:
         """Read the current query again (after an import, say)."""

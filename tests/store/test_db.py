@@ -47,7 +47,7 @@ def test_default_db_path_resolution(tmp_path: Path) -> None:
 def test_garbage_file_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "garbage.db"
     path.write_bytes(b"this is not sqlite at all" * 100)
-    with pytest.raises(StoreError, match="not a Worthwhile database"):
+    with pytest.raises(StoreError, match="is not an SQLite database"):
         open_db(path)
 
 
