@@ -70,11 +70,11 @@ def confirmation_question(target: Target, count: DeletionCount) -> str:
     return f"Delete {target.scope(count)}: {amount(count)}?"
 
 
-def confirmation_details(extra: str | None = None) -> str:
+def confirmation_details(extra: str | None = None, separator: str = "\n") -> str:
     """What every confirmation says under its question: gone for good, stays deleted on
     re-import (``extra``: how to allow that again, where there is a way), backups untouched."""
     stays = STAYS_DELETED if extra is None else f"{STAYS_DELETED} {extra}"
-    return "\n".join([FOR_GOOD, stays, BACKUPS_UNTOUCHED])
+    return separator.join([FOR_GOOD, stays, BACKUPS_UNTOUCHED])
 
 
 def confirmation_text(target: Target, count: DeletionCount, extra: str | None = None) -> str:
