@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from desktop_app.demo.exports import write_export
@@ -247,5 +249,30 @@ def test_every_source_keeps_a_deleted_session_deleted(source: str, tmp_path: Pat
         assert back.ok, back.files[0].error
         assert (back.totals["sessions_new"], back.totals["sessions_deleted_earlier"]) == (1, 0)
         assert {r.id for r in list_sessions(db)} == stored
+    finally:
+        db.close()
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(n=st.integers(min_value=1, max_value=8), data=st.data(), touched=st.booleans())
+def test_delete_then_reimport_keeps_exactly_the_deleted_out(
+        tmp_path_factory: pytest.TempPathFactory, n: int, data: st.DataObject,
+        touched: bool) -> None:
+    from desktop_app.store import open_db
+
+    folder = tmp_path_factory.mktemp("prop")
+    path = write_json(folder / "conversations.json", [simple_gpt(f"c{i}") for i in range(n)])
+    db = open_db(folder / "w.db")
+    try:
+        import_paths(db, [path])
+        ids = sorted(_ids(db).values())
+        gone = set(data.draw(st.lists(st.sampled_from(ids), unique=True)))
+        delete_sessions(db, sorted(gone))
+        if touched:
+            _touch(path)  # read again instead of the unchanged-file shortcut
+        report = import_paths(db, [path])
+        assert set(_ids(db).values()) == set(ids) - gone
+        assert _counts(report) == (0, 0, n - len(gone), len(gone))
     finally:
         db.close()
