@@ -335,7 +335,6 @@ class DeleteController(QObject):
     @Slot(str)
     def _on_task_failed(self, detail: str) -> None:
         self._end()
-        self._host.sessions_removed()  # nothing changed; read again all the same
         show_error(self._window, "The sessions could not be deleted; nothing was changed.",
                    detail)
 

@@ -153,6 +153,11 @@ def test_claude_code_logs_again_keep_it_deleted(db: Database, tmp_path: Path) ->
     assert grown.ok, grown.files[0].error
     assert _counts(grown) == (0, 0, 1, 1)
     assert set(_ids(db)) == {S2}
+    # Nothing of it is kept to continue it later either (a parser's state holds its text).
+    assert db.conn.execute("SELECT count(*) FROM session_states WHERE session_id = ?",
+                           (ids[S1],)).fetchone()[0] == 0
+    assert "Add a --dry-run flag" not in "".join(
+        str(row) for row in db.conn.execute("SELECT * FROM session_states"))
 
     # The other session goes on: updated as usual, S1 still counted as deleted.
     append_jsonl(project / f"{S2}.jsonl", [
