@@ -30,9 +30,10 @@ EXIT_DECLINED = 1
 #: Said in every confirmation and after every deletion.
 STAYS_DELETED = "Importing the same files again will not bring them back."
 BACKUPS_UNTOUCHED = "Backups you made of the database are your own copies: they are not touched."
-#: Said when another program (Worthwhile open meanwhile) kept the log from being emptied.
-WAL_PENDING = ("Note: the database is open elsewhere (is Worthwhile running?); the deleted text "
-               "leaves its write-ahead log file (-wal) once that program closes it.")
+#: Said when a reader (Worthwhile open meanwhile, say) kept the log from being emptied.
+WAL_PENDING = ("The database was in use elsewhere, so its write-ahead log (-wal) could not be "
+               "emptied yet: the deleted text leaves it once every program using the database "
+               "has closed it.")
 FOR_GOOD = ("Their text, ratings, labels, reasons and notes are removed from the database for "
             "good. This cannot be undone.")
 

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from sqlite_utils import Database
 
 from desktop_app.deleting import (
+    WAL_PENDING,
     Target,
     confirmation_details,
     confirmation_question,
@@ -329,7 +330,8 @@ class DeleteController(QObject):
     def _on_task_finished(self, result: DeletionResult) -> None:
         self._end()
         self._host.sessions_removed()
-        self._say(done_text(result))
+        self._say(done_text(result) if result.wal_cleared
+                  else f"{done_text(result)} {WAL_PENDING}")
         self.deleted.emit(result)
 
     @Slot(str)

@@ -242,3 +242,25 @@ def test_text_is_gone_where_sqlite_does_not_zero_freed_space_by_default(
     assert _raw_hits(db_path) == {"db": 0, "-wal": 0}
 
 
+
+
+def test_a_reader_can_delay_emptying_the_wal_but_not_the_deletion(db: Database,
+                                                                  db_path: Path) -> None:
+    import sqlite3
+
+    from desktop_app.store.deletion import clear_wal
+
+    _filled(db)
+    reader = sqlite3.connect(db_path)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM messages").fetchone()  # holds its snapshot
+        db.execute("PRAGMA busy_timeout = 0")  # do not wait for it
+        result = delete_sessions(db, [_secret_id()])
+        assert (result.sessions, result.wal_cleared) == (1, False)
+        assert _raw_hits(db_path)["db"] == 0
+        reader.rollback()
+    finally:
+        reader.close()
+    assert clear_wal(db)
+    assert _raw_hits(db_path) == {"db": 0, "-wal": 0}
