@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from desktop_app import __version__
+from desktop_app.deleting import add_delete_parser, run_delete
 from desktop_app.domain import MAX_MINUTES_SAVED, SessionRow, Verdict, utc_iso
 from desktop_app.importers.registry import DISPLAY_NAMES, SOURCES, TOOL_NAMES, display_name
 from desktop_app.importers.values import size_text
@@ -111,6 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a label (repeat for several; replaces the existing labels)")
     p.add_argument("--reason", metavar="R", help="why it was not useful")
     p.add_argument("--note", metavar="TEXT", help="a free note")
+
+    add_delete_parser(sub)
 
     p = sub.add_parser("demo-data", help="write synthetic history files in a tool's own format")
     p.add_argument("--source", required=True, type=_demo_source, metavar="SOURCE",
@@ -215,6 +218,8 @@ def _run_command(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
         return _scan(args, out)
     if args.command == "stats":
         return _stats(args, db_path, out)
+    if args.command == "delete":
+        return run_delete(args, db_path, out, sys.stdin, sys.stderr)
     if not db_path.exists():  # reading commands never create the database
         if args.command == "sessions":
             _emit_sessions([], args.json, out)
@@ -298,6 +303,7 @@ def _scan(args: argparse.Namespace, out: TextIO) -> int:
 
 def _import(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
     from desktop_app.ingest import ImportProgress, import_paths
+    from desktop_app.ingest.report import deleted_earlier_text
 
     show_progress = sys.stderr.isatty() and not args.json
 
@@ -327,12 +333,14 @@ def _import(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
                 continue
             print(f"{file.path}: {file.source or 'nothing recognised'}: "
                   f"{file.sessions_new:,} new, {file.sessions_updated:,} updated, "
-                  f"{file.sessions_unchanged:,} unchanged, {file.messages:,} messages", file=out)
+                  f"{file.sessions_unchanged:,} unchanged, {file.messages:,} messages"
+                  f"{deleted_earlier_text(file.sessions_deleted_earlier)}", file=out)
             for skipped in file.skipped:
                 print(f"  skipped {skipped.what}: {skipped.reason}", file=out)
         t = report.totals
         print(f"Total: {t['sessions_new']:,} new, {t['sessions_updated']:,} updated, "
-              f"{t['sessions_unchanged']:,} unchanged", file=out)
+              f"{t['sessions_unchanged']:,} unchanged"
+              f"{deleted_earlier_text(t['sessions_deleted_earlier'])}", file=out)
     return 0 if report.ok else 1
 
 

@@ -256,12 +256,13 @@ def test_import_json_contract_and_exit_codes(capsys: pytest.CaptureFixture[str],
     assert set(report) == {"files", "totals"}
     good, failed = report["files"]
     assert set(good) >= {"path", "source", "sessions_new", "sessions_updated",
-                         "sessions_unchanged", "messages", "skipped", "error"}
+                         "sessions_unchanged", "sessions_deleted_earlier", "messages", "skipped",
+                         "error"}
     assert (good["source"], good["sessions_new"], good["error"]) == ("chatgpt", 1, None)
     assert failed["error"]
     assert str(bad) in failed["error"]
     assert report["totals"] == {"sessions_new": 1, "sessions_updated": 0,
-                                "sessions_unchanged": 0}
+                                "sessions_unchanged": 0, "sessions_deleted_earlier": 0}
     # Again: nothing new, exit 0 when every path imports.
     code, out, _ = run(capsys, "--db", str(db_path), "import", str(SAMPLE), "--json")
     assert code == 0

@@ -61,6 +61,13 @@ class _Copies:
         self.seen.add(sid)
         kept = self.get(sid)
         counts = self.counts
+        if outcome is Outcome.DELETED_EARLIER:
+            if kept is None:
+                self.kept[sid] = Kept(Outcome.DELETED_EARLIER, label=_label(session),
+                                      where=self.where)
+            else:  # met before in this path (and counted there): the same session again
+                counts.deleted_earlier -= 1
+            return
         if outcome is Outcome.OLDER:
             self._older(_label(session), self.where)
             if kept is None:  # the copy stored before this path stays, uncounted
@@ -118,6 +125,7 @@ def _save_batch(run: PathRun, batch: list[Session], ids: list[str], spec: Source
     counts.updated += done.updated
     counts.unchanged += done.unchanged
     counts.messages += done.messages
+    counts.deleted_earlier += done.deleted_earlier
     for session, sid, outcome in zip(batch, ids, done.outcomes, strict=True):
         copies.saved(session, sid, outcome)
     run.progress.sessions += len(batch)

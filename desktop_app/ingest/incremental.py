@@ -18,6 +18,7 @@ from desktop_app.domain import Message
 from desktop_app.importers.contract import FormatError, GroupFile, GroupSpec, SourceSpec
 from desktop_app.ingest.batches import closable, save_in_batches
 from desktop_app.ingest.pathrun import Member, PathRun, Pending
+from desktop_app.store.deletion import tombstoned
 from desktop_app.store.files import (
     FileState,
     load_session_state,
@@ -130,7 +131,10 @@ def _read_group(run: PathRun, spec: SourceSpec, members: list[Member]) -> SaveCo
     known: set[str] = set()
     for member in members:
         known |= member.file.sessions
-    counts.unchanged += len(known - emitted - run.seen)
+    rest = known - emitted - run.seen  # not read again: unchanged, or deleted by the user
+    gone = tombstoned(run.db, rest)
+    counts.unchanged += len(rest) - len(gone)
+    counts.deleted_earlier += len(gone)
     run.seen |= known
     unread = sum(m.file.size - m.file.start for m in members if m.file.changed)
     run.progress.add(max(0, unread - checkpoints.read))  # parsers that report no progress
@@ -156,8 +160,7 @@ def finish(run: PathRun, *, direct: bool) -> None:
             known: set[str] = set()
             for member in members:
                 known |= member.file.sessions
-            run.report.sessions_unchanged += len(known - run.seen)
-            run.seen |= known
+            run.add_known(known)
             run.imported += 1
             continue
         run.check_cancel()

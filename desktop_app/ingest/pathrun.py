@@ -12,6 +12,7 @@ from desktop_app.importers.contract import FormatError, GroupFile, Skipped, Sour
 from desktop_app.importers.registry import SPECS
 from desktop_app.importers.zipsafe import ZipLimits
 from desktop_app.ingest.report import FileReport, ImportProgress
+from desktop_app.store.deletion import tombstoned
 from desktop_app.store.files import FileState, load_file_states
 from desktop_app.store.sessions import Outcome, SaveCounts
 
@@ -157,3 +158,14 @@ class PathRun:
         self.report.sessions_updated += counts.updated
         self.report.sessions_unchanged += counts.unchanged
         self.report.messages += counts.messages
+        self.report.sessions_deleted_earlier += counts.deleted_earlier
+
+    def add_known(self, session_ids: set[str]) -> None:
+        """Count sessions that an earlier import of this path remembered and that are not read
+        again (the file is unchanged): unchanged, or deleted earlier when the user deleted
+        them. Sessions met before in this path are not counted twice."""
+        fresh = session_ids - self.seen
+        gone = tombstoned(self.db, fresh)
+        self.report.sessions_unchanged += len(fresh) - len(gone)
+        self.report.sessions_deleted_earlier += len(gone)
+        self.seen |= session_ids

@@ -25,6 +25,12 @@ class ImportProgress:
         return min(1.0, self.bytes_done / self.bytes_total)
 
 
+def deleted_earlier_text(n: int) -> str:
+    """``", deleted earlier: N"`` for a report line, or nothing when no deleted session came
+    back (so reports of people who never deleted anything read as before)."""
+    return f", deleted earlier: {n:,}" if n else ""
+
+
 @dataclass
 class FileReport:
     """What happened to one path given to the import."""
@@ -38,6 +44,8 @@ class FileReport:
     skipped: list[Skipped] = field(default_factory=list)
     error: str | None = None
     skipped_unlisted: int = 0
+    #: Sessions the user deleted (remembered as tombstones): read, and not stored again.
+    sessions_deleted_earlier: int = 0
 
     @property
     def sessions(self) -> int:
@@ -56,6 +64,7 @@ class FileReport:
             "sessions_new": self.sessions_new,
             "sessions_updated": self.sessions_updated,
             "sessions_unchanged": self.sessions_unchanged,
+            "sessions_deleted_earlier": self.sessions_deleted_earlier,
             "messages": self.messages,
             "skipped": skipped,
             "error": self.error,
@@ -76,11 +85,12 @@ class ImportReport:
 
     @property
     def totals(self) -> dict[str, int]:
-        """Sessions new / updated / unchanged over all paths."""
+        """Sessions new / updated / unchanged / deleted earlier over all paths."""
         return {
             "sessions_new": sum(f.sessions_new for f in self.files),
             "sessions_updated": sum(f.sessions_updated for f in self.files),
             "sessions_unchanged": sum(f.sessions_unchanged for f in self.files),
+            "sessions_deleted_earlier": sum(f.sessions_deleted_earlier for f in self.files),
         }
 
     def to_json(self) -> dict[str, Any]:

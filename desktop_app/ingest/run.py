@@ -47,7 +47,7 @@ def _import_path(run: PathRun, path: Path) -> None:
         for source in known.source.split(","):
             if source:
                 run.sources.append(source)
-        run.report.sessions_unchanged += len(known.sessions)
+        run.add_known(set(known.sessions))
         run.imported += 1
         return
     kind = walk.import_file(run, path)
@@ -108,6 +108,7 @@ def _import_one(db: Database, path: Path, progress: Progress, cancel: Callable[[
             report.source = ", ".join(run.sources)
         report.error = error
         report.sessions_new = report.sessions_updated = report.sessions_unchanged = 0
+        report.sessions_deleted_earlier = 0
         report.messages = 0
         if not cancelled:
             with contextlib.suppress(Exception):

@@ -251,3 +251,20 @@ def m0009_tool_names(db: Database) -> None:
     db.execute("ALTER TABLE sessions ADD COLUMN tool_name TEXT")
     db.execute("CREATE INDEX sessions_tool_name ON sessions(tool_name, started_at) "
                "WHERE tool_name IS NOT NULL")
+
+
+@MIGRATIONS(name="0010_tombstones")
+def m0010_tombstones(db: Database) -> None:
+    """The ids of sessions the user deleted, so that importing the same export again does not
+    bring them back (until the user forgets them).
+
+    Only the public session id (derived from source and external id) and the source are kept:
+    nothing of the session's text. ``deleted_at`` is when it was deleted (ISO 8601 UTC).
+    """
+    db.execute(
+        "CREATE TABLE tombstones ("
+        " session_id TEXT PRIMARY KEY,"
+        " source TEXT NOT NULL,"
+        " deleted_at TEXT NOT NULL"
+        ") WITHOUT ROWID"
+    )

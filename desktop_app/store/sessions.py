@@ -19,6 +19,7 @@ from desktop_app.domain import (
     parse_utc,
     utc_iso,
 )
+from desktop_app.store.deletion import has_tombstones
 
 
 class SessionNotFoundError(LookupError):
@@ -40,6 +41,8 @@ class Outcome(StrEnum):
     UNCHANGED = "unchanged"
     #: An older copy of a stored session: the stored (newer) one was kept.
     OLDER = "older"
+    #: The user deleted this session (it is tombstoned): not stored again.
+    DELETED_EARLIER = "deleted_earlier"
 
 
 @dataclass
@@ -47,13 +50,14 @@ class SaveCounts:
     """What :func:`save_sessions` did.
 
     An older copy kept out is counted in ``unchanged`` (the import report counts it there); its
-    outcome says which it was.
+    outcome says which it was. A session the user deleted is counted in ``deleted_earlier``.
     """
 
     new: int = 0
     updated: int = 0
     unchanged: int = 0
     messages: int = 0
+    deleted_earlier: int = 0
     #: One outcome per session given to the call, in order.
     outcomes: list[Outcome] = field(default_factory=list)
 
@@ -69,16 +73,29 @@ def save_sessions(db: Database, sessions: Iterable[Session], *, import_id: int |
     tool's own log read again must (a streamed answer grows in place, tokens arrive after the
     text, a request can be undone).
 
+    A session the user deleted (its id is a tombstone, see :mod:`.deletion`) is never stored
+    again: its outcome is ``DELETED_EARLIER``.
+
     Ratings are never touched. Runs inside the caller's transaction when there is one, otherwise
     in one of its own, so a failure leaves the database as it was.
     """
     counts = SaveCounts()
     written: dict[int, str] = {}  # key -> title of sessions not in the FTS indexes yet
     with db.atomic():
+        check = has_tombstones(db)  # once per call: most databases have none
         for session in sessions:
+            if check and _is_tombstoned(db, session.id):
+                counts.deleted_earlier += 1
+                counts.outcomes.append(Outcome.DELETED_EARLIER)
+                continue
             _save_one(db, session, import_id, parser_version, by_length, counts, written)
         _index_written(db, written)
     return counts
+
+
+def _is_tombstoned(db: Database, session_id: str) -> bool:
+    return db.conn.execute("SELECT 1 FROM tombstones WHERE session_id = ?",
+                           (session_id,)).fetchone() is not None
 
 
 def stored_time(moment: datetime | None) -> str | None:

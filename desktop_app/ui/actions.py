@@ -55,6 +55,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
                separator_before=True, needs_sessions=True),
     ActionSpec("lists", EDIT, "&Labels and Reasons…", "_on_lists_triggered",
                needs_sessions=True),
+    ActionSpec("delete", EDIT, "&Delete…", "deletion.choose",
+               tip="Delete sessions for good: the selected ones, a tool's, or all",
+               separator_before=True, needs_sessions=True),
+    ActionSpec("forget_deleted", EDIT, "Forget Deleted &Sessions…", "deletion.forget",
+               tip="Let sessions you deleted be imported again"),
 
     ActionSpec("rate_useful", RATE, "&Useful", "rate", (Verdict.USEFUL,), ("U",),
                needs_sessions=True),

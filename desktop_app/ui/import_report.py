@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.importers.registry import display_name
 from desktop_app.ingest import ImportReport
+from desktop_app.ingest.report import deleted_earlier_text
 from desktop_app.ui.theme import colors
 
 
@@ -36,7 +37,8 @@ def summary_text(report: ImportReport) -> str:
     failed = sum(1 for f in report.files if f.error)
     parts = [f"{t['sessions_new']:,} new", f"{t['sessions_updated']:,} updated",
              f"{t['sessions_unchanged']:,} unchanged"]
-    text = "Imported: " + ", ".join(parts) + "."
+    text = "Imported: " + ", ".join(parts) + deleted_earlier_text(
+        t["sessions_deleted_earlier"]) + "."
     if report.cancelled:
         text = "Import cancelled. " + text
     if failed:
@@ -60,8 +62,10 @@ class ImportReportDialog(QDialog):
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("importFiles")
         self.tree.setAccessibleName("Imported files")
+        # "Deleted earlier": sessions the user deleted, read again and kept out.
         self.tree.setHeaderLabels(["File", "Recognised as", "New", "Updated", "Unchanged",
-                                   "Messages", "Problem"])
+                                   "Deleted earlier", "Messages", "Problem"])
+        problem_column = 7
         c = colors()
         for file in report.files:
             names = [n.strip() for n in (file.source or "").split(",") if n.strip()]
@@ -72,26 +76,26 @@ class ImportReportDialog(QDialog):
             item = QTreeWidgetItem([
                 Path(file.path).name, source, f"{file.sessions_new:,}",
                 f"{file.sessions_updated:,}", f"{file.sessions_unchanged:,}",
-                f"{file.messages:,}", problem,
+                f"{file.sessions_deleted_earlier:,}", f"{file.messages:,}", problem,
             ])
             item.setToolTip(0, file.path)
-            item.setToolTip(6, file.error or problem)
-            for column in range(2, 6):
+            item.setToolTip(problem_column, file.error or problem)
+            for column in range(2, problem_column):
                 item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
             if file.error:
-                item.setForeground(6, QBrush(QColor(c.not_useful)))
+                item.setForeground(problem_column, QBrush(QColor(c.not_useful)))
             for skipped in file.skipped:
                 what = _without_prefix(skipped.what, file.path).lstrip("/\\") or skipped.what
-                child = QTreeWidgetItem([what, "", "", "", "", "", skipped.reason])
+                child = QTreeWidgetItem([what, *[""] * (problem_column - 1), skipped.reason])
                 child.setToolTip(0, skipped.what)
-                child.setToolTip(6, skipped.reason)
+                child.setToolTip(problem_column, skipped.reason)
                 child.setFirstColumnSpanned(False)
                 item.addChild(child)
             self.tree.addTopLevelItem(item)
         header = self.tree.header()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((250, 110, 55, 65, 80, 75)):
+        for column, width in enumerate((250, 110, 55, 65, 80, 100, 75)):
             self.tree.setColumnWidth(column, width)
         layout.addWidget(self.tree, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok, self)

@@ -43,6 +43,7 @@ from desktop_app.store import (
 from desktop_app.store.db import damage_reported
 from desktop_app.store.ratings import count_rated
 from desktop_app.ui.actions import ACTIONS, VIEWS, build_actions
+from desktop_app.ui.delete_dialog import DeleteController
 from desktop_app.ui.errors import show_error
 from desktop_app.ui.first_run import FirstRunWidget
 from desktop_app.ui.import_controller import ImportController
@@ -122,8 +123,11 @@ class MainWindow(QMainWindow):
         self.controller.ratings_changed.connect(self._on_controller_ratings_changed)
         self.controller.lists_changed.connect(self._on_controller_lists_changed)
 
+        self.deletion = DeleteController(self, self, self.tasks)
+
         self._fitted_on_show = False
         self._build_widgets()
+        self.sessions_view.delete_requested.connect(self.deletion.delete_selected)
         self.menu_actions = build_actions(self, self.undo_stack)
         self._restore_layout()
         self.open_database(db_path, demo=demo)
@@ -280,6 +284,33 @@ class MainWindow(QMainWindow):
     def db(self) -> Database | None:
         """The open database."""
         return self._db
+
+    @property
+    def db_path(self) -> Path:
+        """The file of the open database."""
+        return self._db_path
+
+    def selected_session_ids(self) -> list[str]:
+        """The sessions selected in the Sessions view."""
+        return self.sessions_view.selected_ids() if self.sessions_view.model is not None else []
+
+    def import_running(self) -> bool:
+        """True while an import runs."""
+        return self.imports.running
+
+    def sessions_removed(self) -> None:
+        """Sessions were deleted: every view reads again, and the undo stack is emptied, since
+        its steps may name deleted sessions (undoing one would write their rating back)."""
+        self.undo_stack.clear()
+        if self._db is None:
+            return
+        if count_sessions(self._db) == 0:
+            self.open_database(self._db_path, demo=self._demo)  # the first-run screen
+            return
+        self.sessions_view.refresh()
+        self.reflect_view.set_db(self._db, self._db_path, self.settings.sample_size)
+        self.update_status()
+        self._data_changed()
 
     @property
     def is_demo(self) -> bool:

@@ -11,6 +11,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -68,6 +69,8 @@ class SessionsView(QWidget):
     """Browse, search and rate sessions. Ratings go through the shared RatingController."""
 
     selection_changed = Signal()
+    #: The Delete key or the context menu's "Delete…" on the selected sessions.
+    delete_requested = Signal()
     #: Sessions the filters let through, and sessions in the database (equal when unfiltered).
     rows_shown = Signal(int, int)
 
@@ -109,6 +112,16 @@ class SessionsView(QWidget):
         self.column_menu: QMenu | None = None
         header.setSortIndicator(COL_DATE, Qt.SortOrder.DescendingOrder)
         header.sortIndicatorChanged.connect(self._on_header_sort_indicator_changed)
+        # Delete acts on the table only: in the search box or a note it deletes characters.
+        self.delete_action = QAction("&Delete…", self.table)
+        self.delete_action.setObjectName("deleteSessions")
+        self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.delete_action.triggered.connect(self.delete_requested)
+        self.table.addAction(self.delete_action)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_table_context_menu_requested)
+        self.row_menu: QMenu | None = None
 
         right = QSplitter(Qt.Orientation.Vertical, self.splitter)
         right.setObjectName("transcriptSplitter")
@@ -222,6 +235,20 @@ class SessionsView(QWidget):
         self.column_menu = self._build_column_menu()
         self.column_menu.popup(self.table.horizontalHeader().mapToGlobal(pos))
 
+    @Slot(QPoint)
+    def _on_table_context_menu_requested(self, pos: QPoint) -> None:
+        if self.model is None or not self.selected_ids():
+            return
+        if self.row_menu is not None:
+            self.row_menu.deleteLater()
+        n = len(self.selected_ids())
+        self.delete_action.setText("&Delete…" if n == 1 else f"&Delete {n:,} Sessions…")
+        menu = QMenu(self.table)
+        menu.setObjectName("sessionMenu")
+        menu.addAction(self.delete_action)
+        self.row_menu = menu
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
     def _apply_header_sort(self, query: SessionQuery) -> None:
         keys = [key for _name, key in COLUMNS]
         column = keys.index(query.order_by) if query.order_by in keys else COL_DATE
@@ -236,10 +263,16 @@ class SessionsView(QWidget):
         if self._db is None or self.model is None:
             return
         keep = self.selected_ids()
+        rows = [index.row() for index in self.table.selectionModel().selectedRows()]
+        current = self.table.currentIndex()
+        # If the selected sessions are gone (deleted): the row where the first of them was.
+        fallback = min(rows) if rows else current.row() if current.isValid() else 0
         self.filters.set_choices(tools_present(self._db), list_labels(self._db))
         self.panel.set_choices(list_labels(self._db), list_reasons(self._db))
-        self.model.reload()
-        self._reselect(keep)
+        # The filters' query, not the model's: a tool that is gone (its sessions deleted) falls
+        # back to "All tools" in the filter bar, and the table follows what the bar shows.
+        self.model.set_query(self.filters.query())
+        self._reselect(keep, fallback)
         self._show_count()
 
     # --- selection -------------------------------------------------------------------------
@@ -283,12 +316,12 @@ class SessionsView(QWidget):
         current = self.table.currentIndex()
         self.select_row((current.row() if current.isValid() else -1) + step)
 
-    def _reselect(self, ids: list[str]) -> None:
+    def _reselect(self, ids: list[str], fallback: int = 0) -> None:
         if self.model is None:
             return
         rows = [r for r in (self.model.row_of(sid) for sid in ids) if r >= 0]
         if not rows:
-            self.select_row(0)
+            self.select_row(fallback)
             return
         self.select_row(rows[0])
         selection = self.table.selectionModel()

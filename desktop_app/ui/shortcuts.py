@@ -23,6 +23,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("J / ↓", "Next session"),
     ("K / ↑", "Previous session"),
     ("Ctrl+F", "Search titles and messages"),
+    ("Delete", "Delete the selected session(s), after asking (cannot be undone)"),
     ("Ctrl+Z", "Undo the last rating action"),
     ("Ctrl+Shift+Z", "Redo"),
     ("Ctrl+1", "Sessions view"),

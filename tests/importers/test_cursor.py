@@ -104,7 +104,8 @@ def test_legacy_chat_panel_in_a_workspace(db: Database, tmp_path: Path) -> None:
     assert row.project == "/home/alice/old app"
     assert (row.messages, row.user_messages) == (2, 1)
     again = import_paths(db, [ws.parent])
-    assert again.totals == {"sessions_new": 0, "sessions_updated": 0, "sessions_unchanged": 1}
+    assert again.totals == {"sessions_new": 0, "sessions_updated": 0, "sessions_unchanged": 1,
+                            "sessions_deleted_earlier": 0}
 
 
 def test_vscode_databases_are_not_cursor() -> None:
@@ -249,7 +250,8 @@ def test_cursor_agent_store(db: Database, tmp_path: Path) -> None:
         ("tool", '[tool Shell] {"command": "ls"}\n[result] a.py\nb.py'),
         ("assistant", "Two files.")]
     again = import_paths(db, [store])
-    assert again.totals == {"sessions_new": 0, "sessions_updated": 0, "sessions_unchanged": 1}
+    assert again.totals == {"sessions_new": 0, "sessions_updated": 0, "sessions_unchanged": 1,
+                            "sessions_deleted_earlier": 0}
 
 
 def test_store_db_of_another_tool_is_not_cursor() -> None:
@@ -386,7 +388,8 @@ def test_agent_transcripts_txt_and_jsonl(db: Database, tmp_path: Path) -> None:
         ("assistant", "There are two routes: / and /login."),
         ("user", "Add /logout"), ("assistant", "Added.")]
     again = import_paths(db, [projects])
-    assert again.totals == {"sessions_new": 0, "sessions_updated": 0, "sessions_unchanged": 2}
+    assert again.totals == {"sessions_new": 0, "sessions_updated": 0, "sessions_unchanged": 2,
+                            "sessions_deleted_earlier": 0}
 
 
 SHADOWED = "agent transcript of a chat read from state.vscdb"
@@ -414,7 +417,8 @@ def test_transcript_of_a_chat_in_the_same_import_is_skipped(db: Database,
     assert (rows[CID].title, rows[CID].tokens_in, rows[CID].messages) == (
         "Refactor auth", 1200, 4)
     again = import_paths(db, [root])
-    assert again.totals == {"sessions_new": 0, "sessions_updated": 0, "sessions_unchanged": 2}
+    assert again.totals == {"sessions_new": 0, "sessions_updated": 0, "sessions_unchanged": 2,
+                            "sessions_deleted_earlier": 0}
 
 
 def test_transcript_of_a_stored_chat_is_skipped(db: Database, tmp_path: Path) -> None:
@@ -427,7 +431,8 @@ def test_transcript_of_a_stored_chat_is_skipped(db: Database, tmp_path: Path) ->
     projects = tmp_path / "projects"
     path = cursor_transcript(projects, "home-alice-app", CID, TXT)
     report = import_paths(db, [projects])
-    assert report.totals == {"sessions_new": 0, "sessions_updated": 0, "sessions_unchanged": 0}
+    assert report.totals == {"sessions_new": 0, "sessions_updated": 0, "sessions_unchanged": 0,
+                             "sessions_deleted_earlier": 0}
     assert [s.reason for s in report.files[0].skipped] == [SHADOWED]
     with path.open("a", encoding="utf-8") as out:
         out.write("\nuser:\n<user_query>\nAnd the docs?\n</user_query>\n")
