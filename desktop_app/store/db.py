@@ -11,6 +11,7 @@ from pathlib import Path
 import platformdirs
 from sqlite_utils import Database
 
+from desktop_app.store.locking import PATIENT_WAIT_MS, SharedDatabase
 from desktop_app.store.migrations import MIGRATIONS
 
 DB_FILENAME = "worthwhile.db"
@@ -73,7 +74,7 @@ def backup_database(db: Database, path: Path, label: str) -> Path:
 
 
 def _configure(db: Database) -> None:
-    db.execute("PRAGMA busy_timeout = 5000")
+    db.execute(f"PRAGMA busy_timeout = {PATIENT_WAIT_MS}")  # see store/locking.py
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA synchronous = NORMAL")
 
@@ -97,7 +98,7 @@ def open_db(path: str | os.PathLike[str], *, create: bool = True) -> Database:
     elif path.is_dir():
         raise StoreError(f"{path} is a folder, not a database file")
     try:
-        db = Database(path, execute_plugins=False)
+        db = SharedDatabase(path, execute_plugins=False)
         _configure(db)
         db.execute("PRAGMA journal_mode = WAL")
         migrate(db, path)
