@@ -145,10 +145,22 @@ def _delete(db: Database, work: _Work) -> DeletionResult:
     return DeletionResult(done.sessions, done.ratings, wal_cleared)
 
 
+#: How long emptying the write-ahead log waits for readers to finish their snapshots.
+CHECKPOINT_WAIT_MS = 1000
+
+
 def clear_wal(db: Database) -> bool:
     """Copy the write-ahead log into the database and truncate it to nothing, so that no old
-    version of a page stays in ``-wal``. False when a reader kept it from finishing."""
-    row = db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    version of a page stays in ``-wal``. False when a reader kept it from finishing within
+    :data:`CHECKPOINT_WAIT_MS` (the log is then emptied at a later checkpoint): the deletion is
+    done either way, and a reader holding its snapshot must not keep it waiting for minutes."""
+    conn = db.conn
+    previous = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
+    conn.execute(f"PRAGMA busy_timeout = {min(previous, CHECKPOINT_WAIT_MS)}")
+    try:
+        row = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {previous}")
     return row is None or int(row[0]) == 0
 
 
