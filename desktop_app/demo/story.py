@@ -1,4 +1,7 @@
-"""The demo's story: a year of sessions and ratings, deterministic for a given day (no Qt)."""
+"""The demo's story: a year of sessions and ratings, deterministic for a given day (no Qt).
+
+Sessions happen at local working hours on days before today, so nothing lies in the future.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ from desktop_app.demo.corpus import (
     Project,
 )
 from desktop_app.domain import DEFAULT_LABELS, DEFAULT_REASONS, Message, Rating, Session, Verdict
+from desktop_app.metrics.periods import day_start_utc, local_date
 from desktop_app.metrics.wilson import wilson_interval
 
 _T = TypeVar("_T")
@@ -53,6 +57,10 @@ RATE_SHARE_LATE = 0.29
 LAST_WEEK_RATE_SHARE = 0.12
 CURRENT_WEEK_RATE_SHARE = 0.05
 MIN_LAST_WEEK_SESSIONS = 15
+# Sessions start in these local hours (weekdays, weights; weekends: uniform), so that the longest
+# session (2 hours) still ends well before midnight.
+_WEEKDAY_HOURS = (range(7, 19), (4, 8, 12, 12, 10, 5, 9, 12, 11, 8, 5, 2))
+_WEEKEND_HOURS = range(9, 21)
 # The story is checked with this margin on top of what a chart needs, and re-rolled (a bounded
 # number of times) when the dice blurred it.
 STORY_MARGIN = 0.02
@@ -95,15 +103,13 @@ def _months_before(day: date, months: int) -> date:
 
 
 def _plan_days(rng: random.Random, start: date, today: date) -> list[int]:
-    """How many sessions start on each day from ``start`` to ``today`` (usage grows steadily)."""
+    """How many sessions start on each day from ``start`` up to ``today`` (excluded), growing."""
     growth = (LAST_MONTH / FIRST_MONTH) ** (1 / (FULL_MONTHS - 1))
     counts: list[int] = []
-    for offset in range((today - start).days + 1):
+    for offset in range((today - start).days):
         day = start + timedelta(days=offset)
         months = offset / (365.25 / 12)
         expected = FIRST_MONTH * growth**months * _WEEKDAY_WEIGHT[day.weekday()] / _MONTH_WEIGHT
-        if day == today:
-            expected *= 0.5  # only the morning of today has happened
         counts.append(int(expected + rng.random()))
     # The Reflect queue needs material in the last complete week, whatever the dice said.
     week = (today - start).days - today.weekday() - 7
@@ -114,17 +120,15 @@ def _plan_days(rng: random.Random, start: date, today: date) -> list[int]:
     return counts
 
 
-def _start_times(rng: random.Random, day: date, count: int, is_today: bool) -> list[datetime]:
+def _start_times(rng: random.Random, day: date, count: int) -> list[datetime]:
+    """``count`` start times (UTC) at local working hours of ``day``, in order."""
     times: list[datetime] = []
     for _ in range(count):
-        if is_today:
-            hour = rng.randint(6, 10)
-        elif day.weekday() >= 5:
-            hour = rng.randint(9, 20)
-        else:
-            hour = rng.choices(range(7, 19), (4, 8, 12, 12, 10, 5, 9, 12, 11, 8, 5, 2))[0]
-        clock = time(hour, rng.randrange(60), rng.randrange(60), tzinfo=UTC)
-        times.append(datetime.combine(day, clock))
+        weekend = day.weekday() >= 5
+        hour = rng.choice(_WEEKEND_HOURS) if weekend else rng.choices(*_WEEKDAY_HOURS)[0]
+        # A naive time is local: the person's clock, whatever zone the computer is in.
+        local = datetime.combine(day, time(hour, rng.randrange(60), rng.randrange(60)))
+        times.append(local.astimezone(UTC))
     return sorted(times)
 
 
@@ -325,13 +329,14 @@ def _build(today: date, seed: int, attempt: int) -> list[tuple[Session, Rating |
         range(last_week_n), min(last_week_n // 5, round(LAST_WEEK_RATE_SHARE * last_week_n))))
     this_week_rated = set(rng.sample(
         range(this_week_n), min(this_week_n // 10, round(CURRENT_WEEK_RATE_SHARE * this_week_n))))
-    latest = datetime.combine(today, time(23, 59, 59, tzinfo=UTC))
+    # Ratings, like sessions, happened before today.
+    latest = day_start_utc(today) - timedelta(seconds=1)
     pairs: list[tuple[Session, Rating | None]] = []
     seen_last_week = seen_this_week = 0
     for offset, count in enumerate(counts):
         day = start + timedelta(days=offset)
         t = offset / total_days
-        for started in _start_times(rng, day, count, day == today):
+        for started in _start_times(rng, day, count):
             session, kind = _session(rng, started, t)
             if offset >= this_monday:
                 rated = seen_this_week in this_week_rated
@@ -359,8 +364,8 @@ def _tells_story(pairs: list[tuple[Session, Rating | None]], today: date) -> boo
     for session, rating in pairs:
         if rating is None or session.started_at is None:
             continue
-        month = (session.started_at.year - first_month.year) * 12 \
-            + session.started_at.month - first_month.month
+        day = local_date(session.started_at)
+        month = (day.year - first_month.year) * 12 + day.month - first_month.month
         groups = [session.source, *rating.labels]
         if month < 4:
             groups.append("first 4 months")
@@ -387,11 +392,14 @@ def demo_sessions(today: date | None = None,
                   seed: int = 2026) -> Iterator[tuple[Session, Rating | None]]:
     """Yield the demo data set, oldest session first, each with its rating (``None``: unrated).
 
-    About 14 months of sessions ending on ``today`` (default: the real date): usage climbs month
-    over month while the share of useful sessions drifts down; Claude Code beats Copilot and
-    research beats debugging. About a third are rated, but hardly any in the last complete week
-    and the current one, so the Reflect queue has material. The same ``today`` and ``seed``
-    always give the same sessions, ids, text and ratings; nothing reads the clock otherwise.
+    About 14 months of sessions up to the day before ``today`` (default: the local date): usage
+    climbs month over month while the share of useful sessions drifts down; Claude Code beats
+    Copilot and research beats debugging. About a third are rated, but hardly any in the last
+    complete week and the current one (its days so far), so the Reflect queue has material.
+    Sessions start at local working hours and end the same evening, so every session, message
+    and rating lies before the start of ``today`` (local midnight, :func:`day_start_utc`).
+    The same ``today`` and ``seed`` always give the same sessions, ids, text and ratings at the
+    same local times; nothing reads the clock otherwise.
     """
     if today is None:
         today = date.today()
