@@ -1,12 +1,64 @@
-"""What the demo's sessions are about: tools' task mixes, models, projects, prompts and replies.
+"""What the demo's sessions are made of: topic records, tools' task mixes, models and follow-ups.
 
-Plain text tables, no logic: :mod:`.story` draws from them.
+A :class:`Topic` is one thing a person works on with an assistant, written as one piece: its
+title, the first prompt, the assistant's answer and, for a coding assistant, its report, the
+files it touches and what it searches for. A session takes its title and every sentence of its
+transcript from one topic (plus follow-ups that fit any topic of its kind), so it reads true.
+The topics themselves live in :mod:`.chat_topics` (chat apps) and :mod:`.code_topics` (coding
+assistants working in a repository). Plain text tables, no logic: :mod:`.story` draws from them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Project:
+    """A repository the coding assistants work in."""
+
+    path: str
+    #: "python", "typescript", "go" or "terraform": decides the test commands and their output.
+    lang: str
+    #: The command that runs the whole suite, as a tool entry names it.
+    suite_command: str
+    #: About how many tests the whole suite has (0: a Terraform plan, not tests).
+    suite_size: int
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One thing a session is about; its title and transcript come from here only."""
+
+    #: The label the work is about (one of the default labels).
+    kind: str
+    title: str
+    #: Words that make it this topic: they appear in the title, the first prompt and an answer.
+    key: str
+    prompt: str
+    #: The first answer (a chat), or what a coding assistant says before it starts working.
+    reply: str
+    #: A coding assistant's report after its first round of work ("" for a chat).
+    result: str = ""
+    #: Follow-up questions (and answers) only this topic has.
+    follow_ups: tuple[tuple[str, str], ...] = ()
+    #: Whether the follow-ups every topic of its kind shares may come after the own ones.
+    shared_follow_ups: bool = True
+    #: Coding topics: the repository, the files read and edited (the main one first), the
+    #: narrow test command for them, and what the assistant searches the code for.
+    project: Project | None = None
+    files: tuple[str, ...] = ()
+    test_command: str = ""
+    search: str = ""
+    #: Coding topics: whether the assistant changes files (False: it reads and explains).
+    edits: bool = True
+
+
+#: A follow-up a person types in a coding session, what the assistant reports after it, and what
+#: it does in between: "read", "search", "edit", "trim" (an edit that mostly removes lines),
+#: "test" (the topic's tests), "suite" (all tests), "notes" (writes NOTES.md).
+AgentFollowUp = tuple[str, str, tuple[str, ...]]
 
 KINDS_BY_TOOL: Mapping[str, Mapping[str, float]] = {
     "chatgpt": {"writing": 0.21, "research": 0.29, "learning": 0.16, "coding": 0.08,
@@ -44,311 +96,167 @@ MODELS: Mapping[str, tuple[tuple[str, float, float, float], ...]] = {
                 ("gpt-5-mini", 0.6, 0.3, 0.3)),
 }
 
+# --- follow-ups that fit any topic of their kind -------------------------------------------------
 
-@dataclass(frozen=True)
-class Project:
-    path: str
-    components: tuple[str, ...]
-    files: tuple[str, ...]
-    test_command: str
-    test_unit: str
-    techs: tuple[str, ...]
-
-
-PROJECTS: tuple[Project, ...] = (
-    Project("~/src/billing-api",
-             ("payment retry", "invoice export", "webhook handler", "refund flow",
-              "tax calculator"),
-             ("src/billing/retry.py", "src/api/client.py", "src/billing/invoices.py",
-              "src/webhooks/handler.py", "tests/test_retry.py", "src/billing/tax.py"),
-             "pytest", "passed", ("SQLAlchemy 2.0", "pydantic v2", "Python 3.12", "async I/O")),
-    Project("~/src/web-dashboard",
-             ("date picker", "settings page", "login flow", "usage chart", "team invites"),
-             ("src/components/DatePicker.tsx", "src/pages/Settings.tsx", "src/api/client.ts",
-              "src/hooks/useSession.ts", "tests/settings.spec.ts", "src/charts/Usage.tsx"),
-             "npm test", "passed", ("React 19", "TypeScript strict mode", "Vite")),
-    Project("~/src/data-pipeline",
-             ("CSV importer", "daily report DAG", "dedupe step", "schema validator"),
-             ("pipeline/ingest.py", "pipeline/transforms/clean.py", "dags/daily_report.py",
-              "tests/test_clean.py", "sql/churn.sql", "pipeline/schema.py"),
-             "pytest", "passed", ("Python 3.12", "Polars", "pydantic v2", "DuckDB")),
-    Project("~/src/search-service",
-             ("search indexer", "rate limiter", "query parser", "result cache"),
-             ("internal/index/indexer.go", "internal/api/handler.go", "cmd/server/main.go",
-              "internal/index/indexer_test.go", "internal/cache/lru.go"),
-             "go test ./...", "ok", ("Go 1.22", "structured logging", "OpenTelemetry")),
-    Project("~/work/infra",
-             ("VPC module", "deploy pipeline", "staging cluster", "secrets rotation"),
-             ("modules/vpc/main.tf", "envs/prod/main.tf", ".github/workflows/deploy.yml",
-              "modules/eks/variables.tf", "scripts/rotate_secrets.sh"),
-             "terraform plan", "no changes", ("Terraform 1.9", "OpenTofu", "GitHub OIDC")),
-)
-
-VOCAB: Mapping[str, tuple[str, ...]] = {
-    "component": ("payment retry", "login flow", "CSV importer", "rate limiter", "session cache",
-                  "email digest", "audit log", "PDF renderer", "upload service", "API client",
-                  "report builder", "notification queue"),
-    "feature": ("pagination", "retry with backoff", "dark mode", "CSV export", "soft delete",
-                "bulk edit", "request tracing", "an admin filter", "optimistic locking",
-                "idempotency keys", "i18n support", "a health check"),
-    "tech": ("SQLAlchemy 2.0", "pydantic v2", "React 19", "Python 3.12", "async I/O",
-             "TypeScript strict mode", "Postgres 16", "structured logging"),
-    "symptom": ("a memory leak", "a race condition", "timeouts under load", "an off-by-one error",
-                "a deadlock", "duplicate rows", "a 500 on empty input", "slow queries",
-                "a timezone bug", "stale cache reads", "an encoding error"),
-    "error": ("TypeError: 'NoneType' object is not subscriptable",
-              "AssertionError: expected 3 retries, got 2",
-              "TimeoutError: request took longer than 30s", "KeyError: 'customer_id'",
-              "deadlock detected while waiting for ShareLock",
-              "UnicodeDecodeError: 'utf-8' codec can't decode byte 0xe9",
-              "panic: runtime error: index out of range [3] with length 3",
-              "Uncaught TypeError: Cannot read properties of undefined (reading 'map')"),
-    "doc": ("Q1 board notes", "Q2 board notes", "Q3 board notes", "Q4 board notes",
-            "the incident postmortem", "the onboarding guide", "the quarterly roadmap",
-            "the vendor contract", "the search design doc", "last week's retro notes",
-            "the security review", "the hiring plan", "customer interview notes",
-            "the 4.2 release notes", "the OKR draft"),
-    "doc_kind": ("an email", "a project update", "a job ad", "a status report",
-                 "an announcement", "a proposal", "a meeting agenda"),
-    "audience": ("the leadership team", "new hires", "customers", "the finance team",
-                 "engineering", "a partner company", "the board"),
-    "purpose": ("a job queue", "session storage", "an analytics warehouse", "end-to-end tests",
-                "an internal dashboard", "infra as code", "a public API", "event sourcing"),
-    "topic": ("four-day work weeks", "pricing models for B2B SaaS", "vector databases",
-              "zero-trust networking", "carbon accounting tools", "EU AI Act obligations",
-              "remote onboarding", "feature flag platforms", "on-call burnout",
-              "open-source licences for SDKs"),
-    "metric": ("monthly churn", "revenue", "active users", "ticket volume", "conversion rate",
-               "p95 latency", "refunds"),
-    "dim": ("region", "plan", "week", "channel", "team"),
-    "dataset": ("the sales export", "survey results", "support tickets", "web analytics",
-                "the expense report", "sensor readings"),
-    "event": ("a team offsite", "a birthday party", "a 10k training block", "a conference talk",
-              "a garden makeover", "a weekend in Lisbon"),
-}
-OPTION_PAIRS: tuple[tuple[str, str], ...] = (
-    ("Postgres", "MySQL"), ("Kafka", "RabbitMQ"), ("Redis", "Memcached"), ("React", "Svelte"),
-    ("Terraform", "Pulumi"), ("FastAPI", "Django"), ("Playwright", "Cypress"),
-    ("DuckDB", "SQLite"), ("gRPC", "REST"), ("Celery", "RQ"),
-)
-CONCEPTS: tuple[tuple[str, str], ...] = (
-    ("Python", "asyncio cancellation"), ("Python", "descriptors"), ("Python", "GIL contention"),
-    ("Python", "generators"), ("Python", "context managers"), ("Rust", "lifetimes"),
-    ("Rust", "trait objects"), ("TypeScript", "conditional types"), ("TypeScript", "generics"),
-    ("SQL", "window functions"), ("SQL", "isolation levels"), ("Go", "channels"),
-    ("Go", "goroutine leaks"), ("Git", "interactive rebase"), ("Postgres", "query plans"),
-)
-
-TASKS: Mapping[str, tuple[tuple[str, str, str], ...]] = {
-    # kind: (title, first prompt, first reply) templates over the slots of slots()
-    "coding": (
-        ("Add {feature} to {component}",
-         "I need {feature} in the {component}. Keep the public interface the same.",
-         "Here is a version with {feature}; the change stays inside the {component}, so the "
-         "callers don't change."),
-        ("Refactor {component} for readability",
-         "Can you refactor the {component}? It has grown into one 300-line function.",
-         "I split the {component} into three functions: parsing, validation and the side "
-         "effects. Behaviour is unchanged."),
-        ("Write unit tests for {component}",
-         "Please write tests for the {component}, including the unhappy paths.",
-         "Here are twelve tests: the happy path, empty input, duplicates and a timeout."),
-        ("Migrate {component} to {tech}",
-         "We are moving the {component} to {tech}. What has to change?",
-         "The main risk in moving to {tech} is the session handling; here is the order I'd "
-         "migrate in."),
-        ("Add type hints to {component}",
-         "Add type hints to the {component} so that mypy --strict passes.",
-         "Done for the public functions; two places needed a Protocol instead of a concrete "
-         "class."),
-        ("Review the PR for {component}",
-         "Review this diff to the {component}. Anything risky?",
-         "Two things: the new query runs once per row, and the error path swallows the "
-         "exception."),
-    ),
-    "debugging": (
-        ("Fix flaky test in {component}",
-         "This test in the {component} fails about one run in ten:\n{error}",
-         "The test depends on the wall clock; inject the clock and the flake goes away."),
-        ("Debug {symptom} in {component}",
-         "The {component} shows {symptom} since yesterday's deploy:\n{error}\n"
-         "Where should I look?",
-         "The most likely cause is shared state: two workers read the same row before either "
-         "writes. Make the update atomic."),
-        ("Track down {symptom} in {component}",
-         "We see {symptom} in the {component}, only in production. How do I narrow it down?",
-         "Log the request id and timings around the {component} first, then bisect the last "
-         "deploys."),
-        ("Why {component} fails in CI",
-         "The {component} passes locally but fails in CI with:\n{error}",
-         "CI runs the tests in parallel and the {component} writes to a fixed temp path; use a "
-         "folder per test."),
-    ),
+CHAT_FOLLOW_UPS: Mapping[str, tuple[tuple[str, str], ...]] = {
     "writing": (
-        ("Summarise {doc}",
-         "Summarise {doc} in five bullet points for {audience}.",
-         "Five bullets for {audience}, decisions first, no jargon."),
-        ("Draft {doc_kind} for {audience}",
-         "Draft {doc_kind} for {audience} about {doc}. Friendly but short.",
-         "Draft below. I kept the numbers from {doc} and cut the background section."),
-        ("Rewrite {doc} for {audience}",
-         "Rewrite {doc} for {audience}; it reads too much like an internal memo.",
-         "Rewritten for {audience}: shorter sentences, and the ask is in the first paragraph."),
-        ("Tighten the intro of {doc}",
-         "The intro of {doc} is too long. Tighten it without losing the key numbers.",
-         "Cut from 180 to 70 words; the numbers are all still there."),
-        ("Find gaps in {doc}",
-         "Here is {doc}. What is unclear or missing?",
-         "Main gaps: no owner for the next step and no date. Suggested wording below."),
+        ("Make it shorter.", "Here it is at about half the length; the main point and the ask "
+         "are still there."),
+        ("Can you make the tone less formal?", "Here it is in a warmer, more relaxed tone, with "
+         "the same content."),
+        ("Can you turn that into bullet points?", "Here it is as bullet points, the most "
+         "important first."),
+        ("That's too long for Slack.", "A Slack-sized version: three sentences, with the full "
+         "text linked for anyone who wants it."),
+        ("Less corporate, please.", "Rewritten without the buzzwords; it should read like a "
+         "person wrote it now."),
+        ("Give me two other openings.", "Two alternatives: one that starts with the news, one "
+         "that starts with what the reader gets out of it."),
     ),
     "research": (
-        ("Compare {opt_a} vs {opt_b} for {purpose}",
-         "{opt_a} or {opt_b} for {purpose}? We are a team of six, mostly Python.",
-         "Short version: {opt_a} if you want fewer moving parts, {opt_b} if you need its "
-         "ecosystem. Details below."),
-        ("Options for {purpose}",
-         "What are the main options for {purpose}, and what does each cost to run?",
-         "Three realistic options for {purpose}, with rough costs and what each is bad at."),
-        ("Pros and cons of {topic}",
-         "Give me a balanced overview of {topic}, with sources I can check.",
-         "The evidence on {topic} is mixed; here are the best sources and what they actually "
-         "measured."),
-        ("Arguments against {topic}",
-         "What are the strongest arguments against {topic}?",
-         "The three strongest objections, each with the best counter-argument."),
-        ("Reading list on {topic}",
-         "I have a week to get up to speed on {topic}. What should I read, in what order?",
-         "Two overview articles first, then the primary sources; a five-day plan below."),
+        ("Can you put that in a table?", "Here it is as a table: one row per point, with the "
+         "evidence next to it."),
+        ("How sure are you about this?", "Fairly sure about the overall picture, less about the "
+         "details; check the specifics against current sources before relying on them."),
+        ("Summarise that in three sentences.", "Here it is in three sentences, with the "
+         "conclusion first."),
+        ("Explain the second point again.", "Sure: here it is step by step, with an example."),
+        ("What's the one thing to remember?", "That context matters most: what worked "
+         "somewhere else may not carry over to your situation, so test it small first."),
     ),
     "learning": (
-        ("Explain {lang} {concept}",
-         "Explain {concept} in {lang} like I know the basics but not the internals.",
-         "Think of it as a contract between caller and callee; here is a ten-line {lang} "
+        ("Explain the second point again.", "Sure: here it is step by step, with a smaller "
          "example."),
-        ("How does {concept} work in {lang}",
-         "How does {concept} actually work in {lang}?",
-         "Step by step, with what happens at run time at each step."),
-        ("{lang} {concept} with examples",
-         "I keep getting {concept} in {lang} wrong. Can you show small examples?",
-         "The common mistake is assuming it happens immediately. Three examples below."),
-        ("Quiz me on {lang} {concept}",
-         "Quiz me on {concept} in {lang}, one question at a time.",
-         "Question 1: what does this snippet print, and why?"),
+        ("Can you give me a harder example?", "Here is one where it interacts with error "
+         "handling; predict the output before you run it."),
+        ("Why is it designed that way?", "Mostly for predictability: the rule is simple to "
+         "state, even if the edge cases surprise people."),
+        ("How would I check that I've understood it?", "Write the example from memory, then "
+         "change one line and predict what happens before running it."),
+        ("Where can I read more?", "The official documentation's section on it is the best "
+         "next step; read the examples, not just the reference."),
+    ),
+    "coding": (
+        ("Can you show the whole function?", "Here is the whole function with the change in "
+         "place."),
+        ("Is there a simpler way?", "Yes, if you accept one more line of setup: here is a "
+         "version half as long."),
+        ("That doesn't work in my version.", "You're right, that came in a later version. For "
+         "yours, use the form below."),
+        ("Can you add a test for it?", "Here is a test with the normal case, an empty input and "
+         "one bad value."),
+        ("Why not use a library for this?", "You could; the trade-off is one more dependency "
+         "for a few dozen lines of code."),
+    ),
+    "debugging": (
+        ("That didn't fix it, same error.", "Then the cause is earlier: check where the value "
+         "is created. Add the log line below and paste what it prints."),
+        ("It works now, thanks.", "Good. Add a test that reproduces the original failure so "
+         "it stays fixed."),
+        ("Why did it work before?", "Most likely the earlier code never reached this path; a "
+         "recent change made it reachable."),
+        ("How do I stop this from happening again?", "A regression test for this case, and a "
+         "check at the boundary where the bad value comes in."),
     ),
     "data": (
-        ("SQL query for {metric} by {dim}",
-         "I need {metric} by {dim} from the orders table. Columns: id, created_at, {dim}, "
-         "amount.",
-         "Here is the query: group by {dim}, then a window function over the months."),
-        ("Clean up {dataset} CSV",
-         "{dataset} has mixed date formats and duplicate ids. How do I clean it?",
-         "Normalise the dates first, then drop duplicates keeping the latest row. Code below."),
-        ("Pivot {dataset} by {dim}",
-         "Pivot {dataset} so that each {dim} is a column and each week a row.",
-         "Use pivot_table with the week as the index, and fill the gaps with 0, not NaN."),
-        ("Chart {metric} by {dim}",
-         "How would you chart {metric} by {dim} so that the trend is obvious?",
-         "Small multiples: one line chart of {metric} per {dim}, all on the same y-axis."),
-        ("Find outliers in {dataset}",
-         "Are there outliers in {dataset} I should worry about?",
-         "Seven rows are more than 3 IQR out; four of them look like data-entry errors."),
+        ("Can you do that in pandas instead?", "Here is the same logic in pandas; it reads the "
+         "file once and does the rest in memory."),
+        ("The numbers don't match our dashboard.", "The dashboard probably counts in local time "
+         "and this uses UTC; shift the timestamps first and the totals should agree."),
+        ("Can you explain that step by step?", "Sure: load, clean, group, then compute; each "
+         "step below with what it does."),
+        ("How do I run this every Monday?", "A cron entry or your scheduler's weekly trigger; "
+         "write the output to a dated file so runs don't overwrite each other."),
     ),
     "other": (
-        ("Plan {event}",
-         "Help me plan {event}. Budget is tight and we have three weeks.",
-         "Here is a plan for {event} in three phases, with a rough budget."),
-        ("Checklist for {event}",
-         "Make a checklist for {event}, ordered by what has a deadline.",
-         "Checklist below, grouped by week, with the things that need booking first."),
-        ("Budget for {event}",
-         "What would {event} cost, roughly? Give me a low and a high estimate.",
-         "Low and high estimates by line item; the big variable is travel."),
+        ("Make it cheaper.", "A cheaper version: fewer paid extras, and the two biggest costs "
+         "swapped for free options."),
+        ("Can you put that in a table?", "Here it is as a table, one row per item."),
+        ("What would you drop if time runs out?", "The nice-to-haves at the bottom of the list; "
+         "nothing above them depends on them."),
+        ("Thanks. Anything I missed?", "Check the deadlines first: anything that needs booking "
+         "or ordering can't be fixed at the last minute."),
     ),
 }
-#: Coding tools work on a repository: their research and learning tasks are about the code.
-CODE_TASKS: Mapping[str, tuple[tuple[str, str, str], ...]] = {
-    "research": (
-        ("Compare {opt_a} vs {opt_b} for {purpose}",
-         "Look at how we use {opt_a} here. Would {opt_b} be a better fit for {purpose}?",
-         "Let me see how {opt_a} is wired in first."),
-        ("How does the {component} work",
-         "Read the code and explain how the {component} works end to end.",
-         "I'll trace a request through the {component}."),
+
+AGENT_FOLLOW_UPS: Mapping[str, tuple[AgentFollowUp, ...]] = {
+    # For work that changes code, by the project's language ("" for any).
+    "": (
+        ("Run the full test suite, please.", "The full suite passes.", ("suite",)),
+        ("Keep the diff smaller.", "I dropped the unrelated formatting changes; the diff is "
+         "now only the change itself.", ("trim",)),
+        ("That broke the build. Can you fix it?", "Fixed: an import I had moved was still used "
+         "in another module. The build is green again.", ("search", "edit", "suite")),
+        ("Undo the last change, it was wrong.", "Reverted it; the code is back to the previous "
+         "version and the tests pass.", ("trim", "test")),
+        ("Good. Can you add a test for that?", "Added a regression test; it fails without the "
+         "change and passes with it.", ("edit", "test")),
+        ("Update the comments to match.", "The doc comments now describe the new behaviour.",
+         ("edit",)),
+    ),
+    "terraform": (
+        ("Run a plan, please.", "The plan shows only the expected changes.", ("suite",)),
+        ("Keep the diff smaller.", "I dropped the unrelated formatting changes; the diff is "
+         "now only the change itself.", ("trim",)),
+        ("Run fmt and validate too.", "terraform fmt is clean and the configuration validates.",
+         ("edit", "test")),
+        ("Add a comment explaining why.", "Added a short comment above the block saying why "
+         "it is there.", ("edit",)),
+    ),
+    # For work that reads and explains.
+    "read": (
+        ("Write that up in NOTES.md.", "Written to NOTES.md: one paragraph per step, with the "
+         "file names.", ("notes",)),
+        ("Which tests cover this?", "The tests that exercise it are in the files the search "
+         "found; the error paths have no test yet.", ("search",)),
+        ("Show me where it is called from.", "Here are the call sites, with a line on what each "
+         "one passes in.", ("search",)),
+        ("Where should I start if I want to change it?", "With the tests next to it: they "
+         "show what it promises, so you know what a change must keep.", ("read",)),
+    ),
+}
+
+#: Sentences the ``demo-data`` writers add to answers to bring them to a realistic length, by the
+#: kind of topic (see :data:`ELABORATION_OF_KIND`); each fits any answer of its kinds.
+ELABORATION: Mapping[str, tuple[str, ...]] = {
+    "technical": (
+        "One caveat: this depends on the version you run, so check the changelog before "
+        "relying on it.",
+        "A common mistake here is to handle the happy path only; add a case for empty input "
+        "and one for a value that is far too large.",
+        "You can verify this quickly: run it on a small sample first and compare the output by "
+        "hand.",
+        "Keep the change small enough to review in one sitting, and write down why you made "
+        "it.",
+        "If that does not match what you see, paste the exact output and I will look again.",
+        "Once it works, a short test that pins this behaviour saves the next person an "
+        "afternoon.",
+        "If it still fails, the full error message and the versions you run will narrow it "
+        "down quickly.",
     ),
     "learning": (
-        ("Explain {lang} {concept} in this code",
-         "Where does this code rely on {concept}? I'm new to {lang}.",
-         "I'll find the places where {concept} matters."),
-        ("Walk me through the {component}",
-         "I'm new to this repository. Walk me through the {component}.",
-         "I'll start from the entry point of the {component}."),
+        "The short version is above; the details below matter once the basics are clear.",
+        "A good way to make it stick is to explain it to someone else in your own words.",
+        "If a part of this doesn't click, say which one and I'll try a different angle.",
+        "It is worth trying a small example yourself before reading further.",
+        "Most people find this confusing at first; it gets easier after a few examples.",
+        "Coming back to it after a day or two helps more than reading it twice now.",
+    ),
+    "general": (
+        "The short version is above; the details below matter once the first step is done.",
+        "There is a trade-off between simplicity and flexibility; the simpler option usually "
+        "wins.",
+        "Note that any numbers here are estimates; treat them as an order of magnitude, not a "
+        "quote.",
+        "Most of the effort is in the first step; after that it gets easier.",
+        "It is worth asking one person who will be affected before settling on this.",
+        "If something here does not fit your situation, say which part and I will rework it.",
     ),
 }
-DONE: Mapping[str, tuple[str, ...]] = {
-    "coding": (
-        "Done: the change is in place and the tests pass.",
-        "Implemented; I also updated the docstring and added two tests.",
-        "I've made the change; one test still fails for an unrelated reason.",
-        "Updated the code; please review the diff before merging.",
-    ),
-    "debugging": (
-        "Fixed. The cause was a missing await; I added a regression test.",
-        "Found it: the cache key ignored the tenant id. Fixed and tested.",
-        "I couldn't reproduce the failure locally; I added logging so the next CI run shows "
-        "more.",
-        "The fix is in, but I'm not sure it is the root cause; the test passed 20 runs in a row.",
-    ),
-    "data": (
-        "The query is in place, with a test on a small fixture.",
-        "Cleaned: 312 duplicates dropped and the dates normalised to ISO 8601.",
-        "The chart script is written; the numbers for one {dim} look off, worth a look.",
-    ),
-    "research": (
-        "Summary: {opt_a} fits our usage better; moving would touch four modules.",
-        "The {component} works in three stages; I wrote the outline into NOTES.md.",
-    ),
-    "learning": (
-        "Here is how {concept} shows up in this code, with the two places where it matters.",
-        "That's the whole path through the {component}; the tricky part is the retry logic.",
-    ),
+ELABORATION_OF_KIND: Mapping[str, str] = {
+    "coding": "technical", "debugging": "technical", "data": "technical",
+    "learning": "learning", "writing": "general", "research": "general", "other": "general",
 }
-PLANS: tuple[str, ...] = (
-    "Let me look at the relevant files first.", "I'll read the code and the failing test.",
-    "I'll start by finding where this is called.", "Checking the current behaviour first.",
-)
-TECH_FOLLOW_UPS: tuple[tuple[str, str], ...] = (
-    ("That didn't fix it, same error.",
-     "Then the cause is earlier: let's check where the value is created. Add this log line."),
-    ("Can you show the whole function?", "Here is the whole function with the change in place."),
-    ("What would you test first?",
-     "The empty input and the retry path; those are where it broke before."),
-    ("How do I roll that out safely?",
-     "Behind a feature flag, 5 % of traffic first, with an alert on the error rate."),
-    ("Is there a simpler way?",
-     "Yes, if you accept one extra query: here is a version half as long."),
-    ("That API doesn't exist in our version.",
-     "You're right, it was added later. For your version use the older call below."),
-    ("Why not just use a library for this?",
-     "You could; the trade-off is one more dependency for about 40 lines of code."),
-)
-GENERAL_FOLLOW_UPS: tuple[tuple[str, str], ...] = (
-    ("Make it shorter.", "Shorter version below, about half the length."),
-    ("Can you make the tone less formal?", "Here it is in a more relaxed tone."),
-    ("What are the downsides?",
-     "The main downside is the time it takes to set up; after that it is cheap."),
-    ("Where did that number come from?",
-     "I can't point to a source for that figure; treat it as a guess and check it."),
-    ("Explain the second point again.", "Sure, here it is step by step, with an example."),
-    ("Can you put that in a table?", "Here it is as a table, one row per option."),
-    ("Thanks. Anything I missed?",
-     "One thing: nobody owns the follow-up yet. Name a person and a date."),
-)
-AGENT_FOLLOW_UPS: tuple[str, ...] = (
-    "Also cover the empty case.", "Run the full test suite, please.",
-    "That broke the build; can you fix it?", "Keep the diff smaller.", "Now update the docs.",
-    "Undo the last change, it was wrong.", "Good. Can you add a test for that?",
-)
-TECH_KINDS: frozenset[str] = frozenset({"coding", "debugging", "data"})
 
 USEFUL_NOTES: tuple[str, ...] = (
     "Saved me a trip to the docs", "Good first draft, edited lightly", "Caught a bug I missed",
@@ -358,5 +266,3 @@ NOT_USEFUL_NOTES: tuple[str, ...] = (
     "Invented an API that doesn't exist", "Went in circles", "Quicker to write it myself",
     "Confident but wrong", "Only helped as a rubber duck", "Too generic to use",
 )
-
-

@@ -1,6 +1,6 @@
 """Synthetic files of any source in that tool's own format (``worthwhile demo-data``).
 
-The sessions come from :mod:`desktop_app.demo.story`'s generator (the same tasks, follow-ups and
+The sessions come from :mod:`desktop_app.demo.story`'s generator (the same topics, follow-ups and
 models): chats for the chat apps and ``llm``, coding sessions with tool calls, a project and
 token counts for the coding assistants. Each source's own writer (``SPEC.writer``, the
 ``write_demo`` of its module) lays them out as the tool does, file or folder layout included.
@@ -41,29 +41,6 @@ _MODELS: dict[str, tuple[str, ...]] = {
 _GENERIC_TOOLS = ("Perplexity", "Le Chat", "DeepSeek", "Poe")
 _HOME = "/home/alex"
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-#: Sentences that lengthen answers to a realistic size (real answers run to a few paragraphs).
-_ELABORATION = (
-    "The short version is above; the details below matter once the first step works.",
-    "One caveat: this depends on the version you run, so check the changelog before relying on "
-    "it.",
-    "If the data is large, do the filtering before the join rather than after it; the result "
-    "is the same and it uses a fraction of the memory.",
-    "A common mistake here is to handle the happy path only; add a case for empty input and one "
-    "for a value that is far too large.",
-    "You can verify this quickly: run it on a small sample first and compare the output by "
-    "hand.",
-    "There is a trade-off between simplicity and flexibility; for a team of your size the "
-    "simpler option usually wins.",
-    "Keep the change small enough to review in one sitting, and write down why you made it.",
-    "If that does not match what you see, paste the exact output and I will look again.",
-    "Most of the cost is in the first setup; after that the maintenance is light.",
-    "Here is an example you can adapt:\n\n```python\nfor item in items:\n    if not item:\n"
-    "        continue\n    process(item)\n```",
-    "Note that the numbers are estimates; treat them as an order of magnitude, not a quote.",
-    "In practice, teams that tried both report that the second option needs more tuning.",
-)
-
-
 def sessions_for(source: str, count: int, *, seed: int = DEFAULT_SEED,
                  end: date = DEFAULT_END) -> Iterator[Session]:
     """``count`` sessions of ``source``, oldest first, spread over the time before ``end``.
@@ -75,6 +52,7 @@ def sessions_for(source: str, count: int, *, seed: int = DEFAULT_SEED,
     prints them (``4.5k``).
     """
     rng = random.Random(f"worthwhile-demo-data/{source}/{seed}/{end.isoformat()}")
+    decks = story.code_decks(rng) if source in CODING_SOURCES else story.chat_decks(rng)
     finish = datetime.combine(end, time(0, 0, tzinfo=UTC))
     # About a year of history; bigger exports get longer, like a heavy user's would.
     span = timedelta(days=max(365.0, count * 12 / (24 * 60)))
@@ -84,18 +62,18 @@ def sessions_for(source: str, count: int, *, seed: int = DEFAULT_SEED,
         started = start + slot * index + slot * rng.random() * 0.5
         started = started.replace(microsecond=0)
         if source in CODING_SOURCES:
-            yield _coding_session(rng, source, index, started, slot, index / count)
+            yield _coding_session(rng, decks, source, index, started, slot, index / count)
         else:
-            yield _chat_session(rng, source, index, started, slot)
+            yield _chat_session(rng, decks, source, index, started, slot)
 
 
-def _chat_session(rng: random.Random, source: str, index: int, started: datetime,
-                  slot: timedelta) -> Session:
+def _chat_session(rng: random.Random, decks: story.Decks, source: str, index: int,
+                  started: datetime, slot: timedelta) -> Session:
     kind = story.weighted(rng, corpus.KINDS_BY_TOOL["chatgpt"])
-    slots = story.draw_slots(rng, None)
-    task = story.pick(rng, corpus.TASKS[kind])
+    topic = decks.draw(kind)
     model = story.pick(rng, _MODELS[source])
-    entries = story.chat_messages(rng, kind, slots, task, model)
+    entries = story.chat_messages(rng, topic, model)
+    elaboration = corpus.ELABORATION[corpus.ELABORATION_OF_KIND[kind]]
     messages: list[Message] = []
     moment = started
     max_step = max(2, int(slot.total_seconds() / 2 / max(1, len(entries))))
@@ -103,7 +81,7 @@ def _chat_session(rng: random.Random, source: str, index: int, started: datetime
     context = 0
     for role, text, _model in entries:
         if role == "assistant":
-            extra = rng.sample(_ELABORATION, rng.randint(2, 6))
+            extra = rng.sample(elaboration, rng.randint(2, 6))
             text = (text + "\n\n" + " ".join(extra[:2]) + "\n\n" + " ".join(extra[2:])).rstrip()
             tokens_in += 40 + context // 4
             tokens_out += max(1, len(text) // 4)
@@ -118,8 +96,9 @@ def _chat_session(rng: random.Random, source: str, index: int, started: datetime
         feedback = ("up", "up", "down", "mixed")[int(roll * 100) % 4] if roll > 0.94 else None
         if kind == "data" and rng.random() < 0.5:  # code interpreter ran something
             at = next(i for i, m in enumerate(messages) if m.role == "assistant")
-            messages.insert(at, Message("tool", "Ran python: read the file and summarised "
-                                        f"{rng.randint(3, 40)} rows by week.", messages[at].time))
+            messages.insert(at, Message("tool", "Ran python: loaded the data and checked the "
+                                        f"result on {rng.randint(3, 40)} rows.",
+                                        messages[at].time))
     elif source == "open-webui":
         branches = int(roll < 0.1)
     elif source == "claude-ai":
@@ -127,25 +106,23 @@ def _chat_session(rng: random.Random, source: str, index: int, started: datetime
     elif source == "gemini" and roll > 0.83 and len(messages) > 2:
         messages.pop()  # Takeout has no answer for this prompt
     elif source == "llm" and roll < 0.25:  # ``llm -T``: a tool the model called
-        messages.insert(1, Message("tool", f'Searched for "{slots["topic"]}" '
+        messages.insert(1, Message("tool", f'Searched for "{topic.key}" '
                                    f"({rng.randint(2, 9)} matches)", messages[0].time))
     external_id = _external_id(rng, source, index, started)
-    return Session(source=source, external_id=external_id, title=story.fill(task[0], slots),
+    return Session(source=source, external_id=external_id, title=topic.title,
                    started_at=started, ended_at=messages[-1].time, messages=tuple(messages),
                    model=model, tokens_in=tokens_in, tokens_out=tokens_out,
                    hidden_branches=branches, tool_feedback=feedback)
 
 
-def _coding_session(rng: random.Random, source: str, index: int, started: datetime,
-                    slot: timedelta, t: float) -> Session:
+def _coding_session(rng: random.Random, decks: story.Decks, source: str, index: int,
+                    started: datetime, slot: timedelta, t: float) -> Session:
     kinds = corpus.KINDS_BY_TOOL.get(source, corpus.KINDS_BY_TOOL["claude-code"])
-    kind = story.weighted(rng, kinds)
+    topic = decks.draw(story.weighted(rng, kinds))
+    assert topic.project is not None
     model = story.pick_model(rng, source, t) if source in corpus.MODELS else \
         story.pick(rng, _MODELS[source])
-    project = story.pick(rng, corpus.PROJECTS)
-    slots = story.draw_slots(rng, project)
-    task = story.pick(rng, corpus.CODE_TASKS.get(kind, corpus.TASKS[kind]))
-    entries = story.coding_messages(rng, kind, slots, task, model, source, project)
+    entries = story.coding_messages(rng, topic, model, source)
     minutes = min(120.0, max(5.0, len(entries) * rng.uniform(2.5, 12.0) + rng.uniform(0, 15)))
     minutes = min(minutes, max(1.0, slot.total_seconds() / 120))
     messages = story.timed(rng, entries, started, minutes)
@@ -157,10 +134,10 @@ def _coding_session(rng: random.Random, source: str, index: int, started: dateti
         tokens_in, tokens_out = _as_aider_prints(tokens_in // 20), _as_aider_prints(tokens_out)
         cost = round(tokens_in * 3e-6 + tokens_out * 15e-6, 4)
     return Session(source=source, external_id=_external_id(rng, source, index, started),
-                   title=story.fill(task[0], slots), started_at=started,
+                   title=topic.title, started_at=started,
                    ended_at=messages[-1].time, messages=messages, model=model,
                    tokens_in=tokens_in, tokens_out=tokens_out, cost=cost,
-                   project=project.path.replace("~", _HOME, 1))
+                   project=topic.project.path.replace("~", _HOME, 1))
 
 
 def _as_aider_prints(count: int) -> int:

@@ -1,4 +1,9 @@
-"""The demo's story: a year of sessions and ratings, deterministic for a given day (no Qt)."""
+"""The demo's story: a year of sessions and ratings, deterministic for a given day (no Qt).
+
+Every session is about one :class:`~desktop_app.demo.corpus.Topic`: its title and every message
+come from that record (and from follow-ups that fit any topic of its kind), so it reads true.
+Sessions happen at local working hours on days before today, so nothing lies in the future.
+"""
 
 from __future__ import annotations
 
@@ -8,27 +13,21 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
 
+from desktop_app.demo.chat_topics import CHAT_TOPICS
+from desktop_app.demo.code_topics import CODE_TOPICS
 from desktop_app.demo.corpus import (
     AGENT_FOLLOW_UPS,
-    CODE_TASKS,
-    CONCEPTS,
-    DONE,
-    GENERAL_FOLLOW_UPS,
+    CHAT_FOLLOW_UPS,
     KINDS_BY_TOOL,
     MODELS,
     NOT_USEFUL_NOTES,
-    OPTION_PAIRS,
-    PLANS,
-    PROJECTS,
     SECOND_LABEL,
-    TASKS,
-    TECH_FOLLOW_UPS,
-    TECH_KINDS,
     USEFUL_NOTES,
-    VOCAB,
-    Project,
+    AgentFollowUp,
+    Topic,
 )
 from desktop_app.domain import DEFAULT_LABELS, DEFAULT_REASONS, Message, Rating, Session, Verdict
+from desktop_app.metrics.periods import day_start_utc, local_date
 from desktop_app.metrics.wilson import wilson_interval
 
 _T = TypeVar("_T")
@@ -57,6 +56,10 @@ MIN_LAST_WEEK_SESSIONS = 15
 # number of times) when the dice blurred it.
 STORY_MARGIN = 0.02
 STORY_ATTEMPTS = 8
+# Sessions start in these local hours (weekdays, weights; weekends: uniform), so that the longest
+# session (2 hours) still ends well before midnight.
+_WEEKDAY_HOURS = (range(7, 19), (4, 8, 12, 12, 10, 5, 9, 12, 11, 8, 5, 2))
+_WEEKEND_HOURS = range(9, 21)
 
 # Tool mix at the start and at the end of the period (interpolated); codex appears at CODEX_FROM.
 _TOOL_MIX_EARLY: Mapping[str, float] = {
@@ -95,15 +98,13 @@ def _months_before(day: date, months: int) -> date:
 
 
 def _plan_days(rng: random.Random, start: date, today: date) -> list[int]:
-    """How many sessions start on each day from ``start`` to ``today`` (usage grows steadily)."""
+    """How many sessions start on each day from ``start`` up to ``today`` (excluded), growing."""
     growth = (LAST_MONTH / FIRST_MONTH) ** (1 / (FULL_MONTHS - 1))
     counts: list[int] = []
-    for offset in range((today - start).days + 1):
+    for offset in range((today - start).days):
         day = start + timedelta(days=offset)
         months = offset / (365.25 / 12)
         expected = FIRST_MONTH * growth**months * _WEEKDAY_WEIGHT[day.weekday()] / _MONTH_WEIGHT
-        if day == today:
-            expected *= 0.5  # only the morning of today has happened
         counts.append(int(expected + rng.random()))
     # The Reflect queue needs material in the last complete week, whatever the dice said.
     week = (today - start).days - today.weekday() - 7
@@ -114,17 +115,15 @@ def _plan_days(rng: random.Random, start: date, today: date) -> list[int]:
     return counts
 
 
-def _start_times(rng: random.Random, day: date, count: int, is_today: bool) -> list[datetime]:
+def _start_times(rng: random.Random, day: date, count: int) -> list[datetime]:
+    """``count`` start times (UTC) at local working hours of ``day``, in order."""
     times: list[datetime] = []
     for _ in range(count):
-        if is_today:
-            hour = rng.randint(6, 10)
-        elif day.weekday() >= 5:
-            hour = rng.randint(9, 20)
-        else:
-            hour = rng.choices(range(7, 19), (4, 8, 12, 12, 10, 5, 9, 12, 11, 8, 5, 2))[0]
-        clock = time(hour, rng.randrange(60), rng.randrange(60), tzinfo=UTC)
-        times.append(datetime.combine(day, clock))
+        weekend = day.weekday() >= 5
+        hour = rng.choice(_WEEKEND_HOURS) if weekend else rng.choices(*_WEEKDAY_HOURS)[0]
+        # A naive time is local: the person's clock, whatever zone the computer is in.
+        local = datetime.combine(day, time(hour, rng.randrange(60), rng.randrange(60)))
+        times.append(local.astimezone(UTC))
     return sorted(times)
 
 
@@ -138,78 +137,132 @@ def pick_model(rng: random.Random, tool: str, t: float) -> str:
     return weighted(rng, weights)
 
 
-def draw_slots(rng: random.Random, project: Project | None) -> dict[str, str]:
-    slots = {name: pick(rng, values) for name, values in VOCAB.items()}
-    if project is not None:
-        slots["component"] = pick(rng, project.components)
-        slots["tech"] = pick(rng, project.techs)
-    slots["opt_a"], slots["opt_b"] = pick(rng, OPTION_PAIRS)
-    slots["lang"], slots["concept"] = pick(rng, CONCEPTS)
-    return slots
+class Decks:
+    """Topics of each kind dealt in a shuffled order: every topic of a kind once before any of
+    them comes again, so a topic recurs months apart, never twice in a row."""
+
+    def __init__(self, rng: random.Random, topics: Sequence[Topic]) -> None:
+        self._rng = rng
+        self._topics: dict[str, list[Topic]] = {}
+        for topic in topics:
+            self._topics.setdefault(topic.kind, []).append(topic)
+        self._decks: dict[str, list[Topic]] = {}
+
+    def draw(self, kind: str) -> Topic:
+        """The next topic of ``kind``."""
+        deck = self._decks.get(kind)
+        if not deck:
+            deck = list(self._topics[kind])
+            self._rng.shuffle(deck)
+            self._decks[kind] = deck
+        return deck.pop()
 
 
-def fill(template: str, slots: Mapping[str, str]) -> str:
-    text = template.format_map(slots)
-    return text[0].upper() + text[1:]
+def chat_decks(rng: random.Random) -> Decks:
+    """Decks of what people ask the chat apps."""
+    return Decks(rng, CHAT_TOPICS)
 
 
-def _follow_ups(rng: random.Random, kind: str, count: int) -> list[tuple[str, str]]:
-    pool = TECH_FOLLOW_UPS if kind in TECH_KINDS else GENERAL_FOLLOW_UPS
-    return rng.sample(pool, min(count, len(pool)))
+def code_decks(rng: random.Random) -> Decks:
+    """Decks of what the coding assistants work on."""
+    return Decks(rng, CODE_TOPICS)
 
 
-def chat_messages(rng: random.Random, kind: str, slots: Mapping[str, str],
-                   task: tuple[str, str, str], model: str) -> list[Entry]:
+def chat_messages(rng: random.Random, topic: Topic, model: str) -> list[Entry]:
+    """A chat about ``topic``: its prompt and answer, then a few follow-ups that fit it."""
     turns = rng.choices((1, 2, 3, 4, 5), (30, 35, 20, 10, 5))[0]
-    entries: list[Entry] = [("user", fill(task[1], slots), None),
-                            ("assistant", fill(task[2], slots), model)]
-    for question, answer in _follow_ups(rng, kind, turns - 1):
+    entries: list[Entry] = [("user", topic.prompt, None), ("assistant", topic.reply, model)]
+    shared = CHAT_FOLLOW_UPS[topic.kind] if topic.shared_follow_ups else ()
+    follow_ups = [*topic.follow_ups, *rng.sample(shared, len(shared))]
+    for question, answer in follow_ups[:turns - 1]:
         entries.append(("user", question, None))
         entries.append(("assistant", answer, model))
     return entries
 
 
-def _tool_entry(rng: random.Random, tool: str, project: Project, read_only: bool) -> str:
-    path = pick(rng, project.files)
-    roll = rng.random() * (0.75 if read_only else 1.0)
-    if roll < 0.25 or (read_only and roll < 0.55):
-        return f"Read {path}"
-    if read_only or roll < 0.4:
-        word = path.rsplit("/", 1)[-1].split(".")[0]
-        return f'Searched for "{word}" in the project ({rng.randint(1, 14)} matches)'
-    if roll < 0.7:
-        added, removed = rng.randint(2, 60), rng.randint(0, 25)
-        verb = "Applied patch to" if tool == "codex" else "Edited"
+def _test_output(rng: random.Random, command: str, size: int, failing: bool) -> str:
+    """What ``command`` prints when ``size`` tests run (one of them failing, if ``failing``)."""
+    if command.startswith("terraform plan"):
+        return f"Plan: {rng.randint(0, 3)} to add, {rng.randint(1, 4)} to change, 0 to destroy."
+    if command.startswith("terraform validate"):
+        return "Success! The configuration is valid."
+    failed = "1 failed, " if failing else ""
+    passed = size - failing
+    if command.startswith("pytest"):
+        return f"{failed}{passed} passed in {rng.uniform(0.3, 0.1 * size + 2):.2f}s"
+    if command.startswith("go test"):
+        if failing:
+            return f"FAIL (1 of {size} tests failed)"
+        return f"ok ({size} tests, {rng.uniform(0.05, 0.02 * size + 1):.2f}s)"
+    return f"{failed}{passed} tests passed"
+
+
+def coding_messages(rng: random.Random, topic: Topic, model: str, tool: str) -> list[Entry]:
+    """A coding assistant's session on ``topic``: the prompt, what the assistant says and does
+    (reading, searching, editing and testing the topic's files), its report, and follow-ups."""
+    assert topic.project is not None
+    project = topic.project
+    narrow = rng.randint(6, 30)  # tests in the topic's own test file
+    verb = "Applied patch to" if tool == "codex" else "Edited"
+
+    def run(command: str, failing: bool = False) -> str:
+        size = project.suite_size + rng.randint(-2, 2) if command == project.suite_command \
+            else narrow
+        return f"Ran {command}: {_test_output(rng, command, size, failing)}"
+
+    def edit(path: str, trim: bool = False) -> str:
+        added, removed = (rng.randint(0, 3), rng.randint(6, 40)) if trim else \
+            (rng.randint(2, 60), rng.randint(0, 25))
         return f"{verb} {path} (+{added} -{removed})"
-    if project.test_unit == "no changes":
-        return f"Ran {project.test_command}: {rng.randint(1, 6)} to change, 0 to destroy"
-    passed = rng.randint(3, 180)
-    failed = rng.choice((0, 0, 0, 1, 2))
-    failures = f"{failed} failed, " if failed else ""
-    return f"Ran {project.test_command}: {failures}{passed} {project.test_unit}"
 
+    def act(action: str) -> str:
+        if action == "read":
+            return f"Read {pick(rng, topic.files)}"
+        if action == "search":
+            found = rng.randint(1, 14)
+            matches = "1 match" if found == 1 else f"{found} matches"
+            return f'Searched for "{topic.search}" in the project ({matches})'
+        if action in ("edit", "trim"):
+            path = topic.files[0] if rng.random() < 0.7 else pick(rng, topic.files)
+            return edit(path, trim=action == "trim")
+        if action == "notes":
+            return f"{verb} NOTES.md (+{rng.randint(8, 40)} -0)"
+        if action == "suite":
+            return run(project.suite_command)
+        return run(topic.test_command)
 
-def coding_messages(rng: random.Random, kind: str, slots: Mapping[str, str],
-                     task: tuple[str, str, str], model: str, tool: str,
-                     project: Project) -> list[Entry]:
-    target = rng.randint(3, 10)
-    read_only = kind in ("research", "learning")
-    entries: list[Entry] = []
-    prompt = fill(task[1], slots)
-    follow_ups = rng.sample(AGENT_FOLLOW_UPS, 3)
-    while len(entries) < target and follow_ups:
-        step: list[Entry] = [("user", prompt, None)]
-        if not entries and kind in CODE_TASKS:
-            step.append(("assistant", fill(task[2], slots), model))
-        elif rng.random() < 0.6:
-            step.append(("assistant", pick(rng, PLANS), model))
-        step.extend(("tool", _tool_entry(rng, tool, project, read_only), None)
-                    for _ in range(rng.randint(1, 3)))
-        step.append(("assistant", fill(pick(rng, DONE[kind]), slots), model))
-        if entries and len(entries) + len(step) > target:
+    main = topic.files[0]
+    tools: list[str] = []
+    if not topic.edits:
+        tools = [f"Read {main}", act("search")]
+        if len(topic.files) > 1 and rng.random() < 0.6:
+            tools.append(f"Read {topic.files[1]}")
+    else:
+        reproduce = topic.kind == "debugging" and project.lang != "terraform"
+        if reproduce:
+            tools.append(run(topic.test_command, failing=True))
+        tools.append(f"Read {main}" if rng.random() < 0.7 else act("search"))
+        tools.append(edit(main))
+        if len(topic.files) > 1 and not reproduce and rng.random() < 0.5:
+            tools.append(edit(topic.files[1]))
+        tools.append(run(project.suite_command if project.lang == "terraform"
+                         else topic.test_command))
+    entries: list[Entry] = [("user", topic.prompt, None), ("assistant", topic.reply, model),
+                            *(("tool", text, None) for text in tools),
+                            ("assistant", topic.result, model)]
+    target = rng.randint(len(entries), 10)
+    pool: Sequence[AgentFollowUp]
+    if not topic.edits:
+        pool = AGENT_FOLLOW_UPS["read"]
+    else:
+        pool = AGENT_FOLLOW_UPS.get(project.lang, AGENT_FOLLOW_UPS[""])
+    for prompt, report, actions in rng.sample(pool, len(pool)):
+        step: list[Entry] = [("user", prompt, None),
+                             *(("tool", act(action), None) for action in actions),
+                             ("assistant", report, model)]
+        if len(entries) + len(step) > target:
             break
         entries.extend(step)
-        prompt = follow_ups.pop()
     return entries
 
 
@@ -266,7 +319,8 @@ def _rating(rng: random.Random, tool: str, kind: str, t: float, ended: datetime,
     )
 
 
-def _session(rng: random.Random, started: datetime, t: float) -> tuple[Session, str]:
+def _session(rng: random.Random, decks: tuple[Decks, Decks], started: datetime,
+             t: float) -> tuple[Session, str]:
     """One session starting at ``started``, ``t`` of the way through the period; and its kind."""
     mix = {tool: early + (_TOOL_MIX_LATE[tool] - early) * t
            for tool, early in _TOOL_MIX_EARLY.items()}
@@ -275,16 +329,16 @@ def _session(rng: random.Random, started: datetime, t: float) -> tuple[Session, 
     tool = weighted(rng, mix)
     kind = weighted(rng, KINDS_BY_TOOL[tool])
     model = pick_model(rng, tool, t)
-    project = None if tool in CHAT_TOOLS else pick(rng, PROJECTS)
-    slots = draw_slots(rng, project)
-    task = pick(rng, TASKS[kind] if project is None else CODE_TASKS.get(kind, TASKS[kind]))
+    chat, code = decks
     tokens_in: int | None = None
     tokens_out: int | None = None
-    if project is None:
-        entries = chat_messages(rng, kind, slots, task, model)
+    if tool in CHAT_TOOLS:
+        topic = chat.draw(kind)
+        entries = chat_messages(rng, topic, model)
         minutes = min(40.0, max(2.0, len(entries) * rng.uniform(0.8, 4.0) + rng.uniform(0, 6)))
     else:
-        entries = coding_messages(rng, kind, slots, task, model, tool, project)
+        topic = code.draw(kind)
+        entries = coding_messages(rng, topic, model, tool)
         minutes = min(120.0, max(5.0, len(entries) * rng.uniform(2.5, 12.0)
                                  + rng.uniform(0, 15)))
     if tool in TOKEN_TOOLS:
@@ -297,14 +351,14 @@ def _session(rng: random.Random, started: datetime, t: float) -> tuple[Session, 
     session = Session(
         source=tool,
         external_id=_uuid(rng),
-        title=fill(task[0], slots),
+        title=topic.title,
         started_at=started,
         ended_at=messages[-1].time,
         messages=messages,
         model=model,
         tokens_in=tokens_in,
         tokens_out=tokens_out,
-        project=None if project is None else project.path,
+        project=None if topic.project is None else topic.project.path,
     )
     return session, kind
 
@@ -313,6 +367,7 @@ def _build(today: date, seed: int, attempt: int) -> list[tuple[Session, Rating |
     # ``today`` is part of the seed: another day is another data set, never a partial replay of
     # this one (one stream started elsewhere would repeat some draws, ids included).
     rng = random.Random(f"worthwhile-demo/{seed}/{today.isoformat()}/{attempt}")
+    decks = (chat_decks(rng), code_decks(rng))
     start = _months_before(today, FULL_MONTHS)
     total_days = (today - start).days
     counts = _plan_days(rng, start, today)
@@ -325,14 +380,15 @@ def _build(today: date, seed: int, attempt: int) -> list[tuple[Session, Rating |
         range(last_week_n), min(last_week_n // 5, round(LAST_WEEK_RATE_SHARE * last_week_n))))
     this_week_rated = set(rng.sample(
         range(this_week_n), min(this_week_n // 10, round(CURRENT_WEEK_RATE_SHARE * this_week_n))))
-    latest = datetime.combine(today, time(23, 59, 59, tzinfo=UTC))
+    # Ratings, like sessions, happened before today.
+    latest = day_start_utc(today) - timedelta(seconds=1)
     pairs: list[tuple[Session, Rating | None]] = []
     seen_last_week = seen_this_week = 0
     for offset, count in enumerate(counts):
         day = start + timedelta(days=offset)
         t = offset / total_days
-        for started in _start_times(rng, day, count, day == today):
-            session, kind = _session(rng, started, t)
+        for started in _start_times(rng, day, count):
+            session, kind = _session(rng, decks, started, t)
             if offset >= this_monday:
                 rated = seen_this_week in this_week_rated
                 seen_this_week += 1
@@ -359,8 +415,8 @@ def _tells_story(pairs: list[tuple[Session, Rating | None]], today: date) -> boo
     for session, rating in pairs:
         if rating is None or session.started_at is None:
             continue
-        month = (session.started_at.year - first_month.year) * 12 \
-            + session.started_at.month - first_month.month
+        day = local_date(session.started_at)
+        month = (day.year - first_month.year) * 12 + day.month - first_month.month
         groups = [session.source, *rating.labels]
         if month < 4:
             groups.append("first 4 months")
@@ -387,11 +443,14 @@ def demo_sessions(today: date | None = None,
                   seed: int = 2026) -> Iterator[tuple[Session, Rating | None]]:
     """Yield the demo data set, oldest session first, each with its rating (``None``: unrated).
 
-    About 14 months of sessions ending on ``today`` (default: the real date): usage climbs month
-    over month while the share of useful sessions drifts down; Claude Code beats Copilot and
-    research beats debugging. About a third are rated, but hardly any in the last complete week
-    and the current one, so the Reflect queue has material. The same ``today`` and ``seed``
-    always give the same sessions, ids, text and ratings; nothing reads the clock otherwise.
+    About 14 months of sessions up to the day before ``today`` (default: the local date): usage
+    climbs month over month while the share of useful sessions drifts down; Claude Code beats
+    Copilot and research beats debugging. About a third are rated, but hardly any in the last
+    complete week and the current one (its days so far), so the Reflect queue has material.
+    Sessions start at local working hours and end the same evening, so every session, message
+    and rating lies before the start of ``today`` (local midnight, :func:`day_start_utc`).
+    The same ``today`` and ``seed`` always give the same sessions, ids, text and ratings at the
+    same local times; nothing reads the clock otherwise.
     """
     if today is None:
         today = date.today()

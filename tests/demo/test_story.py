@@ -6,7 +6,7 @@ import math
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,11 +23,13 @@ from desktop_app.domain import (
     Verdict,
 )
 from desktop_app.importers.registry import SOURCES
+from desktop_app.metrics.periods import day_start_utc, local_date
 from desktop_app.store import count_sessions, get_transcript, list_sessions, open_db
 
 TODAY = date(2026, 3, 18)  # a Wednesday
-#: A Wednesday, a Sunday, a Monday and New Year's Eve: the story must hold whatever today is.
-TODAYS = (TODAY, date(2026, 7, 5), date(2026, 11, 2), date(2025, 12, 31))
+#: A Wednesday, a Sunday, a Monday, New Year's Eve and the 1st of a month: the story must hold
+#: whatever today is.
+TODAYS = (TODAY, date(2026, 7, 5), date(2026, 11, 2), date(2025, 12, 31), date(2026, 4, 1))
 DEMO_TOOLS = {"chatgpt", "claude-ai", "claude-code", "copilot", "codex"}
 CODING_TOOLS = {"claude-code", "copilot", "codex"}
 TOKEN_TOOLS = {"claude-code", "codex"}
@@ -66,8 +68,9 @@ def story(request: pytest.FixtureRequest,
 
 
 def _day(row: SessionRow) -> date:
+    """The local day a session started on (as the Value view and Reflect count it)."""
     assert row.started_at is not None
-    return row.started_at.astimezone(UTC).date()
+    return local_date(row.started_at)
 
 
 def _useful_share(rows: list[SessionRow], keep: Callable[[SessionRow], bool]) -> tuple[int, int]:
@@ -99,8 +102,8 @@ def test_other_today_shifts_the_dates() -> None:
     now = list(demo_sessions(TODAY))
     then = list(demo_sessions(later))
     for today, sessions in ((TODAY, now), (later, then)):
-        days = [s.started_at.date() for s, _ in sessions if s.started_at is not None]
-        assert today - timedelta(days=3) <= max(days) <= today
+        days = [local_date(s.started_at) for s, _ in sessions if s.started_at is not None]
+        assert today - timedelta(days=3) <= max(days) < today  # up to yesterday
         assert 395 <= (today - min(days)).days <= 430  # about 14 months back
     assert {s.id for s, _ in now}.isdisjoint({s.id for s, _ in then})
 
@@ -112,8 +115,8 @@ def test_other_seed_gives_other_data() -> None:
 
 def test_default_today_is_the_real_date() -> None:
     before = date.today()
-    days = [s.started_at.date() for s, _ in demo_sessions() if s.started_at is not None]
-    assert before - timedelta(days=7) <= max(days) <= date.today()
+    days = [local_date(s.started_at) for s, _ in demo_sessions() if s.started_at is not None]
+    assert before - timedelta(days=7) <= max(days) < date.today()
 
 
 # --- shape -------------------------------------------------------------------------------------
@@ -142,7 +145,7 @@ def test_sessions_are_well_formed(pairs: list[tuple[Session, Rating | None]]) ->
         assert s.started_at.tzinfo is not None
         assert s.started_at.utcoffset() == timedelta(0)
         assert s.started_at <= s.ended_at
-        assert s.started_at.date() <= TODAY
+        assert local_date(s.ended_at) < TODAY
         assert 2 <= len(s.messages) <= 10
         roles = [m.role for m in s.messages]
         assert set(roles) <= set(ROLES)
@@ -177,14 +180,15 @@ def test_sessions_are_well_formed(pairs: list[tuple[Session, Rating | None]]) ->
 
 
 def test_sessions_fall_in_working_hours(pairs: list[tuple[Session, Rating | None]]) -> None:
-    starts = [s.started_at for s, _ in pairs if s.started_at is not None]
+    starts = [s.started_at.astimezone() for s, _ in pairs if s.started_at is not None]
     weekdays = sum(1 for t in starts if t.weekday() < 5)
     assert weekdays / len(starts) > 0.85
-    assert all(6 <= t.hour <= 20 for t in starts)
+    assert all(7 <= t.hour <= 18 for t in starts if t.weekday() < 5)
+    assert all(9 <= t.hour <= 20 for t in starts if t.weekday() >= 5)
 
 
 def test_ratings_are_well_formed(pairs: list[tuple[Session, Rating | None]]) -> None:
-    latest = datetime.combine(TODAY, time(23, 59, 59), tzinfo=UTC)
+    start_of_today = day_start_utc(TODAY)
     ratings = [(s, r) for s, r in pairs if r is not None]
     for s, r in ratings:
         assert r.verdict in (Verdict.USEFUL, Verdict.NOT_USEFUL)
@@ -192,7 +196,7 @@ def test_ratings_are_well_formed(pairs: list[tuple[Session, Rating | None]]) -> 
         assert set(r.labels) <= set(DEFAULT_LABELS)
         assert r.rated_at is not None
         assert s.ended_at is not None
-        assert s.ended_at <= r.rated_at <= latest
+        assert s.ended_at <= r.rated_at < start_of_today
         if r.verdict is Verdict.USEFUL:
             assert r.reason is None
             assert r.minutes_saved is None or 5 <= r.minutes_saved <= 60
@@ -239,8 +243,9 @@ def test_usage_climbs(story: tuple[date, list[SessionRow]]) -> None:
     today, rows = story
     per_month = Counter((_day(r).year, _day(r).month) for r in rows)
     months = _months(rows)
-    assert len(months) == 14
-    assert months[-1] == (today.year, today.month)
+    yesterday = today - timedelta(days=1)
+    assert months[-1] == (yesterday.year, yesterday.month)  # the demo ends yesterday
+    assert len(months) == (14 if today.day > 1 else 13)
     first, last_full = per_month[months[0]], per_month[months[-2]]
     assert 30 <= first <= 60
     assert last_full > 2.5 * first

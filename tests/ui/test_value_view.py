@@ -367,6 +367,31 @@ def test_too_few_ratings_are_marked_apart_from_the_values(qtbot: QtBot, view: Va
     assert not view.no_value_bar.isVisibleTo(view)  # week 1 has 6 ratings
 
 
+def test_a_lone_rated_week_gets_a_whisker_and_the_bands_stay_within_their_weeks(
+        qtbot: QtBot, view: ValueView, db: Database, db_path: Path) -> None:
+    # Weeks with 5 ratings: two, then a gap, a lone one, a gap, and two more.
+    rated_weeks = [0, 1, 3, 5, 6]
+    for week in range(7):
+        sessions = [make_session(week * 10 + i,
+                                 started_at=WEEK1 - timedelta(weeks=8 - week, hours=-i))
+                    for i in range(5)]
+        save_sessions(db, sessions)
+        for i, s in enumerate(sessions):
+            if week in rated_weeks:
+                update_rating(db, s.id, Verdict.USEFUL if i % 3 else Verdict.NOT_USEFUL)
+    _show(qtbot, view, db_path)
+    ot = view.over_time
+    assert ot.whiskers.opts["x"].tolist() == [ot.centers[3]]
+    runs = [(ot.centers[0], ot.centers[1]), (ot.centers[5], ot.centers[6])]
+    pieces = ot.band.path().toSubpathPolygons()
+    assert len(pieces) == len(runs)
+    for piece, (first, last) in zip(pieces, runs, strict=True):
+        xs = [piece.at(i).x() for i in range(piece.size())]
+        # Never across a gap.
+        assert min(xs) >= first - 1
+        assert max(xs) <= last + 1
+
+
 def test_without_enough_ratings_anywhere_the_view_says_to_rate(
     qtbot: QtBot, view: ValueView, db: Database, db_path: Path
 ) -> None:

@@ -187,18 +187,24 @@ class OverTimeChart:
         # Ended periods: a line, and a band or (alone) a whisker.
         finite = np.isfinite(self.value)
         full = finite & ~self.partial
-        if full.any():
-            hide = np.where(full, 0.0, np.nan)
-            self.line.setData(self.centers, self.value + hide)
-            self.low_curve.setData(self.centers, self.ci_low + hide)
-            self.high_curve.setData(self.centers, self.ci_high + hide)
-        else:  # no period has 5 ratings yet: nothing to draw (all-NaN data upsets pyqtgraph)
-            for item in (self.line, self.low_curve, self.high_curve):
-                item.setData([], [])
-        # A band needs two neighbours; a lone period gets a whisker instead.
+        # A band needs two neighbours; a lone period gets a whisker instead. (It stays out of the
+        # band's curves: pyqtgraph pairs their pieces in order and drops a lone point from one.)
         before = np.concatenate(([False], full[:-1])) if n else full
         after = np.concatenate((full[1:], [False])) if n else full
         alone = full & ~before & ~after
+        banded = full & ~alone
+        # No data where nothing is drawn: all-NaN data upsets pyqtgraph.
+        if full.any():
+            self.line.setData(self.centers, self.value + np.where(full, 0.0, np.nan))
+        else:
+            self.line.setData([], [])
+        if banded.any():
+            hide = np.where(banded, 0.0, np.nan)
+            self.low_curve.setData(self.centers, self.ci_low + hide)
+            self.high_curve.setData(self.centers, self.ci_high + hide)
+        else:
+            self.low_curve.setData([], [])
+            self.high_curve.setData([], [])
         self.whiskers.setData(x=self.centers[alone], y=self.value[alone],
                               top=(self.ci_high - self.value)[alone],
                               bottom=(self.value - self.ci_low)[alone])
