@@ -14,8 +14,10 @@ from typing import Any, TextIO
 
 from desktop_app import __version__
 from desktop_app.domain import MAX_MINUTES_SAVED, SessionRow, Verdict, utc_iso
+from desktop_app.exporting import ExportError, backup_command, export_command
 from desktop_app.importers.registry import DISPLAY_NAMES, SOURCES, TOOL_NAMES, display_name
 from desktop_app.importers.values import size_text
+from desktop_app.jsonout import session_object, show_object
 from desktop_app.store import (
     KEEP,
     AmbiguousSessionIdError,
@@ -110,6 +112,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reason", metavar="R", help="why it was not useful")
     p.add_argument("--note", metavar="TEXT", help="a free note")
 
+    p = sub.add_parser("export", help="write every session and its rating to CSV or JSON")
+    p.add_argument("--format", required=True, choices=("csv", "json"),
+                   help="csv for spreadsheets; json can be imported again, ratings included")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE", help="the file to write")
+    p.add_argument("--transcripts", action="store_true", help="include every message's text")
+
+    p = sub.add_parser("backup", help="a consistent copy of the database (the app may run)")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE", help="the copy to write")
+
     p = sub.add_parser("demo-data", help="write synthetic history files in a tool's own format")
     p.add_argument("--source", required=True, type=_demo_source, metavar="SOURCE",
                    help="the tool whose format: any source name (chatgpt, claude-code, …)")
@@ -189,7 +200,8 @@ def _main(args: argparse.Namespace) -> int:
                 return run_app(db_path, demo=args.demo, screenshot=args.screenshot,
                                view=args.view, theme=args.theme)
             return _run_command(args, db_path, sys.stdout)
-    except (CliError, StoreError, SessionNotFoundError, AmbiguousSessionIdError) as exc:
+    except (CliError, StoreError, ExportError, SessionNotFoundError,
+            AmbiguousSessionIdError) as exc:
         print(f"worthwhile: error: {_message(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -210,6 +222,11 @@ def _run_command(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
         return _scan(args, out)
     if args.command == "stats":
         return _stats(args, db_path, out)
+    if args.command == "export":
+        return export_command(db_path, args.format, args.out, transcripts=args.transcripts,
+                              out=out)
+    if args.command == "backup":
+        return backup_command(db_path, args.out, out)
     if not db_path.exists():  # reading commands never create the database
         if args.command == "sessions":
             _emit_sessions([], args.json, out)
@@ -391,7 +408,7 @@ def _emit_sessions(rows: list[SessionRow], as_json: bool, out: TextIO) -> None:
 
 
 def _session_json(row: SessionRow) -> dict[str, object]:
-    return row.to_json(tool=display_name(row.tool_key))
+    return session_object(row)
 
 
 def _tool_feedback_text(thumbs: str | None) -> str:
@@ -404,12 +421,8 @@ def _tool_feedback_text(thumbs: str | None) -> str:
 def _emit_show(row: SessionRow, db: Any, as_json: bool, out: TextIO) -> None:
     transcript = get_transcript(db, row.id)
     if as_json:
-        obj = _session_json(row)
         # The tool's own thumbs (ChatGPT's message_feedback.json): shown, never a verdict.
-        obj["tool_feedback"] = session_extras(db, row.id)[1]
-        obj["transcript"] = [
-            {"role": m.role, "time": utc_iso(m.time), "text": m.text} for m in transcript
-        ]
+        obj = show_object(row, session_extras(db, row.id)[1], transcript)
         json.dump(obj, out, ensure_ascii=False, indent=2)
         out.write("\n")
         return
