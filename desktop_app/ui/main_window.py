@@ -35,6 +35,7 @@ from desktop_app.demo.database import DemoDatabase
 from desktop_app.domain import Verdict
 from desktop_app.store import (
     SessionQuery,
+    StoreError,
     count_sessions,
     list_labels,
     list_reasons,
@@ -42,6 +43,7 @@ from desktop_app.store import (
 )
 from desktop_app.store.ratings import count_rated
 from desktop_app.ui.actions import ACTIONS, VIEWS, build_actions
+from desktop_app.ui.data_controller import DataController
 from desktop_app.ui.errors import show_error
 from desktop_app.ui.first_run import FirstRunWidget
 from desktop_app.ui.import_controller import ImportController
@@ -114,6 +116,10 @@ class MainWindow(QMainWindow):
 
         self.imports = ImportController(self, self.tasks, self.settings, self._import_target)
         self.imports.imported.connect(self._on_imports_imported)
+        #: The database the window was opened on; another one opened later is named in the title.
+        self._home_path: Path | None = None if demo else db_path
+        self.data = DataController(self, self.tasks, lambda: self._db_path,
+                                   self.open_other_database)
         self.setAcceptDrops(True)
 
         self.undo_stack = QUndoStack(self)
@@ -315,8 +321,36 @@ class MainWindow(QMainWindow):
             self._db.close()
             self._db = None
 
+    def open_other_database(self, path: Path) -> bool:
+        """File → Open Database…: show the database at ``path`` (a backup, another file)
+        instead; imports then go there. A file that cannot be opened is said plainly and the
+        database shown stays."""
+        if self.imports.running:
+            self.statusBar().showMessage(
+                "An import is running; open another database when it has finished.", 8000)
+            return False
+        if not path.is_file():
+            show_error(self, f"{path} is not a file.")
+            return False
+        try:
+            self.open_database(path, demo=False)
+        except StoreError as exc:
+            show_error(self, f"{path} could not be opened. {exc}")
+            return False
+        self._real_path = path
+        if self._owned_demo is not None:
+            self._owned_demo.close()
+            self._owned_demo = None
+        return True
+
     def _refresh_chrome(self) -> None:
-        self.setWindowTitle("Worthwhile — DEMO" if self._demo else "Worthwhile")
+        if self._demo:
+            title = "Worthwhile — DEMO"
+        elif self._db_path != self._home_path:
+            title = f"Worthwhile — {self._db_path.name}"
+        else:
+            title = "Worthwhile"
+        self.setWindowTitle(title)
         self.demo_banner.setVisible(self._demo)
         self.menu_actions["demo"].setVisible(not self._demo)
         self.menu_actions["leave_demo"].setVisible(self._demo and self._real_path is not None)
