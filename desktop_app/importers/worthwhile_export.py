@@ -31,7 +31,7 @@ from desktop_app.domain import (
 )
 from desktop_app.importers.contract import FormatError, RecordTally, Report
 from desktop_app.importers.registry import SOURCES
-from desktop_app.importers.streams import json_reason, json_top_level
+from desktop_app.importers.streams import json_reason, json_top_level, read_head
 
 #: The value of the export's ``"format"`` key.
 FORMAT = "worthwhile-export"
@@ -94,9 +94,16 @@ class ExportReader:
     def __iter__(self) -> Iterator[RestoredSession]:
         tally = RecordTally(self.name, "sessions", self.report)
         count = 0
-        events = self._watch(ijson.parse(self.stream, use_float=True))
+        head, stream = read_head(self.stream)
+        if self._header_in(head):
+            # Our own files: everything but the sessions comes first. The sessions are then
+            # read by ijson's C code alone, about four times faster than through _watch.
+            items = ijson.items(stream, "sessions.item", use_float=True)
+        else:
+            items = ijson.items(self._watch(ijson.parse(stream, use_float=True)),
+                                "sessions.item")
         try:
-            for obj in ijson.items(events, "sessions.item"):
+            for obj in items:
                 count += 1
                 try:
                     item = restored_session(obj)
@@ -114,6 +121,18 @@ class ExportReader:
         if not self._saw_sessions:
             raise FormatError(self.name, 'not a Worthwhile export: it has no "sessions" list')
         tally.finish()
+
+    def _header_in(self, head: bytes) -> bool:
+        """Read the keys before ``"sessions"`` from the head; True when the sessions list
+        begins in it (and the format, version and lists came before it)."""
+        try:
+            for prefix, event, _value in self._watch(ijson.parse(io.BytesIO(head))):
+                if prefix == "sessions":
+                    return event == "start_array" and self._format is not None and (
+                        self.version is not None)
+        except (ijson.JSONError, ValueError):  # cut by the end of the head, or invalid
+            return False
+        return False
 
     def _watch(self, events: Iterator[tuple[str, str, Any]]
                ) -> Iterator[tuple[str, str, Any]]:
