@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import json
+import tempfile
 import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from desktop_app.cli import main
 from desktop_app.demo.database import generate_demo
-from desktop_app.domain import Rating, Verdict
+from desktop_app.domain import ROLES, Message, Rating, Session, Verdict
 from desktop_app.exporting import export_data
+from desktop_app.importers.registry import SOURCES
 from desktop_app.ingest import import_paths
 from desktop_app.jsonout import show_object, transcript_objects
 from desktop_app.store import (
@@ -29,6 +33,7 @@ from desktop_app.store import (
     save_sessions,
     set_rating,
 )
+from desktop_app.store.export import export_snapshot
 from desktop_app.store.imports import session_extras
 from tests.builders import dump
 from tests.factories import make_messages, make_session
@@ -396,3 +401,60 @@ def test_the_tools_own_files_fill_in_a_restore_without_transcripts(
     assert cli(capsys, "--db", str(new), "import", str(export))[0] == 0
     assert cli(capsys, "--db", str(new), "import", str(files))[0] == 0
     assert views(capsys, new) == views(capsys, old)
+
+
+# --- property: whatever a database holds, exporting and importing it gives it back -----------
+
+_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=30)
+_TIME = st.none() | st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2090, 1, 1),
+                                 timezones=st.just(UTC)).map(lambda d: d.replace(microsecond=0))
+_MESSAGE = st.builds(Message, role=st.sampled_from(ROLES), text=_TEXT, time=_TIME,
+                     model=st.none() | _TEXT)
+_SESSION = st.builds(
+    Session, source=st.sampled_from(SOURCES), external_id=st.text(min_size=1, max_size=12),
+    title=_TEXT, started_at=_TIME, ended_at=_TIME,
+    messages=st.lists(_MESSAGE, max_size=4).map(tuple), model=st.none() | _TEXT,
+    tokens_in=st.none() | st.integers(0, 10**12), tokens_out=st.none() | st.integers(0, 10**9),
+    cost=st.none() | st.floats(0, 1e6, allow_nan=False), project=st.none() | _TEXT,
+    hidden_branches=st.integers(0, 3), tool_feedback=st.sampled_from([None, "up", "mixed"]),
+    tool_name=st.none() | _TEXT,
+    updated_at=st.none() | st.datetimes(min_value=datetime(2000, 1, 1),
+                                        max_value=datetime(2090, 1, 1), timezones=st.just(UTC)))
+_RATING = st.builds(
+    Rating, verdict=st.sampled_from(Verdict), minutes_saved=st.none() | st.integers(-600, 600),
+    labels=st.lists(_TEXT, max_size=3).map(tuple), reason=st.none() | _TEXT,
+    note=st.none() | _TEXT, rated_at=_TIME)
+
+
+def _stored(db: Database, transcripts: bool = True) -> tuple[object, ...]:
+    """Everything the store holds of the sessions and the person's lists, as read by the
+    store itself (not through the export's own serialisation)."""
+    with export_snapshot(db) as snap:
+        sessions = list(snap.sessions(transcripts=transcripts))
+        return tuple(sessions), tuple(snap.labels), tuple(snap.reasons)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(_SESSION, st.none() | _RATING), max_size=6), st.booleans())
+def test_export_then_import_gives_back_what_was_stored(
+        rated: list[tuple[Session, Rating | None]], transcripts: bool) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        old = open_db(folder / "old.db")
+        save_sessions(old, [s for s, _ in rated])
+        for session, rating in rated:
+            if rating is not None:
+                set_rating(old, session.id, rating)
+        export_data(old, folder / "a.json", "json", transcripts=transcripts)
+        new = open_db(folder / "new.db")
+        report = import_paths(new, [folder / "a.json"])
+        assert report.ok, report.files[0].error
+        assert _stored(new, transcripts) == _stored(old, transcripts)
+        if not transcripts:
+            assert not new.execute("SELECT count(*) FROM messages").fetchone()[0]
+        # Importing it again changes nothing.
+        again = import_paths(new, [folder / "a.json"])
+        assert again.totals["sessions_new"] == again.totals["sessions_updated"] == 0
+        assert _stored(new, transcripts) == _stored(old, transcripts)
+        old.close()
+        new.close()

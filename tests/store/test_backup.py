@@ -24,6 +24,7 @@ def check_backup(path: Path) -> sqlite3.Connection:
     """Open a backup as any SQLite tool would and check it is whole and consistent."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # one file
     # Every session has exactly the messages it says: no import caught half-way.
     torn = conn.execute(
         "SELECT count(*) FROM sessions s WHERE s.message_count != "
