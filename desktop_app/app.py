@@ -57,7 +57,7 @@ def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None
             return 1
         window = started
     if guard is not None:
-        guard.raise_requested.connect(window.bring_to_front)
+        window.hold_instance_lock(guard)
     if screenshot is None:
         install_excepthook()  # a screenshot run must never wait on a dialog
     if theme is None:
@@ -72,8 +72,8 @@ def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None
         try:
             return app.exec()
         finally:
-            if guard is not None:
-                guard.release()
+            if window.instance_lock is not None:  # the window may have moved to another file
+                window.instance_lock.release()
 
     # A screenshot has a fixed size and leaves the user's remembered layout alone.
     window.remember_layout = False

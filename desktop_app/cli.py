@@ -17,8 +17,10 @@ from sqlite_utils import Database
 from desktop_app import __version__
 from desktop_app.deleting import add_delete_parser, run_delete
 from desktop_app.domain import MAX_MINUTES_SAVED, SessionRow, Verdict, utc_iso
+from desktop_app.exporting import ExportError, backup_command, export_command
 from desktop_app.importers.registry import DISPLAY_NAMES, SOURCES, TOOL_NAMES, display_name
 from desktop_app.importers.values import size_text
+from desktop_app.jsonout import session_object, show_object
 from desktop_app.store import (
     KEEP,
     AmbiguousSessionIdError,
@@ -118,6 +120,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_delete_parser(sub)
 
+    p = sub.add_parser("export", help="write every session and its rating to CSV or JSON")
+    p.add_argument("--format", required=True, choices=("csv", "json"),
+                   help="csv for spreadsheets; json can be imported again, ratings included")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE", help="the file to write")
+    p.add_argument("--transcripts", action="store_true", help="include every message's text")
+
+    p = sub.add_parser("backup", help="a consistent copy of the database (the app may run)")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE", help="the copy to write")
+
     p = sub.add_parser("demo-data", help="write synthetic history files in a tool's own format")
     p.add_argument("--source", required=True, type=_demo_source, metavar="SOURCE",
                    help="the tool whose format: any source name (chatgpt, claude-code, …)")
@@ -198,7 +209,7 @@ def _main(args: argparse.Namespace) -> int:
                                view=args.view, theme=args.theme)
             stack.enter_context(damage_reported(db_path))  # damage met after opening, too
             return _run_command(args, db_path, sys.stdout)
-    except (CliError, StoreError, DatabaseBusyError, SessionNotFoundError,
+    except (CliError, StoreError, DatabaseBusyError, ExportError, SessionNotFoundError,
             AmbiguousSessionIdError) as exc:
         print(f"worthwhile: error: {_message(exc)}", file=sys.stderr)
         return 1
@@ -224,6 +235,11 @@ def _run_command(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
         return _stats(args, db_path, out)
     if args.command == "delete":
         return run_delete(args, db_path, out, sys.stdin, sys.stderr)
+    if args.command == "export":
+        return export_command(db_path, args.format, args.out, transcripts=args.transcripts,
+                              out=out)
+    if args.command == "backup":
+        return backup_command(db_path, args.out, out)
     if not db_path.exists():  # reading commands never create the database
         if args.command == "sessions":
             _emit_sessions([], args.json, out)
@@ -423,7 +439,7 @@ def _emit_sessions(rows: list[SessionRow], as_json: bool, out: TextIO) -> None:
 
 
 def _session_json(row: SessionRow) -> dict[str, object]:
-    return row.to_json(tool=display_name(row.tool_key))
+    return session_object(row)
 
 
 def _tool_feedback_text(thumbs: str | None) -> str:
@@ -436,12 +452,8 @@ def _tool_feedback_text(thumbs: str | None) -> str:
 def _emit_show(row: SessionRow, db: Any, as_json: bool, out: TextIO) -> None:
     transcript = get_transcript(db, row.id)
     if as_json:
-        obj = _session_json(row)
         # The tool's own thumbs (ChatGPT's message_feedback.json): shown, never a verdict.
-        obj["tool_feedback"] = session_extras(db, row.id)[1]
-        obj["transcript"] = [
-            {"role": m.role, "time": utc_iso(m.time), "text": m.text} for m in transcript
-        ]
+        obj = show_object(row, session_extras(db, row.id)[1], transcript)
         json.dump(obj, out, ensure_ascii=False, indent=2)
         out.write("\n")
         return

@@ -284,3 +284,20 @@ class Tally:
         self.tokens_rated += sign * other.tokens_rated
         self.tokens_sum += sign * other.tokens_sum
         self.tokens_useful += sign * other.tokens_useful
+
+
+@dataclass(frozen=True, slots=True)
+class RestoredSession:
+    """A session read back from Worthwhile's own JSON export, with the rating it had.
+
+    ``session`` keeps its original source and external id (so its id is the same).
+    ``has_transcript`` is False when the export was written without transcripts: the session
+    then has no messages, and ``messages`` / ``user_messages`` are the counts the export
+    recorded (otherwise they are the transcript's).
+    """
+
+    session: Session
+    rating: Rating
+    has_transcript: bool
+    messages: int
+    user_messages: int

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
+from desktop_app.importers import worthwhile_export
 from desktop_app.importers.contract import SourceSpec
 from desktop_app.importers.registry import DETECTION_ORDER
 
@@ -26,11 +27,21 @@ CANDIDATE_EXTENSIONS = frozenset({
 
 
 def detect(head: bytes, name: str) -> SourceSpec | None:
-    """The source of a file whose first bytes are ``head`` (None when none fits)."""
+    """The source of a file whose first bytes are ``head`` (None when none fits).
+
+    Worthwhile's own export is no source: None (see :func:`is_worthwhile_export`).
+    """
+    if worthwhile_export.sniff(head, name):
+        return None
     for spec in DETECTION_ORDER:
         if spec.sniff(head, name):
             return spec
     return None
+
+
+def is_worthwhile_export(head: bytes, name: str) -> bool:
+    """True for Worthwhile's own JSON export (a format restored with its sessions' sources)."""
+    return worthwhile_export.sniff(head, name)
 
 
 #: Where a person learns which files can be imported (the error messages point here).
@@ -40,7 +51,8 @@ FORMATS_HELP = ("see “Which files can I import?” in the Help menu, or “Sup
 
 def supported_formats() -> str:
     """A readable list of what can be imported, for error messages."""
-    return "; ".join(spec.format for spec in DETECTION_ORDER) + "; or a zip or folder of those"
+    return ("; ".join(spec.format for spec in DETECTION_ORDER)
+            + f"; {worthwhile_export.FORMAT_TEXT}; or a zip or folder of those")
 
 
 def unsupported_message(head: bytes) -> str:

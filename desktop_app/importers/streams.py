@@ -14,7 +14,8 @@ from desktop_app.importers.contract import FormatError
 HEAD_SIZE = 64 * 1024
 
 
-def _json_reason(exc: Exception) -> str:
+def json_reason(exc: Exception) -> str:
+    """Why ijson (or the UTF-8 decoder) could not read a JSON file, in plain words."""
     text = exc.args[0] if exc.args else str(exc)
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
@@ -39,7 +40,7 @@ def iter_json(stream: BinaryIO, name: str, prefix: str) -> Iterator[Any]:
             yield value
             count += 1
     except (ijson.JSONError, UnicodeDecodeError, ValueError, OverflowError) as exc:
-        raise FormatError(name, _json_reason(exc), f"item {count + 1}") from exc
+        raise FormatError(name, json_reason(exc), f"item {count + 1}") from exc
 
 
 def array_or_object(stream: BinaryIO, name: str, what: str

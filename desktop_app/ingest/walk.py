@@ -18,7 +18,7 @@ from desktop_app.importers.contract import FormatError, Skipped, SourceSpec
 from desktop_app.importers.streams import HEAD_SIZE, Headed
 from desktop_app.importers.tarsafe import is_tar_gz, iter_tar_members
 from desktop_app.importers.zipsafe import ZipBombError, is_zip, iter_members, open_zip
-from desktop_app.ingest import companions, incremental
+from desktop_app.ingest import companions, incremental, restore
 from desktop_app.ingest.batches import parse_into_store
 from desktop_app.ingest.pathrun import PathRun
 
@@ -34,6 +34,9 @@ def import_stream(run: PathRun, raw: IO[bytes], name: str, scale: float, *, dire
     run.progress.add(len(head) * scale)
     if not direct and is_zip(head):
         _import_nested_zip(run, raw, name, head)
+        return
+    if spec is None and detect.is_worthwhile_export(head, name):
+        restore.import_export(run, raw, name, head, scale, direct=direct)
         return
     if spec is None:
         spec = detect.detect(head, name)

@@ -163,3 +163,20 @@ def data_version(db: Database) -> int:
     A few microseconds: cheap enough to ask every second or two.
     """
     return int(db.conn.execute("PRAGMA data_version").fetchone()[0])
+
+
+@contextmanager
+def read_snapshot(db: Database) -> Iterator[None]:
+    """Read the block from one snapshot of the database: what other connections commit meanwhile
+    is not seen. Unlike :meth:`SharedDatabase.atomic` it takes no write lock, so writers are never
+    kept waiting (WAL lets them commit while the snapshot is read)."""
+    conn = db.conn
+    if conn.in_transaction:  # already inside a transaction: that one is the snapshot
+        yield
+        return
+    conn.execute("BEGIN DEFERRED")
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot starts here
+        yield
+    finally:
+        conn.execute("ROLLBACK")

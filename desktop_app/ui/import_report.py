@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.importers import worthwhile_export
 from desktop_app.importers.registry import display_name
 from desktop_app.ingest import ImportReport
 from desktop_app.ingest.report import deleted_earlier_text
@@ -29,6 +30,13 @@ def _without_prefix(text: str, path: str) -> str:
         if text.startswith(prefix) and len(text) > len(prefix):
             return text[len(prefix):]
     return text
+
+
+def _recognised(name: str) -> str:
+    """What a file was recognised as: a tool, or Worthwhile's own export (a format)."""
+    if name == worthwhile_export.FORMAT:
+        return worthwhile_export.DISPLAY_NAME
+    return display_name(name)
 
 
 def summary_text(report: ImportReport) -> str:
@@ -69,7 +77,7 @@ class ImportReportDialog(QDialog):
         c = colors()
         for file in report.files:
             names = [n.strip() for n in (file.source or "").split(",") if n.strip()]
-            source = ", ".join(display_name(n) for n in names) or "—"
+            source = ", ".join(_recognised(n) for n in names) or "—"
             error = _without_prefix(file.error, file.path) if file.error else ""
             problem = error or (f"{len(file.skipped)} skipped (expand to see why)"
                                 if file.skipped else "")

@@ -35,6 +35,7 @@ from desktop_app.demo.database import DemoDatabase
 from desktop_app.domain import Verdict
 from desktop_app.store import (
     SessionQuery,
+    StoreError,
     count_sessions,
     list_labels,
     list_reasons,
@@ -44,6 +45,7 @@ from desktop_app.store.db import damage_reported
 from desktop_app.store.locking import GUI_WAIT_MS, set_lock_wait
 from desktop_app.store.ratings import count_rated
 from desktop_app.ui.actions import ACTIONS, VIEWS, build_actions
+from desktop_app.ui.data_controller import DataController
 from desktop_app.ui.db_watch import ChangeWatcher
 from desktop_app.ui.delete_dialog import DeleteController
 from desktop_app.ui.errors import show_error
@@ -55,6 +57,7 @@ from desktop_app.ui.reflect_view import ReflectView
 from desktop_app.ui.sessions_view import SessionsView
 from desktop_app.ui.settings import Settings
 from desktop_app.ui.shortcuts import FormatsSheet, ShortcutSheet
+from desktop_app.ui.single_instance import InstanceLock
 from desktop_app.ui.tasks import Task, TaskContext, TaskRunner
 from desktop_app.ui.theme import colors
 
@@ -118,6 +121,10 @@ class MainWindow(QMainWindow):
 
         self.imports = ImportController(self, self.tasks, self.settings, self._import_target)
         self.imports.imported.connect(self._on_imports_imported)
+        #: The database the window was opened on; another one opened later is named in the title.
+        self._home_path: Path | None = None if demo else db_path
+        self.data = DataController(self, self.tasks, lambda: self._db_path,
+                                   self.open_other_database)
         self.setAcceptDrops(True)
 
         self.undo_stack = QUndoStack(self)
@@ -132,6 +139,8 @@ class MainWindow(QMainWindow):
         self.watch.changed.connect(self._on_watch_changed)
 
         self.deletion = DeleteController(self, self, self.tasks)
+        #: This window's claim on its database file (None: unguarded, e.g. a demo or a test).
+        self.instance_lock: InstanceLock | None = None
 
         self._fitted_on_show = False
         self._build_widgets()
@@ -377,6 +386,14 @@ class MainWindow(QMainWindow):
             self._on_sessions_view_rows_shown(0, 0)
         self._refresh_chrome()
 
+    def hold_instance_lock(self, lock: InstanceLock) -> None:
+        """Keep ``lock`` (this window's claim on its database) and answer a second start on that
+        database by coming forward; a lock held before (another database's) is let go."""
+        if self.instance_lock is not None and self.instance_lock is not lock:
+            self.instance_lock.release()
+        self.instance_lock = lock
+        lock.raise_requested.connect(self.bring_to_front)
+
     def _close_db(self) -> None:
         if self._db is not None:
             self.watch.set_db(None)
@@ -384,8 +401,49 @@ class MainWindow(QMainWindow):
             self._db.close()
             self._db = None
 
+    def open_other_database(self, path: Path) -> bool:
+        """File → Open Database…: show the database at ``path`` (a backup, another file)
+        instead; imports then go there. A file that cannot be opened is said plainly and the
+        database shown stays."""
+        if self.imports.running:
+            self.statusBar().showMessage(
+                "An import is running; open another database when it has finished.", 8000)
+            return False
+        if not path.is_file():
+            show_error(self, f"{path} is not a file.")
+            return False
+        # One window per database: the lock moves with the window to the file it shows.
+        lock: InstanceLock | None = None
+        if self.instance_lock is not None:
+            lock = InstanceLock(path, self)
+            if not lock.acquire():
+                show_error(self, f"{path} is open in another Worthwhile window already.")
+                return False
+        try:
+            opened = self.open_database(path, demo=False)
+        except StoreError as exc:
+            opened = False
+            show_error(self, f"{path} could not be opened. {exc}")
+        if not opened:
+            if lock is not None:
+                lock.release()
+            return False
+        if lock is not None:
+            self.hold_instance_lock(lock)
+        self._real_path = path
+        if self._owned_demo is not None:
+            self._owned_demo.close()
+            self._owned_demo = None
+        return True
+
     def _refresh_chrome(self) -> None:
-        self.setWindowTitle("Worthwhile — DEMO" if self._demo else "Worthwhile")
+        if self._demo:
+            title = "Worthwhile — DEMO"
+        elif self._db_path != self._home_path:
+            title = f"Worthwhile — {self._db_path.name}"
+        else:
+            title = "Worthwhile"
+        self.setWindowTitle(title)
         self.demo_banner.setVisible(self._demo)
         self.menu_actions["demo"].setVisible(not self._demo)
         self.menu_actions["leave_demo"].setVisible(self._demo and self._real_path is not None)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.importers import worthwhile_export
 from desktop_app.importers.registry import SPECS
 
 SHORTCUTS: tuple[tuple[str, str], ...] = (
@@ -81,6 +82,9 @@ class FormatsSheet(_Sheet):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         rows = [(spec.display_name, spec.format) for spec in SPECS]
+        rows.append((worthwhile_export.DISPLAY_NAME, "A JSON file written by File → Export data… "
+                                                     "(or worthwhile export --format json): "
+                                                     "restores its sessions and ratings"))
         rows.append(("Zip, .tgz or folder", "Any of the above inside; the format is found from "
                                             "each file's content"))
         super().__init__("formats", "Which files can I import?", ("Tool", "Files"), rows, parent)

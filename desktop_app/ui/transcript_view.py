@@ -35,6 +35,11 @@ def search_pattern(search: str | None) -> re.Pattern[str] | None:
                       re.IGNORECASE)
 
 
+#: Shown for a session whose messages are not stored (restored from an export without them).
+MESSAGES_NOT_HERE = ("Its messages are not in this database: the session was restored from an "
+                     "export without transcripts. Import the tool's own history files to add "
+                     "them; your rating stays.")
+
 class _Highlighter:
     """Escapes text and marks search hits; the first hit gets an anchor to scroll to."""
 
@@ -209,7 +214,10 @@ class TranscriptView(QTextBrowser):
         hidden = len(self._messages) - len(shown)
         if hidden > 0:
             parts.append(f'<p><a href="{_SHOW_ALL}">Show the other {hidden:,} messages</a></p>')
-        if not self._messages:
+        if not self._messages and session.messages:
+            # Restored from an export written without transcripts: counts, but no text here.
+            parts.append(f'<p style="color:{c.muted};"><i>{MESSAGES_NOT_HERE}</i></p>')
+        elif not self._messages:
             parts.append(f'<p style="color:{c.muted};"><i>No messages recorded.</i></p>')
         self.setHtml("".join(parts))
         if marker.hits:

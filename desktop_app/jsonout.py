@@ -1,0 +1,36 @@
+"""The JSON objects of the command line's contract, written in one place: a session as
+``sessions --json`` prints it, and ``show --json``'s object with its transcript. The export
+writes the same objects (with a few keys more)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from desktop_app.domain import Message, SessionRow, utc_iso
+from desktop_app.importers.registry import display_name
+
+
+def session_object(row: SessionRow) -> dict[str, object]:
+    """The ``sessions --json`` object of one session."""
+    return row.to_json(tool=display_name(row.tool_key))
+
+
+def transcript_objects(messages: Iterable[Message], *, models: bool = False
+                       ) -> list[dict[str, object]]:
+    """``show --json``'s ``transcript`` entries (``models``: with each message's model too)."""
+    if models:
+        return [{"role": m.role, "time": utc_iso(m.time), "text": m.text, "model": m.model}
+                for m in messages]
+    return [{"role": m.role, "time": utc_iso(m.time), "text": m.text} for m in messages]
+
+
+def show_object(row: SessionRow, tool_feedback: str | None,
+                transcript: Iterable[Message] | None, *, models: bool = False
+                ) -> dict[str, object]:
+    """The ``show --json`` object: the session, the tool's own thumbs (never a verdict) and,
+    unless ``transcript`` is None, the transcript."""
+    obj = session_object(row)
+    obj["tool_feedback"] = tool_feedback
+    if transcript is not None:
+        obj["transcript"] = transcript_objects(transcript, models=models)
+    return obj
