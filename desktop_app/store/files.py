@@ -79,12 +79,14 @@ def save_session_state(db: Database, session_id: str, parser_version: str,
                        state: dict[str, Any]) -> None:
     """Remember a parser's state of a session (joins the caller's transaction, if any).
 
-    Not for a session the user deleted (a tombstone): a state may hold some of its text (a
-    first prompt, a title), which must not come back into the database.
+    Not for a session the user deleted (a tombstone) or one stored without text (an import
+    rule): a state may hold some of its text (a first prompt, a title), which must not come
+    (back) into the database.
     """
     with db.atomic():
-        if db.conn.execute("SELECT 1 FROM tombstones WHERE session_id = ?",
-                           (session_id,)).fetchone() is not None:
+        if db.conn.execute("SELECT 1 FROM tombstones WHERE session_id = ? UNION ALL "
+                           "SELECT 1 FROM sessions WHERE id = ? AND no_text = 1",
+                           (session_id, session_id)).fetchone() is not None:
             return
         db.conn.execute(
             "INSERT INTO session_states (session_id, parser_version, state) VALUES (?, ?, ?) "
