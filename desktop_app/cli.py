@@ -17,6 +17,7 @@ from desktop_app.deleting import add_delete_parser, run_delete
 from desktop_app.domain import MAX_MINUTES_SAVED, SessionRow, Verdict, utc_iso
 from desktop_app.importers.registry import DISPLAY_NAMES, SOURCES, TOOL_NAMES, display_name
 from desktop_app.importers.values import size_text
+from desktop_app.rules import add_rules_parser, run_rules, unsearchable_text
 from desktop_app.store import (
     KEEP,
     AmbiguousSessionIdError,
@@ -34,6 +35,7 @@ from desktop_app.store import (
 )
 from desktop_app.store.db import damage_reported
 from desktop_app.store.imports import session_extras
+from desktop_app.store.sessions import count_unsearchable
 
 #: The exit code when the reader of our output went away (``worthwhile sessions | head -1``):
 #: what a Unix tool killed by SIGPIPE reports (128 + 13), so ``set -o pipefail`` sees the same.
@@ -114,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--note", metavar="TEXT", help="a free note")
 
     add_delete_parser(sub)
+    add_rules_parser(sub)
 
     p = sub.add_parser("demo-data", help="write synthetic history files in a tool's own format")
     p.add_argument("--source", required=True, type=_demo_source, metavar="SOURCE",
@@ -220,6 +223,8 @@ def _run_command(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
         return _stats(args, db_path, out)
     if args.command == "delete":
         return run_delete(args, db_path, out, sys.stdin, sys.stderr)
+    if args.command == "rules":
+        return run_rules(args, db_path, out, sys.stdin, sys.stderr)
     if not db_path.exists():  # reading commands never create the database
         if args.command == "sessions":
             _emit_sessions([], args.json, out)
@@ -230,6 +235,9 @@ def _run_command(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
         if args.command == "sessions":
             query = SessionQuery(source=args.source, search=args.search)
             _emit_sessions(list_sessions(db, query), args.json, out)
+            unsearchable = count_unsearchable(db, query) if args.search else 0
+            if unsearchable:
+                print(f"Note: {unsearchable_text(unsearchable)}.", file=sys.stderr)
         elif args.command == "show":
             session_id = resolve_session_id(db, args.session_id)
             _emit_show(get_session(db, session_id), db, args.json, out)
@@ -303,7 +311,7 @@ def _scan(args: argparse.Namespace, out: TextIO) -> int:
 
 def _import(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
     from desktop_app.ingest import ImportProgress, import_paths
-    from desktop_app.ingest.report import deleted_earlier_text
+    from desktop_app.ingest.report import kept_out_text
 
     show_progress = sys.stderr.isatty() and not args.json
 
@@ -334,13 +342,15 @@ def _import(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
             print(f"{file.path}: {file.source or 'nothing recognised'}: "
                   f"{file.sessions_new:,} new, {file.sessions_updated:,} updated, "
                   f"{file.sessions_unchanged:,} unchanged, {file.messages:,} messages"
-                  f"{deleted_earlier_text(file.sessions_deleted_earlier)}", file=out)
+                  f"{kept_out_text(file.sessions_deleted_earlier, file.sessions_excluded)}",
+                  file=out)
             for skipped in file.skipped:
                 print(f"  skipped {skipped.what}: {skipped.reason}", file=out)
         t = report.totals
         print(f"Total: {t['sessions_new']:,} new, {t['sessions_updated']:,} updated, "
               f"{t['sessions_unchanged']:,} unchanged"
-              f"{deleted_earlier_text(t['sessions_deleted_earlier'])}", file=out)
+              f"{kept_out_text(t['sessions_deleted_earlier'], t['sessions_excluded'])}",
+              file=out)
     return 0 if report.ok else 1
 
 
@@ -420,8 +430,9 @@ def _emit_show(row: SessionRow, db: Any, as_json: bool, out: TextIO) -> None:
         obj = _session_json(row)
         # The tool's own thumbs (ChatGPT's message_feedback.json): shown, never a verdict.
         obj["tool_feedback"] = session_extras(db, row.id)[1]
-        obj["transcript"] = [
-            {"role": m.role, "time": utc_iso(m.time), "text": m.text} for m in transcript
+        obj["transcript"] = [  # kept without text by an import rule: text is null
+            {"role": m.role, "time": utc_iso(m.time), "text": None if row.no_text else m.text}
+            for m in transcript
         ]
         json.dump(obj, out, ensure_ascii=False, indent=2)
         out.write("\n")
@@ -447,7 +458,9 @@ def _emit_show(row: SessionRow, db: Any, as_json: bool, out: TextIO) -> None:
     for name, value in facts:
         if value:
             print(f"{name + ':':<15}{value}", file=out)
+    if row.no_text:
+        print("Kept without text by an import rule.", file=out)
     for message in transcript:
         when = (utc_iso(message.time) or "")[11:16]
         print(f"\n--- {message.role} {when}".rstrip(), file=out)
-        print(message.text, file=out)
+        print("(no text)" if row.no_text else message.text, file=out)
