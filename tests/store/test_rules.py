@@ -423,8 +423,8 @@ def test_stored_sessions_never_match_a_skip_rule_and_no_text_ones_hold_no_text(
     path = tmp_path_factory.mktemp("prop") / "w.db"
     db = open_db(path)
     try:
-        for action, selector, pattern in rules:
-            add_rule(db, action, selector, pattern)
+        for act, selector, pattern in rules:
+            add_rule(db, act, selector, pattern)
         ruleset = load_rules(db)
         counts = save_sessions(db, sessions)
         if twice:  # importing twice equals once
