@@ -9,6 +9,10 @@ write-ahead log is checkpointed and truncated, so no old copy of a page lingers 
 Its id stays as a tombstone: an import never stores a tombstoned session again (see
 :func:`desktop_app.store.sessions.save_sessions`) until the user forgets the tombstones.
 Backups the user made are their own copies and are not touched.
+
+:func:`erase` is the one way text leaves the database for good: deleting sessions, applying an
+import rule (:mod:`.rules`) and an import that removes stored text under a no-text rule use it
+or its pieces (:func:`secure_delete`, :func:`purge_fts`, :func:`clear_wal`).
 """
 
 from __future__ import annotations
