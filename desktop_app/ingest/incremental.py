@@ -61,30 +61,36 @@ class _DbCheckpoints:
         self.run = run
         self.version = version
         self.read = 0
-        self.pending: dict[str, dict[str, Any]] = {}
+        self.pending: dict[str, tuple[dict[str, Any], bool]] = {}
 
     def load(self, session_id: str) -> tuple[dict[str, Any], list[Message]] | None:
-        state = self.pending.get(session_id)
-        if state is None:
-            state = load_session_state(self.run.db, session_id, self.version)
+        waiting = self.pending.get(session_id)
+        state = waiting[0] if waiting is not None else load_session_state(
+            self.run.db, session_id, self.version)
         if state is None:
             return None
         return state, get_transcript(self.run.db, session_id)
 
-    def save(self, session_id: str, state: dict[str, Any]) -> None:
-        self.pending[session_id] = state
+    def save(self, session_id: str, state: dict[str, Any], *, holds_text: bool = True
+             ) -> None:
+        self.pending[session_id] = (state, holds_text)
 
     def stored(self, session_ids: list[str], counts: SaveCounts) -> None:
         """The store decided about a batch: write or drop the states of its sessions."""
         for session_id in session_ids:
-            state = self.pending.pop(session_id, None)
-            if state is not None and session_id not in counts.no_state:
-                save_session_state(self.run.db, session_id, self.version, state)
+            waiting = self.pending.pop(session_id, None)
+            if waiting is None:
+                continue
+            state, holds_text = waiting
+            if not holds_text or session_id not in counts.no_state:
+                save_session_state(self.run.db, session_id, self.version, state,
+                                   holds_text=holds_text)
 
     def flush(self) -> None:
         """Write the states still waiting (sessions the parser did not hand over)."""
-        for session_id, state in self.pending.items():
-            save_session_state(self.run.db, session_id, self.version, state)
+        for session_id, (state, holds_text) in self.pending.items():
+            save_session_state(self.run.db, session_id, self.version, state,
+                               holds_text=holds_text)
         self.pending.clear()
 
     def file_read(self, nbytes: int) -> None:

@@ -19,6 +19,8 @@ from tests.builders import (
     append_jsonl,
     assistant,
     current_rollout,
+    cursor_state_db,
+    cursor_transcript,
     gpt_conversation,
     gpt_message,
     line,
@@ -304,3 +306,28 @@ def test_codex_parent_and_sub_agent_without_text(db: Database, db_path: Path,
     [row] = list_sessions(db)
     assert (row.no_text, row.tokens_in, row.tokens_out) == (True, 46000, 1050)
     assert _raw_hits(db_path) == 0
+
+
+# --- Cursor: a state without text is kept ------------------------------------------------------
+
+def test_cursor_chat_without_text_still_shadows_its_transcript(db: Database,
+                                                                tmp_path: Path) -> None:
+    """The note that a chat was read from Cursor's database holds no text: it is kept for a
+    session stored without text, so the chat's agent transcript is still not read as a copy
+    of it."""
+    from tests.importers.test_cursor import CID, SHADOWED, TXT, composer_v3
+
+    add_rule(db, "no-text", "source", "cursor")
+    global_db = cursor_state_db(tmp_path / "Cursor" / "User" / "globalStorage" /
+                                "state.vscdb", composer_v3())
+    assert import_paths(db, [global_db]).totals["sessions_new"] == 1
+    assert db.conn.execute("SELECT state FROM session_states").fetchall() == [
+        ('{"read_from":"state.vscdb"}',)]
+    projects = tmp_path / "projects"
+    cursor_transcript(projects, "home-alice-app", CID, TXT)
+    report = import_paths(db, [projects])
+    assert _counts(report) == (0, 0, 0, 0)
+    assert [s.reason for s in report.files[0].skipped] == [SHADOWED]
+    [row] = list_sessions(db)
+    assert (row.no_text, row.title, row.tokens_in, row.messages) == (
+        True, "Cursor session", 1200, 4)
