@@ -98,6 +98,15 @@ def test_apply_now_removes_their_text(capsys: pytest.CaptureFixture[str],
     assert "Kept without text by an import rule." in text
     assert "hunter2" not in text
 
+    # Rating and the figures work as before.
+    assert main(["--db", str(db_path), "rate", filled["cc1"], "not-useful", "--minutes",
+                 "-5"]) == 0
+    assert "not useful  Claude Code session" in capsys.readouterr().out
+    assert main(["--db", str(db_path), "stats", "--json", "--group", "tool"]) == 0
+    totals = json.loads(capsys.readouterr().out)["totals"]
+    assert (totals["uses"], totals["rated"], totals["useful"], totals["not_useful"]) == (
+        4, 2, 1, 1)
+
     # Searching says what it cannot search, on stderr (the output stays the same).
     code, out, err = run(capsys, monkeypatch, Pipe(), "--db", str(db_path), "sessions",
                          "--search", "hunter2", "--json")
