@@ -34,6 +34,7 @@ def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None
     from desktop_app import __version__
     from desktop_app.ui.errors import install_excepthook
     from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.single_instance import InstanceLock
     from desktop_app.ui.theme import apply_theme
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -42,13 +43,21 @@ def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None
     app.setOrganizationName("Worthwhile")
     app.setApplicationVersion(__version__)
     apply_theme(app, theme)
+    # One window per database (a demo's throwaway one and a screenshot's need no guard).
+    guard = None if demo or screenshot is not None else InstanceLock(db_path, app)
+    if guard is not None and not guard.acquire():
+        return already_open(db_path)
     if screenshot is not None:
         window = MainWindow(db_path, demo=demo)  # a problem goes to the command line
     else:
         started = start_window(db_path, demo=demo)
         if started is None:
+            if guard is not None:
+                guard.release()
             return 1
         window = started
+    if guard is not None:
+        guard.raise_requested.connect(window.bring_to_front)
     if screenshot is None:
         install_excepthook()  # a screenshot run must never wait on a dialog
     if theme is None:
@@ -60,7 +69,11 @@ def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None
         app.styleHints().colorSchemeChanged.connect(follow_system_scheme)
     window.show()
     if screenshot is None:
-        return app.exec()
+        try:
+            return app.exec()
+        finally:
+            if guard is not None:
+                guard.release()
 
     # A screenshot has a fixed size and leaves the user's remembered layout alone.
     window.remember_layout = False
@@ -125,6 +138,27 @@ def start_window(db_path: Path, *, demo: bool = False,
         return None
     show_moved_aside(moved, db_path)
     return window
+
+
+def already_open(db_path: Path) -> int:
+    """A second start on a database that a window has open: ask that window to come forward,
+    say so (on stderr; in a dialog too when its window did not answer), and end with 0."""
+    from PySide6.QtGui import QGuiApplication
+
+    from desktop_app.ui.errors import show_error
+    from desktop_app.ui.single_instance import ask_first_to_come_forward
+
+    answered = ask_first_to_come_forward(db_path)
+    text = f"Worthwhile is already open on this database ({db_path})"
+    if answered:
+        print(f"worthwhile: {text}; its window was brought forward.", file=sys.stderr)
+        return 0
+    advice = ("Its window did not answer: it may be busy, not responding, or open on another "
+              "computer. Close it first, or open another database with --db.")
+    print(f"worthwhile: {text}. {advice}", file=sys.stderr)
+    if QGuiApplication.platformName() not in ("offscreen", "minimal"):  # someone can see it
+        show_error(None, f"{text}.\n\n{advice}")
+    return 0
 
 
 def save_screenshot(widget: object, path: Path) -> bool:

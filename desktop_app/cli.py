@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
+from sqlite_utils import Database
+
 from desktop_app import __version__
 from desktop_app.deleting import add_delete_parser, run_delete
 from desktop_app.domain import MAX_MINUTES_SAVED, SessionRow, Verdict, utc_iso
@@ -35,6 +37,7 @@ from desktop_app.store import (
 )
 from desktop_app.store.db import damage_reported
 from desktop_app.store.imports import session_extras
+from desktop_app.store.locking import DatabaseBusyError, set_lock_wait
 from desktop_app.store.sessions import count_unsearchable
 
 #: The exit code when the reader of our output went away (``worthwhile sessions | head -1``):
@@ -198,7 +201,8 @@ def _main(args: argparse.Namespace) -> int:
                                view=args.view, theme=args.theme)
             stack.enter_context(damage_reported(db_path))  # damage met after opening, too
             return _run_command(args, db_path, sys.stdout)
-    except (CliError, StoreError, SessionNotFoundError, AmbiguousSessionIdError) as exc:
+    except (CliError, StoreError, DatabaseBusyError, SessionNotFoundError,
+            AmbiguousSessionIdError) as exc:
         print(f"worthwhile: error: {_message(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -230,7 +234,7 @@ def _run_command(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
             _emit_sessions([], args.json, out)
             return 0
         raise SessionNotFoundError(f"No session with id {args.session_id!r} (no database yet)")
-    db = open_db(db_path)
+    db = _open_patient(db_path)
     try:
         if args.command == "sessions":
             query = SessionQuery(source=args.source, search=args.search)
@@ -252,9 +256,24 @@ def _run_command(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
         db.close()
 
 
-def _stats(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
-    from sqlite_utils import Database
+def _open_patient(db_path: Path) -> Database:
+    """Open the database for a command that may write: while the app (or another command)
+    writes, it waits, and says so once on stderr."""
+    db = open_db(db_path)
+    said = False
 
+    def say() -> None:
+        nonlocal said
+        if not said:
+            said = True
+            print("worthwhile: waiting for the database (another Worthwhile is writing)…",
+                  file=sys.stderr, flush=True)
+
+    set_lock_wait(db, on_wait=say)
+    return db
+
+
+def _stats(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
     from desktop_app.metrics import value_stats
     from desktop_app.metrics.text import format_stats
     from desktop_app.store.db import migrate
@@ -321,7 +340,7 @@ def _import(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
             sys.stderr.write(f"\r{p.fraction:5.0%}  {p.sessions:,} sessions  {name[:50]:<50}")
             sys.stderr.flush()
 
-    db = open_db(db_path)
+    db = _open_patient(db_path)
     try:
         report = import_paths(db, args.paths, progress=progress)
     finally:

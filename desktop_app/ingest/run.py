@@ -19,6 +19,7 @@ from desktop_app.ingest.pathrun import ImportCancelledError, PathRun, Progress
 from desktop_app.ingest.report import FileReport, ImportProgress, ImportReport
 from desktop_app.store import imports as import_log
 from desktop_app.store.deletion import clear_wal, purge_fts, secure_delete
+from desktop_app.store.locking import DatabaseBusyError
 from desktop_app.store.rules import RuleSet, load_rules
 
 log = logging.getLogger(__name__)
@@ -85,7 +86,7 @@ def _import_one(db: Database, path: Path, progress: Progress, cancel: Callable[[
     started = datetime.now(UTC)
     run: PathRun | None = None
     error: str | None = None
-    cancelled = False
+    cancelled = busy = False
     try:
         if not path.exists():
             raise FormatError(str(path), "no such file or folder")
@@ -106,6 +107,10 @@ def _import_one(db: Database, path: Path, progress: Progress, cancel: Callable[[
     except ImportCancelledError:
         cancelled = True
         error = "Import cancelled: nothing from this path was stored"
+    except DatabaseBusyError as exc:  # another Worthwhile kept writing (or a cancel while waiting)
+        cancelled, busy = cancel(), True
+        error = ("Import cancelled: nothing from this path was stored" if cancelled
+                 else f"{path}: {exc}")
     except FormatError as exc:
         error = str(exc)
     except PermissionError:
@@ -122,7 +127,7 @@ def _import_one(db: Database, path: Path, progress: Progress, cancel: Callable[[
         report.sessions_new = report.sessions_updated = report.sessions_unchanged = 0
         report.sessions_deleted_earlier = report.sessions_excluded = 0
         report.messages = 0
-        if not cancelled:
+        if not cancelled and not busy:  # a busy database would keep the record waiting too
             with contextlib.suppress(Exception):
                 import_log.record_failed_import(db, os.path.abspath(path), error,
                                                 source=report.source, started_at=started)

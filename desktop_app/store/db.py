@@ -13,6 +13,7 @@ from pathlib import Path
 import platformdirs
 from sqlite_utils import Database
 
+from desktop_app.store.locking import PATIENT_WAIT_MS, SharedDatabase
 from desktop_app.store.migrations import MIGRATIONS
 
 DB_FILENAME = "worthwhile.db"
@@ -237,7 +238,7 @@ def _probe(path: Path, *, immutable: bool) -> None:
 
 
 def _configure(db: Database) -> None:
-    db.execute("PRAGMA busy_timeout = 5000")
+    db.execute(f"PRAGMA busy_timeout = {PATIENT_WAIT_MS}")  # see store/locking.py
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA synchronous = NORMAL")
 
@@ -265,7 +266,7 @@ def open_db(path: str | os.PathLike[str], *, create: bool = True) -> Database:
     else:
         check_file(path)
     try:
-        db = Database(path, execute_plugins=False)
+        db = SharedDatabase(path, execute_plugins=False)
     except sqlite3.Error as exc:
         raise StoreError(f"Cannot open {path}: {exc}") from exc
     try:

@@ -21,7 +21,8 @@ FILE, EDIT, RATE, VIEW, HELP = "&File", "&Edit", "&Rate", "&View", "&Help"
 @dataclass(frozen=True)
 class ActionSpec:
     """One menu entry. ``slot`` names a method of the window (``imports.start`` reaches into an
-    attribute), called with ``args``; undo and redo come from the undo stack instead."""
+    attribute), called with ``args``. Undo and redo take their text and state from the undo
+    stack, and their slot runs them (in turn after changes still waiting to be saved)."""
 
     name: str
     menu: str
@@ -49,8 +50,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
                tip="Close the demo data and go back to your own"),
     ActionSpec("quit", FILE, "&Quit", "close", shortcuts=("Ctrl+Q",), separator_before=True),
 
-    ActionSpec("undo", EDIT, "&Undo", shortcuts=("Ctrl+Z",), undo_stack="undo"),
-    ActionSpec("redo", EDIT, "&Redo", shortcuts=("Ctrl+Shift+Z", "Ctrl+Y"), undo_stack="redo"),
+    ActionSpec("undo", EDIT, "&Undo", "controller.undo", shortcuts=("Ctrl+Z",),
+               undo_stack="undo"),
+    ActionSpec("redo", EDIT, "&Redo", "controller.redo", shortcuts=("Ctrl+Shift+Z", "Ctrl+Y"),
+               undo_stack="redo"),
     ActionSpec("find", EDIT, "&Find…", "_on_find_triggered", shortcuts=("Ctrl+F",),
                separator_before=True, needs_sessions=True),
     ActionSpec("lists", EDIT, "&Labels and Reasons…", "_on_lists_triggered",
@@ -109,6 +112,9 @@ def build_actions(window: QMainWindow, undo_stack: QUndoStack,
             action = undo_stack.createRedoAction(window, spec.text)
         else:
             action = QAction(spec.text, window)
+        if spec.slot:
+            if spec.undo_stack is not None:
+                action.triggered.disconnect()  # the slot moves the stack, not the action
             slot = _slot(window, spec.slot)
             assert callable(slot), spec.slot
             action.triggered.connect(lambda _=False, s=slot, a=spec.args: s(*a))

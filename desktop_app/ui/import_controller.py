@@ -10,6 +10,7 @@ from PySide6.QtCore import QMimeData, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QProgressDialog
 
 from desktop_app.ingest import ImportProgress, ImportReport, import_paths
+from desktop_app.store.locking import set_lock_wait
 from desktop_app.ui.errors import show_error
 from desktop_app.ui.import_report import ImportReportDialog, summary_text
 from desktop_app.ui.settings import Settings
@@ -22,8 +23,13 @@ FILE_FILTER = ("AI history (*.json *.jsonl *.csv *.zip *.md *.html *.db *.vscdb 
                "All files (*)")
 
 
+#: What the import reports while another Worthwhile holds the database's write lock.
+WAITING = "waiting"
+
+
 def _import(context: TaskContext, paths: Sequence[str]) -> ImportReport:
     """The one call of the importer: on a worker thread, with its own connection."""
+    set_lock_wait(context.db, on_wait=lambda: context.progress(WAITING))
     return import_paths(context.db, paths, cancel=lambda: context.cancelled,
                         progress=context.progress)
 
@@ -129,10 +135,14 @@ class ImportController(QObject):
             self.progress_dialog.setLabelText("Cancelling: putting the file being read back…")
 
     @Slot(object)
-    def _on_task_progressed(self, progress: ImportProgress) -> None:
+    def _on_task_progressed(self, progress: ImportProgress | str) -> None:
         dialog = self.progress_dialog
         if dialog is None or (self.task is not None and self.task.cancel_requested):
             return
+        if progress == WAITING:
+            dialog.setLabelText("Waiting for another Worthwhile import to finish…")
+            return
+        assert isinstance(progress, ImportProgress)
         dialog.setValue(int(progress.fraction * 1000))
         name = Path(progress.current).name if progress.current else ""
         dialog.setLabelText(f"Reading {name}… {progress.sessions:,} sessions so far")

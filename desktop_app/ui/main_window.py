@@ -41,8 +41,10 @@ from desktop_app.store import (
     open_db,
 )
 from desktop_app.store.db import damage_reported
+from desktop_app.store.locking import GUI_WAIT_MS, set_lock_wait
 from desktop_app.store.ratings import count_rated
 from desktop_app.ui.actions import ACTIONS, VIEWS, build_actions
+from desktop_app.ui.db_watch import ChangeWatcher
 from desktop_app.ui.delete_dialog import DeleteController
 from desktop_app.ui.errors import show_error
 from desktop_app.ui.first_run import FirstRunWidget
@@ -123,6 +125,12 @@ class MainWindow(QMainWindow):
         self.controller = RatingController(self.undo_stack, self)
         self.controller.ratings_changed.connect(self._on_controller_ratings_changed)
         self.controller.lists_changed.connect(self._on_controller_lists_changed)
+        # Sharing the database with the command line (README, "Two at once").
+        self.controller.writes.waiting_changed.connect(self._on_writes_waiting_changed)
+        self.controller.writes.saved.connect(self._on_writes_saved)
+        self._close_when_saved = False
+        self.watch = ChangeWatcher(self)
+        self.watch.changed.connect(self._on_watch_changed)
 
         self.deletion = DeleteController(self, self, self.tasks)
         self.rules = RulesController(self, self, self.tasks)
@@ -214,6 +222,10 @@ class MainWindow(QMainWindow):
         self.clear_filters_button.clicked.connect(self.sessions_view.filters.clear_filters)
         self.statusBar().addPermanentWidget(self.clear_filters_button)
         self.sessions_view.rows_shown.connect(self._on_sessions_view_rows_shown)
+        self.writes_waiting = QLabel()
+        self.writes_waiting.setObjectName("writesWaiting")
+        self.writes_waiting.setVisible(False)
+        self.statusBar().addPermanentWidget(self.writes_waiting)
         self.busy_bar = QProgressBar()  # a busy indicator: no range, it just moves
         self.busy_bar.setObjectName("busyBar")
         self.busy_bar.setRange(0, 0)
@@ -319,13 +331,20 @@ class MainWindow(QMainWindow):
         """True while a demo database is shown."""
         return self._demo
 
-    def open_database(self, path: Path, *, demo: bool) -> None:
+    def open_database(self, path: Path, *, demo: bool) -> bool:
         """Show the database at ``path`` (created if missing).
 
-        Raises :class:`StoreError`: damage met by the first queries too, as
-        :class:`DatabaseDamagedError`, with no connection left open to ``path``.
+        False (and nothing changes) while changes to the user's own database still wait to be
+        saved: switching would drop them. Raises :class:`StoreError`: damage met by the first
+        queries too, as :class:`DatabaseDamagedError`, with no connection left open to ``path``.
         """
+        if self.controller.writes.pending and not self._demo:
+            self.statusBar().showMessage(
+                "Your last changes are still waiting to be saved; try again once they are.", 8000)
+            return False
         db = open_db(path)
+        # The GUI thread waits briefly for the write lock, then the change waits in the queue.
+        set_lock_wait(db, wait_ms=GUI_WAIT_MS)
         try:
             with damage_reported(path):
                 self._show_database(db, path, demo)
@@ -335,6 +354,7 @@ class MainWindow(QMainWindow):
             else:
                 db.close()
             raise
+        return True
 
     def _show_database(self, db: Database, path: Path, demo: bool) -> None:
         self._save_filters()
@@ -343,6 +363,7 @@ class MainWindow(QMainWindow):
         self._db_path = path
         self._demo = demo
         self.controller.set_db(db)
+        self.watch.set_db(db)
         has_sessions = count_sessions(db) > 0
         if has_sessions:
             self.sessions_view.set_db(
@@ -360,6 +381,7 @@ class MainWindow(QMainWindow):
 
     def _close_db(self) -> None:
         if self._db is not None:
+            self.watch.set_db(None)
             self.controller.set_db(None)
             self._db.close()
             self._db = None
@@ -541,8 +563,10 @@ class MainWindow(QMainWindow):
             # An import started meanwhile: it goes to the user's own data, which stays shown.
             demo.close()
             return
+        if not self.open_database(demo.path, demo=True):
+            demo.close()
+            return
         self._owned_demo = demo
-        self.open_database(demo.path, demo=True)
 
     @Slot(str)
     def _on_demo_task_failed(self, detail: str) -> None:
@@ -592,6 +616,7 @@ class MainWindow(QMainWindow):
     def _on_imports_imported(self, _report: ImportReport) -> None:
         if self._db is None:
             return
+        self.watch.mark_seen()  # the import's commits are shown below
         if self.outer_stack.currentWidget() is self.first_run:
             if count_sessions(self._db) > 0:
                 self.open_database(self._db_path, demo=self._demo)
@@ -600,6 +625,74 @@ class MainWindow(QMainWindow):
             self.reflect_view.panel.set_choices(*self._choices())
             self.update_status()
             self._data_changed()
+
+    # --- sharing the database with the command line and other processes ------------------------
+
+    @Slot()
+    def _on_watch_changed(self) -> None:
+        """Another connection committed (the command line imported or rated, say): show it as an
+        import in the window would, without moving the selection or the scroll position."""
+        if self._db is None or self.imports.running:
+            return  # the window's own import refreshes everything when it ends
+        if self.outer_stack.currentWidget() is self.first_run:
+            if count_sessions(self._db) > 0:
+                self.open_database(self._db_path, demo=self._demo)
+            return
+        self.sessions_view.refresh_quietly()
+        self.reflect_view.panel.set_choices(*self._choices())
+        if self.reflect_view.isVisible():
+            self.reflect_view.refresh_weeks()
+        self.update_status()
+        self._data_changed()
+
+    @Slot(str)
+    def _on_writes_waiting_changed(self, what: str) -> None:
+        if what:
+            whose = "the" if self.imports.running else "another Worthwhile"
+            self.writes_waiting.setText(
+                f"Waiting for {whose} import to finish… your {what} will be saved")
+        self.writes_waiting.setVisible(bool(what))
+        # Undo and redo wait in line too: the step they will take may not be on the stack yet.
+        undo, redo = self.menu_actions["undo"], self.menu_actions["redo"]
+        undo.setEnabled(bool(what) or self.undo_stack.canUndo())
+        redo.setEnabled(bool(what) or self.undo_stack.canRedo())
+
+    @Slot()
+    def _on_writes_saved(self) -> None:
+        self.statusBar().showMessage("Your changes are saved.", 4000)
+        if self._close_when_saved:
+            self.close()
+
+    def bring_to_front(self) -> None:
+        """Another start of Worthwhile on this database asked for this window."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def _close_waits_for_writes(self) -> bool:
+        """True when closing must wait: changes to the user's own data are not saved yet (a
+        second close offers to quit without them)."""
+        writes = self.controller.writes
+        if not writes.pending or self._demo:
+            return False
+        if not self._close_when_saved:
+            self._close_when_saved = True
+            self.writes_waiting.setText(self.writes_waiting.text()
+                                        + ". Worthwhile closes once it is saved.")
+            return True
+        answer = QMessageBox.question(
+            self, "Quit without saving?",
+            f"{writes.pending} change{'s' if writes.pending != 1 else ''} you made still "
+            "wait for another Worthwhile import to finish. Quit now and lose "
+            f"{'them' if writes.pending != 1 else 'it'}?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return True
+        writes.drop_waiting()
+        return False
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self.imports.dropped_paths(event.mimeData()):
@@ -620,6 +713,9 @@ class MainWindow(QMainWindow):
                 self.fit_to_screen()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._close_waits_for_writes():
+            event.ignore()
+            return
         # Cancel and wait: an import puts back the file being read; other results are dropped.
         self.tasks.stop_all()
         if self.outer_stack.currentWidget() is self.body and self.remember_layout:

@@ -35,6 +35,7 @@ from desktop_app.store.ratings import (
     revert_reason_rename,
 )
 from desktop_app.ui.rating_panel import RatingPanel
+from desktop_app.ui.write_queue import CHANGE, RATING, WriteQueue
 
 RatingChange = Callable[[Rating], Rating]
 
@@ -50,11 +51,11 @@ class RateCommand(QUndoCommand):
 
     def redo(self) -> None:
         edit_ratings(self._controller.db, {sid: do for sid, (do, _back) in self._edits.items()})
-        self._controller.ratings_changed.emit(list(self._edits))
+        self._controller.announce_ratings(list(self._edits))
 
     def undo(self) -> None:
         edit_ratings(self._controller.db, {sid: back for sid, (_do, back) in self._edits.items()})
-        self._controller.ratings_changed.emit(list(self._edits))
+        self._controller.announce_ratings(list(self._edits))
 
 
 class AddLabelCommand(QUndoCommand):
@@ -169,7 +170,12 @@ class RemoveReasonCommand(QUndoCommand):
 
 
 class RatingController(QObject):
-    """Turns the user's intents (rate, label, edit the lists) into commands on the undo stack."""
+    """Turns the user's intents (rate, label, edit the lists, undo, redo) into commands on the
+    undo stack.
+
+    Every intent goes through :attr:`writes`: it runs at once, or, while another Worthwhile
+    holds the database's write lock, after the intents before it (see ``ui/write_queue.py``).
+    """
 
     ratings_changed = Signal(list)  # ids of the sessions whose rating changed
     lists_changed = Signal()  # the labels or reasons offered changed
@@ -178,11 +184,26 @@ class RatingController(QObject):
         super().__init__(parent)
         self.undo_stack = undo_stack
         self._db: Database | None = None
+        self.writes = WriteQueue(self)
 
     def set_db(self, db: Database | None) -> None:
         """Work on another database; the undo history belongs to the old one and is cleared."""
         self._db = db
+        self.writes.set_db(db)
         self.undo_stack.clear()
+
+    def undo(self) -> None:
+        """Edit ▸ Undo, in its turn after the changes still waiting to be saved."""
+        self.writes.submit(self.undo_stack.undo, RATING)
+
+    def redo(self) -> None:
+        """Edit ▸ Redo, in its turn after the changes still waiting to be saved."""
+        self.writes.submit(self.undo_stack.redo, RATING)
+
+    def announce_ratings(self, session_ids: Sequence[str]) -> None:
+        """Tell the views that these sessions' ratings changed, once the change is saved."""
+        ids = list(session_ids)
+        self.writes.after_commit(lambda: self.ratings_changed.emit(ids))
 
     @property
     def db(self) -> Database:
@@ -192,13 +213,21 @@ class RatingController(QObject):
 
     def lists_written(self, session_ids: Sequence[str] = ()) -> None:
         """A command changed the labels or reasons (and the labels of ``session_ids``)."""
-        self.lists_changed.emit()
+        self.writes.after_commit(self.lists_changed.emit)
         if session_ids:
-            self.ratings_changed.emit(list(session_ids))
+            self.announce_ratings(session_ids)
 
     def apply(self, session_ids: Sequence[str], change: RatingChange, text: str) -> bool:
-        """Apply ``change`` to each session's rating as one undoable step (False: no change)."""
+        """Apply ``change`` to each session's rating as one undoable step (False: no change).
+
+        While earlier changes wait for the database, this one waits behind them (True)."""
         if self._db is None or not session_ids:
+            return False
+        ids = list(session_ids)
+        return self.writes.submit(lambda: self._apply_now(ids, change, text), RATING)
+
+    def _apply_now(self, session_ids: Sequence[str], change: RatingChange, text: str) -> bool:
+        if self._db is None:
             return False
         edits = {}
         for sid in session_ids:
@@ -265,48 +294,66 @@ class RatingController(QObject):
     def add_label(self, name: str) -> bool:
         """Offer a new label."""
         clean = name.strip()
-        if self._db is None or not clean or clean in list_labels(self._db):
+        if self._db is None or not clean:
             return False
-        self.undo_stack.push(AddLabelCommand(self, clean))
-        return True
+
+        def add(db: Database) -> bool:
+            if clean in list_labels(db):
+                return False
+            self.undo_stack.push(AddLabelCommand(self, clean))
+            return True
+
+        return self._submit(add)
 
     def rename_label(self, old: str, new: str) -> bool:
         """Rename a label on the list and on every session that carries it."""
         clean = new.strip()
         if self._db is None or not clean or clean == old:
             return False
-        self.undo_stack.push(RenameLabelCommand(self, old, clean))
-        return True
+        return self._submit(lambda _db: self.undo_stack.push(RenameLabelCommand(self, old, clean)))
 
     def remove_label(self, name: str) -> bool:
         """Take a label off the list and off every session."""
         if self._db is None:
             return False
-        self.undo_stack.push(RemoveLabelCommand(self, name))
-        return True
+        return self._submit(lambda _db: self.undo_stack.push(RemoveLabelCommand(self, name)))
 
     def add_reason(self, name: str) -> bool:
         """Offer a new reason for "not useful"."""
         clean = name.strip()
-        if self._db is None or not clean or clean in list_reasons(self._db):
+        if self._db is None or not clean:
             return False
-        self.undo_stack.push(AddReasonCommand(self, clean))
-        return True
+
+        def add(db: Database) -> bool:
+            if clean in list_reasons(db):
+                return False
+            self.undo_stack.push(AddReasonCommand(self, clean))
+            return True
+
+        return self._submit(add)
 
     def rename_reason(self, old: str, new: str) -> bool:
         """Rename a reason on the list."""
         clean = new.strip()
         if self._db is None or not clean or clean == old:
             return False
-        self.undo_stack.push(RenameReasonCommand(self, old, clean))
-        return True
+        return self._submit(lambda _db: self.undo_stack.push(RenameReasonCommand(self, old, clean)))
 
     def remove_reason(self, name: str) -> bool:
         """Take a reason off the list."""
         if self._db is None:
             return False
-        self.undo_stack.push(RemoveReasonCommand(self, name))
-        return True
+        return self._submit(lambda _db: self.undo_stack.push(RemoveReasonCommand(self, name)))
+
+    def _submit(self, intent: Callable[[Database], object]) -> bool:
+        """Run a list intent on the database now or in its turn (True unless it did nothing)."""
+        def run() -> bool:
+            if self._db is None:
+                return False
+            done = intent(self._db)
+            return True if done is None else bool(done)
+
+        return self.writes.submit(run, CHANGE)
 
 
 def _stamp(rating: Rating) -> Rating:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import (
     QByteArray,
     QItemSelection,
@@ -24,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from desktop_app.domain import Rating, Verdict
+from desktop_app.domain import Rating, SessionRow, Verdict
 from desktop_app.rules import unsearchable_text
 from desktop_app.store import (
     SessionQuery,
@@ -65,6 +67,11 @@ HIDDEN_BY_DEFAULT = (COL_MESSAGES, COL_DURATION, COL_MODEL, COL_TOKENS)
 
 #: Above this many selected sessions the panel does not read every rating to show what they share.
 COMMON_RATING_LIMIT = 500
+
+
+def _content(row: SessionRow | None) -> SessionRow | None:
+    """A session as its transcript shows it (its rating left out: the panel shows that)."""
+    return None if row is None else replace(row, rating=Rating())
 
 
 class SessionsView(QWidget):
@@ -151,6 +158,7 @@ class SessionsView(QWidget):
         controller.follow_panel(self.panel, lambda: self._panel_ids)
         controller.ratings_changed.connect(self._on_controller_ratings_changed)
         self._panel_ids: list[str] = []
+        self._quiet = False  # True while refresh_quietly puts the selection back
 
     # --- database --------------------------------------------------------------------------
 
@@ -283,6 +291,47 @@ class SessionsView(QWidget):
         self._reselect(keep, fallback)
         self._show_count()
 
+    def refresh_quietly(self) -> None:
+        """Re-read after a change made elsewhere (the command line, another process) without
+        moving what the user looks at: the selection stays, the table stays scrolled where it
+        was (at the top, new sessions come into view there; lower down, the top row stays put),
+        and the transcript being read is shown again only if that session itself changed."""
+        if self._db is None or self.model is None:
+            return
+        keep = self.selected_ids()
+        before = [self.model.session_at(self.model.row_of(sid)) for sid in keep[:1]]
+        vbar, hbar = self.table.verticalScrollBar(), self.table.horizontalScrollBar()
+        at_top, hpos = vbar.value() == 0, hbar.value()
+        top_row = self.table.rowAt(0)
+        top = self.model.session_at(top_row) if top_row >= 0 else None
+        self.filters.set_choices(tools_present(self._db), list_labels(self._db))
+        self.panel.set_choices(list_labels(self._db), list_reasons(self._db))
+        self._quiet = True
+        try:
+            self.model.reload()
+            self._reselect(keep)
+        finally:
+            self._quiet = False
+        row = self.model.row_of(top.id) if top is not None and not at_top else -1
+        if row >= 0:
+            self.table.scrollTo(self.model.index(row, COL_DATE),
+                                QAbstractItemView.ScrollHint.PositionAtTop)
+        elif at_top:
+            vbar.setValue(0)
+        hbar.setValue(hpos)
+        self._show_count()
+        if self.selected_ids() != keep:
+            self._show_selection()
+            self.selection_changed.emit()
+            return
+        after = [self.model.session_at(self.model.row_of(sid)) for sid in keep[:1]]
+        if len(keep) == 1 and _content(before[0]) != _content(after[0]):
+            self._show_selection()  # the session being read grew (or its title changed)
+        elif len(keep) == 1:
+            self.panel.show_rating(get_rating(self._db, keep[0]))
+        elif keep:
+            self._show_common_rating(keep)
+
     # --- selection -------------------------------------------------------------------------
 
     def selected_ids(self) -> list[str]:
@@ -341,6 +390,8 @@ class SessionsView(QWidget):
     @Slot(QItemSelection, QItemSelection)
     def _on_table_selection_changed(self, _selected: QItemSelection,
                                     _deselected: QItemSelection) -> None:
+        if self._quiet:
+            return  # refresh_quietly decides what to show again
         self._show_selection()
         self.selection_changed.emit()
 

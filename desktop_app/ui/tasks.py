@@ -24,6 +24,7 @@ from PySide6.QtCore import QObject, Qt, QThread, QThreadPool, Signal, Slot
 from sqlite_utils import Database
 
 from desktop_app.store import open_db
+from desktop_app.store.locking import set_lock_wait
 
 #: What a work function is: it gets the context and returns a plain Python object.
 Work = Callable[["TaskContext"], Any]
@@ -52,6 +53,8 @@ class TaskContext:
             if self._db_path is None:
                 raise RuntimeError("this task was started without a database")
             self._db = open_db(self._db_path)
+            # Waits patiently for another writer, but stops waiting once cancelled.
+            set_lock_wait(self._db, cancelled=self._cancel.is_set)
         return self._db
 
     @property
