@@ -15,8 +15,7 @@ from typing import TextIO
 
 from desktop_app.deleting import BACKUPS_UNTOUCHED, WAL_PENDING, plural
 from desktop_app.domain import parse_utc
-from desktop_app.importers.registry import SOURCES, display_name
-from desktop_app.ingest.pathrun import no_text_title
+from desktop_app.importers.registry import SOURCES, display_name, no_text_title
 from desktop_app.store import open_db
 from desktop_app.store.deletion import DeletionCount
 from desktop_app.store.rules import (

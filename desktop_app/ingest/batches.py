@@ -7,7 +7,8 @@ from typing import BinaryIO, TypeVar
 
 from desktop_app.domain import Session
 from desktop_app.importers.contract import Report, Skipped, SourceSpec, Unchanged, prefixed
-from desktop_app.ingest.pathrun import Kept, PathRun, no_text_title
+from desktop_app.importers.registry import no_text_title
+from desktop_app.ingest.pathrun import Kept, PathRun
 from desktop_app.store.sessions import Outcome, SaveCounts, known_fingerprints, save_sessions
 
 #: Sessions are written in batches of at most this many, or this much message text.

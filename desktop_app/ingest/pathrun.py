@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from desktop_app.importers.contract import FormatError, GroupFile, Skipped, SourceSpec
-from desktop_app.importers.registry import SPECS, display_name
+from desktop_app.importers.registry import SPECS
 from desktop_app.importers.zipsafe import ZipLimits
 from desktop_app.ingest.report import FileReport, ImportProgress
 from desktop_app.store.deletion import tombstoned
@@ -21,12 +21,6 @@ from desktop_app.store.sessions import Outcome, SaveCounts, stored_ids
 PROGRESS_INTERVAL = 0.25
 #: At most this many skipped entries are listed per path (the rest are summed up).
 MAX_SKIPPED_LISTED = 1000
-
-
-def no_text_title(tool_key: str) -> str:
-    """The title of a session an import rule keeps without text: "Claude Code session"
-    (``tool_key`` as ``SessionRow.tool_key``: a generic row's own tool, else the source)."""
-    return f"{display_name(tool_key)} session"
 
 
 def _group_specs() -> dict[str, SourceSpec]:
