@@ -51,6 +51,7 @@ from desktop_app.rules import (
     no_text_title,
 )
 from desktop_app.store.deletion import DeletionCount
+from desktop_app.store.locking import DatabaseBusyError
 from desktop_app.store.rules import (
     ApplyResult,
     Rule,
@@ -73,6 +74,9 @@ ASK_TASK = "rules-ask"
 APPLY_TASK = "rules-apply"
 #: Milliseconds of quiet typing before the live count runs.
 COUNT_DELAY_MS = 150
+#: Said when another Worthwhile (an import on the command line) holds the database.
+BUSY = ("Another Worthwhile is writing to the database (an import, say): nothing was changed. "
+        "Try again once it has finished.")
 
 ACTION_NAMES = {RuleAction.SKIP: "Skip: never store them",
                 RuleAction.NO_TEXT: "Keep without text"}
@@ -356,7 +360,12 @@ class RulesDialog(QDialog):
         written = self.written_rule()
         if db is None or written is None:
             return
-        rule, new = add_rule(db, written.action.value, written.selector.value, written.pattern)
+        try:
+            rule, new = add_rule(db, written.action.value, written.selector.value,
+                                 written.pattern)
+        except DatabaseBusyError:
+            self._say(BUSY)
+            return
         self.reload()
         self.pattern_edit.clear()
         self._select(rule.id)
@@ -455,7 +464,11 @@ class RulesDialog(QDialog):
         rule = self.selected_rule()
         if db is None or rule is None:
             return
-        remove_rule(db, rule.id)
+        try:
+            remove_rule(db, rule.id)
+        except DatabaseBusyError:
+            self._say(BUSY)
+            return
         self.reload()
         self._say(f"Removed: {describe(rule)}. {REMOVED_EFFECT}")
         self.rules_changed.emit()
