@@ -21,6 +21,7 @@ from desktop_app.exporting import ExportError, backup_command, export_command
 from desktop_app.importers.registry import DISPLAY_NAMES, SOURCES, TOOL_NAMES, display_name
 from desktop_app.importers.values import size_text
 from desktop_app.jsonout import session_object, show_object
+from desktop_app.rules import add_rules_parser, run_rules, unsearchable_text
 from desktop_app.store import (
     KEEP,
     AmbiguousSessionIdError,
@@ -39,6 +40,7 @@ from desktop_app.store import (
 from desktop_app.store.db import damage_reported
 from desktop_app.store.imports import session_extras
 from desktop_app.store.locking import DatabaseBusyError, set_lock_wait
+from desktop_app.store.sessions import count_unsearchable
 
 #: The exit code when the reader of our output went away (``worthwhile sessions | head -1``):
 #: what a Unix tool killed by SIGPIPE reports (128 + 13), so ``set -o pipefail`` sees the same.
@@ -119,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--note", metavar="TEXT", help="a free note")
 
     add_delete_parser(sub)
+    add_rules_parser(sub)
 
     p = sub.add_parser("export", help="write every session and its rating to CSV or JSON")
     p.add_argument("--format", required=True, choices=("csv", "json"),
@@ -240,6 +243,8 @@ def _run_command(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
                               out=out)
     if args.command == "backup":
         return backup_command(db_path, args.out, out)
+    if args.command == "rules":
+        return run_rules(args, db_path, out, sys.stdin, sys.stderr)
     if not db_path.exists():  # reading commands never create the database
         if args.command == "sessions":
             _emit_sessions([], args.json, out)
@@ -250,6 +255,9 @@ def _run_command(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
         if args.command == "sessions":
             query = SessionQuery(source=args.source, search=args.search)
             _emit_sessions(list_sessions(db, query), args.json, out)
+            unsearchable = count_unsearchable(db, query) if args.search else 0
+            if unsearchable:
+                print(f"Note: {unsearchable_text(unsearchable)}.", file=sys.stderr)
         elif args.command == "show":
             session_id = resolve_session_id(db, args.session_id)
             _emit_show(get_session(db, session_id), db, args.json, out)
@@ -338,7 +346,7 @@ def _scan(args: argparse.Namespace, out: TextIO) -> int:
 
 def _import(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
     from desktop_app.ingest import ImportProgress, import_paths
-    from desktop_app.ingest.report import deleted_earlier_text
+    from desktop_app.ingest.report import kept_out_text
 
     show_progress = sys.stderr.isatty() and not args.json
 
@@ -369,13 +377,15 @@ def _import(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
             print(f"{file.path}: {file.source or 'nothing recognised'}: "
                   f"{file.sessions_new:,} new, {file.sessions_updated:,} updated, "
                   f"{file.sessions_unchanged:,} unchanged, {file.messages:,} messages"
-                  f"{deleted_earlier_text(file.sessions_deleted_earlier)}", file=out)
+                  f"{kept_out_text(file.sessions_deleted_earlier, file.sessions_excluded)}",
+                  file=out)
             for skipped in file.skipped:
                 print(f"  skipped {skipped.what}: {skipped.reason}", file=out)
         t = report.totals
         print(f"Total: {t['sessions_new']:,} new, {t['sessions_updated']:,} updated, "
               f"{t['sessions_unchanged']:,} unchanged"
-              f"{deleted_earlier_text(t['sessions_deleted_earlier'])}", file=out)
+              f"{kept_out_text(t['sessions_deleted_earlier'], t['sessions_excluded'])}",
+              file=out)
     return 0 if report.ok else 1
 
 
@@ -478,7 +488,9 @@ def _emit_show(row: SessionRow, db: Any, as_json: bool, out: TextIO) -> None:
     for name, value in facts:
         if value:
             print(f"{name + ':':<15}{value}", file=out)
+    if row.no_text:
+        print("Kept without text by an import rule.", file=out)
     for message in transcript:
         when = (utc_iso(message.time) or "")[11:16]
         print(f"\n--- {message.role} {when}".rstrip(), file=out)
-        print(message.text, file=out)
+        print("(no text)" if row.no_text else message.text, file=out)

@@ -210,6 +210,8 @@ class SessionRow:
     rating: Rating = field(default_factory=Rating)
     #: See :attr:`Session.tool_name`.
     tool_name: str | None = None
+    #: Stored without text by an import rule: no title of its own, messages without text.
+    no_text: bool = False
 
     @property
     def tool_key(self) -> str:
@@ -249,6 +251,7 @@ class SessionRow:
             "reason": self.rating.reason,
             "note": self.rating.note,
             "rated_at": utc_iso(self.rating.rated_at),
+            "no_text": self.no_text,
         }
 
 
@@ -301,3 +304,5 @@ class RestoredSession:
     has_transcript: bool
     messages: int
     user_messages: int
+    #: It was kept without text by an import rule where it was exported (``"no_text": true``).
+    no_text: bool = False

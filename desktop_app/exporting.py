@@ -42,7 +42,8 @@ FORMATS = ("csv", "json")
 #: ``transcript`` last with ``--transcripts``).
 CSV_COLUMNS = ("id", "source", "tool", "external_id", "title", "started_at", "ended_at",
                "messages", "user_messages", "model", "tokens_in", "tokens_out", "cost",
-               "project", "verdict", "minutes_saved", "labels", "reason", "note", "rated_at")
+               "project", "verdict", "minutes_saved", "labels", "reason", "note", "rated_at",
+               "no_text")
 #: How a CSV cell joins a session's labels.
 LABEL_SEPARATOR = "; "
 #: Text a spreadsheet would run as a formula when a cell starts with it.
@@ -91,6 +92,8 @@ def export_object(session: ExportedSession, *, transcripts: bool) -> dict[str, o
 def _cell(value: object) -> object:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value  # shown as text, never run as a formula
     return value

@@ -15,13 +15,15 @@ def session_object(row: SessionRow) -> dict[str, object]:
     return row.to_json(tool=display_name(row.tool_key))
 
 
-def transcript_objects(messages: Iterable[Message], *, models: bool = False
-                       ) -> list[dict[str, object]]:
-    """``show --json``'s ``transcript`` entries (``models``: with each message's model too)."""
+def transcript_objects(messages: Iterable[Message], *, models: bool = False,
+                       no_text: bool = False) -> list[dict[str, object]]:
+    """``show --json``'s ``transcript`` entries (``models``: with each message's model too;
+    ``no_text``: the session is kept without text by an import rule, so every text is null)."""
     if models:
-        return [{"role": m.role, "time": utc_iso(m.time), "text": m.text, "model": m.model}
-                for m in messages]
-    return [{"role": m.role, "time": utc_iso(m.time), "text": m.text} for m in messages]
+        return [{"role": m.role, "time": utc_iso(m.time), "text": None if no_text else m.text,
+                 "model": m.model} for m in messages]
+    return [{"role": m.role, "time": utc_iso(m.time), "text": None if no_text else m.text}
+            for m in messages]
 
 
 def show_object(row: SessionRow, tool_feedback: str | None,
@@ -32,5 +34,5 @@ def show_object(row: SessionRow, tool_feedback: str | None,
     obj = session_object(row)
     obj["tool_feedback"] = tool_feedback
     if transcript is not None:
-        obj["transcript"] = transcript_objects(transcript, models=models)
+        obj["transcript"] = transcript_objects(transcript, models=models, no_text=row.no_text)
     return obj

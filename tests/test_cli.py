@@ -262,7 +262,8 @@ def test_import_json_contract_and_exit_codes(capsys: pytest.CaptureFixture[str],
     assert failed["error"]
     assert str(bad) in failed["error"]
     assert report["totals"] == {"sessions_new": 1, "sessions_updated": 0,
-                                "sessions_unchanged": 0, "sessions_deleted_earlier": 0}
+                                "sessions_unchanged": 0,
+                                    "sessions_deleted_earlier": 0, "sessions_excluded": 0}
     # Again: nothing new, exit 0 when every path imports.
     code, out, _ = run(capsys, "--db", str(db_path), "import", str(SAMPLE), "--json")
     assert code == 0

@@ -158,17 +158,22 @@ class _Rollout:
         self.at(entry.time)
 
     def state(self) -> dict[str, Any]:
+        # A sub-agent's own text never reaches a session (its tokens count toward its
+        # parent), so its state keeps none: no text of a session that an import rule keeps
+        # without text is stored through its sub-agents.
+        sub = self.parent is not None
         return {
             "calls": self.calls, "primary": self.primary, "model": self.model,
-            "title": self.title, "cwd": self.cwd,
+            "title": None if sub else self.title, "cwd": self.cwd,
             "start": self.start.isoformat() if self.start else None,
             "end": self.end.isoformat() if self.end else None,
             "tokens": self.tokens, "has_tokens": self.has_tokens,
             "prev_total": self.prev_total, "prev_last": self.prev_last, "parent": self.parent,
             "forked_after": self.forked_after.isoformat() if self.forked_after else None,
-            "sub_tokens": self.sub_tokens, "thinking": self.thinking,
-            "thinking_at": self.thinking_at.isoformat() if self.thinking_at else None,
-            "history": self.history,
+            "sub_tokens": self.sub_tokens, "thinking": [] if sub else self.thinking,
+            "thinking_at": self.thinking_at.isoformat() if self.thinking_at and not sub
+            else None,
+            "history": None if sub else self.history,
         }
 
     @classmethod
@@ -520,8 +525,32 @@ def parse_group(files: list[GroupFile], report: Report,
         files_of[rollout.sid] = f
         checkpoints.file_read(f.size)
     reading.check(len(wanted))
+    _reread_parents(files, done, files_of, report, checkpoints)
     _titles_from_history(done, {f.path for f in wanted}, report)
     yield from _finish(done, checkpoints, report, files_of)
+
+
+def _reread_parents(files: list[GroupFile], done: dict[str, _Rollout],
+                    files_of: dict[str, GroupFile], report: Report,
+                    checkpoints: Checkpoints) -> None:
+    """A sub-agent read again whose parent's rollout is in the group, unchanged, but has no
+    saved state (an import rule keeps the parent without text, and so keeps no state of it):
+    the parent's rollout is read again in full, so that the sub-agent's tokens reach it."""
+    unchanged = {_session_id(f.path): f for f in files if not f.changed}
+    for rollout in list(done.values()):
+        parent = rollout.parent
+        if not parent or parent in done or parent not in unchanged:
+            continue
+        if checkpoints.load(make_session_id(SOURCE, parent)) is not None:
+            continue
+        f = unchanged.pop(parent)
+        f.start = 0
+        reading = GroupReading(report)
+        ok, found = reading.attempt(f.name, partial(_read_one, f, report, checkpoints))
+        if ok and found is not None:
+            done[found.sid] = found
+            files_of[found.sid] = f
+            checkpoints.file_read(f.size)
 
 
 HISTORY = "history.jsonl"

@@ -126,8 +126,14 @@ class Checkpoints(Protocol):
         """The saved state and stored transcript of a session, or None."""
         ...
 
-    def save(self, session_id: str, state: dict[str, Any]) -> None:
-        """Remember the state of a session (written in the import's transaction)."""
+    def save(self, session_id: str, state: dict[str, Any], *, holds_text: bool = True
+             ) -> None:
+        """Remember the state of a session (written in the import's transaction).
+
+        ``holds_text=False`` promises that the state holds nothing of the session's text
+        (ids, offsets, counts only): it is kept even for a session an import rule stores
+        without text, whose other states are not kept.
+        """
         ...
 
     def file_read(self, nbytes: int) -> None:

@@ -823,7 +823,7 @@ def parse_group(files: list[GroupFile], report: Report,
         f.sessions = {s.id for s in sessions}
         kind = "store.db" if Path(f.path).name == AGENT_STORE else "state.vscdb"
         for session in sessions:
-            checkpoints.save(session.id, {"read_from": kind})
+            checkpoints.save(session.id, {"read_from": kind}, holds_text=False)
         yield from sessions
     for f in files:
         if not f.changed or _transcript_id(f.path.replace("\\", "/")) is None:

@@ -58,6 +58,12 @@ def display_name(name: str) -> str:
     return DISPLAY_NAMES.get(name, name)
 
 
+def no_text_title(tool_key: str) -> str:
+    """The title of a session an import rule keeps without text: "Claude Code session"
+    (``tool_key`` as ``SessionRow.tool_key``: a generic row's own tool, else the source)."""
+    return f"{display_name(tool_key)} session"
+
+
 class _ToolNames(Mapping[str, str]):
     """:func:`display_name` as a mapping that holds every tool key (for the metrics' texts,
     which capitalise a group they find no name for: a tool's own name stays as written)."""

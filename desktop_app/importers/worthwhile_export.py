@@ -296,8 +296,9 @@ def restored_session(obj: Any) -> RestoredSession:
         tool_name=_opt_text(obj, "tool_name"),
         updated_at=_time(obj, "updated_at"),
     )
+    no_text = obj.get("no_text") is True
     if transcript is not None:
         return RestoredSession(session, _rating(obj), True, len(messages),
-                               session.user_message_count)
+                               session.user_message_count, no_text)
     return RestoredSession(session, _rating(obj), False, _count(obj, "messages"),
-                           _count(obj, "user_messages"))
+                           _count(obj, "user_messages"), no_text)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable
+from collections.abc import Callable, Generator, Iterable
 from typing import BinaryIO, TypeVar
 
 from desktop_app.domain import Session
 from desktop_app.importers.contract import Report, Skipped, SourceSpec, Unchanged, prefixed
+from desktop_app.importers.registry import no_text_title
 from desktop_app.ingest.pathrun import Kept, PathRun
 from desktop_app.store.sessions import Outcome, SaveCounts, known_fingerprints, save_sessions
 
@@ -17,6 +18,9 @@ BATCH_CHARS = 4_000_000
 OLDER_COPY = "older copy; kept the newer"
 #: A session met earlier in this path without being read (a group's unchanged files said so).
 _MET = Kept(Outcome.UNCHANGED)
+#: Called after each batch with its session ids and what the store did (group reading saves
+#: the parser's states then).
+AfterBatch = Callable[[list[str], SaveCounts], None]
 
 
 def _label(session: Session) -> str:
@@ -55,26 +59,37 @@ class _Copies:
     def _older(self, label: str, where: str | None) -> None:
         self.older.append(Skipped(f"{where}: {label}" if where else label, OLDER_COPY))
 
-    def saved(self, session: Session, sid: str, outcome: Outcome) -> None:
-        """Count a copy (of id ``sid``) the store has just decided about (and counted in
-        ``counts``)."""
+    def saved(self, session: Session, sid: str, outcome: Outcome, label: str) -> None:
+        """Count a copy (of id ``sid``, named ``label`` in the report) the store has just
+        decided about (and counted in ``counts``)."""
         self.seen.add(sid)
         kept = self.get(sid)
         counts = self.counts
+        if kept is not None and kept.outcome is Outcome.EXCLUDED and kept.counted:
+            if outcome is Outcome.EXCLUDED:  # met before in this path: the same session again
+                counts.excluded -= 1
+                return
+            # A copy a title rule kept out, and now one it does not: this one counts.
+            counts.excluded -= 1
+            kept = None
+        if outcome is Outcome.EXCLUDED:
+            if kept is None:
+                self.kept[sid] = Kept(Outcome.EXCLUDED, label=label, where=self.where)
+            else:  # a copy of it was stored (or kept) in this path already: counted there
+                counts.excluded -= 1
+            return
         if outcome is Outcome.DELETED_EARLIER:
             if kept is None:
-                self.kept[sid] = Kept(Outcome.DELETED_EARLIER, label=_label(session),
-                                      where=self.where)
+                self.kept[sid] = Kept(Outcome.DELETED_EARLIER, label=label, where=self.where)
             else:  # met before in this path (and counted there): the same session again
                 counts.deleted_earlier -= 1
             return
         if outcome is Outcome.OLDER:
-            self._older(_label(session), self.where)
+            self._older(label, self.where)
             if kept is None:  # the copy stored before this path stays, uncounted
                 self.kept[sid] = Kept(Outcome.UNCHANGED, counted=False)
             return
-        here = Kept(outcome, messages=len(session.messages), label=_label(session),
-                    where=self.where)
+        here = Kept(outcome, messages=len(session.messages), label=label, where=self.where)
         if kept is None or outcome is Outcome.NEW:
             if outcome is Outcome.UNCHANGED:
                 here.messages = 0
@@ -117,29 +132,38 @@ class _Copies:
 
 
 def _save_batch(run: PathRun, batch: list[Session], ids: list[str], spec: SourceSpec,
-                copies: _Copies, *, by_length: bool) -> None:
+                copies: _Copies, *, by_length: bool, after: AfterBatch | None) -> None:
     done = save_sessions(run.db, batch, import_id=run.import_id,
-                         parser_version=spec.parser_version, by_length=by_length)
+                         parser_version=spec.parser_version, by_length=by_length,
+                         rules=run.rules, neutral_title=no_text_title)
     counts = copies.counts
     counts.new += done.new
     counts.updated += done.updated
     counts.unchanged += done.unchanged
     counts.messages += done.messages
     counts.deleted_earlier += done.deleted_earlier
+    counts.excluded += done.excluded
+    run.erased += done.erased
     for session, sid, outcome in zip(batch, ids, done.outcomes, strict=True):
-        copies.saved(session, sid, outcome)
+        # A session an import rule keeps out or without text is named by its id alone.
+        label = session.external_id if sid in done.no_state and run.rules else _label(session)
+        copies.saved(session, sid, outcome, label)
+    if after is not None:
+        after(ids, done)
     run.progress.sessions += len(batch)
     run.progress.tick()
 
 
 def save_in_batches(run: PathRun, sessions: Iterable[Session | Unchanged], spec: SourceSpec,
-                    counts: SaveCounts, *, where: str | None = None) -> set[str]:
+                    counts: SaveCounts, *, where: str | None = None,
+                    after: AfterBatch | None = None) -> set[str]:
     """Save sessions in batches (by count or text size), checking Cancel between batches.
 
     A session met again in this path (shards, batch zips, the same chat in two folders) is
     given to the store too, which keeps the newer copy; the report counts each copy once (see
     :class:`_Copies`) and lists the older ones, named after ``where`` when given. An
-    :class:`Unchanged` stands for a copy equal to the stored one. Returns the ids saved here.
+    :class:`Unchanged` stands for a copy equal to the stored one. ``after`` is called with
+    what the store did after each batch. Returns the ids saved here.
     """
     copies = _Copies(run, counts, where)
     # A tool's own logs grow in place: a read replaces what an earlier import stored. Exports
@@ -155,7 +179,7 @@ def save_in_batches(run: PathRun, sessions: Iterable[Session | Unchanged], spec:
     def flush() -> None:
         nonlocal batch, ids, chars
         if batch:
-            _save_batch(run, batch, ids, spec, copies, by_length=not live)
+            _save_batch(run, batch, ids, spec, copies, by_length=not live, after=after)
             batch, ids, chars = [], [], 0
             pending.clear()
             run.check_cancel()
@@ -174,7 +198,7 @@ def save_in_batches(run: PathRun, sessions: Iterable[Session | Unchanged], spec:
         sid = item.id
         if live and (sid in pending or copies.get(sid) is not None):
             flush()
-            _save_batch(run, [item], [sid], spec, copies, by_length=True)
+            _save_batch(run, [item], [sid], spec, copies, by_length=True, after=after)
             run.check_cancel()
         else:
             batch.append(item)

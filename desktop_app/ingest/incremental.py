@@ -18,7 +18,6 @@ from desktop_app.domain import Message
 from desktop_app.importers.contract import FormatError, GroupFile, GroupSpec, SourceSpec
 from desktop_app.ingest.batches import closable, save_in_batches
 from desktop_app.ingest.pathrun import Member, PathRun, Pending
-from desktop_app.store.deletion import tombstoned
 from desktop_app.store.files import (
     FileState,
     load_session_state,
@@ -47,21 +46,52 @@ def file_stat(spec: SourceSpec, path: Path) -> tuple[int, int]:
 
 
 class _DbCheckpoints:
-    """Session states in the database, for one parser version; progress and cancel."""
+    """Session states in the database, for one parser version; progress and cancel.
+
+    A parser saves a session's state before the store has decided about the session, and a
+    state may hold some of its text (a first prompt, a title). So states wait here until the
+    store has decided (:meth:`stored`, after each batch): the state of a session stored with
+    its text is written, that of one kept out or stored without text (an import rule) is
+    dropped, so that its text never reaches the database (a file that grows is then read
+    again from its start). States of sessions the parser did not hand over (a sub-agent's,
+    one waiting for its parent) are written at the end (:meth:`flush`).
+    """
 
     def __init__(self, run: PathRun, version: str) -> None:
         self.run = run
         self.version = version
         self.read = 0
+        self.pending: dict[str, tuple[dict[str, Any], bool]] = {}
 
     def load(self, session_id: str) -> tuple[dict[str, Any], list[Message]] | None:
-        state = load_session_state(self.run.db, session_id, self.version)
+        waiting = self.pending.get(session_id)
+        state = waiting[0] if waiting is not None else load_session_state(
+            self.run.db, session_id, self.version)
         if state is None:
             return None
         return state, get_transcript(self.run.db, session_id)
 
-    def save(self, session_id: str, state: dict[str, Any]) -> None:
-        save_session_state(self.run.db, session_id, self.version, state)
+    def save(self, session_id: str, state: dict[str, Any], *, holds_text: bool = True
+             ) -> None:
+        self.pending[session_id] = (state, holds_text)
+
+    def stored(self, session_ids: list[str], counts: SaveCounts) -> None:
+        """The store decided about a batch: write or drop the states of its sessions."""
+        for session_id in session_ids:
+            waiting = self.pending.pop(session_id, None)
+            if waiting is None:
+                continue
+            state, holds_text = waiting
+            if not holds_text or session_id not in counts.no_state:
+                save_session_state(self.run.db, session_id, self.version, state,
+                                   holds_text=holds_text)
+
+    def flush(self) -> None:
+        """Write the states still waiting (sessions the parser did not hand over)."""
+        for session_id, (state, holds_text) in self.pending.items():
+            save_session_state(self.run.db, session_id, self.version, state,
+                               holds_text=holds_text)
+        self.pending.clear()
 
     def file_read(self, nbytes: int) -> None:
         self.read += nbytes
@@ -125,16 +155,18 @@ def _read_group(run: PathRun, spec: SourceSpec, members: list[Member]) -> SaveCo
     checkpoints = _DbCheckpoints(run, spec.parser_version)
     sessions = closable(_group(spec).parse(files, run.skip, checkpoints))
     try:
-        emitted = save_in_batches(run, sessions, spec, counts)
+        emitted = save_in_batches(run, sessions, spec, counts, after=checkpoints.stored)
     finally:
         sessions.close()  # release its files at once
+    checkpoints.flush()
     known: set[str] = set()
     for member in members:
         known |= member.file.sessions
-    rest = known - emitted - run.seen  # not read again: unchanged, or deleted by the user
-    gone = tombstoned(run.db, rest)
-    counts.unchanged += len(rest) - len(gone)
-    counts.deleted_earlier += len(gone)
+    # Not read again: unchanged, deleted by the user, or kept out by a rule.
+    rest = run.count_known(known - emitted - run.seen)
+    counts.unchanged += rest.unchanged
+    counts.deleted_earlier += rest.deleted_earlier
+    counts.excluded += rest.excluded
     run.seen |= known
     unread = sum(m.file.size - m.file.start for m in members if m.file.changed)
     run.progress.add(max(0, unread - checkpoints.read))  # parsers that report no progress

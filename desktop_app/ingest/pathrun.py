@@ -14,7 +14,8 @@ from desktop_app.importers.zipsafe import ZipLimits
 from desktop_app.ingest.report import FileReport, ImportProgress
 from desktop_app.store.deletion import tombstoned
 from desktop_app.store.files import FileState, load_file_states
-from desktop_app.store.sessions import Outcome, SaveCounts
+from desktop_app.store.rules import RuleSet
+from desktop_app.store.sessions import Outcome, SaveCounts, stored_ids
 
 #: Seconds between two progress calls.
 PROGRESS_INTERVAL = 0.25
@@ -125,6 +126,10 @@ class PathRun:
     companions: dict[str, dict[str, str]] = field(default_factory=dict)
     #: Stored fingerprints by source, loaded once per path (see ``Session.fingerprint``).
     known: dict[str, set[int]] = field(default_factory=dict)
+    #: The import rules, read once per import (see :mod:`desktop_app.store.rules`).
+    rules: RuleSet = field(default_factory=RuleSet)
+    #: Stored sessions whose text a no-text rule removed here (their text must really go).
+    erased: int = 0
 
     def skip(self, item: Skipped) -> None:
         """List a skipped item in the report (up to a limit; the rest are counted)."""
@@ -159,13 +164,23 @@ class PathRun:
         self.report.sessions_unchanged += counts.unchanged
         self.report.messages += counts.messages
         self.report.sessions_deleted_earlier += counts.deleted_earlier
+        self.report.sessions_excluded += counts.excluded
 
     def add_known(self, session_ids: set[str]) -> None:
         """Count sessions that an earlier import of this path remembered and that are not read
-        again (the file is unchanged): unchanged, or deleted earlier when the user deleted
-        them. Sessions met before in this path are not counted twice."""
+        again (the file is unchanged), as :meth:`count_known` does. Sessions met before in
+        this path are not counted twice."""
         fresh = session_ids - self.seen
-        gone = tombstoned(self.db, fresh)
-        self.report.sessions_unchanged += len(fresh) - len(gone)
-        self.report.sessions_deleted_earlier += len(gone)
+        self.add_counts(self.count_known(fresh))
         self.seen |= session_ids
+
+    def count_known(self, session_ids: set[str]) -> SaveCounts:
+        """Sessions an earlier import read from files not read again: unchanged when stored,
+        deleted earlier when the user deleted them, else excluded (a skip rule kept them out
+        then; removing a rule makes the next import read such files again)."""
+        gone = tombstoned(self.db, session_ids)
+        rest = session_ids - gone
+        # Without rules every remembered session is stored (or deleted): no need to look.
+        stored = len(stored_ids(self.db, rest)) if self.rules else len(rest)
+        return SaveCounts(unchanged=stored, deleted_earlier=len(gone),
+                          excluded=len(rest) - stored)

@@ -31,6 +31,17 @@ def deleted_earlier_text(n: int) -> str:
     return f", deleted earlier: {n:,}" if n else ""
 
 
+def excluded_text(n: int) -> str:
+    """``", excluded by rule: N"`` for a report line, or nothing when no import rule kept a
+    session out."""
+    return f", excluded by rule: {n:,}" if n else ""
+
+
+def kept_out_text(deleted_earlier: int, excluded: int) -> str:
+    """Both of the above, in the order the report names them."""
+    return deleted_earlier_text(deleted_earlier) + excluded_text(excluded)
+
+
 @dataclass
 class FileReport:
     """What happened to one path given to the import."""
@@ -46,6 +57,8 @@ class FileReport:
     skipped_unlisted: int = 0
     #: Sessions the user deleted (remembered as tombstones): read, and not stored again.
     sessions_deleted_earlier: int = 0
+    #: Sessions a skip rule kept out: read, and not stored.
+    sessions_excluded: int = 0
 
     @property
     def sessions(self) -> int:
@@ -65,6 +78,7 @@ class FileReport:
             "sessions_updated": self.sessions_updated,
             "sessions_unchanged": self.sessions_unchanged,
             "sessions_deleted_earlier": self.sessions_deleted_earlier,
+            "sessions_excluded": self.sessions_excluded,
             "messages": self.messages,
             "skipped": skipped,
             "error": self.error,
@@ -85,12 +99,13 @@ class ImportReport:
 
     @property
     def totals(self) -> dict[str, int]:
-        """Sessions new / updated / unchanged / deleted earlier over all paths."""
+        """Sessions new / updated / unchanged / deleted earlier / excluded over all paths."""
         return {
             "sessions_new": sum(f.sessions_new for f in self.files),
             "sessions_updated": sum(f.sessions_updated for f in self.files),
             "sessions_unchanged": sum(f.sessions_unchanged for f in self.files),
             "sessions_deleted_earlier": sum(f.sessions_deleted_earlier for f in self.files),
+            "sessions_excluded": sum(f.sessions_excluded for f in self.files),
         }
 
     def to_json(self) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from typing import IO, BinaryIO, cast
 from desktop_app.domain import RestoredSession
 from desktop_app.importers import worthwhile_export
 from desktop_app.importers.contract import FormatError, Report, Skipped, prefixed
+from desktop_app.importers.registry import no_text_title
 from desktop_app.importers.streams import Headed
 from desktop_app.importers.zipsafe import ZipBombError
 from desktop_app.ingest.batches import BATCH_CHARS, BATCH_SESSIONS, OLDER_COPY
@@ -77,7 +78,8 @@ def _restore(run: PathRun, stream: BinaryIO, name: str, report: Report) -> SaveC
             return
         bring_lists_in()
         done = restore_sessions(run.db, batch, import_id=run.import_id,
-                                parser_version=worthwhile_export.PARSER_VERSION)
+                                parser_version=worthwhile_export.PARSER_VERSION,
+                                neutral_title=no_text_title)
         _add(total, done)
         for item in done.older:
             s = item.session

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,7 +18,9 @@ from desktop_app.ingest import unchanged, walk
 from desktop_app.ingest.pathrun import ImportCancelledError, PathRun, Progress
 from desktop_app.ingest.report import FileReport, ImportProgress, ImportReport
 from desktop_app.store import imports as import_log
+from desktop_app.store.deletion import clear_wal, purge_fts, secure_delete
 from desktop_app.store.locking import DatabaseBusyError
+from desktop_app.store.rules import RuleSet, load_rules
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +74,14 @@ def _check_imported(run: PathRun, shown: str, container: str) -> None:
 
 
 def _import_one(db: Database, path: Path, progress: Progress, cancel: Callable[[], bool],
-                limits: ZipLimits) -> tuple[FileReport, bool]:
-    """Import one path in one transaction. Returns its report and whether it was cancelled."""
+                limits: ZipLimits, rules: RuleSet) -> tuple[FileReport, bool]:
+    """Import one path in one transaction. Returns its report and whether it was cancelled.
+
+    Where a no-text rule removed the text of stored sessions (see ``SaveCounts.erased``),
+    that text is made really gone as a deletion makes it: the indexes merged before the
+    commit, the write-ahead log emptied after it (``secure_delete`` is on, see
+    :func:`import_paths`).
+    """
     report = FileReport(path=str(path))
     started = datetime.now(UTC)
     run: PathRun | None = None
@@ -84,14 +92,18 @@ def _import_one(db: Database, path: Path, progress: Progress, cancel: Callable[[
             raise FormatError(str(path), "no such file or folder")
         with db.atomic():
             import_id = import_log.start_import(db, os.path.abspath(path), None, started)
-            run = PathRun(db, report, import_id, progress, cancel, limits)
+            run = PathRun(db, report, import_id, progress, cancel, limits, rules=rules)
             _import_path(run, path)
+            if run.erased:
+                purge_fts(db)
             report.source = ", ".join(run.sources) or None
             import_log.finish_import(
                 db, import_id, source=report.source, sessions_new=report.sessions_new,
                 sessions_updated=report.sessions_updated,
                 sessions_unchanged=report.sessions_unchanged, messages=report.messages,
                 skipped=len(report.skipped) + report.skipped_unlisted)
+        if run.erased:
+            clear_wal(db)
     except ImportCancelledError:
         cancelled = True
         error = "Import cancelled: nothing from this path was stored"
@@ -113,7 +125,7 @@ def _import_one(db: Database, path: Path, progress: Progress, cancel: Callable[[
             report.source = ", ".join(run.sources)
         report.error = error
         report.sessions_new = report.sessions_updated = report.sessions_unchanged = 0
-        report.sessions_deleted_earlier = 0
+        report.sessions_deleted_earlier = report.sessions_excluded = 0
         report.messages = 0
         if not cancelled and not busy:  # a busy database would keep the record waiting too
             with contextlib.suppress(Exception):
@@ -143,14 +155,27 @@ def import_paths(
     previous_cache = db.execute("PRAGMA cache_size").fetchone()[0]
     db.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
     try:
-        return _import_all(db, [Path(p) for p in paths], cancel, progress, limits)
+        # The rules are read once: a rule added meanwhile applies to the next import.
+        rules = load_rules(db)
+        with _secure_if(db, rules.has_no_text):
+            return _import_all(db, [Path(p) for p in paths], cancel, progress, limits, rules)
     finally:
         db.execute(f"PRAGMA cache_size = {int(previous_cache)}")
 
 
+@contextlib.contextmanager
+def _secure_if(db: Database, wanted: bool) -> Iterator[None]:
+    """``secure_delete`` while a no-text rule may make an import remove stored text."""
+    if not wanted:
+        yield
+        return
+    with secure_delete(db):
+        yield
+
+
 def _import_all(db: Database, wanted: list[Path], cancel: Callable[[], bool] | None,
                 progress: Callable[[ImportProgress], None] | None,
-                limits: ZipLimits) -> ImportReport:
+                limits: ZipLimits, rules: RuleSet) -> ImportReport:
     should_stop = cancel or (lambda: False)
     tracker = Progress(progress, sum(_size_of(p) for p in wanted))
     result = ImportReport()
@@ -162,7 +187,7 @@ def _import_all(db: Database, wanted: list[Path], cancel: Callable[[], bool] | N
                                                                  "this path was read"))
             continue
         start_done = tracker.done
-        report, cancelled = _import_one(db, path, tracker, should_stop, limits)
+        report, cancelled = _import_one(db, path, tracker, should_stop, limits, rules)
         tracker.done = start_done + _size_of(path)
         tracker.tick(force=True)
         result.files.append(report)

@@ -9,13 +9,19 @@ write-ahead log is checkpointed and truncated, so no old copy of a page lingers 
 Its id stays as a tombstone: an import never stores a tombstoned session again (see
 :func:`desktop_app.store.sessions.save_sessions`) until the user forgets the tombstones.
 Backups the user made are their own copies and are not touched.
+
+:func:`erase` is the one way text leaves the database for good: deleting sessions, applying an
+import rule (:mod:`.rules`) and an import that removes stored text under a no-text rule use it
+or its pieces (:func:`secure_delete`, :func:`purge_fts`, :func:`clear_wal`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlite_utils import Database
 
@@ -100,10 +106,15 @@ def sources_with_sessions(db: Database) -> dict[str, int]:
 
 # --- deleting --------------------------------------------------------------------------------
 
-def delete_sessions(db: Database, session_ids: Sequence[str]) -> DeletionResult:
-    """Delete these sessions (full ids; unknown ones are ignored) and tombstone them."""
+def delete_sessions(db: Database, session_ids: Sequence[str], *,
+                    tombstone: bool = True) -> DeletionResult:
+    """Delete these sessions (full ids; unknown ones are ignored) and tombstone them.
+
+    ``tombstone=False`` remembers nothing: applying a skip rule deletes the sessions it
+    matches, and the rule (not a tombstone) keeps them out while it exists.
+    """
     ids = list(dict.fromkeys(session_ids))
-    return _delete(db, lambda: _delete_ids(db, ids))
+    return _delete(db, lambda: _delete_ids(db, ids, tombstone=tombstone))
 
 
 def delete_source(db: Database, source: str) -> DeletionResult:
@@ -125,24 +136,55 @@ def delete_all(db: Database) -> DeletionResult:
 
 
 def _delete(db: Database, work: _Work) -> DeletionResult:
+    done, wal_cleared = erase(db, work, lambda count: count.sessions > 0)
+    return DeletionResult(done.sessions, done.ratings, wal_cleared)
+
+
+# --- "really gone": the one way text leaves the database ---------------------------------------
+
+_T = TypeVar("_T")
+
+
+def erase(db: Database, work: Callable[[], _T], removed: Callable[[_T], bool]
+          ) -> tuple[_T, bool]:
+    """Run ``work`` (which removes text) so that the text is really gone from the file.
+
+    ``work`` runs in one transaction with ``secure_delete`` on (see :func:`secure_delete`);
+    when ``removed(result)`` says it removed anything, the full-text indexes are merged
+    (:func:`purge_fts`) in that transaction and the write-ahead log is emptied afterwards
+    (:func:`clear_wal`). Returns what ``work`` returned and whether the log was emptied.
+    Deleting sessions and applying an import rule both go through here.
+    """
+    with secure_delete(db), db.atomic():
+        done = work()
+        if removed(done):
+            purge_fts(db)
+    return done, clear_wal(db) if removed(done) else True
+
+
+@contextmanager
+def secure_delete(db: Database) -> Iterator[None]:
+    """``PRAGMA secure_delete`` on this connection while the block runs: SQLite overwrites
+    what it frees (deleted rows, shortened text, pages) with zeros instead of leaving it in
+    free space. The connection's own setting comes back afterwards."""
     conn = db.conn
     previous = int(conn.execute("PRAGMA secure_delete").fetchone()[0])
     conn.execute("PRAGMA secure_delete = ON")
     try:
-        with db.atomic():
-            done = work()
-            if done.sessions:
-                # The 'delete' commands only add delete markers to the full-text indexes: the
-                # words stay in older segments until those are merged. Merging everything into
-                # one segment drops them (and secure_delete zeroes the pages freed).
-                for table in ("sessions_fts", "messages_fts"):
-                    conn.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+        yield
     finally:
         conn.execute(f"PRAGMA secure_delete = {previous}")
-    wal_cleared = True
-    if done.sessions:
-        wal_cleared = clear_wal(db)
-    return DeletionResult(done.sessions, done.ratings, wal_cleared)
+
+
+def purge_fts(db: Database) -> None:
+    """Merge both full-text indexes into one segment each (inside the caller's transaction).
+
+    The 'delete' commands of an external-content index only add delete markers: the words
+    stay in older segments until those are merged. Merging everything drops them (and
+    :func:`secure_delete` zeroes the pages freed).
+    """
+    for table in ("sessions_fts", "messages_fts"):
+        db.conn.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
 
 
 #: How long emptying the write-ahead log waits for readers to finish their snapshots.
@@ -172,13 +214,14 @@ def _tombstone(db: Database, rows: Iterable[tuple[str, str]]) -> None:
         [(sid, source, now) for sid, source in rows])
 
 
-def _delete_ids(db: Database, ids: Sequence[str]) -> DeletionCount:
+def _delete_ids(db: Database, ids: Sequence[str], *, tombstone: bool = True
+                ) -> DeletionCount:
     conn = db.conn
     counted = count_sessions_to_delete(db, ids)
     for chunk in _chunks(ids):
         marks = _marks(chunk)
         found = conn.execute(
-            f"SELECT key, id, source, title FROM sessions WHERE id IN ({marks})",
+            f"SELECT key, id, source, title, no_text FROM sessions WHERE id IN ({marks})",
             list(chunk)).fetchall()
         if not found:
             continue
@@ -186,17 +229,21 @@ def _delete_ids(db: Database, ids: Sequence[str]) -> DeletionCount:
         present = [row[1] for row in found]
         keymarks, idmarks = _marks(keys), _marks(present)
         # External-content indexes: each entry is removed by giving the text it was made from.
-        conn.execute(
-            "INSERT INTO messages_fts (messages_fts, rowid, text) "
-            f"SELECT 'delete', id, text FROM messages WHERE session_key IN ({keymarks})", keys)
+        # A session kept without text has no entries (removing one it lacks would corrupt it).
+        indexed = [row[0] for row in found if not row[4]]
+        if indexed:
+            conn.execute(
+                "INSERT INTO messages_fts (messages_fts, rowid, text) SELECT 'delete', id, "
+                f"text FROM messages WHERE session_key IN ({_marks(indexed)})", indexed)
         conn.executemany(
             "INSERT INTO sessions_fts (sessions_fts, rowid, title) VALUES ('delete', ?, ?)",
-            [(row[0], row[3]) for row in found])
+            [(row[0], row[3]) for row in found if not row[4]])
         conn.execute(f"DELETE FROM messages WHERE session_key IN ({keymarks})", keys)
         for table in ("ratings", "session_labels", "reflect_samples", "session_states"):
             conn.execute(f"DELETE FROM {table} WHERE session_id IN ({idmarks})", present)
         conn.execute(f"DELETE FROM sessions WHERE key IN ({keymarks})", keys)
-        _tombstone(db, [(row[1], row[2]) for row in found])
+        if tombstone:
+            _tombstone(db, [(row[1], row[2]) for row in found])
     return counted
 
 

@@ -76,15 +76,18 @@ def load_session_state(db: Database, session_id: str, parser_version: str
 
 
 def save_session_state(db: Database, session_id: str, parser_version: str,
-                       state: dict[str, Any]) -> None:
+                       state: dict[str, Any], *, holds_text: bool = True) -> None:
     """Remember a parser's state of a session (joins the caller's transaction, if any).
 
-    Not for a session the user deleted (a tombstone): a state may hold some of its text (a
-    first prompt, a title), which must not come back into the database.
+    Not for a session the user deleted (a tombstone), nor, unless ``holds_text`` is False
+    (the parser promises the state holds none of its text), for one stored without text (an
+    import rule): a state may hold some of its text (a first prompt, a title), which must not
+    come (back) into the database.
     """
     with db.atomic():
-        if db.conn.execute("SELECT 1 FROM tombstones WHERE session_id = ?",
-                           (session_id,)).fetchone() is not None:
+        if db.conn.execute("SELECT 1 FROM tombstones WHERE session_id = ? UNION ALL "
+                           "SELECT 1 FROM sessions WHERE id = ? AND no_text = 1 AND ?",
+                           (session_id, session_id, holds_text)).fetchone() is not None:
             return
         db.conn.execute(
             "INSERT INTO session_states (session_id, parser_version, state) VALUES (?, ?, ?) "

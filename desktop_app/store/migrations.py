@@ -268,3 +268,28 @@ def m0010_tombstones(db: Database) -> None:
         " deleted_at TEXT NOT NULL"
         ") WITHOUT ROWID"
     )
+
+
+@MIGRATIONS(name="0011_rules")
+def m0011_rules(db: Database) -> None:
+    """Import rules that keep sessions out, and sessions kept without text.
+
+    ``rules`` holds what the user asked for: ``action`` is ``skip`` (never stored) or
+    ``no-text`` (stored without message text and title), ``selector`` says what ``pattern``
+    is matched against (``source``: a source name; ``project``, ``title``: a glob, see
+    :mod:`desktop_app.store.rules`). ``sessions.no_text`` is 1 for a session stored without
+    text: its messages keep role, time and model with empty text, its title is neutral, and
+    it has no rows in the full-text indexes. The partial index holds only those rows, so
+    counting them costs nothing where there are none.
+    """
+    db.execute(
+        "CREATE TABLE rules ("
+        " id INTEGER PRIMARY KEY,"
+        " action TEXT NOT NULL CHECK (action IN ('skip', 'no-text')),"
+        " selector TEXT NOT NULL CHECK (selector IN ('source', 'project', 'title')),"
+        " pattern TEXT NOT NULL,"
+        " created_at TEXT NOT NULL,"
+        " UNIQUE (action, selector, pattern))"
+    )
+    db.execute("ALTER TABLE sessions ADD COLUMN no_text INTEGER NOT NULL DEFAULT 0")
+    db.execute("CREATE INDEX sessions_no_text ON sessions(source) WHERE no_text = 1")

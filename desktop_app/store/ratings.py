@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Final, TypeVar
 
@@ -102,11 +102,13 @@ def _labels_of(db: Database, session_id: str) -> tuple[str, ...]:
 
 
 def set_rating(db: Database, session_id: str, rating: Rating) -> None:
-    """Store ``rating`` as the whole rating of a session (an empty rating removes it)."""
+    """Store ``rating`` as the whole rating of a session (an empty rating removes it; blank
+    labels are no labels)."""
+    labels = tuple(dict.fromkeys(x.strip() for x in rating.labels if x.strip()))
     with db.atomic():
         conn = db.conn
         conn.execute("DELETE FROM session_labels WHERE session_id = ?", (session_id,))
-        if rating.is_empty:
+        if replace(rating, labels=labels).is_empty:
             conn.execute("DELETE FROM ratings WHERE session_id = ?", (session_id,))
             return
         rated_at = rating.rated_at or datetime.now(UTC)
@@ -122,7 +124,7 @@ def set_rating(db: Database, session_id: str, rating: Rating) -> None:
                 utc_iso(rated_at),
             ),
         )
-        for label in dict.fromkeys(x.strip() for x in rating.labels if x.strip()):
+        for label in labels:
             add_label(db, label)
             conn.execute(
                 "INSERT INTO session_labels (session_id, label) VALUES (?, ?)", (session_id, label)

@@ -16,6 +16,7 @@ from sqlite_utils import Database
 from desktop_app.domain import DEFAULT_LABELS, DEFAULT_REASONS, RestoredSession, parse_utc
 from desktop_app.store.deletion import tombstoned
 from desktop_app.store.ratings import set_rating
+from desktop_app.store.rules import NeutralTitle, mark_without_text
 from desktop_app.store.sessions import Outcome, save_sessions, stored_time
 
 
@@ -76,7 +77,8 @@ def _replaces(item: RestoredSession, stored: _Stored) -> bool | None:
 
 
 def restore_sessions(db: Database, items: Sequence[RestoredSession], *,
-                     import_id: int | None, parser_version: str) -> RestoreCounts:
+                     import_id: int | None, parser_version: str,
+                     neutral_title: NeutralTitle | None = None) -> RestoreCounts:
     """Store a batch of sessions read from an export, and their ratings (one transaction).
 
     New sessions are inserted (without transcript: with the counts the export recorded and no
@@ -108,6 +110,10 @@ def restore_sessions(db: Database, items: Sequence[RestoredSession], *,
         for group in (full, bare):
             if group:
                 _save(db, group, import_id, parser_version, counts)
+        # Kept without text where they were exported: kept so here too (no text came anyway).
+        textless = [item.session.id for item in full + bare if item.no_text]
+        if textless and neutral_title is not None:
+            mark_without_text(db, textless, neutral_title)
         _restore_ratings(db, items, counts)
     return counts
 

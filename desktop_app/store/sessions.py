@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -20,6 +20,7 @@ from desktop_app.domain import (
     utc_iso,
 )
 from desktop_app.store.deletion import has_tombstones
+from desktop_app.store.rules import NeutralTitle, RuleAction, RuleSet, load_rules, without_text
 
 
 class SessionNotFoundError(LookupError):
@@ -43,6 +44,8 @@ class Outcome(StrEnum):
     OLDER = "older"
     #: The user deleted this session (it is tombstoned): not stored again.
     DELETED_EARLIER = "deleted_earlier"
+    #: A skip rule matches this session: not stored (a copy stored before stays as it was).
+    EXCLUDED = "excluded"
 
 
 @dataclass
@@ -50,7 +53,8 @@ class SaveCounts:
     """What :func:`save_sessions` did.
 
     An older copy kept out is counted in ``unchanged`` (the import report counts it there); its
-    outcome says which it was. A session the user deleted is counted in ``deleted_earlier``.
+    outcome says which it was. A session the user deleted is counted in ``deleted_earlier``,
+    one a skip rule keeps out in ``excluded``.
     """
 
     new: int = 0
@@ -58,12 +62,26 @@ class SaveCounts:
     unchanged: int = 0
     messages: int = 0
     deleted_earlier: int = 0
+    excluded: int = 0
     #: One outcome per session given to the call, in order.
     outcomes: list[Outcome] = field(default_factory=list)
+    #: Ids of the sessions given that are not stored with their text as read: kept out
+    #: (deleted earlier, excluded) or stored without text. A parser's saved state of them
+    #: (which may hold text, and describes what was read) must not be stored.
+    no_state: set[str] = field(default_factory=set)
+    #: Stored sessions whose text this call removed (a no-text rule met a changed session
+    #: stored with text): the caller makes that text really gone (see ``deletion.erase``).
+    erased: int = 0
+
+
+def _neutral_title(tool_key: str) -> str:
+    return f"{tool_key} session"
 
 
 def save_sessions(db: Database, sessions: Iterable[Session], *, import_id: int | None = None,
-                  parser_version: str = "1", by_length: bool = False) -> SaveCounts:
+                  parser_version: str = "1", by_length: bool = False,
+                  rules: RuleSet | None = None,
+                  neutral_title: NeutralTitle = _neutral_title) -> SaveCounts:
     """Insert new sessions, replace changed ones, skip unchanged ones (same content hash) and
     older copies of stored ones (see :func:`is_older_copy`).
 
@@ -76,6 +94,14 @@ def save_sessions(db: Database, sessions: Iterable[Session], *, import_id: int |
     A session the user deleted (its id is a tombstone, see :mod:`.deletion`) is never stored
     again: its outcome is ``DELETED_EARLIER``.
 
+    The import rules (``rules``; read from the database when not given, see :mod:`.rules`)
+    apply to what is written. A session a skip rule matches is not written (``EXCLUDED``),
+    one a no-text rule matches is written without text, titled ``neutral_title(tool key)``
+    (its content hash is that of the no-text copy, so that the same session read again under
+    the rule is unchanged). A copy stored before the rule was added is left as it is while
+    the session read is equal to it (``UNCHANGED``): a rule changes stored sessions only when
+    the user applies it to them.
+
     Ratings are never touched. Runs inside the caller's transaction when there is one, otherwise
     in one of its own, so a failure leaves the database as it was.
     """
@@ -83,14 +109,41 @@ def save_sessions(db: Database, sessions: Iterable[Session], *, import_id: int |
     written: dict[int, str] = {}  # key -> title of sessions not in the FTS indexes yet
     with db.atomic():
         check = has_tombstones(db)  # once per call: most databases have none
+        if rules is None:
+            rules = load_rules(db)
         for session in sessions:
             if check and _is_tombstoned(db, session.id):
                 counts.deleted_earlier += 1
                 counts.outcomes.append(Outcome.DELETED_EARLIER)
+                counts.no_state.add(session.id)
                 continue
-            _save_one(db, session, import_id, parser_version, by_length, counts, written)
+            action = rules.action_for_session(session) if rules else None
+            if action is None:
+                _save_one(db, session, import_id, parser_version, by_length, counts, written)
+            elif action is RuleAction.SKIP:
+                _exclude(db, session, parser_version, counts)
+            else:
+                kept = without_text(session, neutral_title(session.tool_name or session.source))
+                _save_one(db, kept, import_id, parser_version, by_length, counts, written,
+                          original=session)
         _index_written(db, written)
     return counts
+
+
+def _exclude(db: Database, s: Session, parser_version: str, counts: SaveCounts) -> None:
+    """A session a skip rule matches: not written. Equal to a copy stored before the rule
+    existed: unchanged (that copy stays until the user applies the rule to it)."""
+    row = db.conn.execute("SELECT content_hash, no_text FROM sessions WHERE id = ?",
+                          (s.id,)).fetchone()
+    if row is not None and row[0] == s.content_hash(parser_version):
+        counts.unchanged += 1
+        counts.outcomes.append(Outcome.UNCHANGED)
+        if row[1]:
+            counts.no_state.add(s.id)
+        return
+    counts.excluded += 1
+    counts.outcomes.append(Outcome.EXCLUDED)
+    counts.no_state.add(s.id)
 
 
 def _is_tombstoned(db: Database, session_id: str) -> bool:
@@ -192,15 +245,21 @@ def replaced_since(db: Database, path: str, session_ids: Iterable[str]) -> bool:
 
 
 def _save_one(db: Database, s: Session, import_id: int | None, parser_version: str,
-              by_length: bool, counts: SaveCounts, written: dict[int, str]) -> None:
+              by_length: bool, counts: SaveCounts, written: dict[int, str], *,
+              original: Session | None = None) -> None:
+    """Write one session. ``original``: the session as read, when ``s`` is its no-text copy
+    (a no-text rule matched)."""
     conn = db.conn
     sid = s.id
+    no_text = original is not None
+    if no_text:
+        counts.no_state.add(sid)  # a parser's state would hold its text
     times = [utc_iso(m.time) for m in s.messages]
     content_hash = s.content_hash(parser_version, times)
     updated_at = stored_time(s.updated_at)
     existing = conn.execute(
         "SELECT key, content_hash, title, fingerprint, hidden_branches, tool_thumbs, "
-        "message_count, updated_at, parser_version FROM sessions WHERE id = ?", (sid,)
+        "message_count, updated_at, parser_version, no_text FROM sessions WHERE id = ?", (sid,)
     ).fetchone()
     values = {
         "id": sid,
@@ -224,10 +283,18 @@ def _save_one(db: Database, s: Session, import_id: int | None, parser_version: s
         "tool_name": s.tool_name,
         "updated_at": updated_at,
         "parser_version": parser_version,
+        "no_text": int(no_text),
     }
     if existing is not None:
         (key, old_hash, old_title, old_fingerprint, old_branches, old_thumbs, old_count,
-         old_updated, old_version) = existing
+         old_updated, old_version, old_no_text) = existing
+        if old_no_text:
+            counts.no_state.add(sid)
+        if (original is not None and not old_no_text and old_hash != content_hash
+                and old_hash == original.content_hash(parser_version, times)):
+            # Stored with its text before the no-text rule was added, and read unchanged:
+            # left as it is (the user did not apply the rule to it).
+            s, content_hash = original, old_hash
         if old_hash == content_hash:
             before = (old_fingerprint, old_branches, old_thumbs, old_updated, old_version)
             if old_updated is not None and (updated_at is None or updated_at < old_updated):
@@ -252,16 +319,19 @@ def _save_one(db: Database, s: Session, import_id: int | None, parser_version: s
             return
         if key in written:  # the same session twice in one call: index the first one now
             _index_written(db, written)
-        # External-content FTS: the old text must be removed before the rows change.
-        conn.execute(
-            "INSERT INTO sessions_fts (sessions_fts, rowid, title) VALUES ('delete', ?, ?)",
-            (key, old_title),
-        )
-        conn.execute(
-            "INSERT INTO messages_fts (messages_fts, rowid, text) "
-            "SELECT 'delete', id, text FROM messages WHERE session_key = ?",
-            (key,),
-        )
+        if not old_no_text:  # a session stored without text has no index entries
+            # External-content FTS: the old text must be removed before the rows change.
+            conn.execute(
+                "INSERT INTO sessions_fts (sessions_fts, rowid, title) VALUES ('delete', ?, ?)",
+                (key, old_title),
+            )
+            conn.execute(
+                "INSERT INTO messages_fts (messages_fts, rowid, text) "
+                "SELECT 'delete', id, text FROM messages WHERE session_key = ?",
+                (key,),
+            )
+            if no_text:
+                counts.erased += 1
         conn.execute("DELETE FROM messages WHERE session_key = ?", (key,))
         assignments = ", ".join(f"{col} = :{col}" for col in values)
         conn.execute(f"UPDATE sessions SET {assignments} WHERE key = :key", {**values, "key": key})
@@ -279,7 +349,8 @@ def _save_one(db: Database, s: Session, import_id: int | None, parser_version: s
         "VALUES (?, ?, ?, ?, ?, ?)",
         [(key, i, m.role, times[i], m.text, m.model) for i, m in enumerate(s.messages)],
     )
-    written[int(key or 0)] = s.title
+    if not no_text:  # kept without text: not searchable, no index entries
+        written[int(key or 0)] = s.title
     counts.messages += len(s.messages)
 
 
@@ -385,7 +456,7 @@ def session_keys(db: Database, query: SessionQuery | None = None) -> list[int]:
 _ROW_SQL = """
 SELECT s.key, s.id, s.source, s.external_id, s.title, s.started_at, s.ended_at, s.message_count,
        s.user_message_count, s.model, s.tokens_in, s.tokens_out, s.cost, s.project, s.tool_name,
-       r.verdict, r.minutes_saved, r.reason, r.note, r.rated_at,
+       r.verdict, r.minutes_saved, r.reason, r.note, r.rated_at, s.no_text,
        (SELECT group_concat(sl.label, char(31)) FROM (
             SELECT sl.label FROM session_labels sl LEFT JOIN labels l ON l.name = sl.label
             WHERE sl.session_id = s.id ORDER BY COALESCE(l.position, 1e9), sl.label) sl) AS labels
@@ -395,7 +466,8 @@ FROM sessions s LEFT JOIN ratings r ON r.session_id = s.id
 
 def _row(values: Sequence[Any]) -> SessionRow:
     (_key, sid, source, external_id, title, started, ended, n_msg, n_user, model, t_in, t_out,
-     cost, project, tool_name, verdict, minutes, reason, note, rated_at, labels) = values
+     cost, project, tool_name, verdict, minutes, reason, note, rated_at, no_text,
+     labels) = values
     rating = Rating(
         verdict=Verdict(verdict) if verdict else Verdict.UNRATED,
         minutes_saved=minutes,
@@ -408,7 +480,7 @@ def _row(values: Sequence[Any]) -> SessionRow:
         id=sid, source=source, external_id=external_id, title=title,
         started_at=parse_utc(started), ended_at=parse_utc(ended), messages=n_msg,
         user_messages=n_user, model=model, tokens_in=t_in, tokens_out=t_out, cost=cost,
-        project=project, rating=rating, tool_name=tool_name,
+        project=project, rating=rating, tool_name=tool_name, no_text=bool(no_text),
     )
 
 
@@ -435,6 +507,32 @@ def list_sessions(db: Database, query: SessionQuery | None = None) -> list[Sessi
 def count_sessions(db: Database) -> int:
     """How many sessions are stored."""
     return int(db.conn.execute("SELECT count(*) FROM sessions").fetchone()[0])
+
+
+def stored_ids(db: Database, session_ids: Iterable[str]) -> set[str]:
+    """The ids among ``session_ids`` that are stored."""
+    ids = list(session_ids)
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        found.update(str(row[0]) for row in db.conn.execute(
+            f"SELECT id FROM sessions WHERE id IN ({marks})", chunk))
+    return found
+
+
+def count_unsearchable(db: Database, query: SessionQuery | None = None) -> int:
+    """How many sessions kept without text (see :mod:`.rules`) the query's filters, its
+    search left aside, let through: a search cannot find them. Costs nothing where no
+    session is kept without text (a partial index holds only those)."""
+    if db.conn.execute("SELECT 1 FROM sessions WHERE no_text = 1 LIMIT 1").fetchone() is None:
+        return 0
+    query = replace(query or SessionQuery(), search=None)
+    where, args, needs_ratings = _where(db, query)
+    join = " LEFT JOIN ratings r ON r.session_id = s.id" if needs_ratings else ""
+    clause = f"{where} AND s.no_text = 1" if where else " WHERE s.no_text = 1"
+    return int(db.conn.execute(f"SELECT count(*) FROM sessions s{join}{clause}",
+                               args).fetchone()[0])
 
 
 def session_key(db: Database, session_id: str) -> int | None:

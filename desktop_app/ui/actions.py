@@ -71,6 +71,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                separator_before=True, needs_sessions=True),
     ActionSpec("forget_deleted", EDIT, "Forget Deleted &Sessions…", "deletion.forget",
                tip="Let sessions you deleted be imported again"),
+    ActionSpec("rules", EDIT, "Import &Rules…", "rules.open",
+               tip="Keep sessions out of imports, or store them without text"),
 
     ActionSpec("rate_useful", RATE, "&Useful", "rate", (Verdict.USEFUL,), ("U",),
                needs_sessions=True),

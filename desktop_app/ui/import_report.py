@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from desktop_app.importers import worthwhile_export
 from desktop_app.importers.registry import display_name
 from desktop_app.ingest import ImportReport
-from desktop_app.ingest.report import deleted_earlier_text
+from desktop_app.ingest.report import kept_out_text
 from desktop_app.ui.theme import colors
 
 
@@ -45,8 +45,8 @@ def summary_text(report: ImportReport) -> str:
     failed = sum(1 for f in report.files if f.error)
     parts = [f"{t['sessions_new']:,} new", f"{t['sessions_updated']:,} updated",
              f"{t['sessions_unchanged']:,} unchanged"]
-    text = "Imported: " + ", ".join(parts) + deleted_earlier_text(
-        t["sessions_deleted_earlier"]) + "."
+    text = "Imported: " + ", ".join(parts) + kept_out_text(
+        t["sessions_deleted_earlier"], t["sessions_excluded"]) + "."
     if report.cancelled:
         text = "Import cancelled. " + text
     if failed:
@@ -70,10 +70,12 @@ class ImportReportDialog(QDialog):
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("importFiles")
         self.tree.setAccessibleName("Imported files")
-        # "Deleted earlier": sessions the user deleted, read again and kept out.
+        # "Deleted earlier": sessions the user deleted, read again and kept out; "Excluded by
+        # rule": sessions an import rule (skip) kept out.
         self.tree.setHeaderLabels(["File", "Recognised as", "New", "Updated", "Unchanged",
-                                   "Deleted earlier", "Messages", "Problem"])
-        problem_column = 7
+                                   "Deleted earlier", "Excluded by rule", "Messages",
+                                   "Problem"])
+        problem_column = 8
         c = colors()
         for file in report.files:
             names = [n.strip() for n in (file.source or "").split(",") if n.strip()]
@@ -84,7 +86,8 @@ class ImportReportDialog(QDialog):
             item = QTreeWidgetItem([
                 Path(file.path).name, source, f"{file.sessions_new:,}",
                 f"{file.sessions_updated:,}", f"{file.sessions_unchanged:,}",
-                f"{file.sessions_deleted_earlier:,}", f"{file.messages:,}", problem,
+                f"{file.sessions_deleted_earlier:,}", f"{file.sessions_excluded:,}",
+                f"{file.messages:,}", problem,
             ])
             item.setToolTip(0, file.path)
             item.setToolTip(problem_column, file.error or problem)
@@ -103,7 +106,7 @@ class ImportReportDialog(QDialog):
         header = self.tree.header()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((250, 110, 55, 65, 80, 100, 75)):
+        for column, width in enumerate((230, 110, 55, 65, 80, 100, 110, 75)):
             self.tree.setColumnWidth(column, width)
         layout.addWidget(self.tree, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok, self)

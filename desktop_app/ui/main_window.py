@@ -54,6 +54,7 @@ from desktop_app.ui.import_controller import ImportController
 from desktop_app.ui.lists_dialog import ListsDialog
 from desktop_app.ui.rating import RatingController
 from desktop_app.ui.reflect_view import ReflectView
+from desktop_app.ui.rules_dialog import RulesController
 from desktop_app.ui.sessions_view import SessionsView
 from desktop_app.ui.settings import Settings
 from desktop_app.ui.shortcuts import FormatsSheet, ShortcutSheet
@@ -141,6 +142,7 @@ class MainWindow(QMainWindow):
         self.deletion = DeleteController(self, self, self.tasks)
         #: This window's claim on its database file (None: unguarded, e.g. a demo or a test).
         self.instance_lock: InstanceLock | None = None
+        self.rules = RulesController(self, self, self.tasks)
 
         self._fitted_on_show = False
         self._build_widgets()

@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QLabel,
     QMenu,
     QSplitter,
     QTableView,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 from sqlite_utils import Database
 
 from desktop_app.domain import Rating, SessionRow, Verdict
+from desktop_app.rules import unsearchable_text
 from desktop_app.store import (
     SessionQuery,
     count_sessions,
@@ -35,7 +37,7 @@ from desktop_app.store import (
     list_reasons,
 )
 from desktop_app.store.imports import session_extras
-from desktop_app.store.sessions import tools_present
+from desktop_app.store.sessions import count_unsearchable, tools_present
 from desktop_app.ui.filter_bar import FilterBar
 from desktop_app.ui.rating import RatingController
 from desktop_app.ui.rating_panel import RatingPanel
@@ -95,6 +97,12 @@ class SessionsView(QWidget):
         self.filters.query_changed.connect(self._on_filters_query_changed)
         self.filters.results_requested.connect(self.focus_results)
         layout.addWidget(self.filters)
+        # While searching: the sessions an import rule keeps without text cannot be found.
+        self.unsearchable_note = QLabel(self)
+        self.unsearchable_note.setObjectName("unsearchableNote")
+        self.unsearchable_note.setContentsMargins(10, 0, 10, 4)
+        self.unsearchable_note.setVisible(False)
+        layout.addWidget(self.unsearchable_note)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("sessionsSplitter")
@@ -492,6 +500,12 @@ class SessionsView(QWidget):
         filtered = self.filters.is_filtered()
         self.filters.set_count(f"{n:,} match{'es' if n != 1 else ''}" if filtered else "")
         total = count_sessions(self._db) if filtered and self._db is not None else n
+        query = self.filters.query()
+        unsearchable = (count_unsearchable(self._db, query)
+                        if query.search and self._db is not None else 0)
+        self.unsearchable_note.setText(f"{unsearchable_text(unsearchable)}." if unsearchable
+                                       else "")
+        self.unsearchable_note.setVisible(bool(unsearchable))
         self.rows_shown.emit(n, total)
 
     @Slot(int, Qt.SortOrder)

@@ -18,6 +18,8 @@ from desktop_app.ui.theme import colors
 FIRST_CHUNK = 400
 _FENCE = re.compile(r"```([\w+#.-]*)[^\n]*\n(.*?)(?:```|\Z)", re.DOTALL)
 _SHOW_ALL = "worthwhile:show-all"
+#: Said instead of the text of a session an import rule keeps without text.
+NO_TEXT = "Kept without text by an import rule"
 
 
 _INLINE = re.compile(r"`([^`\n]+)`|\*\*([^*\n]+)\*\*")
@@ -192,6 +194,10 @@ class TranscriptView(QTextBrowser):
         parts: list[str] = []
         if self._header:
             parts.extend(self._header_html(session, self._extras))
+        if session.no_text:
+            parts.append(f'<p style="color:{c.muted};"><i>{NO_TEXT}: its times, counts, model, '
+                         "tokens and project are kept, its title and messages are not "
+                         "(Edit → Import Rules…).</i></p>")
         role_colors = {"user": c.user, "assistant": c.assistant, "tool": c.tool,
                        "system": c.system}
         shown = self._messages if limit is None else self._messages[:limit]
@@ -206,7 +212,9 @@ class TranscriptView(QTextBrowser):
                 f"{html.escape(name)}</b>"
                 f'<span style="color:{c.muted};"> {html.escape(when + model)}</span></p>'
             )
-            if message.text.strip():
+            if session.no_text:
+                parts.append(f'<p style="color:{c.muted};"><i>(no text kept)</i></p>')
+            elif message.text.strip():
                 parts.append(message_body_html(message.text, marker))
             else:  # e.g. a Claude.ai export that blanked it: the message was still there
                 parts.append(f'<p style="color:{c.muted};"><i>No text in the history file.'

@@ -124,7 +124,7 @@ def test_appended_run_reads_only_the_last_run_again(db: Database, tmp_path: Path
     report = import_paths(db, [path])
     assert report.ok
     assert report.totals == {"sessions_new": 1, "sessions_updated": 1, "sessions_unchanged": 1,
-                             "sessions_deleted_earlier": 0}
+                             "sessions_deleted_earlier": 0, "sessions_excluded": 0}
     rows = {r.external_id: r for r in list_sessions(db)}
     assert set(ids) <= set(rows)  # earlier runs keep their ids
     assert rows[last.external_id].user_messages == 2
@@ -223,7 +223,7 @@ def test_a_later_twin_read_again_keeps_its_id(db: Database, tmp_path: Path) -> N
         f.write("#### and the tests  \n\nTests fixed.\n")
     report = import_paths(db, [path])
     assert report.totals == {"sessions_new": 0, "sessions_updated": 1, "sessions_unchanged": 1,
-                             "sessions_deleted_earlier": 0}
+                             "sessions_deleted_earlier": 0, "sessions_excluded": 0}
     rows = {r.external_id: r for r in list_sessions(db)}
     assert set(rows) == ids
     first = old_id("2025-11-02T09:00:00Z", "fix the bug")

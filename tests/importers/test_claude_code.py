@@ -155,7 +155,7 @@ def test_grown_file_is_read_from_where_it_stopped(db: Database, tmp_path: Path,
     again = import_paths(db, [root])
     assert again.ok
     assert again.totals == {"sessions_new": 0, "sessions_updated": 0, "sessions_unchanged": 2,
-                            "sessions_deleted_earlier": 0}
+                            "sessions_deleted_earlier": 0, "sessions_excluded": 0}
     assert [p for p in opened if p.endswith(".jsonl")] == []
     monkeypatch.undo()
 
@@ -181,7 +181,7 @@ def test_grown_file_is_read_from_where_it_stopped(db: Database, tmp_path: Path,
     assert third.ok, third.files[0].error
     assert reads == [size]  # only the grown file, only its new bytes
     assert third.totals == {"sessions_new": 0, "sessions_updated": 1, "sessions_unchanged": 1,
-                            "sessions_deleted_earlier": 0}
+                            "sessions_deleted_earlier": 0, "sessions_excluded": 0}
     row = next(r for r in list_sessions(db) if r.external_id == S1)
     assert (row.messages, row.user_messages) == (8, 2)
     transcript = get_transcript(db, row.id)
@@ -519,7 +519,7 @@ def test_a_subagent_file_of_an_imported_session_adds_its_tokens(db: Database,
     report = import_paths(db, [project / S1 / "subagents" / "agent-abc123.jsonl"])
     assert report.ok
     assert report.totals == {"sessions_new": 0, "sessions_updated": 1, "sessions_unchanged": 0,
-                             "sessions_deleted_earlier": 0}
+                             "sessions_deleted_earlier": 0, "sessions_excluded": 0}
     assert report.files[0].skipped == []
     [row] = list_sessions(db)
     assert row.tokens_out == 412 + 20 + 50  # the subagent's own final count, counted once

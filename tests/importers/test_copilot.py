@@ -230,5 +230,5 @@ def test_global_state_db_leaves_chats_moved_to_empty_window_files(db: Database,
     assert rows["7c2a"].project is None
     assert report.files[0].skipped == []
     assert report.totals == {"sessions_new": 3, "sessions_updated": 0, "sessions_unchanged": 0,
-                             "sessions_deleted_earlier": 0}
+                             "sessions_deleted_earlier": 0, "sessions_excluded": 0}
     assert get_transcript(db, rows["moved"].id)[-1].text == "of a moved chat, later"

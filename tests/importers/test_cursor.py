@@ -105,7 +105,7 @@ def test_legacy_chat_panel_in_a_workspace(db: Database, tmp_path: Path) -> None:
     assert (row.messages, row.user_messages) == (2, 1)
     again = import_paths(db, [ws.parent])
     assert again.totals == {"sessions_new": 0, "sessions_updated": 0, "sessions_unchanged": 1,
-                            "sessions_deleted_earlier": 0}
+                            "sessions_deleted_earlier": 0, "sessions_excluded": 0}
 
 
 def test_vscode_databases_are_not_cursor() -> None:
@@ -251,7 +251,7 @@ def test_cursor_agent_store(db: Database, tmp_path: Path) -> None:
         ("assistant", "Two files.")]
     again = import_paths(db, [store])
     assert again.totals == {"sessions_new": 0, "sessions_updated": 0, "sessions_unchanged": 1,
-                            "sessions_deleted_earlier": 0}
+                            "sessions_deleted_earlier": 0, "sessions_excluded": 0}
 
 
 def test_store_db_of_another_tool_is_not_cursor() -> None:
@@ -389,7 +389,7 @@ def test_agent_transcripts_txt_and_jsonl(db: Database, tmp_path: Path) -> None:
         ("user", "Add /logout"), ("assistant", "Added.")]
     again = import_paths(db, [projects])
     assert again.totals == {"sessions_new": 0, "sessions_updated": 0, "sessions_unchanged": 2,
-                            "sessions_deleted_earlier": 0}
+                            "sessions_deleted_earlier": 0, "sessions_excluded": 0}
 
 
 SHADOWED = "agent transcript of a chat read from state.vscdb"
@@ -418,7 +418,7 @@ def test_transcript_of_a_chat_in_the_same_import_is_skipped(db: Database,
         "Refactor auth", 1200, 4)
     again = import_paths(db, [root])
     assert again.totals == {"sessions_new": 0, "sessions_updated": 0, "sessions_unchanged": 2,
-                            "sessions_deleted_earlier": 0}
+                            "sessions_deleted_earlier": 0, "sessions_excluded": 0}
 
 
 def test_transcript_of_a_stored_chat_is_skipped(db: Database, tmp_path: Path) -> None:
@@ -432,7 +432,7 @@ def test_transcript_of_a_stored_chat_is_skipped(db: Database, tmp_path: Path) ->
     path = cursor_transcript(projects, "home-alice-app", CID, TXT)
     report = import_paths(db, [projects])
     assert report.totals == {"sessions_new": 0, "sessions_updated": 0, "sessions_unchanged": 0,
-                             "sessions_deleted_earlier": 0}
+                             "sessions_deleted_earlier": 0, "sessions_excluded": 0}
     assert [s.reason for s in report.files[0].skipped] == [SHADOWED]
     with path.open("a", encoding="utf-8") as out:
         out.write("\nuser:\n<user_query>\nAnd the docs?\n</user_query>\n")

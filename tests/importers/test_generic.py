@@ -188,7 +188,7 @@ def test_sessions_imported_before_tool_names_get_them_on_the_next_import(
     set_rating(db, rated.id, Rating(Verdict.USEFUL, minutes_saved=5))
     report = import_paths(db, [path])
     assert report.totals == {"sessions_new": 0, "sessions_updated": 6, "sessions_unchanged": 0,
-                             "sessions_deleted_earlier": 0}
+                             "sessions_deleted_earlier": 0, "sessions_excluded": 0}
     assert sorted(r.tool_key for r in list_sessions(db)) == [
         "DeepSeek", "Le Chat", "Perplexity", "Perplexity", "Poe", "generic"]
     assert get_rating(db, rated.id).minutes_saved == 5

@@ -170,7 +170,7 @@ def test_both_schemas_merged_from_the_wal(db: Database, tmp_path: Path) -> None:
         ("assistant", "About the same.")]
     again = import_paths(db, [tmp_path])
     assert again.totals == {"sessions_new": 0, "sessions_updated": 0, "sessions_unchanged": 2,
-                            "sessions_deleted_earlier": 0}
+                            "sessions_deleted_earlier": 0, "sessions_excluded": 0}
 
 
 def message(conn: sqlite3.Connection, digest: str, parent: str | None, role: str,

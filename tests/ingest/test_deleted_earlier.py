@@ -215,7 +215,8 @@ def test_cli_import_says_deleted_earlier(db: Database, db_path: Path, tmp_path: 
     report = json.loads(capsys.readouterr().out)
     assert report["files"][0]["sessions_deleted_earlier"] == 1
     assert report["totals"] == {"sessions_new": 0, "sessions_updated": 0,
-                                "sessions_unchanged": 1, "sessions_deleted_earlier": 1}
+                                "sessions_unchanged": 1,
+                                    "sessions_deleted_earlier": 1, "sessions_excluded": 0}
 
 
 def test_report_text_without_deletions_reads_as_before(db_path: Path, tmp_path: Path,

@@ -112,7 +112,7 @@ def test_single_file_of_a_project_imports(db: Database, tmp_path: Path) -> None:
     assert [r.external_id for r in list_sessions(db)] == [S2]
     again = import_paths(db, [project / f"{S2}.jsonl"])
     assert again.totals == {"sessions_new": 0, "sessions_updated": 0, "sessions_unchanged": 1,
-                            "sessions_deleted_earlier": 0}
+                            "sessions_deleted_earlier": 0, "sessions_excluded": 0}
 
 
 def test_rewritten_file_of_the_same_size_is_read_again(db: Database, tmp_path: Path) -> None:
@@ -139,11 +139,11 @@ def test_cli_import_of_a_projects_folder(tmp_path: Path,
     first = json.loads(capsys.readouterr().out)
     assert first["files"][0]["source"] == "claude-code"
     assert first["totals"] == {"sessions_new": 2, "sessions_updated": 0, "sessions_unchanged": 0,
-                               "sessions_deleted_earlier": 0}
+                               "sessions_deleted_earlier": 0, "sessions_excluded": 0}
     assert main(["--db", str(db_file), "import", str(project.parent), "--json"]) == 0
     again = json.loads(capsys.readouterr().out)
     assert again["totals"] == {"sessions_new": 0, "sessions_updated": 0, "sessions_unchanged": 2,
-                               "sessions_deleted_earlier": 0}
+                               "sessions_deleted_earlier": 0, "sessions_excluded": 0}
     assert main(["--db", str(db_file), "sessions", "--source", "claude-code", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert {r["external_id"] for r in rows} == {S1, S2}

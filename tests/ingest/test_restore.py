@@ -171,7 +171,7 @@ def test_importing_the_same_export_twice_equals_once(rich: Path, tmp_path: Path)
     once = [line for line in dump(new) if "INSERT INTO \"imports\"" not in line]
     again = import_paths(new, [tmp_path / "e.json"])
     assert again.totals == {"sessions_new": 0, "sessions_updated": 0, "sessions_unchanged": 6,
-                            "sessions_deleted_earlier": 0}
+                            "sessions_deleted_earlier": 0, "sessions_excluded": 0}
     assert again.files[0].skipped == []
     assert [line for line in dump(new) if "INSERT INTO \"imports\"" not in line] == once
     new.close()
@@ -481,4 +481,32 @@ def test_a_deleted_session_stays_deleted_when_an_export_is_imported(
         get_session(db, gone)
     left = db.execute("SELECT count(*) FROM ratings WHERE session_id = ?", [gone]).fetchone()
     assert left[0] == 0
+    db.close()
+
+
+@pytest.mark.parametrize("transcripts", [True, False])
+def test_sessions_kept_without_text_are_restored_without_text(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, transcripts: bool) -> None:
+    """A no-text rule's sessions come back as they were exported: neutral title, null texts,
+    ``no_text`` true, nothing in the search index."""
+    old, new = tmp_path / "old.db", tmp_path / "new.db"
+    files = tmp_path / "chatgpt"
+    assert main(["demo-data", "--source", "chatgpt", "--sessions", "4", "--out", str(files)]) == 0
+    assert main(["--db", str(old), "rules", "add", "no-text", "--source", "chatgpt"]) == 0
+    assert main(["--db", str(old), "import", str(files)]) == 0
+    export = tmp_path / "e.json"
+    args = ["--transcripts"] if transcripts else []
+    assert main(["--db", str(old), "export", "--format", "json", "--out", str(export), *args]) == 0
+    assert main(["--db", str(new), "import", str(export)]) == 0
+    capsys.readouterr()
+    before, after = views(capsys, old), views(capsys, new)
+    assert after["sessions"] == before["sessions"]
+    assert after["stats"] == before["stats"]
+    assert all(s["no_text"] for s in json.loads(after["sessions"]))
+    if transcripts:
+        assert after["show"] == before["show"]
+        assert all(m["text"] is None for s in after["show"].values() for m in s["transcript"])
+    db = open_db(new)
+    assert db.execute("SELECT count(*) FROM sessions_fts WHERE sessions_fts MATCH 'session'"
+                      ).fetchone()[0] == 0
     db.close()

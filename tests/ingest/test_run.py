@@ -31,11 +31,11 @@ def test_report_json_is_the_contract(db: Database, tmp_path: Path) -> None:
     assert report.to_json() == {
         "files": [{
             "path": str(path), "source": "chatgpt", "sessions_new": 2, "sessions_updated": 0,
-            "sessions_unchanged": 0, "sessions_deleted_earlier": 0, "messages": 6,
-            "skipped": [], "error": None,
+            "sessions_unchanged": 0, "sessions_deleted_earlier": 0, "sessions_excluded": 0,
+            "messages": 6, "skipped": [], "error": None,
         }],
         "totals": {"sessions_new": 2, "sessions_updated": 0, "sessions_unchanged": 0,
-                   "sessions_deleted_earlier": 0},
+                   "sessions_deleted_earlier": 0, "sessions_excluded": 0},
     }
     json.dumps(report.to_json())  # serialisable as is
 
@@ -124,7 +124,7 @@ def test_reimport_is_unchanged_and_keeps_ratings(db: Database) -> None:
     before = dump(db)
     again = import_paths(db, [CHATGPT_SAMPLE])
     assert again.totals == {"sessions_new": 0, "sessions_updated": 0, "sessions_unchanged": 1,
-                            "sessions_deleted_earlier": 0}
+                            "sessions_deleted_earlier": 0, "sessions_excluded": 0}
     assert again.files[0].messages == 0
     rating = get_rating(db, session.id)
     assert rating.verdict is Verdict.USEFUL
@@ -147,7 +147,7 @@ def test_newer_export_updates_changed_sessions_and_adds_new(db: Database,
                         simple_gpt("c3", 1)])
     report = import_paths(db, [newer])
     assert report.totals == {"sessions_new": 1, "sessions_updated": 1, "sessions_unchanged": 1,
-                             "sessions_deleted_earlier": 0}
+                             "sessions_deleted_earlier": 0, "sessions_excluded": 0}
     assert report.files[0].messages == 6 + 2
     updated = next(s for s in list_sessions(db) if s.external_id == "c1")
     assert updated.title == "Renamed"

@@ -60,7 +60,7 @@ def test_a_session_in_two_project_folders_is_one_session(db: Database, tmp_path:
     report = import_paths(db, [projects])
     assert report.ok, report.files[0].error
     assert report.totals == {"sessions_new": 2, "sessions_updated": 0, "sessions_unchanged": 0,
-                             "sessions_deleted_earlier": 0}
+                             "sessions_deleted_earlier": 0, "sessions_excluded": 0}
     rows = {r.external_id: r for r in list_sessions(db)}
     todo, edge = rows["todowrite_session"], rows["edge_cases"]
     assert (todo.messages, todo.user_messages, todo.tokens_in, todo.tokens_out) == \
@@ -70,7 +70,7 @@ def test_a_session_in_two_project_folders_is_one_session(db: Database, tmp_path:
         (10, 3, 320, 350)
     again = import_paths(db, [projects])
     assert again.totals == {"sessions_new": 0, "sessions_updated": 0, "sessions_unchanged": 2,
-                            "sessions_deleted_earlier": 0}
+                            "sessions_deleted_earlier": 0, "sessions_excluded": 0}
 
 
 def test_a_copy_of_the_claude_folder_beside_it(db: Database, tmp_path: Path) -> None:
@@ -110,7 +110,7 @@ def test_growing_and_new_files_across_folders_equal_a_fresh_import(
     grown = import_paths(db, [projects])
     assert starts == [("todowrite_session.jsonl", size)]
     assert grown.totals == {"sessions_new": 0, "sessions_updated": 1, "sessions_unchanged": 1,
-                            "sessions_deleted_earlier": 0}
+                            "sessions_deleted_earlier": 0, "sessions_excluded": 0}
     # A line of it in the other folder's growing file (a resume from there).
     append_jsonl(projects / "-tmp-a" / "edge_cases.jsonl", [
         user("t-u10", "todowrite_session", "And close the epic", "2025-06-14T10:06:00Z",
@@ -126,7 +126,7 @@ def test_growing_and_new_files_across_folders_equal_a_fresh_import(
     assert sorted(starts) == [("edge_cases.jsonl", 0), ("other.jsonl", 0),
                               ("todowrite_session.jsonl", 0)]
     assert report.totals == {"sessions_new": 1, "sessions_updated": 0, "sessions_unchanged": 2,
-                             "sessions_deleted_earlier": 0}
+                             "sessions_deleted_earlier": 0, "sessions_excluded": 0}
     monkeypatch.undo()
     incremental = _figures(db)
     assert incremental["todowrite_session"][:4] == (11 + 3, 2 + 2, 883 + 300, 328 + 9)
@@ -158,4 +158,4 @@ def test_an_unrelated_folder_is_not_read_again(db: Database, tmp_path: Path,
     report = import_paths(db, [projects])
     assert sorted(starts) == ["later.jsonl", "test_session.jsonl"]
     assert report.totals == {"sessions_new": 1, "sessions_updated": 0, "sessions_unchanged": 3,
-                             "sessions_deleted_earlier": 0}
+                             "sessions_deleted_earlier": 0, "sessions_excluded": 0}

@@ -59,21 +59,22 @@ ROWS: dict[str, list[dict[str, Any]]] = {
          "model": "gpt-4o", "tokens_in": 1200, "tokens_out": 3400, "cost": 0.0125,
          "project": None, "content_hash": "5d41402abc4b2a76", "import_id": 1,
          "hidden_branches": 2, "tool_thumbs": "up", "fingerprint": -9_223_372_036_854_775_807,
-         "updated_at": "2026-03-02T10:00:00.000001Z", "parser_version": "3", "tool_name": None},
+         "updated_at": "2026-03-02T10:00:00.000001Z", "parser_version": "3", "tool_name": None,
+         "no_text": 0},
         {"key": 2, "id": "claude-code-8e1b77", "source": "claude-code",
          "external_id": "0b1e-session", "title": "Fix the flaky 'test_sync' test",
          "started_at": T2, "ended_at": None, "message_count": 2, "user_message_count": 1,
          "model": "claude-sonnet-4", "tokens_in": None, "tokens_out": None, "cost": None,
          "project": "/home/me/src/wörk", "content_hash": "7d793037a0760186",
          "import_id": None, "hidden_branches": 0, "tool_thumbs": None, "fingerprint": None,
-         "updated_at": None, "parser_version": "2", "tool_name": None},
+         "updated_at": None, "parser_version": "2", "tool_name": None, "no_text": 0},
         {"key": 3, "id": "generic-55aa01", "source": "generic", "external_id": "Perplexity/p-1",
          "title": "", "started_at": None, "ended_at": None, "message_count": 0,
          "user_message_count": 0, "model": None, "tokens_in": 7, "tokens_out": 0,
          "cost": 0.0, "project": None, "content_hash": None, "import_id": 1,
          "hidden_branches": 0, "tool_thumbs": "mixed", "fingerprint": 42,
          "updated_at": "2026-03-01T00:00:00.000000Z", "parser_version": None,
-         "tool_name": "Perplexity"},
+         "tool_name": "Perplexity", "no_text": 0},
     ],
     "messages": [
         {"id": 1, "session_key": 1, "seq": 0, "role": "user", "time": T1,
@@ -129,6 +130,12 @@ ROWS: dict[str, list[dict[str, Any]]] = {
     ],
     "tombstones": [
         {"session_id": "chatgpt-dead01", "source": "chatgpt", "deleted_at": T2},
+    ],
+    "rules": [
+        {"id": 1, "action": "no-text", "selector": "project", "pattern": "~/work/acme*",
+         "created_at": T2},
+        {"id": 2, "action": "skip", "selector": "source", "pattern": "gemini",
+         "created_at": T2},
     ],
 }
 

@@ -120,7 +120,7 @@ def test_export_csv_to_a_typed_path(qtbot: QtBot, rich_window: MainWindow,
     qtbot.keyClick(dialog.path_edit, Qt.Key.Key_Return)  # the Export button is the default
     qtbot.waitUntil(finished(window), timeout=10_000)
     text = target.read_bytes().decode("utf-8-sig")
-    assert text.splitlines()[0].endswith("note,rated_at")
+    assert text.splitlines()[0].endswith("note,rated_at,no_text")
     assert "transcript" not in text.splitlines()[0]
 
 

@@ -57,7 +57,7 @@ def test_import_from_first_run_shows_report_and_sessions(
         rows.append(row)
     assert rows[0].text(1) == "ChatGPT"
     assert rows[0].text(2) == "1"
-    assert "not a supported" in rows[1].text(7)
+    assert "not a supported" in rows[1].text(8)
     report.accept()
     assert window.outer_stack.currentWidget() is window.body
     assert window.sessions_view.model is not None
