@@ -437,3 +437,17 @@ def cursor_agent_store(path: Path, meta: dict[str, Any], messages: list[dict[str
     conn.commit()
     conn.close()
     return path
+
+
+class Terminal(io.StringIO):
+    """Standard input as a person at a terminal: it answers what it was given."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+class Pipe(io.StringIO):
+    """Standard input from a pipe or a script: nobody there to answer."""
+
+    def isatty(self) -> bool:
+        return False

@@ -14,21 +14,8 @@ from desktop_app.cli import main
 from desktop_app.domain import Rating, Verdict
 from desktop_app.store import list_sessions, open_db, save_sessions, set_rating
 from desktop_app.store.deletion import count_tombstones
+from tests.builders import Pipe, Terminal
 from tests.factories import make_session
-
-
-class Terminal(io.StringIO):
-    """Standard input as a person at a terminal: it answers what it was given."""
-
-    def isatty(self) -> bool:
-        return True
-
-
-class Pipe(io.StringIO):
-    """Standard input from a pipe or a script: nobody there to answer."""
-
-    def isatty(self) -> bool:
-        return False
 
 
 @pytest.fixture
@@ -188,7 +175,7 @@ def test_a_missing_database_is_not_created(capsys: pytest.CaptureFixture[str],
 def test_deleted_stays_deleted_through_the_cli(capsys: pytest.CaptureFixture[str],
                                                monkeypatch: pytest.MonkeyPatch, db_path: Path,
                                                tmp_path: Path) -> None:
-    from tests.builders import simple_gpt, write_json
+    from tests.builders import Pipe, simple_gpt, write_json
 
     path = write_json(tmp_path / "conversations.json", [simple_gpt("c1"), simple_gpt("c2")])
     assert main(["--db", str(db_path), "import", str(path)]) == 0

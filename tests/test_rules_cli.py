@@ -14,22 +14,8 @@ from desktop_app.cli import main
 from desktop_app.domain import Rating, Verdict
 from desktop_app.store import list_sessions, open_db, save_sessions, set_rating
 from desktop_app.store.rules import list_rules
-from tests.builders import simple_gpt, write_json
+from tests.builders import Pipe, Terminal, simple_gpt, write_json
 from tests.factories import make_messages, make_session
-
-
-class Terminal(io.StringIO):
-    """Standard input as a person at a terminal."""
-
-    def isatty(self) -> bool:
-        return True
-
-
-class Pipe(io.StringIO):
-    """Standard input from a script: nobody there to answer."""
-
-    def isatty(self) -> bool:
-        return False
 
 
 @pytest.fixture
