@@ -20,7 +20,7 @@ from datetime import UTC, date, timedelta
 
 from desktop_app.metrics.periods import day_start_utc, period_start
 from desktop_app.metrics.value import NO_LABEL
-from desktop_app.sharing.cards import FORMAT, VERSION
+from desktop_app.sharing.cards import FORMAT, VERSION, Card, card_from_json
 
 #: How many people's cards the demo team has, and how many weeks each covers.
 PEOPLE = 8
@@ -113,6 +113,11 @@ def demo_cards(today: date | None = None, seed: int = 2026) -> list[dict[str, ob
             "labels": labels,
         })
     return cards
+
+
+def demo_team(today: date | None = None) -> list[Card]:
+    """The demo team's cards, read and checked as any card file is."""
+    return [card_from_json(obj, f"demo card {i + 1}") for i, obj in enumerate(demo_cards(today))]
 
 
 def _empty() -> dict[str, int]:

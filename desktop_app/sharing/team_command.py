@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Mapping, Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -18,7 +17,6 @@ from desktop_app.domain import Tally
 from desktop_app.metrics.compare import display_name
 from desktop_app.metrics.text import estimate_text, minutes_text, period_label, value_text
 from desktop_app.metrics.value import Figures, tally_figures
-from desktop_app.sharing.cards import Card, card_from_json
 from desktop_app.sharing.team import (
     FEWER_THAN,
     MIN_PEOPLE,
@@ -47,14 +45,6 @@ def add_team_parser(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print JSON (see README)")
 
 
-def demo_team_cards(today: date | None = None) -> list[Card]:
-    """The demo team's 8 cards, read as any card is."""
-    from desktop_app.demo.cards import demo_cards
-
-    return [card_from_json(obj, f"demo card {i + 1}")
-            for i, obj in enumerate(demo_cards(today))]
-
-
 def run_team(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run ``worthwhile team``; returns the exit code."""
     if not args.cards and not args.demo:
@@ -63,7 +53,9 @@ def run_team(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.cards:
         cards, rejected = read_cards(args.cards)
     else:
-        cards, rejected = demo_team_cards(), []
+        from desktop_app.demo.cards import demo_team
+
+        cards, rejected = demo_team(), []
     try:
         team = merge(cards, by=args.by, group=args.group)
     except MergeError as exc:
