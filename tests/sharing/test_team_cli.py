@@ -46,6 +46,24 @@ def test_three_cards_merge(tmp_path: Path, capsys: Capsys) -> None:
         (WEEK, "ChatGPT", 24, 3), (NEXT_WEEK, "Claude Code", 18, 3)]
 
 
+def test_nothing_says_who_sent_what(tmp_path: Path, capsys: Capsys) -> None:
+    """No card id, no accepted file's name, no per-card figure: only merged cells."""
+    ids = ["id-of-ann-7f3a", "id-of-bob-91c2", "id-of-cy-00d1"]
+    paths = [str(write(tmp_path, f"sent-by-{n}.json", _person(i, scale)))
+             for n, i, scale in zip(("ann", "bob", "cy"), ids, (1, 2, 3), strict=True)]
+    outputs = []
+    for args in (["--json"], ["--json", "--group", "tool"], ["--group", "label"], []):
+        code, out, err = _team(capsys, *paths, *args)
+        assert code == 0
+        outputs.append(json.dumps(out) + err)
+    for text in outputs:
+        for secret in (*ids, "sent-by"):
+            assert secret not in text
+    # One card's own counts (4, 8 or 12 ChatGPT uses) appear nowhere as a cell: only the sum.
+    by_tool = json.loads(outputs[1])
+    assert [p["uses"] for p in by_tool["periods"] if p["group"] == "ChatGPT"] == [24]
+
+
 def test_a_foreign_or_inconsistent_file_is_rejected_and_the_rest_merged(
         tmp_path: Path, capsys: Capsys) -> None:
     good = [str(write(tmp_path, f"{n}.json", _person(n))) for n in "abc"]

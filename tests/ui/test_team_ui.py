@@ -103,6 +103,10 @@ def test_open_team_cards_shows_the_merged_picture(
     assert "Click to see" not in view.hover_text
     view.tabs.setCurrentIndex(2)  # By label: only "coding" (three people) in its week
     assert view.by_label.order == ["coding"]
+    # Nothing on screen says who sent what: no card id, no accepted file's name.
+    shown = _texts(view)
+    for secret in ('"a"', "a.json", "b.json", "c.json"):
+        assert secret not in shown
     assert network_events == []
 
 
