@@ -22,6 +22,7 @@ from desktop_app.importers.registry import DISPLAY_NAMES, SOURCES, TOOL_NAMES, d
 from desktop_app.importers.values import size_text
 from desktop_app.jsonout import session_object, show_object
 from desktop_app.rules import add_rules_parser, run_rules, unsearchable_text
+from desktop_app.sharing.team_command import add_team_parser, run_team
 from desktop_app.store import (
     KEEP,
     AmbiguousSessionIdError,
@@ -47,7 +48,7 @@ from desktop_app.store.sessions import count_unsearchable
 EXIT_PIPE_CLOSED = 141
 
 #: The views ``--screenshot --view`` can open (a view is listed once it exists).
-VIEWS = ("sessions", "reflect", "value")
+VIEWS = ("sessions", "reflect", "value", "team")
 THEMES = ("light", "dark")
 
 
@@ -122,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_delete_parser(sub)
     add_rules_parser(sub)
+    add_team_parser(sub)
 
     p = sub.add_parser("export", help="write every session and its rating to CSV or JSON")
     p.add_argument("--format", required=True, choices=("csv", "json"),
@@ -228,6 +230,8 @@ def _message(exc: Exception) -> str:
 
 
 def _run_command(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
+    if args.command == "team":  # cards only: no database
+        return run_team(args, out, sys.stderr)
     if args.command == "demo-data":
         return _demo_data(args, out)
     if args.command == "import":

@@ -40,6 +40,11 @@ RULES: list[tuple[str, tuple[str, ...], tuple[str, ...], str]] = [
     ("ingest/", ("desktop_app.ingest",),
      ("desktop_app.ui", "desktop_app.demo", "desktop_app.cli", "desktop_app.metrics"),
      "the writer knows parsers and the store, not screens"),
+    ("sharing/cards.py and sharing/team.py",
+     ("desktop_app.sharing.cards", "desktop_app.sharing.team"),
+     ("desktop_app.store", "sqlite_utils", "desktop_app.ingest", "desktop_app.importers",
+      "desktop_app.ui", "desktop_app.demo", "desktop_app.cli"),
+     "cards are read and merged without a database: a lead needs none, tests need none"),
 ]
 
 #: Only these may import Qt (and pyqtgraph, which loads Qt).

@@ -1,4 +1,5 @@
-"""Nothing leaves the machine: no socket is opened while importing or computing statistics.
+"""Nothing leaves the machine: no socket is opened while importing, computing statistics or
+merging team cards.
 
 (Browsing and charting are watched in tests/ui: test_browsing_demo_data_opens_no_socket and
 the Value view tests use the same ``network_events`` fixture.)
@@ -30,6 +31,24 @@ def test_import_scan_and_stats_open_no_socket(capsys: pytest.CaptureFixture[str]
     assert main(["--db", str(db_path), "scan", "--json"]) == 0
     assert main(["--db", str(db_path), "stats", "--json", "--group", "tool"]) == 0
     assert main(["--db", str(db_path), "sessions", "--search", "test", "--json"]) == 0
+    capsys.readouterr()
+    assert network_events == []
+    assert "PySide6.QtNetwork" not in sys.modules
+
+
+def test_team_opens_no_socket(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                              network_events: list[object]) -> None:
+    from desktop_app.demo.cards import demo_cards
+
+    paths = []
+    for i, card in enumerate(demo_cards()):
+        path = tmp_path / f"card-{i}.json"
+        path.write_text(json.dumps(card), encoding="utf-8")
+        paths.append(str(path))
+    assert main(["team", *paths, "--json", "--group", "tool"]) == 0
+    assert json.loads(capsys.readouterr().out)["cards"] == 8
+    assert main(["team", *paths, "--group", "label"]) == 0
+    assert main(["--demo", "team"]) == 0
     capsys.readouterr()
     assert network_events == []
     assert "PySide6.QtNetwork" not in sys.modules

@@ -354,3 +354,14 @@ def _assemble(
 def _period_figures(period: Period, group: str | None, tally: Tally | None) -> PeriodFigures:
     values = _ZERO if tally is None else _figure_values(tally)
     return PeriodFigures(group, *values, period.start, period.end)
+
+
+def tally_figures(tally: Tally, group: str | None = None) -> Figures:
+    """The figures of some counts, exactly as ``stats --json`` computes them (value per use and
+    its interval, estimates, minutes), for counts summed elsewhere (the team view's cards)."""
+    return _figures(tally, group)
+
+
+def tally_period_figures(period: Period, group: str | None, tally: Tally) -> PeriodFigures:
+    """One ``periods`` entry of ``stats --json`` for the counts of ``group`` in ``period``."""
+    return _period_figures(period, group, tally)

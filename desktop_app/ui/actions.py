@@ -12,7 +12,7 @@ from desktop_app.domain import Verdict
 
 #: The views, in navigation order: (key, text); Ctrl+1… switch to them.
 VIEWS: tuple[tuple[str, str], ...] = (
-    ("sessions", "Sessions"), ("reflect", "Reflect"), ("value", "Value"),
+    ("sessions", "Sessions"), ("reflect", "Reflect"), ("value", "Value"), ("team", "Team"),
 )
 
 FILE, EDIT, RATE, VIEW, HELP = "&File", "&Edit", "&Rate", "&View", "&Help"
@@ -52,6 +52,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                needs_sessions=True),
     ActionSpec("open_database", FILE, "Open Data&base…", "data.open_database",
                tip="Open a backup or another Worthwhile database"),
+    ActionSpec("open_team_cards", FILE, "Open &Team Cards…", "open_team_cards",
+               tip="Combine other people's summary cards into one team picture"),
     ActionSpec("demo", FILE, "Try &Demo Data", "_on_first_run_demo_requested",
                tip="Open a throwaway database of synthetic sessions", separator_before=True),
     ActionSpec("leave_demo", FILE, "&Leave Demo", "_on_leave_demo_triggered",

@@ -64,6 +64,7 @@ from desktop_app.ui.theme import colors
 
 if TYPE_CHECKING:
     from desktop_app.ingest import ImportReport
+    from desktop_app.ui.team_view import CardSet, TeamView
     from desktop_app.ui.value_view import ValueView
 
 
@@ -201,9 +202,16 @@ class MainWindow(QMainWindow):
         QVBoxLayout(self.value_page).setContentsMargins(0, 0, 0, 0)
         self.value_view: ValueView | None = None
         self._value_stale = True
+        # The Team view too (and its entry appears only while team cards are open).
+        self.team_page = QWidget(self.stack)
+        self.team_page.setObjectName("teamPage")
+        QVBoxLayout(self.team_page).setContentsMargins(0, 0, 0, 0)
+        self.team_view: TeamView | None = None
+        self.nav.item(len(VIEWS) - 1).setHidden(True)
         self.stack.addWidget(self.sessions_view)
         self.stack.addWidget(self.reflect_view)
         self.stack.addWidget(self.value_page)
+        self.stack.addWidget(self.team_page)
         body_layout.addWidget(self.nav)
         body_layout.addWidget(self.stack, 1)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
@@ -248,6 +256,9 @@ class MainWindow(QMainWindow):
         if getattr(self, "value_view", None) is not None:
             assert self.value_view is not None
             self.value_view.apply_colors()
+        if getattr(self, "team_view", None) is not None:
+            assert self.team_view is not None
+            self.team_view.apply_colors()
         c = colors()
         self.demo_banner.setStyleSheet(
             f"background:{c.demo_bg}; color:{c.demo_fg}; font-weight:bold; padding:6px 10px;"
@@ -374,19 +385,23 @@ class MainWindow(QMainWindow):
         self.controller.set_db(db)
         self.watch.set_db(db)
         has_sessions = count_sessions(db) > 0
-        if has_sessions:
-            self.sessions_view.set_db(
-                db, self.settings.database_filters(None if demo else path))
-            if self.settings.header_state is not None:
-                self.sessions_view.restore_columns(self.settings.header_state)
-            self.reflect_view.set_db(db, path, self.settings.sample_size)
-            self._value_stale = True
-            self.outer_stack.setCurrentWidget(self.body)
-            self.show_view(self.settings.last_view)
+        self._team_follows_database(demo)
+        if has_sessions or self.team_open:
+            self._show_body(db, path, demo)
         else:
             self.outer_stack.setCurrentWidget(self.first_run)
             self._on_sessions_view_rows_shown(0, 0)
         self._refresh_chrome()
+
+    def _show_body(self, db: Database, path: Path, demo: bool) -> None:
+        """The views (not the first-run screen) over ``db``."""
+        self.sessions_view.set_db(db, self.settings.database_filters(None if demo else path))
+        if self.settings.header_state is not None:
+            self.sessions_view.restore_columns(self.settings.header_state)
+        self.reflect_view.set_db(db, path, self.settings.sample_size)
+        self._value_stale = True
+        self.outer_stack.setCurrentWidget(self.body)
+        self.show_view(self.settings.last_view)
 
     def hold_instance_lock(self, lock: InstanceLock) -> None:
         """Keep ``lock`` (this window's claim on its database) and answer a second start on that
@@ -449,6 +464,7 @@ class MainWindow(QMainWindow):
         self.demo_banner.setVisible(self._demo)
         self.menu_actions["demo"].setVisible(not self._demo)
         self.menu_actions["leave_demo"].setVisible(self._demo and self._real_path is not None)
+        self.menu_actions["view_team"].setVisible(self.team_open)
         in_body = self.outer_stack.currentWidget() is self.body
         for spec in ACTIONS:
             if spec.needs_sessions:
@@ -481,8 +497,9 @@ class MainWindow(QMainWindow):
         return VIEWS[row][0] if 0 <= row < len(VIEWS) else "sessions"
 
     def show_view(self, key: str) -> None:
-        """Switch to a view by key (unknown keys show Sessions)."""
-        keys = [k for k, _ in VIEWS]
+        """Switch to a view by key (unknown keys show Sessions, and so does Team while no team
+        cards are open)."""
+        keys = [k for k, _ in VIEWS if k != "team" or self.team_open]
         self.nav.setCurrentRow(keys.index(key) if key in keys else 0)
 
     @Slot(int)
@@ -545,6 +562,76 @@ class MainWindow(QMainWindow):
             else:
                 self.value_view.set_db_path(self._db_path)
         return self.value_view
+
+    # --- the team's cards ---------------------------------------------------------------------
+
+    @property
+    def team_open(self) -> bool:
+        """True while team cards are open (the Team entry is in the navigation)."""
+        return self.team_view is not None and bool(self.team_view.cards)
+
+    def open_team_cards(self) -> None:
+        """File → Open Team Cards…: other people's summary cards, merged in the Team view."""
+        from desktop_app.ui import team_view as team_module  # pyqtgraph loads here
+
+        paths = team_module.choose_card_files(self)
+        if not paths:
+            return
+        self.show_team(team_module.CardSet(tuple(paths)))
+        if self._db is not None and self.outer_stack.currentWidget() is self.first_run:
+            # A lead with no sessions of their own: the cards are what the window shows.
+            self._show_body(self._db, self._db_path, self._demo)
+            self._refresh_chrome()
+        self.show_view("team")
+
+    def show_team(self, cards: CardSet) -> None:
+        """Open ``cards`` in the Team view and put its entry in the navigation."""
+        view = self.ensure_team_view()
+        view.set_cards(cards)
+        self._show_team_entry()
+
+    def ensure_team_view(self) -> TeamView:
+        """Build the Team view on first use."""
+        if self.team_view is None:
+            from desktop_app.ui import team_view as team_module  # pyqtgraph loads here
+
+            view = team_module.TeamView(self.tasks, self.team_page)
+            view.open_requested.connect(self.open_team_cards)
+            view.close_requested.connect(self.close_team)
+            layout = self.team_page.layout()
+            assert layout is not None
+            layout.addWidget(view)
+            self.team_view = view
+        return self.team_view
+
+    def close_team(self) -> None:
+        """Close the team's cards: the Team entry leaves the navigation (the files stay)."""
+        if self.team_view is None:
+            return
+        shown = self.stack.currentWidget() is self.team_page
+        self.team_view.clear()
+        self._show_team_entry()
+        if self._db is not None and count_sessions(self._db) == 0:
+            self.outer_stack.setCurrentWidget(self.first_run)  # nothing else to show
+            self._refresh_chrome()
+        elif shown:
+            self.show_view("sessions")
+
+    def _show_team_entry(self) -> None:
+        """The Team entry is in the navigation (and Ctrl+4 works) while cards are open."""
+        self.nav.item(len(VIEWS) - 1).setHidden(not self.team_open)
+        self.menu_actions["view_team"].setVisible(self.team_open)
+
+    def _team_follows_database(self, demo: bool) -> None:
+        """A demo brings its team of 8 people's cards; leaving it takes them away (cards the
+        user opened stay open across databases)."""
+        if demo:
+            from desktop_app.ui.team_view import CardSet
+
+            self.show_team(CardSet(demo=True))
+        elif self.team_view is not None and self.team_view.cards.demo:
+            self.team_view.clear()
+            self._show_team_entry()
 
     def _data_changed(self) -> None:
         """Ratings or sessions changed: the Value view recomputes now if shown, else when shown."""

@@ -30,6 +30,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+1", "Sessions view"),
     ("Ctrl+2", "Reflect view"),
     ("Ctrl+3", "Value view"),
+    ("Ctrl+4", "Team view (while team cards are open)"),
     ("← → / ↑ ↓, Enter", "Value charts: walk periods or groups; open one's sessions"),
     ("Ctrl+O / Ctrl+Shift+O", "Import files / a folder"),
     ("S", "Reflect: skip this session"),

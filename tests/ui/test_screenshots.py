@@ -29,7 +29,7 @@ def _distinct_colours(image: QImage) -> int:
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-@pytest.mark.parametrize("view", ["sessions", "reflect", "value"])
+@pytest.mark.parametrize("view", ["sessions", "reflect", "value", "team"])
 def test_view_screenshot(qtbot: QtBot, tmp_path: Path, demo_db: DemoDatabase, view: str,
                          theme: str) -> None:
     folder = Path(os.environ.get("WORTHWHILE_SHOTS", tmp_path))

@@ -31,6 +31,9 @@ PERCENT_TICKS = [[(v, f"{v} %") for v in (0, 25, 50, 75, 100)], []]
 VALUE_TICKS = [[*PERCENT_TICKS[0], (FEW_Y, "too few")], []]
 #: How much of its colour a period that has not ended yet ("so far") keeps.
 SO_FAR_ALPHA = 0.4
+#: The last line of a tooltip over something a click opens (a chart's ``open_hint``; None where
+#: a click opens nothing, as in the team view).
+OPEN_HINT = "Click to see these sessions"
 
 
 @dataclass(frozen=True)

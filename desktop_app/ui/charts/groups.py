@@ -11,6 +11,7 @@ from PySide6.QtCore import QPointF
 from desktop_app.metrics import MIN_RATED, NO_LABEL, Figures, GroupBy, Stats
 from desktop_app.ui.charts.common import (
     FIGURE_KEYS,
+    OPEN_HINT,
     PERCENT_TICKS,
     ChartColors,
     GroupTarget,
@@ -40,6 +41,8 @@ class GroupChart:
 
     def __init__(self, kind: GroupBy) -> None:
         self.kind = kind
+        #: The tooltip's last line over a group a click opens (None: clicks open nothing).
+        self.open_hint: str | None = OPEN_HINT
         self.widget = pg.GraphicsLayoutWidget()
         self.widget.setObjectName(f"valueBy{kind.title()}Chart")
         self.widget.setAccessibleName(f"Value per use by {kind}")
@@ -191,7 +194,7 @@ class GroupChart:
         if i is None:
             return None
         name = self.order[i]
-        footer = "Click to see these sessions" if self.clickable(name) else None
+        footer = self.open_hint if self.clickable(name) else None
         return figures_tooltip(group_head(self.kind, name), self.figures[i], footer)
 
     def csv_table(self) -> tuple[list[str], list[list[object]]]:

@@ -16,6 +16,7 @@ from desktop_app.ui.charts.common import (
     FEW_LOW,
     FEW_Y,
     FIGURE_KEYS,
+    OPEN_HINT,
     PERCENT_TICKS,
     VALUE_MAX,
     VALUE_MIN,
@@ -49,7 +50,9 @@ class OverTimeChart:
     ``value``, ``ci_low``, ``ci_high`` in percent, NaN where there are too few ratings,
     ``few``: the periods marked as having fewer than five ratings, in a strip below 0 % labelled
     "too few", and ``partial``: the periods not over yet, drawn lighter and hollow, "so far").
-    ``today`` (default: the local date) decides which period has not ended.
+    ``today`` (default: the local date) decides which period has not ended. Periods whose start
+    is in ``withheld`` have no figures to show (the team view's hidden ones): no bar, no mark,
+    and ``withheld_text`` when pointed at.
     """
 
     def __init__(self) -> None:
@@ -69,6 +72,10 @@ class OverTimeChart:
         self.few = np.zeros(0, dtype=bool)
         self.partial = np.zeros(0, dtype=bool)
         self.today: date | None = None
+        self.withheld: frozenset[date] = frozenset()
+        self.withheld_text = ""
+        #: The tooltip's last line over a period (None: clicks open nothing).
+        self.open_hint: str | None = OPEN_HINT
 
         layout = self.widget.ci
         self.usage = layout.addPlot(row=0, col=0, axisItems={"bottom": pg.DateAxisItem()})
@@ -169,7 +176,8 @@ class OverTimeChart:
                                 for p in self.periods], dtype=np.float64)
         self.ci_high = np.array([nan if p.ci_high is None else p.ci_high * 100
                                  for p in self.periods], dtype=np.float64)
-        self.few = np.array([p.rated < MIN_RATED for p in self.periods], dtype=bool)
+        self.few = np.array([p.rated < MIN_RATED and p.start not in self.withheld
+                             for p in self.periods], dtype=bool)
         today = self.today or date.today()
         self.partial = np.array([p.is_partial(today) for p in self.periods], dtype=bool)
 
@@ -342,7 +350,9 @@ class OverTimeChart:
         if self.partial[i]:
             last = p.end - timedelta(days=1)
             head += f" · {SO_FAR}: this {self.by} is not over (it ends {last:%d %b})"
-        return figures_tooltip(head, p, "Click to see these sessions")
+        if p.start in self.withheld:
+            return f"{head}\n{self.withheld_text}"
+        return figures_tooltip(head, p, self.open_hint)
 
     def set_hover_visible(self, visible: bool) -> None:
         """Hide the hover band (for an export); showing it again waits for the next hover."""

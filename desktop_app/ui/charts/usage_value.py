@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor
 
 from desktop_app.metrics import MIN_RATED, PeriodFigures, Stats
 from desktop_app.ui.charts.common import (
+    OPEN_HINT,
     PERCENT_TICKS,
     ChartColors,
     Target,
@@ -43,6 +44,8 @@ class UsageValueChart:
         self.hidden = 0
         self.partial: list[bool] = []
         self.today: date | None = None
+        #: The tooltip's last line over a dot (None: clicks open nothing).
+        self.open_hint: str | None = OPEN_HINT
         self.x = np.zeros(0)
         self.y = np.zeros(0)
         self.plot = self.widget.ci.addPlot(row=0, col=0)
@@ -144,7 +147,7 @@ class UsageValueChart:
         if self.partial[i]:
             last = p.end - timedelta(days=1)
             head += f" · so far: this {self.by} is not over (it ends {last:%d %b})"
-        return figures_tooltip(head, p, "Click to see these sessions")
+        return figures_tooltip(head, p, self.open_hint)
 
     def csv_table(self) -> tuple[list[str], list[list[object]]]:
         """The numbers behind the chart: every period (the ones without a dot included)."""

@@ -1,0 +1,1 @@
+"""Sharing without content: summary cards (what a person shares) and the team view (no Qt)."""
