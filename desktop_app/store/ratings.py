@@ -103,8 +103,8 @@ def _labels_of(db: Database, session_id: str) -> tuple[str, ...]:
 
 def set_rating(db: Database, session_id: str, rating: Rating) -> None:
     """Store ``rating`` as the whole rating of a session (an empty rating removes it; blank
-    labels are no labels)."""
-    labels = tuple(dict.fromkeys(x.strip() for x in rating.labels if x.strip()))
+    labels are no labels; see :func:`one_line`)."""
+    labels = tuple(dict.fromkeys(x for x in map(one_line, rating.labels) if x))
     with db.atomic():
         conn = db.conn
         conn.execute("DELETE FROM session_labels WHERE session_id = ?", (session_id,))
@@ -224,8 +224,14 @@ class ListRemoval:
     session_ids: tuple[str, ...] = ()
 
 
+def one_line(text: str) -> str:
+    """A label or reason as stored: one line, single spaces, no control characters (a tab, a
+    newline or the unit separator that joins labels in queries would split or garble it)."""
+    return " ".join("".join(ch for ch in text if ch.isprintable() or ch.isspace()).split())
+
+
 def _clean(name: str, what: str) -> str:
-    clean = name.strip()
+    clean = one_line(name)
     if not clean:
         raise ValueError(f"A {what} cannot be empty")
     return clean

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from sqlite_utils import Database
+
 from desktop_app.domain import Rating, Verdict
 from desktop_app.store import (
     get_rating,
@@ -83,3 +85,12 @@ def test_ratings_carry_their_sessions_facts(db_path: Path) -> None:
                     "(SELECT key FROM sessions WHERE id = ?)", (s.id,))
     db.conn.execute("DELETE FROM sessions WHERE id = ?", (s.id,))
     assert facts() == (None, None, None, None)
+
+
+def test_labels_are_stored_on_one_line_without_control_characters(db: Database) -> None:
+    """A tab, a newline or the unit separator that joins labels in queries never splits one."""
+    save_sessions(db, [make_session(1)])
+    sid = make_session(1).id
+    set_rating(db, sid, Rating(Verdict.USEFUL, labels=("client\x1fACME", " two\n lines\t", "\x07")))
+    assert get_rating(db, sid).labels == ("client ACME", "two lines")
+    assert "client ACME" in list_labels(db)
