@@ -1,0 +1,1 @@
+"""Sharing without content: summary cards and the team view (no Qt)."""
