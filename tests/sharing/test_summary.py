@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 import os
 import stat
+import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -203,6 +206,41 @@ def test_the_counts_equal_stats_json_over_a_range(capsys: pytest.CaptureFixture[
         assert card_rows(card, "tools") == stats_rows(capsys, filled, "tool", "--by", by, *span)
         assert card_rows(card, "labels") == stats_rows(capsys, filled, "label", "--by", by,
                                                        *span)
+
+
+@contextmanager
+def _in_auckland() -> Iterator[None]:
+    """The process's local time zone is Auckland's (UTC+13 in March) inside the block."""
+    original = os.environ.get("TZ")
+    os.environ["TZ"] = "Pacific/Auckland"
+    time.tzset()
+    try:
+        yield
+    finally:
+        if original is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = original
+        time.tzset()
+
+
+def test_periods_and_days_are_local_as_in_stats(capsys: pytest.CaptureFixture[str],
+                                                filled: Path, tmp_path: Path,
+                                                add_session: AddSession) -> None:
+    # Sunday 12:30 in UTC, Monday 01:30 in Auckland: another week.
+    add_session("codex", "2026-03-08T12:30:00Z", verdict="useful")
+    utc = make_card(capsys, filled, tmp_path / "utc.json", "--from", "2026-03-03")
+    with _in_auckland():
+        local = make_card(capsys, filled, tmp_path / "local.json", "--from", "2026-03-03")
+        assert card_rows(local, "tools") == stats_rows(capsys, filled, "tool", "--from",
+                                                       "2026-03-03")
+        assert card_rows(local, "labels") == stats_rows(capsys, filled, "label", "--from",
+                                                        "2026-03-03")
+    # A session late in the UTC day falls on the next local day, in the next week.
+    assert card_rows(utc, "tools")[("2026-03-02", "Codex")][:2] == (1, 1)
+    assert ("2026-03-02", "Codex") not in card_rows(local, "tools")
+    assert card_rows(local, "tools")[("2026-03-09", "Codex")][0] == card_rows(
+        utc, "tools")[("2026-03-09", "Codex")][0] + 1
 
 
 def test_label_rows_may_sum_to_more_than_uses(capsys: pytest.CaptureFixture[str],
