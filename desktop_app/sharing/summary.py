@@ -210,7 +210,6 @@ class CardCounts:
         return first, last
 
 
-
 def _summed(parts: Iterable[RowCounts], names: set[str], periods: set[date]
             ) -> dict[tuple[date, str], Tally]:
     total: dict[tuple[date, str], Tally] = {}
@@ -272,10 +271,10 @@ def count_card(
     """
     if per_tool and sources:
         raise ValueError("per_tool counts every tool: give no sources")
+    the_id = card_id(db)  # before the read snapshot: it may have to write (see card_id)
     reader = StatsReader(db, tools=per_tool)
     parts: list[CardPart] = []
     with reader.snapshot():
-        the_id = card_id(db)
         if per_tool:
             everything = collect_tallies(reader, by, "tool", None, None, date_from, date_to)
             starts = [p.start for p in everything.periods]

@@ -294,13 +294,20 @@ def test_the_card_id_is_made_once_per_database(capsys: pytest.CaptureFixture[str
     assert other_id != first["card_id"]
 
 
-def test_a_lost_card_id_is_made_again_and_kept(db: Database) -> None:
+def test_a_lost_card_id_is_made_again_and_kept(db: Database, db_path: Path) -> None:
     made = card_id(db)
     assert made == card_id(db)
-    db.execute("DELETE FROM meta")
-    remade = card_id(db)
+    with db.atomic():
+        db.execute("DELETE FROM meta")
+    remade = count_card(db).card_id
     assert remade != made
     assert remade == card_id(db)
+    db.close()
+    again = open_db(db_path)
+    try:
+        assert card_id(again) == remade  # kept, not lost with the read snapshot
+    finally:
+        again.close()
 
 
 # --- options -------------------------------------------------------------------------------
