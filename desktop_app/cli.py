@@ -22,6 +22,7 @@ from desktop_app.importers.registry import DISPLAY_NAMES, SOURCES, TOOL_NAMES, d
 from desktop_app.importers.values import size_text
 from desktop_app.jsonout import session_object, show_object
 from desktop_app.rules import add_rules_parser, run_rules, unsearchable_text
+from desktop_app.sharing.summary import summary_command
 from desktop_app.sharing.team_command import add_team_parser, run_team
 from desktop_app.store import (
     KEEP,
@@ -109,6 +110,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="date_to", type=_iso_date, metavar="DATE",
                    help="last day, included (YYYY-MM-DD, local time)")
     p.add_argument("--json", action="store_true", help="print JSON (see README)")
+
+    p = sub.add_parser("summary", help="write a summary card to share: counts only, no content")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE", help="the card to write")
+    p.add_argument("--from", dest="date_from", type=_iso_date, metavar="DATE",
+                   help="first day (YYYY-MM-DD, local time; default: your first session's)")
+    p.add_argument("--to", dest="date_to", type=_iso_date, metavar="DATE",
+                   help="last day, included (default: your last session's)")
+    p.add_argument("--by", choices=("week", "month"), default="week")
+    p.add_argument("--no-labels", action="store_true", help="leave the label rows out")
+    p.add_argument("--source", action="append", choices=SOURCES, default=[], metavar="S",
+                   help="only this tool's sessions (repeat for several)")
 
     p = sub.add_parser("rate", help="rate a session")
     p.add_argument("session_id", metavar="SESSION_ID", help="id or unique prefix (6+ characters)")
@@ -242,6 +254,10 @@ def _run_command(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
         return _stats(args, db_path, out)
     if args.command == "delete":
         return run_delete(args, db_path, out, sys.stdin, sys.stderr)
+    if args.command == "summary":
+        return summary_command(db_path, args.out, by=args.by, date_from=args.date_from,
+                               date_to=args.date_to, labels=not args.no_labels,
+                               sources=args.source, out=out)
     if args.command == "export":
         return export_command(db_path, args.format, args.out, transcripts=args.transcripts,
                               out=out)

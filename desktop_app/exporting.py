@@ -15,7 +15,7 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -182,22 +182,36 @@ def export_data(db: Database, target: Path, fmt: str, *, transcripts: bool = Fal
     target = target.expanduser()
     if is_database_file(db, target):
         raise ExportError(f"{target} is the database itself: choose another file")
+    # A byte order mark tells spreadsheets the CSV is UTF-8.
+    with private_file(target, "the export", encoding="utf-8-sig" if fmt == "csv" else "utf-8"
+                      ) as out, export_snapshot(db) as snap:
+        tick = _Ticker(snap.total, progress, cancel)
+        tick(0, force=True)
+        write = _write_csv if fmt == "csv" else _write_json
+        count = write(out, snap, transcripts, tick)
+        tick(count, force=True)
+    return count
+
+
+@contextlib.contextmanager
+def private_file(target: Path, what: str, *, encoding: str = "utf-8") -> Iterator[TextIO]:
+    """Write the text file ``target`` for its owner alone (permissions 0600), all or nothing.
+
+    The block writes to a temporary file beside ``target``, which takes ``target``'s place when
+    the block ends: an error or a cancel leaves no half-written file and an older ``target`` as
+    it was. A folder as ``target`` (``what`` names the file: "the export") and a file that
+    cannot be written raise :class:`ExportError`.
+    """
     if target.is_dir():
-        raise ExportError(f"{target} is a folder: give the export a file name")
+        raise ExportError(f"{target} is a folder: give {what} a file name")
     try:
         fd, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial",
                                        dir=target.parent if str(target.parent) else None)
     except OSError as exc:
         raise ExportError(f"Cannot write {target}: {exc.strerror or exc}") from exc
     try:
-        # A byte order mark tells spreadsheets the CSV is UTF-8.
-        with open(fd, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8",
-                  newline="") as out, export_snapshot(db) as snap:
-            tick = _Ticker(snap.total, progress, cancel)
-            tick(0, force=True)
-            write = _write_csv if fmt == "csv" else _write_json
-            count = write(out, snap, transcripts, tick)
-            tick(count, force=True)
+        with open(fd, "w", encoding=encoding, newline="") as out:
+            yield out
         os.replace(partial, target)
     except BaseException as exc:
         with contextlib.suppress(OSError):
@@ -205,7 +219,6 @@ def export_data(db: Database, target: Path, fmt: str, *, transcripts: bool = Fal
         if isinstance(exc, OSError):
             raise ExportError(f"Cannot write {target}: {exc.strerror or exc}") from exc
         raise
-    return count
 
 
 # --- the commands -------------------------------------------------------------------------

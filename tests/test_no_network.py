@@ -19,9 +19,9 @@ from desktop_app.cli import main
 DATA = Path(__file__).resolve().parent / "data"
 
 
-def test_import_scan_and_stats_open_no_socket(capsys: pytest.CaptureFixture[str],
-                                              db_path: Path,
-                                              network_events: list[object]) -> None:
+def test_import_scan_stats_and_summary_open_no_socket(capsys: pytest.CaptureFixture[str],
+                                                      db_path: Path, tmp_path: Path,
+                                                      network_events: list[object]) -> None:
     paths = [str(DATA / name) for name in ("chatgpt", "claude-code", "codex", "aider")
              if (DATA / name).exists()]
     assert len(paths) >= 3
@@ -31,6 +31,9 @@ def test_import_scan_and_stats_open_no_socket(capsys: pytest.CaptureFixture[str]
     assert main(["--db", str(db_path), "scan", "--json"]) == 0
     assert main(["--db", str(db_path), "stats", "--json", "--group", "tool"]) == 0
     assert main(["--db", str(db_path), "sessions", "--search", "test", "--json"]) == 0
+    card = tmp_path / "card.json"
+    assert main(["--db", str(db_path), "summary", "--out", str(card), "--by", "month"]) == 0
+    assert json.loads(card.read_text(encoding="utf-8"))["tools"]
     capsys.readouterr()
     assert network_events == []
     assert "PySide6.QtNetwork" not in sys.modules

@@ -27,8 +27,10 @@ from desktop_app.metrics.value import (
     Figures,
     GroupBy,
     PeriodFigures,
+    PeriodTallies,
     Stats,
     TallyReader,
+    collect_tallies,
     value_stats,
 )
 from desktop_app.metrics.wilson import Z_95, wilson_interval
@@ -46,9 +48,11 @@ __all__ = [
     "Interval",
     "Period",
     "PeriodFigures",
+    "PeriodTallies",
     "Stats",
     "TallyReader",
     "check_by",
+    "collect_tallies",
     "compare",
     "day_start_utc",
     "display_name",

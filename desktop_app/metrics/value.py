@@ -243,6 +243,71 @@ class TallyReader(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class PeriodTallies:
+    """The counts :func:`value_stats` turns into figures, for callers that need the counts
+    themselves (a summary card adds them up across tools).
+
+    ``periods`` are every period of the range (see the module docs); ``cells`` the tallies keyed
+    ``(index into periods, group)`` (the group is the tool key, the label with
+    :data:`NO_LABEL` for unlabelled sessions, or ``None``), where periods and groups without a
+    use may be missing; ``base`` the ungrouped cells behind a label split (``None`` otherwise).
+    ``first_day`` and ``last_day`` are the local days of the first and last matching session
+    (``None`` when none matched).
+    """
+
+    by: By
+    group: GroupBy | None
+    periods: tuple[Period, ...]
+    cells: Cells
+    base: Cells | None
+    first_day: date | None
+    last_day: date | None
+
+
+def collect_tallies(
+    reader: TallyReader,
+    by: By = "week",
+    group: GroupBy | None = None,
+    source: str | None = None,
+    label: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> PeriodTallies:
+    """The tallies behind :func:`value_stats` with the same arguments (and the same errors)."""
+    by = check_by(by)
+    if group not in (None, "tool", "label"):
+        raise ValueError(f"unknown group {group!r}: use tool or label")
+    if date_from is not None and date_to is not None and date_from > date_to:
+        raise ValueError(f"the start date {date_from} is after the end date {date_to}")
+    lo_limit = utc_text(day_start_utc(date_from)) if date_from is not None else None
+    hi_limit = (
+        utc_text(day_start_utc(date_to + timedelta(days=1))) if date_to is not None else None
+    )
+    with reader.snapshot():
+        first, last = reader.first_last(lo_limit, hi_limit, source, label)
+        first_day = _local_date_of(first) if first else None
+        last_day = _local_date_of(last) if last else None
+        start_day = date_from or first_day or date_to
+        end_day = date_to or last_day or date_from
+        periods: tuple[Period, ...] = ()
+        if start_day is not None and end_day is not None:
+            periods = tuple(iter_periods(start_day, end_day, by))
+        if not periods:
+            return PeriodTallies(by, group, (), {}, None, first_day, last_day)
+        bounds = utc_bounds(periods)
+        lo = max(bounds[0], lo_limit) if lo_limit else bounds[0]
+        hi = min(bounds[-1], hi_limit) if hi_limit else bounds[-1]
+        if group == "label":
+            base = reader.period_tallies(bounds, lo, hi, source, label, by_tool=False)
+            labels, labelled = reader.label_tallies(bounds, lo, hi, source, label)
+            cells = _with_unlabelled(labels, base, labelled)
+        else:
+            cells = reader.period_tallies(bounds, lo, hi, source, label, by_tool=group == "tool")
+            base = None
+    return PeriodTallies(by, group, periods, cells, base, first_day, last_day)
+
+
 def value_stats(
     reader: TallyReader,
     by: By = "week",
@@ -259,35 +324,10 @@ def value_stats(
     ``date_from`` and ``date_to`` are inclusive local calendar days. Raises :class:`ValueError`
     for an unknown ``by`` or ``group``, or when ``date_from`` is after ``date_to``.
     """
-    by = check_by(by)
-    if group not in (None, "tool", "label"):
-        raise ValueError(f"unknown group {group!r}: use tool or label")
-    if date_from is not None and date_to is not None and date_from > date_to:
-        raise ValueError(f"the start date {date_from} is after the end date {date_to}")
-    lo_limit = utc_text(day_start_utc(date_from)) if date_from is not None else None
-    hi_limit = (
-        utc_text(day_start_utc(date_to + timedelta(days=1))) if date_to is not None else None
-    )
-    with reader.snapshot():
-        first, last = reader.first_last(lo_limit, hi_limit, source, label)
-        start_day = date_from or (_local_date_of(first) if first else date_to)
-        end_day = date_to or (_local_date_of(last) if last else date_from)
-        periods: list[Period] = []
-        if start_day is not None and end_day is not None:
-            periods = list(iter_periods(start_day, end_day, by))
-        if not periods:
-            return Stats(by=by, group=group, periods=(), totals=_figures(Tally(), None))
-        bounds = utc_bounds(periods)
-        lo = max(bounds[0], lo_limit) if lo_limit else bounds[0]
-        hi = min(bounds[-1], hi_limit) if hi_limit else bounds[-1]
-        if group == "label":
-            base = reader.period_tallies(bounds, lo, hi, source, label, by_tool=False)
-            labels, labelled = reader.label_tallies(bounds, lo, hi, source, label)
-            cells = _with_unlabelled(labels, base, labelled)
-        else:
-            cells = reader.period_tallies(bounds, lo, hi, source, label, by_tool=group == "tool")
-            base = None
-    return _assemble(by, group, periods, cells, base)
+    t = collect_tallies(reader, by, group, source, label, date_from, date_to)
+    if not t.periods:
+        return Stats(by=t.by, group=group, periods=(), totals=_figures(Tally(), None))
+    return _assemble(t.by, group, t.periods, t.cells, t.base)
 
 
 def _local_date_of(utc: str) -> date:

@@ -6,6 +6,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from desktop_app.domain import DEFAULT_LABELS, DEFAULT_REASONS
+from desktop_app.store.meta import new_card_id
 
 MIGRATIONS = Migrations("worthwhile")
 
@@ -293,3 +294,15 @@ def m0011_rules(db: Database) -> None:
     )
     db.execute("ALTER TABLE sessions ADD COLUMN no_text INTEGER NOT NULL DEFAULT 0")
     db.execute("CREATE INDEX sessions_no_text ON sessions(source) WHERE no_text = 1")
+
+
+@MIGRATIONS(name="0012_card_id")
+def m0012_card_id(db: Database) -> None:
+    """A small key-value table of facts about the database itself, starting with its card id.
+
+    ``card_id`` is random, made once here (so once per database) and written on every summary
+    card this database makes, so that a team keeps only the newest card of each database. It
+    says nothing about the person or the data (see :mod:`desktop_app.store.meta`).
+    """
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
+    db.execute("INSERT INTO meta (key, value) VALUES ('card_id', ?)", [new_card_id()])

@@ -57,6 +57,7 @@ from desktop_app.ui.reflect_view import ReflectView
 from desktop_app.ui.rules_dialog import RulesController
 from desktop_app.ui.sessions_view import SessionsView
 from desktop_app.ui.settings import Settings
+from desktop_app.ui.share_dialog import ShareController
 from desktop_app.ui.shortcuts import FormatsSheet, ShortcutSheet
 from desktop_app.ui.single_instance import InstanceLock
 from desktop_app.ui.tasks import Task, TaskContext, TaskRunner
@@ -127,6 +128,7 @@ class MainWindow(QMainWindow):
         self._home_path: Path | None = None if demo else db_path
         self.data = DataController(self, self.tasks, lambda: self._db_path,
                                    self.open_other_database)
+        self.share = ShareController(self, self.tasks, lambda: self._db_path)
         self.setAcceptDrops(True)
 
         self.undo_stack = QUndoStack(self)
