@@ -21,9 +21,9 @@ SCREENSHOT_WAIT_MS = 60_000
 
 def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None,
             view: str = "sessions", theme: str | None = None,
-            size: tuple[int, int] = (1280, 800)) -> int:
+            size: tuple[int, int] = (1280, 800), presentation: bool = False) -> int:
     """Open the main window on ``db_path``; with ``screenshot``, save a PNG of ``size`` once loaded
-    and exit."""
+    and exit (in presentation mode with ``presentation``)."""
     missing = missing_libraries(os.environ, sys.platform)
     if missing:  # Qt would abort the process, naming the wrong library
         print(f"worthwhile: error: {advice(missing)}", file=sys.stderr)
@@ -67,6 +67,8 @@ def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None
             window.sessions_view.refresh()
 
         app.styleHints().colorSchemeChanged.connect(follow_system_scheme)
+    if presentation:
+        window.set_presentation(True)
     window.show()
     if screenshot is None:
         try:

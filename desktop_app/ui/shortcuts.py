@@ -30,6 +30,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+1", "Sessions view"),
     ("Ctrl+2", "Reflect view"),
     ("Ctrl+3", "Value view"),
+    ("Ctrl+Shift+P", "Presentation mode: hide titles, text, notes and paths; larger fonts"),
     ("← → / ↑ ↓, Enter", "Value charts: walk periods or groups; open one's sessions"),
     ("Ctrl+O / Ctrl+Shift+O", "Import files / a folder"),
     ("S", "Reflect: skip this session"),
