@@ -276,13 +276,15 @@ class RatingPanel(QWidget):
         self._shown_reason = rating.reason or ""
         self.reason.blockSignals(True)
         self.reason.setCurrentText(self._masked_text(self._shown_reason))
+        line = self.reason.lineEdit()
+        if line is not None and self._masked:
+            line.setCursorPosition(0)  # the stand-in shows its start in a narrow field
         self.reason.blockSignals(False)
         self._shown_note = rating.note or ""
         if self._masked:
             self.note.setText(self._masked_text(self._shown_note))
         elif not self.note.hasFocus() or self.note.text() == self._shown_note:
             self.note.setText(self._shown_note)
-        line = self.reason.lineEdit()
         if line is not None:
             line.setPlaceholderText(
                 "Hidden for presentation" if self._masked else "why not useful?")
