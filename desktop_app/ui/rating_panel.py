@@ -243,11 +243,6 @@ class RatingPanel(QWidget):
         self._masked = masked
         self.show_rating(*self._shown)
 
-    @property
-    def masked(self) -> bool:
-        """True while the note and the reason are shown as stand-ins."""
-        return self._masked
-
     def show_rating(self, rating: Rating | None, count: int = 1,
                     partial_labels: tuple[str, ...] = ()) -> None:
         """Show ``rating`` (None: nothing selected); ``count`` > 1 for a selection."""

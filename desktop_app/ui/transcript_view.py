@@ -164,11 +164,6 @@ class TranscriptView(QTextBrowser):
         if self._session is not None:
             self._render(limit=FIRST_CHUNK)
 
-    @property
-    def masked(self) -> bool:
-        """True while titles, projects and texts are shown as stand-ins."""
-        return self._masked
-
     def _header_html(self, session: SessionRow, extras: tuple[int, str | None]) -> list[str]:
         c = colors()
         masked = self._masked

@@ -358,6 +358,23 @@ def test_larger_fonts_come_and_go_and_keep_their_proportions(
             == pytest.approx(title_ratio))
 
 
+def test_another_database_opened_while_presenting_is_masked_too(
+        qtbot: QtBot, db_path: Path, secret_db: list[str], open_window: OpenWindow) -> None:
+    window = open_window(db_path)
+    usual_date_width = window.sessions_view.table.horizontalHeader().sectionSize(COL_DATE)
+    window.set_presentation(True)
+    other = db_path.with_name("other.db")
+    db = open_db(other)
+    save_sessions(db, [make_session(1, title="Zanzibar, the other one", project=PROJECT,
+                                    messages=make_messages("quokka?", "quokka."))])
+    db.close()
+    assert window.open_database(other, demo=False)
+    assert window.sessions_view.model is not None
+    assert window.sessions_view.model.rowCount() == 1
+    assert leaked(shown_texts(window)) == []
+    header = window.sessions_view.table.horizontalHeader()
+    assert header.sectionSize(COL_DATE) == round(usual_date_width * FONT_SCALE)
+
 def test_dialogs_hide_project_paths_and_rule_patterns_while_presenting(
         qtbot: QtBot, db_path: Path, secret_db: list[str], open_window: OpenWindow) -> None:
     db = open_db(db_path)
