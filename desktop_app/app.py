@@ -21,9 +21,10 @@ SCREENSHOT_WAIT_MS = 60_000
 
 def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None,
             view: str = "sessions", theme: str | None = None,
-            size: tuple[int, int] = (1280, 800)) -> int:
+            size: tuple[int, int] = (1280, 800), presentation: bool = False) -> int:
     """Open the main window on ``db_path``; with ``screenshot``, save a PNG of ``size`` once loaded
-    and exit."""
+    and exit (in presentation mode with ``presentation``). Ctrl+C in the terminal closes the
+    window as the user would and returns 130."""
     missing = missing_libraries(os.environ, sys.platform)
     if missing:  # Qt would abort the process, naming the wrong library
         print(f"worthwhile: error: {advice(missing)}", file=sys.stderr)
@@ -32,7 +33,9 @@ def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None
     from PySide6.QtWidgets import QApplication
 
     from desktop_app import __version__
+    from desktop_app.demo.database import remove_stale_demos
     from desktop_app.ui.errors import install_excepthook
+    from desktop_app.ui.interrupt import EXIT_INTERRUPTED, QuitOnInterrupt
     from desktop_app.ui.main_window import MainWindow
     from desktop_app.ui.single_instance import InstanceLock
     from desktop_app.ui.theme import apply_theme
@@ -43,18 +46,25 @@ def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None
     app.setOrganizationName("Worthwhile")
     app.setApplicationVersion(__version__)
     apply_theme(app, theme)
+    remove_stale_demos()  # left behind by a demo whose process was killed
+    # Ctrl+C from here on closes the window as the user would, once the event loop runs.
+    interrupt = QuitOnInterrupt(app)
+    if screenshot is None:
+        interrupt.install()
     # One window per database (a demo's throwaway one and a screenshot's need no guard).
     guard = None if demo or screenshot is not None else InstanceLock(db_path, app)
     if guard is not None and not guard.acquire():
+        interrupt.uninstall()
         return already_open(db_path)
     if screenshot is not None:
         window = MainWindow(db_path, demo=demo)  # a problem goes to the command line
     else:
         started = start_window(db_path, demo=demo)
         if started is None:
+            interrupt.uninstall()
             if guard is not None:
                 guard.release()
-            return 1
+            return EXIT_INTERRUPTED if interrupt.interrupted else 1
         window = started
     if guard is not None:
         window.hold_instance_lock(guard)
@@ -67,13 +77,18 @@ def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None
             window.sessions_view.refresh()
 
         app.styleHints().colorSchemeChanged.connect(follow_system_scheme)
+    if presentation:
+        window.set_presentation(True)
     window.show()
     if screenshot is None:
+        interrupt.close_on_interrupt(window.close)
         try:
-            return app.exec()
+            code = app.exec()
         finally:
+            interrupt.uninstall()
             if window.instance_lock is not None:  # the window may have moved to another file
                 window.instance_lock.release()
+        return EXIT_INTERRUPTED if interrupt.interrupted else code
 
     # A screenshot has a fixed size and leaves the user's remembered layout alone.
     window.remember_layout = False

@@ -4,8 +4,9 @@ and with a database of one rating: what a new user sees, to look at before a rel
     QT_QPA_PLATFORM=offscreen python packaging/screenshots.py OUT_FOLDER
 
 Writes OUT_FOLDER/<data>-<view>-<theme>-<width>x<height>.png (and the first-run screen of an empty
-database) and prints each file's name. The window has the size a maximised window has on that screen
-under a 40-pixel task bar. Nothing outside OUT_FOLDER and a temporary folder is touched.
+database, and the demo in presentation mode at the laptop's size) and prints each file's name. The
+window has the size a maximised window has on that screen under a 40-pixel task bar. Nothing
+outside OUT_FOLDER and a temporary folder is touched.
 """
 
 from __future__ import annotations
@@ -75,10 +76,13 @@ def main(argv: list[str]) -> int:
             for theme in THEMES for size in SIZES
         ]
         shots += [("empty", folder / "empty.db", "sessions", theme, SIZES[0]) for theme in THEMES]
+        # Presentation mode (masked, larger fonts) at the laptop's size, where room is tightest.
+        shots += [("presentation", databases["demo"], view, theme, SIZES[0])
+                  for view in VIEWS for theme in THEMES]
         for name, path, view, theme, (width, height) in shots:
             png = out / f"{name}-{view}-{theme}-{width}x{height}.png"
-            if run_app(path, demo=name == "demo", screenshot=png, view=view, theme=theme,
-                       size=(width, height)):
+            if run_app(path, demo=path == databases["demo"], screenshot=png, view=view,
+                       theme=theme, size=(width, height), presentation=name == "presentation"):
                 return 1
             print(png)
     return 0

@@ -35,6 +35,8 @@ class ActionSpec:
     #: Enabled only while sessions are shown (not on the first-run screen).
     needs_sessions: bool = False
     undo_stack: Literal["undo", "redo"] | None = None
+    #: An on/off entry: its slot is called with ``args`` and then the new state.
+    checkable: bool = False
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
@@ -92,6 +94,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
     *(ActionSpec(f"view_{key}", VIEW, text, "show_view", (key,), (f"Ctrl+{i + 1}",),
                  needs_sessions=True)
       for i, (key, text) in enumerate(VIEWS)),
+    ActionSpec("presentation", VIEW, "&Presentation Mode", "set_presentation",
+               shortcuts=("Ctrl+Shift+P",), separator_before=True, checkable=True,
+               tip="Hide titles, message text, notes, reasons and paths on a shared screen, "
+                   "with larger fonts (off again at the next start)"),
 
     ActionSpec("shortcuts", HELP, "&Keyboard Shortcuts", "show_shortcuts",
                shortcuts=("F1", "?")),
@@ -130,7 +136,11 @@ def build_actions(window: QMainWindow, undo_stack: QUndoStack,
                 action.triggered.disconnect()  # the slot moves the stack, not the action
             slot = _slot(window, spec.slot)
             assert callable(slot), spec.slot
-            action.triggered.connect(lambda _=False, s=slot, a=spec.args: s(*a))
+            if spec.checkable:
+                action.setCheckable(True)
+                action.triggered.connect(lambda on=False, s=slot, a=spec.args: s(*a, on))
+            else:
+                action.triggered.connect(lambda _=False, s=slot, a=spec.args: s(*a))
         action.setObjectName(f"action_{spec.name}")
         action.setShortcuts([QKeySequence(k) for k in spec.shortcuts])
         if spec.tip:

@@ -24,6 +24,7 @@ from desktop_app.importers.discover import Found, find_histories
 from desktop_app.importers.registry import display_name
 from desktop_app.importers.values import size_text
 from desktop_app.ui import formatting
+from desktop_app.ui.presentation import masked_path, presenting
 from desktop_app.ui.tasks import Task, TaskContext, TaskRunner
 
 
@@ -100,13 +101,15 @@ class DiscoverDialog(QDialog):
         self.found = found
         self.tree.blockSignals(True)
         self.tree.clear()
+        masked = presenting(self)  # folders often name projects
         for item_found in found:
+            path = masked_path(item_found.path) if masked else str(item_found.path)
             item = QTreeWidgetItem([
-                display_name(item_found.source), str(item_found.path),
+                display_name(item_found.source), path,
                 f"{item_found.files:,}", size_text(item_found.bytes),
                 formatting.local_time(item_found.newest),
             ])
-            item.setToolTip(1, str(item_found.path))
+            item.setToolTip(1, path)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(0, Qt.CheckState.Checked)
             self.tree.addTopLevelItem(item)

@@ -21,6 +21,7 @@ from desktop_app.importers import worthwhile_export
 from desktop_app.importers.registry import display_name
 from desktop_app.ingest import ImportReport
 from desktop_app.ingest.report import kept_out_text
+from desktop_app.ui.presentation import masked_path, presenting
 from desktop_app.ui.theme import colors
 
 
@@ -77,6 +78,11 @@ class ImportReportDialog(QDialog):
                                    "Problem"])
         problem_column = 8
         c = colors()
+        masked = presenting(parent)  # folders often name projects: only file names are shown
+
+        def where(path: str) -> str:
+            return masked_path(path) if masked else path
+
         for file in report.files:
             names = [n.strip() for n in (file.source or "").split(",") if n.strip()]
             source = ", ".join(_recognised(n) for n in names) or "—"
@@ -89,7 +95,7 @@ class ImportReportDialog(QDialog):
                 f"{file.sessions_deleted_earlier:,}", f"{file.sessions_excluded:,}",
                 f"{file.messages:,}", problem,
             ])
-            item.setToolTip(0, file.path)
+            item.setToolTip(0, where(file.path))
             item.setToolTip(problem_column, file.error or problem)
             for column in range(2, problem_column):
                 item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
@@ -97,8 +103,9 @@ class ImportReportDialog(QDialog):
                 item.setForeground(problem_column, QBrush(QColor(c.not_useful)))
             for skipped in file.skipped:
                 what = _without_prefix(skipped.what, file.path).lstrip("/\\") or skipped.what
-                child = QTreeWidgetItem([what, *[""] * (problem_column - 1), skipped.reason])
-                child.setToolTip(0, skipped.what)
+                child = QTreeWidgetItem([where(what), *[""] * (problem_column - 1),
+                                         skipped.reason])
+                child.setToolTip(0, where(skipped.what))
                 child.setToolTip(problem_column, skipped.reason)
                 child.setFirstColumnSpanned(False)
                 item.addChild(child)

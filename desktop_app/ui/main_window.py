@@ -52,6 +52,7 @@ from desktop_app.ui.errors import show_error
 from desktop_app.ui.first_run import FirstRunWidget
 from desktop_app.ui.import_controller import ImportController
 from desktop_app.ui.lists_dialog import ListsDialog
+from desktop_app.ui.presentation import FONT_SCALE, PROPERTY, LargerFont, masked_path
 from desktop_app.ui.rating import RatingController
 from desktop_app.ui.reflect_view import ReflectView
 from desktop_app.ui.rules_dialog import RulesController
@@ -148,6 +149,8 @@ class MainWindow(QMainWindow):
         self.rules = RulesController(self, self, self.tasks)
 
         self._fitted_on_show = False
+        #: Presentation mode's larger font (the mode itself is never remembered: it starts off).
+        self._larger_font = LargerFont()
         self._build_widgets()
         self.sessions_view.delete_requested.connect(self.deletion.delete_selected)
         self.menu_actions = build_actions(self, self.undo_stack)
@@ -222,6 +225,16 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.outer_stack, 1)
         self.setCentralWidget(central)
 
+        # Presentation mode says it is on, so a masked title is never taken for a real one.
+        self.presentation_marker = QLabel("Presentation mode")
+        self.presentation_marker.setObjectName("presentationMarker")
+        self.presentation_marker.setToolTip(
+            "Titles, message text, notes, reasons and paths are hidden (Ctrl+Shift+P)")
+        self.presentation_marker.setStyleSheet(
+            "background: palette(highlight); color: palette(highlighted-text); "
+            "font-weight: bold; border-radius: 3px; padding: 1px 8px;")
+        self.presentation_marker.setVisible(False)
+        self.statusBar().addWidget(self.presentation_marker)
         self.status_label = QLabel()
         self.status_label.setObjectName("statusText")
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -479,9 +492,31 @@ class MainWindow(QMainWindow):
             return
         total = count_sessions(self._db)
         rated = count_rated(self._db)
-        where = ("demo data (deleted when you quit)" if self._demo
-                 else f"data: {self._db_path}")
+        path = masked_path(self._db_path) if self.presenting else str(self._db_path)
+        where = "demo data (deleted when you quit)" if self._demo else f"data: {path}"
         self.status_label.setText(f"{total:,} sessions · {rated:,} rated · {where}")
+
+    # --- presentation mode -------------------------------------------------------------------
+
+    @property
+    def presenting(self) -> bool:
+        """True while presentation mode masks titles, text, notes, reasons and paths."""
+        return bool(self.property(PROPERTY))
+
+    def set_presentation(self, on: bool) -> None:
+        """View → Presentation Mode (Ctrl+Shift+P): mask what is personal, keep charts and
+        counts, use a larger font, and say so in the status bar. Never remembered."""
+        self.setProperty(PROPERTY, on)
+        self.menu_actions["presentation"].setChecked(on)
+        self.sessions_view.set_masked(on)
+        self.reflect_view.set_masked(on)
+        self.presentation_marker.setVisible(on)
+        if on:
+            self._larger_font.apply()
+        else:
+            self._larger_font.revert()
+        self.sessions_view.set_column_scale(FONT_SCALE if on else 1.0)
+        self.update_status()
 
     @Slot(int, int)
     def _on_sessions_view_rows_shown(self, shown: int, total: int) -> None:
@@ -865,6 +900,10 @@ class MainWindow(QMainWindow):
             return
         # Cancel and wait: an import puts back the file being read; other results are dropped.
         self.tasks.stop_all()
+        if self.presenting:
+            # Off before the layout is remembered (its wider columns are not the usual ones) and
+            # the application font put back (the application may outlive the window).
+            self.set_presentation(False)
         if self.outer_stack.currentWidget() is self.body and self.remember_layout:
             focused = self.focusWidget()
             if focused is not None:

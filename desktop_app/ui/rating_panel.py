@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain import MAX_MINUTES_SAVED, Rating, Verdict
+from desktop_app.ui.presentation import HIDDEN
 from desktop_app.ui.theme import colors
 
 MINUTES_NONE = -MAX_MINUTES_SAVED - 1  # the spin box's "not given" value, shown as "—"
@@ -217,6 +218,9 @@ class RatingPanel(QWidget):
         self._shown_minutes: int | None = None
         self._shown_note = ""
         self._shown_reason = ""
+        #: Presentation mode: the note and the reason show a stand-in and cannot be edited.
+        self._masked = False
+        self._shown: tuple[Rating | None, int, tuple[str, ...]] = (None, 1, ())
         self.show_rating(None)
 
     def set_choices(self, labels: list[str], reasons: list[str]) -> None:
@@ -228,13 +232,26 @@ class RatingPanel(QWidget):
         self.reason.addItems(reasons)
         self.reason.blockSignals(False)
 
+    def set_masked(self, masked: bool) -> None:
+        """Presentation mode on or off. Turning it on first saves a note or reason being typed
+        (it is the person's own text); while on, neither field can be edited, and what they
+        show is never committed."""
+        if masked == self._masked:
+            return
+        if masked:
+            self.commit_pending()
+        self._masked = masked
+        self.show_rating(*self._shown)
+
     def show_rating(self, rating: Rating | None, count: int = 1,
                     partial_labels: tuple[str, ...] = ()) -> None:
         """Show ``rating`` (None: nothing selected); ``count`` > 1 for a selection."""
+        self._shown = (rating, count, partial_labels)
         enabled = rating is not None
         for w in (self.useful_button, self.not_useful_button, self.clear_button, self.minutes,
-                  self.labels, self.note, self.add_label_button):
+                  self.labels, self.add_label_button):
             w.setEnabled(enabled)
+        self.note.setEnabled(enabled and not self._masked)
         rating = rating or Rating()
         if not enabled:
             self.heading.setText("Select a session to rate it")
@@ -244,7 +261,8 @@ class RatingPanel(QWidget):
             self.heading.setText(self._heading(rating))
         self.useful_button.setChecked(rating.verdict is Verdict.USEFUL)
         self.not_useful_button.setChecked(rating.verdict is Verdict.NOT_USEFUL)
-        self.reason.setEnabled(enabled and rating.verdict is Verdict.NOT_USEFUL)
+        self.reason.setEnabled(enabled and rating.verdict is Verdict.NOT_USEFUL
+                               and not self._masked)
         self._shown_minutes = rating.minutes_saved
         self.minutes.blockSignals(True)
         self.minutes.set_minutes(rating.minutes_saved)
@@ -252,11 +270,24 @@ class RatingPanel(QWidget):
         self.labels.set_checked(rating.labels, partial_labels)
         self._shown_reason = rating.reason or ""
         self.reason.blockSignals(True)
-        self.reason.setCurrentText(self._shown_reason)
+        self.reason.setCurrentText(self._masked_text(self._shown_reason))
+        line = self.reason.lineEdit()
+        if line is not None and self._masked:
+            line.setCursorPosition(0)  # the stand-in shows its start in a narrow field
         self.reason.blockSignals(False)
         self._shown_note = rating.note or ""
-        if not self.note.hasFocus() or self.note.text() == self._shown_note:
+        if self._masked:
+            self.note.setText(self._masked_text(self._shown_note))
+        elif not self.note.hasFocus() or self.note.text() == self._shown_note:
             self.note.setText(self._shown_note)
+        if line is not None:
+            line.setPlaceholderText(
+                "Hidden for presentation" if self._masked else "why not useful?")
+        self.note.setPlaceholderText("Hidden for presentation" if self._masked
+                                     else "A note for yourself (Enter to save)")
+
+    def _masked_text(self, text: str) -> str:
+        return HIDDEN if self._masked and text else text
 
     def commit_pending(self) -> None:
         """Save what is typed but not committed yet (minutes, reason, note) before moving on."""
@@ -291,6 +322,8 @@ class RatingPanel(QWidget):
         self._commit_reason()
 
     def _commit_reason(self) -> None:
+        if self._masked:
+            return  # the stand-in is not the person's reason
         text = self.reason.currentText().strip()
         if text != self._shown_reason:
             self._shown_reason = text
@@ -298,6 +331,8 @@ class RatingPanel(QWidget):
 
     @Slot()
     def _on_note_editing_finished(self) -> None:
+        if self._masked:
+            return  # the stand-in is not the person's note
         text = self.note.text().strip()
         if text != self._shown_note:
             self._shown_note = text

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from desktop_app.domain import Verdict, parse_utc
+from desktop_app.domain import SessionRow, Verdict, parse_utc
 from desktop_app.importers.registry import display_name
 from desktop_app.metrics.periods import (
     iter_periods,
@@ -50,6 +50,7 @@ from desktop_app.store import (
 from desktop_app.store.reflect import ReflectSamples, newest_unrated_start, week_counts
 from desktop_app.store.stats import StatsReader, first_last
 from desktop_app.ui import formatting
+from desktop_app.ui.presentation import masked_title
 from desktop_app.ui.rating import RatingController
 from desktop_app.ui.rating_panel import RatingPanel
 from desktop_app.ui.tasks import Task, TaskContext, TaskRunner
@@ -153,6 +154,9 @@ class ReflectView(QWidget):
         self._position = 0
         self._sample_size = DEFAULT_SAMPLE_SIZE
         self._loaded = False
+        #: The session shown, and whether its title is masked (presentation mode).
+        self._row: SessionRow | None = None
+        self._masked = False
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(12, 10, 12, 10)
@@ -181,10 +185,6 @@ class ReflectView(QWidget):
         self.week_box.setToolTip("Choose a week (Alt+W)")
         self.week_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.week_box.setMaxVisibleItems(20)
-        font = self.week_box.font()
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        font.setBold(True)
-        self.week_box.setFont(font)
         self.week_box.activated.connect(self._on_week_box_activated)
         week_shortcut = QShortcut(QKeySequence("Alt+W"), self)
         week_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -219,10 +219,7 @@ class ReflectView(QWidget):
         self.title = QLabel()
         self.title.setObjectName("reflectTitle")
         self.title.setWordWrap(True)
-        title_font = self.title.font()
-        title_font.setPointSizeF(title_font.pointSizeF() * 1.4)
-        title_font.setBold(True)
-        self.title.setFont(title_font)
+        self._size_fonts()
         self.facts = QLabel()
         self.facts.setObjectName("reflectFacts")
         self.preview = TranscriptView(card)
@@ -280,6 +277,35 @@ class ReflectView(QWidget):
                 shortcut = QShortcut(QKeySequence(key), self)
                 shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
                 shortcut.activated.connect(slot)
+
+    def _size_fonts(self) -> None:
+        """The week and the title larger than the rest, relative to the font in use."""
+        for widget, scale in ((self.week_box, 1.25), (self.title, 1.4)):
+            font = self.font()
+            if font.pointSizeF() > 0:
+                font.setPointSizeF(font.pointSizeF() * scale)
+            else:
+                font.setPixelSize(round(font.pixelSize() * scale))
+            font.setBold(True)
+            widget.setFont(font)
+
+    def changeEvent(self, event: QEvent) -> None:
+        # The application font changed (presentation mode's larger one): keep the proportions.
+        if event.type() == QEvent.Type.FontChange:
+            self._size_fonts()
+        super().changeEvent(event)
+
+    def set_masked(self, masked: bool) -> None:
+        """Presentation mode: the title, the transcript preview, the note and the reason are
+        shown as stand-ins."""
+        self._masked = masked
+        self.preview.set_masked(masked)
+        self.panel.set_masked(masked)
+        if self._row is not None:
+            self.title.setText(self._title_text(self._row))
+
+    def _title_text(self, row: SessionRow) -> str:
+        return masked_title(row) if self._masked else row.title or "(untitled)"
 
     # --- state -----------------------------------------------------------------------------
 
@@ -462,7 +488,8 @@ class ReflectView(QWidget):
             self._position += 1
             self._show()
             return
-        self.title.setText(row.title or "(untitled)")
+        self._row = row
+        self.title.setText(self._title_text(row))
         facts = [display_name(row.tool_key), formatting.local_time(row.started_at),
                  formatting.duration(row.duration_seconds), f"{row.messages} messages",
                  row.model or ""]

@@ -9,6 +9,7 @@ off the GUI thread (``ui/tasks.py``).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
@@ -65,6 +66,7 @@ from desktop_app.store.rules import (
     remove_rule,
 )
 from desktop_app.ui.errors import show_error
+from desktop_app.ui.presentation import HIDDEN, presenting
 from desktop_app.ui.tasks import Task, TaskContext, TaskRunner
 
 #: Task keys: the live count (a newer one makes the older stale), the count before asking,
@@ -277,9 +279,9 @@ class RulesDialog(QDialog):
         rules = list_rules(db) if db is not None else []
         self.rule_list.clear()
         for rule in rules:
-            item = QTreeWidgetItem([describe(rule), created_local(rule)])
+            item = QTreeWidgetItem([self._describe(rule), created_local(rule)])
             item.setData(0, Qt.ItemDataRole.UserRole, rule.id)
-            item.setToolTip(0, describe(rule))
+            item.setToolTip(0, self._describe(rule))
             self.rule_list.addTopLevelItem(item)
         self.empty_note.setVisible(not rules)
         self._update_buttons()
@@ -294,6 +296,12 @@ class RulesDialog(QDialog):
 
     def _busy(self) -> bool:
         return self.apply_task is not None and self.apply_task.running
+
+    def _describe(self, rule: Rule) -> str:
+        """A rule as the list names it; its title or project pattern hidden while presenting."""
+        if presenting(self) and rule.selector is not Selector.SOURCE:
+            rule = replace(rule, pattern=HIDDEN)
+        return describe(rule)
 
     @Slot()
     def _update_buttons(self) -> None:
@@ -396,7 +404,7 @@ class RulesDialog(QDialog):
 
     def _ask(self, rule: Rule, count: DeletionCount, after_adding: bool) -> None:
         if count.sessions == 0:
-            self._say(f"{describe(rule)}: no stored session matches it.")
+            self._say(f"{self._describe(rule)}: no stored session matches it.")
             return
         box = apply_box(self, rule, count)
         box.finished.connect(lambda _result: self._on_confirmation_finished(box, rule, count))
@@ -470,7 +478,7 @@ class RulesDialog(QDialog):
             self._say(BUSY)
             return
         self.reload()
-        self._say(f"Removed: {describe(rule)}. {REMOVED_EFFECT}")
+        self._say(f"Removed: {self._describe(rule)}. {REMOVED_EFFECT}")
         self.rules_changed.emit()
 
 

@@ -21,6 +21,7 @@ from desktop_app.importers.registry import display_name
 from desktop_app.store import SessionQuery, session_key, session_keys, session_rows
 from desktop_app.store.sessions import search_snippet
 from desktop_app.ui import formatting
+from desktop_app.ui.presentation import HIDDEN, masked_title
 from desktop_app.ui.theme import colors
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -58,6 +59,8 @@ class SessionTableModel(QAbstractTableModel):
         self._query = SessionQuery()
         self._keys: array[int] = array("q")
         self._pages: OrderedDict[int, dict[int, SessionRow]] = OrderedDict()
+        #: Presentation mode: titles and projects are shown as neutral stand-ins.
+        self._masked = False
         self._reload_keys()
 
     # --- querying ---------------------------------------------------------------------------
@@ -122,6 +125,15 @@ class SessionTableModel(QAbstractTableModel):
         self._pages.pop(row // PAGE_SIZE, None)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
+    def set_masked(self, masked: bool) -> None:
+        """Show titles and projects as stand-ins (presentation mode), or as they are."""
+        if masked == self._masked:
+            return
+        self._masked = masked
+        if self._keys:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self._keys) - 1, len(COLUMNS) - 1))
+
     # --- Qt model interface ------------------------------------------------------------------
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:
@@ -154,8 +166,13 @@ class SessionTableModel(QAbstractTableModel):
             return None
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
+            if col == COL_TITLE and self._masked:
+                return masked_title(row, with_day=False)  # the date is in its own column
             return self._display(row, col)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if self._masked:
+                return masked_title(row) if col == COL_TITLE else (
+                    HIDDEN if col == COL_TOOL and row.project else None)
             if col == COL_TITLE:
                 snippet = (search_snippet(self._db, row.id, self._query.search)
                            if self._query.search else None)

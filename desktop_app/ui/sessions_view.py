@@ -159,6 +159,11 @@ class SessionsView(QWidget):
         controller.ratings_changed.connect(self._on_controller_ratings_changed)
         self._panel_ids: list[str] = []
         self._quiet = False  # True while refresh_quietly puts the selection back
+        self._masked = False
+        #: Columns are this much wider than remembered (presentation mode's larger font), and
+        #: the widths they had before, to put back.
+        self._column_scale = 1.0
+        self._unscaled_widths: dict[int, int] | None = None
 
     # --- database --------------------------------------------------------------------------
 
@@ -167,6 +172,7 @@ class SessionsView(QWidget):
         self._db = db
         old = self.model
         self.model = SessionTableModel(db, self)
+        self.model.set_masked(self._masked)
         self.filters.set_choices(tools_present(db), list_labels(db))
         if filter_state is not None:
             self.filters.set_state(filter_state)
@@ -182,6 +188,15 @@ class SessionsView(QWidget):
         self.select_row(0)
         self._show_count()
 
+    def set_masked(self, masked: bool) -> None:
+        """Presentation mode: titles, projects, transcript text, notes and reasons are shown as
+        stand-ins (counts, dates, tools, verdicts and labels stay)."""
+        self._masked = masked
+        if self.model is not None:
+            self.model.set_masked(masked)
+        self.transcript.set_masked(masked)
+        self.panel.set_masked(masked)
+
     # --- columns ---------------------------------------------------------------------------
 
     def reset_columns(self) -> None:
@@ -194,6 +209,7 @@ class SessionsView(QWidget):
         for column in range(len(COLUMNS)):
             header.setSectionHidden(column, column in HIDDEN_BY_DEFAULT)
         self.fit_title()
+        self._scale_columns()
 
     def restore_columns(self, state: QByteArray) -> None:
         """Columns as saved by ``horizontalHeader().saveState()``, the title still stretched."""
@@ -204,6 +220,31 @@ class SessionsView(QWidget):
         if header.isSectionHidden(COL_TITLE):
             header.setSectionHidden(COL_TITLE, False)
         self.fit_title()
+        self._scale_columns()
+
+    def set_column_scale(self, scale: float) -> None:
+        """Widen the shown columns for a font ``scale`` times larger (presentation mode); 1.0
+        puts back the widths they had, so that the widths remembered are the usual ones."""
+        header = self.table.horizontalHeader()
+        if self._unscaled_widths is not None:
+            for column, width in self._unscaled_widths.items():
+                header.resizeSection(column, width)
+        self._unscaled_widths = None
+        self._column_scale = scale
+        self._scale_columns()
+
+    def _scale_columns(self) -> None:
+        """Columns just set to their usual widths, widened by the scale in use."""
+        self._unscaled_widths = None
+        if self._column_scale == 1.0:
+            return
+        header = self.table.horizontalHeader()
+        # The title stretches, and labels are elided anyway: the others must show whole.
+        self._unscaled_widths = {c: header.sectionSize(c) for c in range(len(COLUMNS))
+                                 if c not in (COL_TITLE, COL_LABELS)
+                                 and not header.isSectionHidden(c)}
+        for column, width in self._unscaled_widths.items():
+            header.resizeSection(column, round(width * self._column_scale))
 
     def fit_title(self) -> None:
         """The title gets what the other columns leave; every other column keeps its width."""

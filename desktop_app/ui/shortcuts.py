@@ -31,6 +31,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+2", "Reflect view"),
     ("Ctrl+3", "Value view"),
     ("Ctrl+4", "Team view (while team cards are open)"),
+    ("Ctrl+Shift+P", "Presentation mode: hide titles, text, notes and paths; larger fonts"),
     ("← → / ↑ ↓, Enter", "Value charts: walk periods or groups; open one's sessions"),
     ("Ctrl+O / Ctrl+Shift+O", "Import files / a folder"),
     ("S", "Reflect: skip this session"),

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 from desktop_app.domain import Message, SessionRow
 from desktop_app.importers.registry import display_name
 from desktop_app.ui import formatting
+from desktop_app.ui.presentation import HIDDEN, masked_title
 from desktop_app.ui.theme import colors
 
 #: Messages rendered at once; the rest follow on "Show all" so a huge session opens quickly.
@@ -127,6 +128,8 @@ class TranscriptView(QTextBrowser):
         self._pattern: re.Pattern[str] | None = None
         self._header = True
         self._extras: tuple[int, str | None] = (0, None)
+        #: Presentation mode: the title, project and every message's text are stand-ins.
+        self._masked = False
         self.show_placeholder()
 
     def loadResource(self, type: int, name: QUrl | str) -> object:
@@ -153,12 +156,21 @@ class TranscriptView(QTextBrowser):
         self._pattern = search_pattern(search)
         self._render(limit=FIRST_CHUNK)
 
-    @staticmethod
-    def _header_html(session: SessionRow, extras: tuple[int, str | None]) -> list[str]:
+    def set_masked(self, masked: bool) -> None:
+        """Presentation mode on or off: the session shown is rendered again."""
+        if masked == self._masked:
+            return
+        self._masked = masked
+        if self._session is not None:
+            self._render(limit=FIRST_CHUNK)
+
+    def _header_html(self, session: SessionRow, extras: tuple[int, str | None]) -> list[str]:
         c = colors()
-        parts = [f"<h2>{html.escape(session.title or '(untitled)')}</h2>"]
-        first = [display_name(session.tool_key), session.model or "",
-                 session.project or ""]
+        masked = self._masked
+        title = masked_title(session) if masked else session.title or "(untitled)"
+        parts = [f"<h2>{html.escape(title)}</h2>"]
+        project = HIDDEN if masked and session.project else session.project or ""
+        first = [display_name(session.tool_key), session.model or "", project]
         when = formatting.local_time(session.started_at)
         if session.ended_at is not None and session.started_at is not None:
             same_day = (session.started_at.astimezone().date()
@@ -201,7 +213,8 @@ class TranscriptView(QTextBrowser):
         role_colors = {"user": c.user, "assistant": c.assistant, "tool": c.tool,
                        "system": c.system}
         shown = self._messages if limit is None else self._messages[:limit]
-        marker = _Highlighter(self._pattern)
+        # Masked text is never searched: a highlight would tell where a word is.
+        marker = _Highlighter(None if self._masked else self._pattern)
         for message in shown:
             color = role_colors.get(message.role, c.system)
             name = {"user": "You"}.get(message.role, message.role.capitalize())
@@ -214,6 +227,8 @@ class TranscriptView(QTextBrowser):
             )
             if session.no_text:
                 parts.append(f'<p style="color:{c.muted};"><i>(no text kept)</i></p>')
+            elif self._masked:
+                parts.append(f'<p style="color:{c.muted};"><i>{html.escape(HIDDEN)}</i></p>')
             elif message.text.strip():
                 parts.append(message_body_html(message.text, marker))
             else:  # e.g. a Claude.ai export that blanked it: the message was still there
