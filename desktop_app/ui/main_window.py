@@ -139,7 +139,7 @@ class MainWindow(QMainWindow):
         self.watch = ChangeWatcher(self)
         self.watch.changed.connect(self._on_watch_changed)
 
-        self.deletion = DeleteController(self, self, self.tasks)
+        self.deletion = DeleteController(self, self, self.tasks, self.controller.writes)
         #: This window's claim on its database file (None: unguarded, e.g. a demo or a test).
         self.instance_lock: InstanceLock | None = None
         self.rules = RulesController(self, self, self.tasks)
