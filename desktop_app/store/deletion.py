@@ -104,6 +104,15 @@ def sources_with_sessions(db: Database) -> dict[str, int]:
     return {str(source): int(n) for source, n in rows}
 
 
+def counts_by_source(db: Database) -> dict[str, DeletionCount]:
+    """Sessions per source and how many of them are rated (what deleting that source's
+    sessions would remove), most sessions first."""
+    rows = db.conn.execute(
+        f"SELECT source, count(*) AS n, coalesce(sum({_RATED}), 0) FROM sessions s "
+        "GROUP BY source ORDER BY n DESC, source")
+    return {str(source): DeletionCount(int(n), int(rated)) for source, n, rated in rows}
+
+
 # --- deleting --------------------------------------------------------------------------------
 
 def delete_sessions(db: Database, session_ids: Sequence[str], *,
