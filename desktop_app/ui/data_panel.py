@@ -164,6 +164,7 @@ class DataPanel(QDialog):
         self.overview: DataOverview | None = None
         self.confirmation: QMessageBox | None = None
         self._rules_dialog: QObject | None = None
+        self._fitted = False
 
         layout = QVBoxLayout(self)
         self.promise = QLabel(PROMISE)
@@ -321,6 +322,7 @@ class DataPanel(QDialog):
         self.overview = overview
         demo = self._host.is_demo
         self.demo_note.setVisible(demo)
+        self.where_hint.setVisible(not demo)
         self.path_field.setText(str(overview.path))
         self.path_field.setCursorPosition(0)
         self.size_label.setText(self._size_text(overview))
@@ -392,7 +394,8 @@ class DataPanel(QDialog):
         layout.activate()
         needed = (layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth()
                   else layout.totalSizeHint().height())
-        if needed > self.height():
+        if needed > self.height() or not self._fitted:  # the first time, no empty space
+            self._fitted = True
             self.resize(self.width(), needed)
 
     def _size_text(self, overview: DataOverview) -> str:
