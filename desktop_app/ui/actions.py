@@ -102,7 +102,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("shortcuts", HELP, "&Keyboard Shortcuts", "show_shortcuts",
                shortcuts=("F1", "?")),
     ActionSpec("formats", HELP, "Which Files Can I &Import?", "show_formats"),
-    ActionSpec("where", HELP, "Where Is My &Data?", "_on_where_triggered"),
+    ActionSpec("your_data", HELP, "Your &Data…", "data_panel.open",
+               tip="Where your data is, what it holds, and taking it out or deleting it"),
     ActionSpec("about", HELP, "&About Worthwhile", "_on_about_triggered"),
 )
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QProgressDialog
 
 from desktop_app.exporting import (
@@ -64,6 +64,9 @@ def _backup(context: TaskContext, target: Path) -> Done:
 
 class DataController(QObject):
     """Export, back up and open another database, for one window."""
+
+    #: An export or a backup ended (done, failed or cancelled).
+    task_ended = Signal()
 
     def __init__(self, window: QMainWindow, tasks: TaskRunner,
                  db_path: Callable[[], Path], open_other: Callable[[Path], bool]) -> None:
@@ -186,6 +189,7 @@ class DataController(QObject):
             self.progress_dialog.deleteLater()
         self.task = None
         self.progress_dialog = None
+        self.task_ended.emit()
 
     @Slot(object)
     def _on_task_finished(self, done: Done) -> None:

@@ -56,11 +56,15 @@ from desktop_app.store.deletion import (
 )
 from desktop_app.ui.errors import show_error
 from desktop_app.ui.tasks import Task, TaskContext, TaskRunner
+from desktop_app.ui.write_queue import CHANGE, WriteQueue
 
 #: The key of the deletion task (one at a time).
 DELETE_TASK = "delete"
 #: Where the confirmation says deleted sessions can be let back in.
 FORGET_HINT = "Edit → Forget Deleted Sessions… lets them be imported again."
+#: Said when forgetting waits for another Worthwhile to stop writing.
+FORGET_WAITS = ("Another Worthwhile is writing to the database: the deleted sessions are "
+                "forgotten as soon as it has finished.")
 
 
 def count_for(db: Database, target: Target) -> DeletionCount:
@@ -138,7 +142,8 @@ class DeleteChoiceDialog(QDialog):
     """Edit → Delete…: the selected sessions, all sessions of one tool, or everything."""
 
     def __init__(self, selected: int, sources: dict[str, int], total: int,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, source: str | None = None) -> None:
+        """``source``: start on "all sessions of one tool", with that tool chosen."""
         super().__init__(parent)
         self.setObjectName("deleteChoice")
         self.setWindowTitle("Delete sessions")
@@ -159,8 +164,8 @@ class DeleteChoiceDialog(QDialog):
         self.tool_box = QComboBox(self)
         self.tool_box.setObjectName("deleteToolBox")
         self.tool_box.setAccessibleName("Tool")
-        for source, n in sources.items():
-            self.tool_box.addItem(f"{display_name(source)} ({plural(n, 'session')})", source)
+        for name, n in sources.items():
+            self.tool_box.addItem(f"{display_name(name)} ({plural(n, 'session')})", name)
         self.tool_box.setEnabled(False)
         self.everything_choice = QRadioButton(f"Everything ({plural(total, 'session')})")
         self.everything_choice.setObjectName("deleteEverything")
@@ -174,8 +179,12 @@ class DeleteChoiceDialog(QDialog):
         layout.addLayout(indented)
         layout.addWidget(self.everything_choice)
         self.tool_choice.toggled.connect(self.tool_box.setEnabled)
-        (self.selected_choice if selected else self.tool_choice if sources
-         else self.everything_choice).setChecked(True)
+        if source in sources:
+            self.tool_box.setCurrentIndex(self.tool_box.findData(source))
+            self.tool_choice.setChecked(True)
+        else:
+            (self.selected_choice if selected else self.tool_choice if sources
+             else self.everything_choice).setChecked(True)
         buttons = QDialogButtonBox(self)
         self.continue_button: QPushButton = buttons.addButton(
             "Continue…", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -219,11 +228,14 @@ class DeleteController(QObject):
     #: Deleted sessions were forgotten (how many).
     forgotten = Signal(int)
 
-    def __init__(self, window: QMainWindow, host: DeletionHost, tasks: TaskRunner) -> None:
+    def __init__(self, window: QMainWindow, host: DeletionHost, tasks: TaskRunner,
+                 writes: WriteQueue) -> None:
+        """``writes``: the window's queue of changes, which forgetting goes through."""
         super().__init__(window)
         self._window = window
         self._host = host
         self._tasks = tasks
+        self._writes = writes
         self.task: Task | None = None
         self.choice_dialog: DeleteChoiceDialog | None = None
         self.confirmation: QMessageBox | None = None
@@ -259,15 +271,16 @@ class DeleteController(QObject):
             return
         self.confirm(Target(ids=ids))
 
-    @Slot()
-    def choose(self) -> None:
-        """Edit → Delete…: the selected sessions, all of one tool, or everything."""
+    def choose(self, source: str | None = None) -> None:
+        """Edit → Delete…: the selected sessions, all of one tool, or everything (``source``:
+        start on that tool's sessions)."""
         db = self._can_start()
         if db is None:
             return
         ids = tuple(self._host.selected_session_ids())
         sources = sources_with_sessions(db)
-        dialog = DeleteChoiceDialog(len(ids), sources, sum(sources.values()), self._window)
+        dialog = DeleteChoiceDialog(len(ids), sources, sum(sources.values()), self._window,
+                                    source)
         dialog.accepted.connect(lambda: self.confirm(dialog.target(ids)))
         dialog.finished.connect(dialog.deleteLater)
         self.choice_dialog = dialog
@@ -357,10 +370,29 @@ class DeleteController(QObject):
         self.confirmation = None
         chosen = box.clickedButton()
         box.deleteLater()
-        db = self._host.db
-        if db is None or chosen is None or chosen.objectName() != "confirmForget":
-            return
-        n = forget_tombstones(db)
+        if chosen is not None and chosen.objectName() == "confirmForget":
+            self.forget_now()
+
+    def forget_now(self) -> bool:
+        """Forget the deleted sessions (no question asked: confirm first). Like every change
+        the user makes, it goes through the window's write queue: while another Worthwhile
+        writes to the database it waits, says so, and is done as soon as the database is free
+        (``forgotten`` then). False when there is no database."""
+        def change() -> bool:
+            db = self._host.db
+            if db is None:
+                return False
+            n = forget_tombstones(db)
+            self._writes.after_commit(lambda: self._on_forgotten(n))
+            return True
+
+        if not self._writes.submit(change, CHANGE):
+            return False
+        if self._writes.pending:
+            self._say(FORGET_WAITS)
+        return True
+
+    def _on_forgotten(self, n: int) -> None:
         self._say(f"Forgot {plural(n, 'deleted session')}: importing their files again stores "
                   "them again.")
         self.forgotten.emit(n)

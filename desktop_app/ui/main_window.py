@@ -46,6 +46,7 @@ from desktop_app.store.locking import GUI_WAIT_MS, set_lock_wait
 from desktop_app.store.ratings import count_rated
 from desktop_app.ui.actions import ACTIONS, VIEWS, build_actions
 from desktop_app.ui.data_controller import DataController
+from desktop_app.ui.data_panel import DataPanelController
 from desktop_app.ui.db_watch import ChangeWatcher
 from desktop_app.ui.delete_dialog import DeleteController
 from desktop_app.ui.errors import show_error
@@ -143,10 +144,13 @@ class MainWindow(QMainWindow):
         self.watch = ChangeWatcher(self)
         self.watch.changed.connect(self._on_watch_changed)
 
-        self.deletion = DeleteController(self, self, self.tasks)
+        self.deletion = DeleteController(self, self, self.tasks, self.controller.writes)
         #: This window's claim on its database file (None: unguarded, e.g. a demo or a test).
         self.instance_lock: InstanceLock | None = None
         self.rules = RulesController(self, self, self.tasks)
+        self.data_panel = DataPanelController(
+            self, self, self.tasks, self.data, self.deletion, self.rules,
+            (self.controller.ratings_changed, self.watch.changed, self.imports.imported))
 
         self._fitted_on_show = False
         #: Presentation mode's larger font (the mode itself is never remembered: it starts off).
@@ -765,17 +769,6 @@ class MainWindow(QMainWindow):
         if self._owned_demo is not None:
             self._owned_demo.close()
             self._owned_demo = None
-
-    @Slot()
-    def _on_where_triggered(self) -> None:
-        if self._demo:
-            text = ("You are looking at demo data in a throwaway database:\n"
-                    f"{self._db_path}\nIt is deleted when you quit.")
-        else:
-            text = (f"Your sessions and ratings are in one SQLite file:\n{self._db_path}\n\n"
-                    "Nothing is ever sent anywhere. Use --db or WORTHWHILE_HOME to choose "
-                    "another location.")
-        QMessageBox.information(self, "Where is my data?", text)
 
     @Slot()
     def _on_about_triggered(self) -> None:

@@ -25,6 +25,7 @@ from desktop_app.store.ratings import (
     add_label,
     add_reason,
     edit_ratings,
+    one_line,
     remove_label,
     remove_reason,
     rename_label,
@@ -293,7 +294,7 @@ class RatingController(QObject):
 
     def add_label(self, name: str) -> bool:
         """Offer a new label."""
-        clean = name.strip()
+        clean = one_line(name)
         if self._db is None or not clean:
             return False
 
@@ -307,7 +308,7 @@ class RatingController(QObject):
 
     def rename_label(self, old: str, new: str) -> bool:
         """Rename a label on the list and on every session that carries it."""
-        clean = new.strip()
+        clean = one_line(new)
         if self._db is None or not clean or clean == old:
             return False
         return self._submit(lambda _db: self.undo_stack.push(RenameLabelCommand(self, old, clean)))
@@ -320,7 +321,7 @@ class RatingController(QObject):
 
     def add_reason(self, name: str) -> bool:
         """Offer a new reason for "not useful"."""
-        clean = name.strip()
+        clean = one_line(name)
         if self._db is None or not clean:
             return False
 
@@ -334,7 +335,7 @@ class RatingController(QObject):
 
     def rename_reason(self, old: str, new: str) -> bool:
         """Rename a reason on the list."""
-        clean = new.strip()
+        clean = one_line(new)
         if self._db is None or not clean or clean == old:
             return False
         return self._submit(lambda _db: self.undo_stack.push(RenameReasonCommand(self, old, clean)))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -282,3 +284,49 @@ def test_delete_then_reimport_keeps_exactly_the_deleted_out(
         assert _counts(report) == (0, 0, n - len(gone), len(gone))
     finally:
         db.close()
+
+
+GROUP_WRITTEN = [spec.name for spec in SPECS if spec.group is not None and spec.writer]
+
+
+@settings(max_examples=30, deadline=None)
+@given(source=st.sampled_from(GROUP_WRITTEN), n=st.integers(1, 5), seed=st.integers(0, 2**16),
+       data=st.data(), rewritten=st.booleans())
+def test_delete_then_reimport_keeps_exactly_the_deleted_out_of_logs_read_in_groups(
+        source: str, n: int, seed: int, data: st.DataObject, rewritten: bool) -> None:
+    """The same for the coding tools' logs, which are read file by file and remembered (a
+    session may span files, a file may hold several): whether the files are taken as
+    unchanged or read again, the deleted sessions stay out; forgetting lets them back at the
+    next import, files unchanged."""
+    from desktop_app.store import open_db
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        path = write_export(source, n, folder / "logs", seed=seed)
+
+        def rewrite() -> None:  # the same bytes, new files: read again, not skipped
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+            write_export(source, n, folder / "logs", seed=seed)
+
+        db = open_db(folder / "w.db")
+        try:
+            first = import_paths(db, [path])
+            assert first.ok, first.files[0].error
+            ids = sorted(r.id for r in list_sessions(db))
+            gone = set(data.draw(st.lists(st.sampled_from(ids), unique=True)))
+            delete_sessions(db, sorted(gone))
+            if rewritten:
+                rewrite()
+            again = import_paths(db, [path])
+            assert again.ok, again.files[0].error
+            assert {r.id for r in list_sessions(db)} == set(ids) - gone
+            assert again.totals["sessions_new"] == again.totals["sessions_updated"] == 0
+            if rewritten:
+                assert again.totals["sessions_deleted_earlier"] == len(gone)
+            forget_tombstones(db)  # the files that held them are read in full next time
+            back = import_paths(db, [path])
+            assert back.ok, back.files[0].error
+            assert back.totals["sessions_new"] == len(gone)
+            assert {r.id for r in list_sessions(db)} == set(ids)
+        finally:
+            db.close()

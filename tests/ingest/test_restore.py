@@ -16,9 +16,8 @@ from sqlite_utils import Database
 
 from desktop_app.cli import main
 from desktop_app.demo.database import generate_demo
-from desktop_app.domain import ROLES, Message, Rating, Session, Verdict
+from desktop_app.domain import Rating, Session, Verdict
 from desktop_app.exporting import export_data
-from desktop_app.importers.registry import SOURCES
 from desktop_app.ingest import import_paths
 from desktop_app.jsonout import show_object, transcript_objects
 from desktop_app.store import (
@@ -40,6 +39,7 @@ from desktop_app.store.sessions import SessionNotFoundError
 from tests.builders import dump
 from tests.factories import make_messages, make_session
 from tests.richdata import build_rich_db, rich_sessions
+from tests.strategies import RATING, SESSION
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
@@ -408,27 +408,6 @@ def test_the_tools_own_files_fill_in_a_restore_without_transcripts(
 
 # --- property: whatever a database holds, exporting and importing it gives it back -----------
 
-_TEXT = st.text(st.characters(codec="utf-8"), max_size=30)  # no lone surrogates
-_TIME = st.none() | st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2090, 1, 1),
-                                 timezones=st.just(UTC)).map(lambda d: d.replace(microsecond=0))
-_MESSAGE = st.builds(Message, role=st.sampled_from(ROLES), text=_TEXT, time=_TIME,
-                     model=st.none() | _TEXT)
-_SESSION = st.builds(
-    Session, source=st.sampled_from(SOURCES), external_id=st.text(min_size=1, max_size=12),
-    title=_TEXT, started_at=_TIME, ended_at=_TIME,
-    messages=st.lists(_MESSAGE, max_size=4).map(tuple), model=st.none() | _TEXT,
-    tokens_in=st.none() | st.integers(0, 10**12), tokens_out=st.none() | st.integers(0, 10**9),
-    cost=st.none() | st.floats(0, 1e6, allow_nan=False), project=st.none() | _TEXT,
-    hidden_branches=st.integers(0, 3), tool_feedback=st.sampled_from([None, "up", "mixed"]),
-    tool_name=st.none() | _TEXT,
-    updated_at=st.none() | st.datetimes(min_value=datetime(2000, 1, 1),
-                                        max_value=datetime(2090, 1, 1), timezones=st.just(UTC)))
-_RATING = st.builds(
-    Rating, verdict=st.sampled_from(Verdict), minutes_saved=st.none() | st.integers(-600, 600),
-    labels=st.lists(_TEXT, max_size=3).map(tuple), reason=st.none() | _TEXT,
-    note=st.none() | _TEXT, rated_at=_TIME)
-
-
 def _stored(db: Database, transcripts: bool = True) -> tuple[object, ...]:
     """Everything the store holds of the sessions and the person's lists, as read by the
     store itself (not through the export's own serialisation)."""
@@ -438,7 +417,7 @@ def _stored(db: Database, transcripts: bool = True) -> tuple[object, ...]:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(_SESSION, st.none() | _RATING), max_size=6), st.booleans())
+@given(st.lists(st.tuples(SESSION, st.none() | RATING), max_size=6), st.booleans())
 def test_export_then_import_gives_back_what_was_stored(
         rated: list[tuple[Session, Rating | None]], transcripts: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:

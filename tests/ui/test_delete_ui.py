@@ -13,11 +13,13 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.domain import Rating, Verdict
 from desktop_app.store import get_rating, list_sessions, open_db, save_sessions, set_rating
-from desktop_app.store.deletion import count_tombstones
-from desktop_app.ui.delete_dialog import DeleteChoiceDialog
+from desktop_app.store.deletion import count_tombstones, delete_sessions
+from desktop_app.ui.delete_dialog import FORGET_WAITS, DeleteChoiceDialog
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.write_queue import RETRY_MS
 from tests.builders import simple_gpt, write_json
 from tests.factories import make_session
+from tests.locks import LockHolder
 from tests.ui.conftest import OpenWindow
 
 DETAILS = (
@@ -47,6 +49,14 @@ def stored_ids(path: Path) -> list[str]:
     db = open_db(path)
     try:
         return [r.id for r in list_sessions(db)]
+    finally:
+        db.close()
+
+
+def tombstones(path: Path) -> int:
+    db = open_db(path)
+    try:
+        return count_tombstones(db)
     finally:
         db.close()
 
@@ -300,6 +310,39 @@ def test_forget_with_nothing_remembered_says_so(qtbot: QtBot, filled_db: Path,
     assert box.text() == "No deleted sessions are remembered."
     assert box.findChild(QPushButton, "confirmForget") is None
     qtbot.keyClick(box, Qt.Key.Key_Escape)
+
+
+def test_forgetting_while_another_worthwhile_writes_waits_says_so_and_then_forgets(
+        qtbot: QtBot, filled_db: Path, open_window: OpenWindow,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    db = open_db(filled_db)
+    delete_sessions(db, [list_sessions(db)[0].id])
+    db.close()
+    errors: list[str] = []
+    monkeypatch.setattr("desktop_app.ui.delete_dialog.show_error",
+                        lambda _parent, text, detail=None: errors.append(text))
+    window = open_window(filled_db)
+    with LockHolder(filled_db):
+        window.menu_actions["forget_deleted"].trigger()
+        box = window.deletion.confirmation
+        assert box is not None
+        qtbot.waitExposed(box)
+        forget = box.findChild(QPushButton, "confirmForget")
+        assert forget is not None
+        qtbot.mouseClick(forget, Qt.MouseButton.LeftButton)  # returns: the window stays usable
+        assert window.statusBar().currentMessage() == FORGET_WAITS
+        assert window.writes_waiting.isVisible()
+        assert window.controller.writes.pending == 1
+        qtbot.wait(3 * RETRY_MS)  # the window keeps trying meanwhile
+        assert window.controller.writes.pending == 1
+        assert tombstones(filled_db) == 1
+    with qtbot.waitSignal(window.deletion.forgotten, timeout=10_000) as forgotten:
+        pass
+    assert forgotten.args == [1]
+    assert not window.writes_waiting.isVisible()
+    assert window.statusBar().currentMessage() == "Your changes are saved."
+    assert tombstones(filled_db) == 0
+    assert errors == []
 
 
 def test_no_delete_while_an_import_runs(qtbot: QtBot, filled_db: Path,
