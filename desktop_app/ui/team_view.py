@@ -42,8 +42,14 @@ from desktop_app.sharing.team import (
     read_cards,
 )
 from desktop_app.ui.charts.common import chart_colors
-from desktop_app.ui.charts.groups import GroupChart
 from desktop_app.ui.charts.over_time import OverTimeChart
+from desktop_app.ui.charts.tabs import (
+    TAB_TITLES,
+    Chart,
+    ChartTabs,
+    new_chart,
+    put_in_tab,
+)
 from desktop_app.ui.charts.usage_value import UsageValueChart
 from desktop_app.ui.tasks import Task, TaskContext, TaskRunner
 from desktop_app.ui.theme import colors
@@ -52,15 +58,12 @@ log = logging.getLogger(__name__)
 
 #: The figures' task: opening other cards makes an older load stale.
 TEAM_TASK = "team-figures"
-TAB_TITLES = ("Over time", "By tool", "By label", "Usage vs value")
-OVER_TIME, BY_TOOL, BY_LABEL, USAGE_VALUE = range(4)
 CARD_FILTER = "Summary cards (*.json);;All files (*)"
 #: What a period without shown figures says when pointed at (hidden and empty alike: which one
 #: it is would name a hidden cell).
 WITHHELD = f"Not shown: nobody's uses, or {FEWER_THAN}"
 MAX_INSIGHTS = 4
 
-Chart = OverTimeChart | GroupChart | UsageValueChart
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,7 @@ def choose_card_files(parent: QWidget) -> list[Path]:
     return [Path(p) for p in paths]
 
 
-class TeamView(QWidget):
+class TeamView(ChartTabs, QWidget):
     """Several people's cards as one picture: usage and value per use over time, by tool and by
     label, with 95 % intervals, built only on cells at least 3 cards contribute to.
 
@@ -374,34 +377,6 @@ class TeamView(QWidget):
 
     # --- the charts, the Value view's own ----------------------------------------------------
 
-    @property
-    def over_time(self) -> OverTimeChart:
-        """The over-time chart, with the figures shown."""
-        chart = self._chart(OVER_TIME)
-        assert isinstance(chart, OverTimeChart)
-        return chart
-
-    @property
-    def by_tool(self) -> GroupChart:
-        """The by-tool chart."""
-        chart = self._chart(BY_TOOL)
-        assert isinstance(chart, GroupChart)
-        return chart
-
-    @property
-    def by_label(self) -> GroupChart:
-        """The by-label chart."""
-        chart = self._chart(BY_LABEL)
-        assert isinstance(chart, GroupChart)
-        return chart
-
-    @property
-    def usage_value(self) -> UsageValueChart:
-        """The usage-vs-value chart."""
-        chart = self._chart(USAGE_VALUE)
-        assert isinstance(chart, UsageValueChart)
-        return chart
-
     def _stats(self, index: int) -> tuple[Stats | None, Team | None]:
         f = self.figures
         if f is None:
@@ -426,9 +401,7 @@ class TeamView(QWidget):
         return chart
 
     def _build_chart(self, index: int) -> Chart:
-        made: Chart = (OverTimeChart() if index == OVER_TIME else
-                       GroupChart("tool") if index == BY_TOOL else
-                       GroupChart("label") if index == BY_LABEL else UsageValueChart())
+        made = new_chart(index)
         made.open_hint = None  # a team's cells open no sessions
         if isinstance(made, OverTimeChart):
             made.withheld_text = WITHHELD
@@ -436,15 +409,7 @@ class TeamView(QWidget):
         made.widget.scene().sigMouseMoved.connect(partial(self._on_chart_mouse_moved, made))
         made.apply_colors(chart_colors())
         self._built[index] = made
-        current = self.tabs.currentIndex()
-        placeholder = self.tabs.widget(index)
-        self.tabs.blockSignals(True)
-        self.tabs.removeTab(index)
-        self.tabs.insertTab(index, made.widget, TAB_TITLES[index])
-        self.tabs.setCurrentIndex(current)
-        self.tabs.blockSignals(False)
-        if placeholder is not None:
-            placeholder.deleteLater()
+        put_in_tab(self.tabs, index, made)
         return made
 
     @Slot(int)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from PySide6.QtCore import (
     QEvent,
@@ -56,8 +56,15 @@ from desktop_app.metrics.text import percent
 from desktop_app.store import SessionQuery
 from desktop_app.store.stats import StatsReader
 from desktop_app.ui.charts.common import GroupTarget, Target, chart_colors
-from desktop_app.ui.charts.groups import GroupChart
 from desktop_app.ui.charts.over_time import OverTimeChart
+from desktop_app.ui.charts.tabs import (
+    OVER_TIME,
+    TAB_TITLES,
+    Chart,
+    ChartTabs,
+    new_chart,
+    put_in_tab,
+)
 from desktop_app.ui.charts.usage_value import UsageValueChart
 from desktop_app.ui.errors import show_error
 from desktop_app.ui.tasks import Task, TaskContext, TaskRunner
@@ -69,22 +76,9 @@ log = logging.getLogger(__name__)
 MAX_INSIGHTS = 4
 EXPORT_FILTERS = "PNG image (*.png);;SVG image (*.svg);;CSV, the numbers behind the chart (*.csv)"
 #: The tabs, in order: over time, by tool, by label, usage vs value.
-TAB_TITLES = ("Over time", "By tool", "By label", "Usage vs value")
-OVER_TIME, BY_TOOL, BY_LABEL, USAGE_VALUE = range(4)
 #: The key of the figures' task: a newer request (period, tool, rating) drops an older one.
 FIGURES_TASK = "value-figures"
 
-
-class _Chart(Protocol):
-    widget: Any
-
-    def set_stats(self, stats: Stats) -> None: ...
-    def apply_colors(self, cc: Any) -> None: ...
-    def count(self) -> int: ...
-    def scene_pos_of(self, index: int) -> QPointF: ...
-    def hover(self, scene_pos: QPointF) -> str | None: ...
-    def target_at(self, scene_pos: QPointF) -> Target | None: ...
-    def csv_table(self) -> tuple[list[str], list[list[object]]]: ...
 
 
 @dataclass(frozen=True)
@@ -164,7 +158,7 @@ def _trend_sentence(db: Database, stats: Stats, source: str | None, today: date)
             "the 95 % intervals do not overlap.")
 
 
-class ValueView(QWidget):
+class ValueView(ChartTabs, QWidget):
     """Value per use per week or month, by tool and by label, with honest intervals.
 
     The figures are read off the GUI thread (``refresh()`` asks for them; a newer request makes
@@ -266,7 +260,7 @@ class ValueView(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("valueTabs")
         self.tabs.setDocumentMode(True)
-        self._built: list[_Chart | None] = [None] * len(TAB_TITLES)
+        self._built: list[Chart | None] = [None] * len(TAB_TITLES)
         self._drawn: list[Stats | None] = [None] * len(TAB_TITLES)  # the figures each shows
         for title in TAB_TITLES:
             self.tabs.addTab(QWidget(), title)  # a placeholder until the chart is built
@@ -296,39 +290,11 @@ class ValueView(QWidget):
 
     # --- the charts, built and drawn one at a time --------------------------------------------
 
-    @property
-    def over_time(self) -> OverTimeChart:
-        """The over-time chart, with the figures shown."""
-        chart = self._chart(OVER_TIME)
-        assert isinstance(chart, OverTimeChart)
-        return chart
-
-    @property
-    def by_tool(self) -> GroupChart:
-        """The by-tool chart, with the figures shown."""
-        chart = self._chart(BY_TOOL)
-        assert isinstance(chart, GroupChart)
-        return chart
-
-    @property
-    def by_label(self) -> GroupChart:
-        """The by-label chart, with the figures shown."""
-        chart = self._chart(BY_LABEL)
-        assert isinstance(chart, GroupChart)
-        return chart
-
-    @property
-    def usage_value(self) -> UsageValueChart:
-        """The usage-vs-value chart, with the figures shown."""
-        chart = self._chart(USAGE_VALUE)
-        assert isinstance(chart, UsageValueChart)
-        return chart
-
     def _wanted(self, index: int) -> Stats | None:
         stats = (self.stats, self.tool_stats, self.label_stats, self.stats)[index]
         return stats if stats is not None and stats.periods else None
 
-    def _chart(self, index: int) -> _Chart:
+    def _chart(self, index: int) -> Chart:
         """Chart ``index``, built if need be and brought up to date with the figures."""
         chart = self._built[index]
         if chart is None:
@@ -341,10 +307,8 @@ class ValueView(QWidget):
             self._drawn[index] = wanted
         return chart
 
-    def _build_chart(self, index: int) -> _Chart:
-        made: _Chart = (OverTimeChart() if index == OVER_TIME else
-                        GroupChart("tool") if index == BY_TOOL else
-                        GroupChart("label") if index == BY_LABEL else UsageValueChart())
+    def _build_chart(self, index: int) -> Chart:
+        made = new_chart(index)
         self._built[index] = made
         scene = made.widget.scene()
         scene.sigMouseMoved.connect(partial(self._on_chart_mouse_moved, made))
@@ -353,18 +317,10 @@ class ValueView(QWidget):
         made.widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         made.widget.installEventFilter(self)
         made.apply_colors(chart_colors())
-        current = self.tabs.currentIndex()
-        placeholder = self.tabs.widget(index)
-        self.tabs.blockSignals(True)
-        self.tabs.removeTab(index)
-        self.tabs.insertTab(index, made.widget, TAB_TITLES[index])
-        self.tabs.setCurrentIndex(current)
-        self.tabs.blockSignals(False)
-        if placeholder is not None:
-            placeholder.deleteLater()
+        put_in_tab(self.tabs, index, made)
         return made
 
-    def _charts(self) -> list[_Chart]:
+    def _charts(self) -> list[Chart]:
         return [c for c in self._built if c is not None]
 
     def _out_of_date(self) -> int | None:
@@ -594,7 +550,7 @@ class ValueView(QWidget):
                 return True
         return super().eventFilter(watched, event)
 
-    def _on_chart_key(self, chart: _Chart, key: int) -> bool:
+    def _on_chart_key(self, chart: Chart, key: int) -> bool:
         n = chart.count()
         if n == 0:
             return False
@@ -617,7 +573,7 @@ class ValueView(QWidget):
         self.point_at(chart, index)
         return True
 
-    def point_at(self, chart: _Chart, index: int) -> None:
+    def point_at(self, chart: Chart, index: int) -> None:
         """Show the numbers of item ``index`` as the pointer would (the keyboard's hover)."""
         self._key_index[id(chart)] = index
         pos = chart.scene_pos_of(index)
@@ -627,7 +583,7 @@ class ValueView(QWidget):
             view_pos = chart.widget.mapFromScene(pos)
             QToolTip.showText(chart.widget.mapToGlobal(view_pos), text, chart.widget)
 
-    def _on_chart_mouse_moved(self, chart: _Chart, scene_pos: QPointF) -> None:
+    def _on_chart_mouse_moved(self, chart: Chart, scene_pos: QPointF) -> None:
         text = chart.hover(scene_pos)
         self.hover_text = text
         if text:
@@ -635,7 +591,7 @@ class ValueView(QWidget):
         else:
             QToolTip.hideText()
 
-    def _on_chart_mouse_clicked(self, chart: _Chart, event: Any) -> None:
+    def _on_chart_mouse_clicked(self, chart: Chart, event: Any) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
             return
         target = chart.target_at(event.scenePos())
@@ -657,7 +613,7 @@ class ValueView(QWidget):
 
     # --- export ----------------------------------------------------------------------------
 
-    def current_chart(self) -> _Chart:
+    def current_chart(self) -> Chart:
         """The chart of the tab shown."""
         return self._chart(max(0, self.tabs.currentIndex()))
 
@@ -672,7 +628,7 @@ class ValueView(QWidget):
         exporter.parameters()["width"] = width
         exporter.export(str(path))
 
-    def _hide_hover(self, chart: _Chart) -> None:
+    def _hide_hover(self, chart: Chart) -> None:
         """An exported image shows the data, not where the pointer happened to be."""
         if isinstance(chart, OverTimeChart):
             chart.set_hover_visible(False)
