@@ -36,18 +36,17 @@ from typing import TextIO
 from sqlite_utils import Database
 
 from desktop_app import __version__
-from desktop_app.domain import Tally, utc_iso
+from desktop_app.domain import Tally
 from desktop_app.exporting import ExportError, private_file
 from desktop_app.importers.registry import display_name
 from desktop_app.importers.values import size_text
 from desktop_app.metrics import NO_LABEL, By, collect_tallies, period_end
+from desktop_app.sharing.cards import Card, CardRow
 from desktop_app.store import open_db
 from desktop_app.store.export import is_database_file
 from desktop_app.store.meta import card_id
 from desktop_app.store.stats import StatsReader
 
-FORMAT = "worthwhile-card"
-VERSION = 1
 #: The keys of a ``tools`` row, in order (``labels`` rows have ``label`` for ``tool``).
 ROW_KEYS = ("period", "tool", "uses", "rated", "useful", "not_useful", "minutes_sum",
             "minutes_n")
@@ -59,67 +58,16 @@ WHO_CAN_READ = ("Whoever receives this file can read these counts. It holds no t
 RowCounts = Mapping[tuple[date, str], Tally]
 
 
-@dataclass(frozen=True, slots=True)
-class CardRow:
-    """One row of a card: the counts of one tool (or label) in one period."""
-
-    period: date
-    name: str
-    uses: int
-    rated: int
-    useful: int
-    not_useful: int
-    minutes_sum: int
-    minutes_n: int
-
-    def to_json(self, name_key: str) -> dict[str, object]:
-        """The row as the card holds it; ``name_key`` is ``"tool"`` or ``"label"``."""
-        return {"period": self.period.isoformat(), name_key: self.name, "uses": self.uses,
-                "rated": self.rated, "useful": self.useful, "not_useful": self.not_useful,
-                "minutes_sum": self.minutes_sum, "minutes_n": self.minutes_n}
-
-
-@dataclass(frozen=True, slots=True)
-class Card:
-    """A summary card (see the module docs); :meth:`to_json` is what the file holds."""
-
-    card_id: str
-    created_at: str
-    by: By
-    date_from: date | None
-    date_to: date | None
-    tools: tuple[CardRow, ...]
-    labels: tuple[CardRow, ...]
-
-    def to_json(self) -> dict[str, object]:
-        """The card's JSON object, keys in the contract's order."""
-        return {
-            "format": FORMAT,
-            "version": VERSION,
-            "card_id": self.card_id,
-            "app_version": __version__,
-            "created_at": self.created_at,
-            "by": self.by,
-            "from": self.date_from.isoformat() if self.date_from else None,
-            "to": self.date_to.isoformat() if self.date_to else None,
-            "tools": [row.to_json("tool") for row in self.tools],
-            "labels": [row.to_json("label") for row in self.labels],
-        }
-
-    def text(self) -> str:
-        """The card as the file holds it (see :func:`card_text`)."""
-        return card_text(self.to_json())
-
-    def describe(self) -> str:
-        """One line on what the card holds: "summary card of 212 uses in 9 weeks, 2026-01-05
-        to 2026-03-01: 3 tools, 6 labels"."""
-        uses = sum(row.uses for row in self.tools)
-        periods = len({row.period for row in self.tools})
-        tools = len({row.name for row in self.tools})
-        labels = len({row.name for row in self.labels})
-        return (f"summary card of {_count(uses, 'use')} in {_count(periods, self.by)}, "
-                f"{self.date_from} to {self.date_to}: {_count(tools, 'tool')}, "
-                f"{_count(labels, 'label')}")
+def describe(card: Card) -> str:
+    """One line on what the card holds: "summary card of 212 uses in 9 weeks, 2026-01-05 to
+    2026-03-01: 3 tools, 6 labels"."""
+    uses = sum(row.uses for row in card.tools)
+    periods = len({row.period for row in card.tools})
+    tools = len({row.name for row in card.tools})
+    labels = len({row.name for row in card.labels})
+    return (f"summary card of {_count(uses, 'use')} in {_count(periods, card.by)}, "
+            f"{card.date_from} to {card.date_to}: {_count(tools, 'tool')}, "
+            f"{_count(labels, 'label')}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,9 +139,8 @@ class CardCounts:
         last = self.date_to or max((p.last_day for p in kept if p.last_day), default=None)
         if periods and first is not None and last is not None:
             first, last = self._narrowed(first, last, kept, periods)
-        moment = utc_iso(created_at or datetime.now(UTC))
-        assert moment is not None
-        return Card(self.card_id, moment, self.by, first, last, tool_rows, label_rows)
+        return Card(self.card_id, __version__, created_at or datetime.now(UTC), self.by, first,
+                    last, tool_rows, label_rows)
 
     def _narrowed(self, first: date, last: date, kept: Sequence[CardPart],
                   dropped: set[date]) -> tuple[date, date]:
@@ -327,7 +274,7 @@ def write_card(db: Database, target: Path, card: Card) -> None:
     if is_database_file(db, target):
         raise ExportError(f"{target} is the database itself: choose another file")
     with private_file(target, "the card") as out:
-        out.write(card.text())
+        out.write(card_text(card.to_json()))
 
 
 def summary_command(db_path: Path, target: Path, *, by: By, date_from: date | None,
@@ -355,7 +302,7 @@ def summary_command(db_path: Path, target: Path, *, by: By, date_from: date | No
         write_card(db, target, card)
     finally:
         db.close()
-    print(f"{target}: {card.describe()} ({size_text(target.stat().st_size)})", file=out)
+    print(f"{target}: {describe(card)} ({size_text(target.stat().st_size)})", file=out)
     return 0
 
 

@@ -49,12 +49,13 @@ from PySide6.QtWidgets import (
 from desktop_app.exporting import ExportError
 from desktop_app.importers.values import size_text
 from desktop_app.metrics import By
+from desktop_app.sharing.cards import Card, CardRow
 from desktop_app.sharing.summary import (
     WHO_CAN_READ,
-    Card,
     CardCounts,
-    CardRow,
+    card_text,
     count_card,
+    describe,
     write_card,
 )
 from desktop_app.store import StoreError
@@ -103,7 +104,7 @@ def _save(context: TaskContext, target: Path, card: Card) -> Saved:
     except (ExportError, StoreError) as exc:
         return Saved(f"The card was not saved. {exc}", error=True)
     return Saved(f"Saved the summary card to {target} ({size_text(target.stat().st_size)}): "
-                 f"{card.describe().removeprefix('summary card of ')}.")
+                 f"{describe(card).removeprefix('summary card of ')}.")
 
 
 class CardRowsModel(QAbstractTableModel):
@@ -453,7 +454,7 @@ class ShareDialog(QDialog):
 
     def _show_json(self) -> None:
         if self._json_stale and self.card is not None:
-            self.json_view.setPlainText(self.card.text())
+            self.json_view.setPlainText(card_text(self.card.to_json()))
             self._json_stale = False
 
     def json_text(self) -> str:

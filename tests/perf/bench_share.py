@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from desktop_app.metrics import By  # noqa: E402
-from desktop_app.sharing.summary import count_card  # noqa: E402
+from desktop_app.sharing.summary import card_text, count_card  # noqa: E402
 from desktop_app.store import open_db  # noqa: E402
 
 
@@ -88,9 +88,9 @@ def main() -> None:
         db.close()
         card = counts.card()
         print(f"card: {len(card.tools):,} tool rows, {len(card.labels):,} label rows, "
-              f"{len(card.text()):,} bytes")
+              f"{len(card_text(card.to_json())):,} bytes")
         timed("card from counts + JSON text (a tick)", args.runs * 4,
-              lambda: counts.card(drop_tools={counts.tools[0]}).text())
+              lambda: card_text(counts.card(drop_tools={counts.tools[0]}).to_json()))
 
         from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QApplication

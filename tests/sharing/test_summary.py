@@ -20,6 +20,7 @@ from sqlite_utils import Database
 from desktop_app.cli import main
 from desktop_app.domain import utc_iso
 from desktop_app.importers.registry import display_name
+from desktop_app.sharing.cards import read_card
 from desktop_app.sharing.summary import ROW_KEYS, count_card
 from desktop_app.store import open_db
 from desktop_app.store.meta import card_id
@@ -427,3 +428,14 @@ def test_the_card_file_is_never_group_or_world_readable_even_with_a_loose_umask(
     finally:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "card.json").stat().st_mode) == 0o600
+
+
+def test_a_written_card_reads_back_as_the_same_card(capsys: pytest.CaptureFixture[str],
+                                                    filled: Path, tmp_path: Path) -> None:
+    """What `summary` writes is what `team` reads: one card model for both ends."""
+    target = tmp_path / "card.json"
+    written = make_card(capsys, filled, target)
+    read = read_card(target)
+    assert read.to_json() == written
+    assert read.card_id == written["card_id"]
+    assert sum(row.uses for row in read.tools) == sum(row["uses"] for row in written["tools"])
