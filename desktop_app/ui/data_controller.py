@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QProgressDialog
 
 from desktop_app.exporting import (
@@ -27,6 +27,7 @@ from desktop_app.store import StoreError
 from desktop_app.store.backup import backup_to
 from desktop_app.ui.errors import show_error
 from desktop_app.ui.export_dialog import ExportDialog
+from desktop_app.ui.progress import progress_dialog
 from desktop_app.ui.tasks import Task, TaskCancelledError, TaskContext, TaskRunner
 
 DATABASE_FILTER = "Worthwhile database (*.db *.sqlite *.sqlite3 *.bak);;All files (*)"
@@ -152,19 +153,9 @@ class DataController(QObject):
         return False
 
     def _watch(self, task: Task, title: str, text: str, *, cancellable: bool) -> None:
-        dialog = QProgressDialog(text, "Cancel" if cancellable else "", 0,
-                                 1000 if cancellable else 0, self._window)
-        dialog.setObjectName("dataProgress")
-        dialog.setWindowTitle(title)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        if cancellable:
-            dialog.setValue(0)
-            dialog.canceled.connect(self._on_progress_dialog_canceled)
-        else:
-            dialog.setCancelButton(None)  # Qt takes None: no button
+        dialog = progress_dialog(
+            self._window, "dataProgress", title, text,
+            cancel=self._on_progress_dialog_canceled if cancellable else None)
         task.finished.connect(self._on_task_finished)
         task.failed.connect(self._on_task_failed)
         task.cancelled.connect(self._on_task_cancelled)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -55,6 +55,7 @@ from desktop_app.store.deletion import (
     sources_with_sessions,
 )
 from desktop_app.ui.errors import show_error
+from desktop_app.ui.progress import progress_dialog
 from desktop_app.ui.tasks import Task, TaskContext, TaskRunner
 from desktop_app.ui.write_queue import CHANGE, WriteQueue
 
@@ -317,17 +318,10 @@ class DeleteController(QObject):
             return run_deletion(context.db, target)
 
         task = self._tasks.start(DELETE_TASK, work, db_path=self._host.db_path)
-        dialog = QProgressDialog(self._window)
-        dialog.setLabelText("Deleting… the text is overwritten in the database file.")
-        dialog.setCancelButton(None)  # a delete cannot stop halfway: no Cancel
-        dialog.setRange(0, 0)
-        dialog.setObjectName("deleteProgress")
-        dialog.setWindowTitle("Deleting")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(0)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.setValue(0)
+        # A delete cannot stop halfway: no Cancel.
+        dialog = progress_dialog(self._window, "deleteProgress", "Deleting",
+                                 "Deleting… the text is overwritten in the database file.",
+                                 show_after_ms=0)
         task.finished.connect(self._on_task_finished)
         task.failed.connect(self._on_task_failed)
         self.task, self.progress_dialog = task, dialog

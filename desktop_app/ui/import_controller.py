@@ -6,13 +6,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMimeData, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QMimeData, QObject, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QProgressDialog
 
 from desktop_app.ingest import ImportProgress, ImportReport, import_paths
 from desktop_app.store.locking import set_lock_wait
 from desktop_app.ui.errors import show_error
 from desktop_app.ui.import_report import ImportReportDialog, summary_text
+from desktop_app.ui.progress import progress_dialog
 from desktop_app.ui.settings import Settings
 from desktop_app.ui.tasks import Task, TaskContext, TaskRunner
 
@@ -107,15 +108,8 @@ class ImportController(QObject):
         db_path = self._target()
         task = self._tasks.start("import", lambda context: _import(context, chosen),
                                  db_path=db_path)
-        dialog = QProgressDialog("Reading…", "Cancel", 0, 1000, self._window)
-        dialog.setObjectName("importProgress")
-        dialog.setWindowTitle("Importing")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.setValue(0)
-        dialog.canceled.connect(self._on_progress_dialog_canceled)
+        dialog = progress_dialog(self._window, "importProgress", "Importing", "Reading…",
+                                 cancel=self._on_progress_dialog_canceled)
         task.progressed.connect(self._on_task_progressed)
         task.finished.connect(self._on_task_finished)
         task.failed.connect(self._on_task_failed)

@@ -67,6 +67,7 @@ from desktop_app.store.rules import (
 )
 from desktop_app.ui.errors import show_error
 from desktop_app.ui.presentation import HIDDEN, presenting
+from desktop_app.ui.progress import progress_dialog
 from desktop_app.ui.tasks import Task, TaskContext, TaskRunner
 
 #: Task keys: the live count (a newer one makes the older stale), the count before asking,
@@ -430,17 +431,10 @@ class RulesDialog(QDialog):
             return apply_rule(context.db, rule, no_text_title)
 
         task = self._tasks.start(APPLY_TASK, work, db_path=self._host.db_path)
-        dialog = QProgressDialog(self)
-        dialog.setObjectName("applyRuleProgress")
-        dialog.setWindowTitle("Applying the rule")
-        dialog.setLabelText("Applying the rule… the text is overwritten in the database file.")
-        dialog.setCancelButton(None)  # it cannot stop halfway
-        dialog.setRange(0, 0)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(0)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.setValue(0)
+        # It cannot stop halfway: no Cancel.
+        dialog = progress_dialog(
+            self, "applyRuleProgress", "Applying the rule",
+            "Applying the rule… the text is overwritten in the database file.", show_after_ms=0)
         task.finished.connect(lambda result: self._on_apply_finished(rule, result))
         task.failed.connect(self._on_apply_failed)
         self.apply_task, self.progress_dialog = task, dialog
