@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -20,7 +19,7 @@ from desktop_app.domain import MAX_MINUTES_SAVED, SessionRow, Verdict, utc_iso
 from desktop_app.exporting import ExportError, backup_command, export_command
 from desktop_app.importers.registry import DISPLAY_NAMES, SOURCES, TOOL_NAMES, display_name
 from desktop_app.importers.values import size_text
-from desktop_app.jsonout import session_object, show_object
+from desktop_app.jsonout import emit_json, session_object, show_object
 from desktop_app.rules import add_rules_parser, run_rules, unsearchable_text
 from desktop_app.sharing.summary import summary_command
 from desktop_app.sharing.team_command import add_team_parser, run_team
@@ -328,8 +327,7 @@ def _stats(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
     finally:
         db.close()
     if args.json:
-        json.dump(stats.to_json(), out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        emit_json(stats.to_json(), out)
     else:
         # Tool groups keep a generic tool's own name as written ("le Chat"), labels are
         # capitalised.
@@ -350,8 +348,7 @@ def _scan(args: argparse.Namespace, out: TextIO) -> int:
             raise CliError(f"--folder {folder}: not a folder")
     found = find_histories(extra_folders=args.folder)
     if args.json:
-        json.dump([f.to_json() for f in found], out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        emit_json([f.to_json() for f in found], out)
         return 0
     if not found:
         print("No AI histories found in the usual places.", file=out)
@@ -384,8 +381,7 @@ def _import(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
         if show_progress:
             sys.stderr.write("\r" + " " * 80 + "\r")
     if args.json:
-        json.dump(report.to_json(), out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        emit_json(report.to_json(), out)
     else:
         for file in report.files:
             if file.error:
@@ -451,8 +447,7 @@ def _verdict_text(verdict: Verdict) -> str:
 
 def _emit_sessions(rows: list[SessionRow], as_json: bool, out: TextIO) -> None:
     if as_json:
-        json.dump([_session_json(row) for row in rows], out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        emit_json([_session_json(row) for row in rows], out)
         return
     if not rows:
         print("No sessions.", file=out)
@@ -484,8 +479,7 @@ def _emit_show(row: SessionRow, db: Any, as_json: bool, out: TextIO) -> None:
     if as_json:
         # The tool's own thumbs (ChatGPT's message_feedback.json): shown, never a verdict.
         obj = show_object(row, session_extras(db, row.id)[1], transcript)
-        json.dump(obj, out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        emit_json(obj, out)
         return
     rating = row.rating
     facts = [

@@ -4,7 +4,9 @@ writes the same objects (with a few keys more)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from typing import TextIO
 
 from desktop_app.domain import Message, SessionRow, utc_iso
 from desktop_app.importers.registry import display_name
@@ -36,3 +38,9 @@ def show_object(row: SessionRow, tool_feedback: str | None,
     if transcript is not None:
         obj["transcript"] = transcript_objects(transcript, models=models, no_text=row.no_text)
     return obj
+
+
+def emit_json(obj: object, out: TextIO) -> None:
+    """Print ``obj`` as the command line's JSON: indented, UTF-8 as is, one final newline."""
+    json.dump(obj, out, ensure_ascii=False, indent=2)
+    out.write("\n")

@@ -9,13 +9,13 @@ every import applies them (:func:`desktop_app.store.sessions.save_sessions`).
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import TextIO
 
 from desktop_app.deleting import BACKUPS_UNTOUCHED, WAL_PENDING, plural
 from desktop_app.domain import parse_utc
 from desktop_app.importers.registry import SOURCES, display_name, no_text_title
+from desktop_app.jsonout import emit_json
 from desktop_app.store import open_db
 from desktop_app.store.deletion import DeletionCount
 from desktop_app.store.rules import (
@@ -154,8 +154,7 @@ def _list(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
         finally:
             db.close()
     if args.json:
-        json.dump([r.to_json() for r in rules], out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        emit_json([r.to_json() for r in rules], out)
         return 0
     if not rules:
         print("No import rules.", file=out)

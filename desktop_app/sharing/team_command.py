@@ -8,7 +8,6 @@ and per month mixed, or a ``--by`` the cards cannot be shown in.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -32,6 +31,7 @@ def add_team_parser(sub: Any) -> None:
 def run_team(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run ``worthwhile team``; returns the exit code."""
     # Loaded here, not with the parser: the command line starts the app too, and stays light.
+    from desktop_app.jsonout import emit_json
     from desktop_app.sharing.team import MergeError, merge, read_cards
     from desktop_app.sharing.team_text import format_team
 
@@ -50,8 +50,7 @@ def run_team(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"worthwhile team: error: {exc}", file=err)
         return EXIT_USAGE
     if args.json:
-        json.dump(team.to_json(rejected), out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        emit_json(team.to_json(rejected), out)
     else:
         out.write(format_team(team, rejected))
     for r in rejected:
