@@ -43,8 +43,8 @@ from desktop_app.store.overview import (
     delete_automatic_backups,
 )
 from desktop_app.ui.data_controller import DataController
-from desktop_app.ui.delete_dialog import DeleteController, _widen
-from desktop_app.ui.errors import show_error
+from desktop_app.ui.delete_dialog import DeleteController
+from desktop_app.ui.errors import show_error, widen
 from desktop_app.ui.formatting import local_time
 from desktop_app.ui.rules_dialog import RulesController
 from desktop_app.ui.tasks import TaskContext, TaskRunner
@@ -99,7 +99,7 @@ def backups_box(parent: QWidget | None, backups: Sequence[AutomaticBackup]) -> Q
         "keeps without text.\n\n"
         "They are deleted from the folder for good; the database itself and backups you made "
         "are not touched.")
-    _widen(box)
+    widen(box)
     delete = box.addButton("Delete Backups", QMessageBox.ButtonRole.DestructiveRole)
     delete.setObjectName("confirmDeleteBackups")
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -25,8 +24,6 @@ from PySide6.QtWidgets import (
     QProgressDialog,
     QPushButton,
     QRadioButton,
-    QSizePolicy,
-    QSpacerItem,
     QVBoxLayout,
     QWidget,
 )
@@ -54,7 +51,7 @@ from desktop_app.store.deletion import (
     forget_tombstones,
     sources_with_sessions,
 )
-from desktop_app.ui.errors import show_error
+from desktop_app.ui.errors import show_error, widen
 from desktop_app.ui.progress import progress_dialog
 from desktop_app.ui.tasks import Task, TaskContext, TaskRunner
 from desktop_app.ui.write_queue import CHANGE, WriteQueue
@@ -86,14 +83,6 @@ def run_deletion(db: Database, target: Target) -> DeletionResult:
     return delete_sessions(db, target.ids)
 
 
-def _widen(box: QMessageBox, width: int = 440) -> None:
-    """Give a message box room, so its sentences are not wrapped into a narrow column."""
-    layout = box.layout()
-    if isinstance(layout, QGridLayout):
-        layout.addItem(QSpacerItem(width, 0, QSizePolicy.Policy.Minimum,
-                                   QSizePolicy.Policy.Expanding),
-                       layout.rowCount(), 0, 1, layout.columnCount())
-
 
 def deletion_box(parent: QWidget | None, target: Target, count: DeletionCount) -> QMessageBox:
     """The confirmation: what goes (sessions and ratings), that it cannot be undone and stays
@@ -104,7 +93,7 @@ def deletion_box(parent: QWidget | None, target: Target, count: DeletionCount) -
     box.setWindowTitle("Delete sessions")
     box.setText(confirmation_question(target, count))
     box.setInformativeText(confirmation_details(FORGET_HINT, "\n\n"))
-    _widen(box)
+    widen(box)
     delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
     delete.setObjectName("confirmDelete")
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)
@@ -126,7 +115,7 @@ def forget_box(parent: QWidget | None, remembered: int) -> QMessageBox:
         return box
     box.setIcon(QMessageBox.Icon.Question)
     box.setText(f"Forget {plural(remembered, 'deleted session')}?")
-    _widen(box)
+    widen(box)
     box.setInformativeText(
         "Worthwhile remembers the sessions you deleted so that importing the same files again "
         "does not bring them back. Once forgotten, the next import of those files stores them "

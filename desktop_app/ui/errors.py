@@ -7,9 +7,25 @@ import sys
 import traceback
 from types import TracebackType
 
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QGridLayout,
+    QMessageBox,
+    QSizePolicy,
+    QSpacerItem,
+    QWidget,
+)
 
 log = logging.getLogger(__name__)
+
+
+def widen(box: QMessageBox, width: int = 450) -> None:
+    """Give a message box room, so its sentences are not wrapped into a narrow column."""
+    layout = box.layout()
+    if isinstance(layout, QGridLayout):
+        layout.addItem(QSpacerItem(width, 0, QSizePolicy.Policy.Minimum,
+                                   QSizePolicy.Policy.Expanding),
+                       layout.rowCount(), 0, 1, layout.columnCount())
 
 
 def show_error(parent: QWidget | None, text: str, detail: str | None = None) -> None:

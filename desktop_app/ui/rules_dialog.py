@@ -28,8 +28,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressDialog,
     QPushButton,
-    QSizePolicy,
-    QSpacerItem,
     QStackedWidget,
     QTreeWidget,
     QTreeWidgetItem,
@@ -65,7 +63,7 @@ from desktop_app.store.rules import (
     list_rules,
     remove_rule,
 )
-from desktop_app.ui.errors import show_error
+from desktop_app.ui.errors import show_error, widen
 from desktop_app.ui.presentation import HIDDEN, presenting
 from desktop_app.ui.progress import progress_dialog
 from desktop_app.ui.tasks import Task, TaskContext, TaskRunner
@@ -100,13 +98,6 @@ class RulesHost(Protocol):
     def import_running(self) -> bool: ...
 
 
-def _widen(box: QMessageBox, width: int = 460) -> None:
-    layout = box.layout()
-    if isinstance(layout, QGridLayout):
-        layout.addItem(QSpacerItem(width, 0, QSizePolicy.Policy.Minimum,
-                                   QSizePolicy.Policy.Expanding),
-                       layout.rowCount(), 0, 1, layout.columnCount())
-
 
 def apply_box(parent: QWidget | None, rule: Rule, count: DeletionCount) -> QMessageBox:
     """Asks whether to apply ``rule`` to the stored sessions it matches, for good. The
@@ -117,7 +108,7 @@ def apply_box(parent: QWidget | None, rule: Rule, count: DeletionCount) -> QMess
     box.setWindowTitle("Apply the rule to stored sessions?")
     box.setText(apply_question(rule, count))
     box.setInformativeText(apply_details(rule, "\n\n"))
-    _widen(box)
+    widen(box)
     verb = "Delete Them" if rule.action is RuleAction.SKIP else "Remove Their Text"
     apply = box.addButton(verb, QMessageBox.ButtonRole.DestructiveRole)
     apply.setObjectName("confirmApply")
