@@ -33,6 +33,7 @@ def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None
 
     from desktop_app import __version__
     from desktop_app.ui.errors import install_excepthook
+    from desktop_app.ui.icon import app_icon
     from desktop_app.ui.main_window import MainWindow
     from desktop_app.ui.single_instance import InstanceLock
     from desktop_app.ui.theme import apply_theme
@@ -42,6 +43,10 @@ def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None
     app.setApplicationName("Worthwhile")
     app.setOrganizationName("Worthwhile")
     app.setApplicationVersion(__version__)
+    # The task bar and dialogs take the window icon; the desktop file name ties the windows to
+    # packaging/linux/worthwhile.desktop (Wayland's app id, GNOME's dock).
+    app.setWindowIcon(app_icon())
+    app.setDesktopFileName("worthwhile")
     apply_theme(app, theme)
     # One window per database (a demo's throwaway one and a screenshot's need no guard).
     guard = None if demo or screenshot is not None else InstanceLock(db_path, app)
