@@ -35,6 +35,7 @@ def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None
     from desktop_app import __version__
     from desktop_app.demo.database import remove_stale_demos
     from desktop_app.ui.errors import install_excepthook
+    from desktop_app.ui.icon import app_icon
     from desktop_app.ui.interrupt import EXIT_INTERRUPTED, QuitOnInterrupt
     from desktop_app.ui.main_window import MainWindow
     from desktop_app.ui.single_instance import InstanceLock
@@ -45,6 +46,10 @@ def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None
     app.setApplicationName("Worthwhile")
     app.setOrganizationName("Worthwhile")
     app.setApplicationVersion(__version__)
+    # The task bar and dialogs take the window icon; the desktop file name ties the windows to
+    # packaging/linux/worthwhile.desktop (Wayland's app id, GNOME's dock).
+    app.setWindowIcon(app_icon())
+    app.setDesktopFileName("worthwhile")
     apply_theme(app, theme)
     remove_stale_demos()  # left behind by a demo whose process was killed
     # Ctrl+C from here on closes the window as the user would, once the event loop runs.

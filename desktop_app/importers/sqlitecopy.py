@@ -75,9 +75,13 @@ def open_stream_copy(stream: BinaryIO, name: str) -> Iterator[sqlite3.Connection
 def _connect(target: Path, name: str) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(target)
+    except sqlite3.DatabaseError as exc:
+        raise FormatError(name, f"not a readable SQLite database ({exc})") from exc
+    try:
         conn.execute("PRAGMA query_only = ON")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
+        conn.close()  # not left to the garbage collector (Python 3.13 warns about that)
         raise FormatError(name, f"not a readable SQLite database ({exc})") from exc
     return conn
 

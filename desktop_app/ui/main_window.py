@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from desktop_app import __version__
 from desktop_app.demo.database import DemoDatabase
 from desktop_app.domain import Verdict
 from desktop_app.store import (
@@ -772,12 +771,9 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_about_triggered(self) -> None:
-        QMessageBox.about(
-            self,
-            "About Worthwhile",
-            f"<b>Worthwhile {__version__}</b><p>Is your AI use worth it? Worthwhile measures "
-            "value per use, not usage. Everything stays on this computer.</p>",
-        )
+        from desktop_app.ui.about_dialog import AboutDialog
+
+        AboutDialog(self._db_path, demo=self._demo, parent=self).exec()
 
     # --- importing ---------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import PySide6
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QPushButton
@@ -95,7 +96,9 @@ def test_drop_files_on_the_window_imports_them(
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(chat_export(tmp_path)))])
     assert window.acceptDrops()
-    enter = QDragEnterEvent(QPoint(50, 50), Qt.DropAction.CopyAction, data,
+    # PySide6 6.12 takes a QPointF and deprecates the QPoint that 6.11 needs.
+    at = QPointF(50, 50) if PySide6.__version_info__ >= (6, 12) else QPoint(50, 50)
+    enter = QDragEnterEvent(at, Qt.DropAction.CopyAction, data,  # type: ignore[arg-type,unused-ignore]
                             Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     window.dragEnterEvent(enter)
     assert enter.isAccepted()
