@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING
 
 from desktop_app.platform_check import advice, missing_libraries
@@ -104,6 +105,17 @@ def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None
     result: list[int] = [1]
     waited = QElapsedTimer()
     waited.start()
+    # An error inside the event loop (a view failing to load) is printed by Python and would
+    # otherwise leave a screenshot of a broken window and exit 0: note it, and fail the run.
+    failures: list[BaseException] = []
+    previous_hook = sys.excepthook
+
+    def note_failure(kind: type[BaseException], exc: BaseException,
+                     tb: TracebackType | None) -> None:
+        failures.append(exc)
+        previous_hook(kind, exc, tb)
+
+    sys.excepthook = note_failure
 
     def capture() -> None:
         # The views read their figures and samples off the GUI thread: wait until they are all
@@ -116,9 +128,16 @@ def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None
         loop.quit()
 
     QTimer.singleShot(50, capture)
-    loop.exec()
+    try:
+        loop.exec()
+    finally:
+        sys.excepthook = previous_hook
     window.close()
     window.deleteLater()
+    if failures:
+        print(f"worthwhile: error: the window failed while it was drawn ({failures[0]!r}); "
+              f"{screenshot} shows it broken", file=sys.stderr)
+        return 1
     if result[0]:
         print(f"worthwhile: error: could not write {screenshot}", file=sys.stderr)
     return result[0]

@@ -67,3 +67,30 @@ def test_value_screenshot_waits_for_the_figures(qtbot: QtBot, tmp_path: Path,
     bars = sum(image.pixel(x, y) == useful for x in range(0, image.width(), 3)
                for y in range(0, image.height(), 3))
     assert bars > 100  # the useful part of the weekly bars is drawn
+
+
+@pytest.mark.qt_no_exception_capture
+def test_a_view_that_fails_while_drawn_fails_the_screenshot(
+        qtbot: QtBot, tmp_path: Path, demo_db: DemoDatabase, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A broken window must not pass for a screenshot: exit 1 and say so."""
+    from PySide6.QtCore import QTimer
+
+    from desktop_app.ui.main_window import MainWindow
+
+    shown = MainWindow.show_view
+
+    def show_view(self: MainWindow, name: str) -> None:
+        shown(self, name)
+
+        def boom() -> None:
+            raise RuntimeError("the chart library broke")
+
+        QTimer.singleShot(0, boom)
+
+    monkeypatch.setattr(MainWindow, "show_view", show_view)
+    out = tmp_path / "broken.png"
+    assert run_app(demo_db.path, demo=True, screenshot=out, view="value", theme="light") == 1
+    err = capsys.readouterr().err
+    assert "the window failed while it was drawn" in err
+    assert "the chart library broke" in err
