@@ -213,14 +213,15 @@ def save_in_batches(run: PathRun, sessions: Iterable[Session | Unchanged], spec:
     return saved
 
 
-def parse_into_store(run: PathRun, spec: SourceSpec, stream: BinaryIO, name: str,
-                     prefix_skips: bool) -> SaveCounts:
-    """Read every session of one stream and save them in batches; cancel between batches."""
+def parse_into_store(run: PathRun, spec: SourceSpec, stream: BinaryIO, member: bool, *,
+                     name: str) -> SaveCounts:
+    """Read every session of one stream and save them in batches; cancel between batches.
+    ``member``: a member of a zip or folder, whose skipped entries are named with ``name``."""
     counts = SaveCounts()
-    report: Report = prefixed(run.skip, name) if prefix_skips else run.skip
+    report: Report = prefixed(run.skip, name) if member else run.skip
     sessions = _parse(run, spec, stream, name, report)
     try:
-        save_in_batches(run, sessions, spec, counts, where=name if prefix_skips else None)
+        save_in_batches(run, sessions, spec, counts, where=name if member else None)
     finally:
         sessions.close()  # a generator left early releases its file at once
     return counts

@@ -8,14 +8,12 @@ exported with.
 
 from __future__ import annotations
 
-from typing import IO, BinaryIO, cast
+from typing import BinaryIO
 
 from desktop_app.domain import RestoredSession
 from desktop_app.importers import worthwhile_export
-from desktop_app.importers.contract import FormatError, Report, Skipped, prefixed
+from desktop_app.importers.contract import Report, Skipped, prefixed
 from desktop_app.importers.registry import no_text_title
-from desktop_app.importers.streams import Headed
-from desktop_app.importers.zipsafe import ZipBombError
 from desktop_app.ingest.batches import BATCH_CHARS, BATCH_SESSIONS, OLDER_COPY
 from desktop_app.ingest.pathrun import PathRun
 from desktop_app.store.restore import (
@@ -33,28 +31,11 @@ NO_TRANSCRIPTS = ("the export has no transcripts (it was written without them): 
 OLDER_RATING = "a rating given later is stored for the session; kept it"
 
 
-def import_export(run: PathRun, raw: IO[bytes], name: str, head: bytes, scale: float, *,
-                  direct: bool) -> None:
-    """Restore one export file or member (``direct``: the path the user gave)."""
-    run.add_source(worthwhile_export.FORMAT)
-    stream = cast(BinaryIO, Headed(head, raw, lambda n: run.progress.add(n * scale)))
-    if direct:
-        run.add_counts(_restore(run, stream, name, run.skip))
-        run.imported += 1
-        return
-    try:
-        with run.db.atomic():  # a savepoint: a bad member is rolled back on its own
-            counts = _restore(run, stream, name, prefixed(run.skip, name))
-    except ZipBombError:
-        raise
-    except FormatError as exc:
-        run.fail(exc, name)
-        return
-    run.add_counts(counts)
-    run.imported += 1
-
-
-def _restore(run: PathRun, stream: BinaryIO, name: str, report: Report) -> SaveCounts:
+def restore_export(run: PathRun, stream: BinaryIO, member: bool, *, name: str) -> SaveCounts:
+    """Restore the sessions and ratings of one export file or member (``name``), in batches with
+    Cancel between them. ``member``: a member of a zip or folder, whose skipped entries are named
+    with ``name``."""
+    report: Report = prefixed(run.skip, name) if member else run.skip
     adopt_lists = lists_are_default(run.db)
     reader = worthwhile_export.ExportReader(stream, name, report)
     total = SaveCounts()

@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 import zipfile
 import zlib
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import IO, BinaryIO, cast
 
-from desktop_app.importers import detect
+from desktop_app.importers import detect, worthwhile_export
 from desktop_app.importers.contract import FormatError, Skipped, SourceSpec
 from desktop_app.importers.streams import HEAD_SIZE, Headed
 from desktop_app.importers.tarsafe import is_tar_gz, iter_tar_members
@@ -21,6 +23,7 @@ from desktop_app.importers.zipsafe import ZipBombError, is_zip, iter_members, op
 from desktop_app.ingest import companions, incremental, restore
 from desktop_app.ingest.batches import parse_into_store
 from desktop_app.ingest.pathrun import PathRun
+from desktop_app.store.sessions import SaveCounts
 
 
 def import_stream(run: PathRun, raw: IO[bytes], name: str, scale: float, *, direct: bool,
@@ -35,26 +38,29 @@ def import_stream(run: PathRun, raw: IO[bytes], name: str, scale: float, *, dire
     if not direct and is_zip(head):
         _import_nested_zip(run, raw, name, head)
         return
+    read: Callable[[BinaryIO, bool], SaveCounts]  # (stream, a member of a zip or folder?)
     if spec is None and detect.is_worthwhile_export(head, name):
-        restore.import_export(run, raw, name, head, scale, direct=direct)
-        return
-    if spec is None:
-        spec = detect.detect(head, name)
-    if spec is None:
-        if direct:
-            raise FormatError(name, detect.unsupported_message(head))
-        if head.strip() and not detect.is_companion(name):
-            run.skip(Skipped(name, "not a supported history format"))
-        return
-    run.add_source(spec.name)
+        run.add_source(worthwhile_export.FORMAT)  # a format, not a source
+        read = partial(restore.restore_export, run, name=name)
+    else:
+        if spec is None:
+            spec = detect.detect(head, name)
+        if spec is None:
+            if direct:
+                raise FormatError(name, detect.unsupported_message(head))
+            if head.strip() and not detect.is_companion(name):
+                run.skip(Skipped(name, "not a supported history format"))
+            return
+        run.add_source(spec.name)
+        read = partial(parse_into_store, run, spec, name=name)
     stream = cast(BinaryIO, Headed(head, raw, lambda n: run.progress.add(n * scale)))
     if direct:
-        run.add_counts(parse_into_store(run, spec, stream, name, prefix_skips=False))
+        run.add_counts(read(stream, False))
         run.imported += 1
         return
     try:
         with run.db.atomic():  # a savepoint: a bad member is rolled back on its own
-            counts = parse_into_store(run, spec, stream, name, prefix_skips=True)
+            counts = read(stream, True)
     except ZipBombError:
         raise
     except FormatError as exc:
