@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import statistics
 import tempfile
 import time
 from collections.abc import Callable
@@ -17,6 +18,8 @@ from pathlib import Path
 from desktop_app.store import open_db
 from desktop_app.store.deletion import (
     DeletionResult,
+    count_all_to_delete,
+    count_source_to_delete,
     delete_all,
     delete_sessions,
     delete_source,
@@ -45,6 +48,18 @@ def main() -> None:
             ]
             print(f"database: {args.sessions:,} sessions, "
                   f"{args.sessions * args.per_session:,} messages")
+            # What the confirmation counts first, on the window's GUI thread.
+            counts: list[tuple[str, Callable[[], object]]] = [
+                ("count everything", lambda: count_all_to_delete(db)),
+                ("count a tool", lambda: count_source_to_delete(db, "codex")),
+            ]
+            for label, count in counts:
+                times: list[float] = []
+                for _ in range(7):
+                    started = time.perf_counter()
+                    count()
+                    times.append(time.perf_counter() - started)
+                print(f"{label} (GUI thread): {statistics.median(times) * 1000:.1f} ms median of 7")
             for label, run in runs:
                 started = time.perf_counter()
                 result = run()
