@@ -320,3 +320,38 @@ class RestoredSession:
     user_messages: int
     #: It was kept without text by an import rule where it was exported (``"no_text": true``).
     no_text: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Price:
+    """One entry of the price table: US dollars per million tokens of each kind.
+
+    ``model`` is an exact model id or a pattern in which ``*`` stands for any text (dated ids:
+    ``claude-sonnet-4*``); ``taken`` is the ISO date the prices were taken (None: unknown).
+    """
+
+    model: str
+    input: float
+    cache_write: float
+    cache_read: float
+    output: float
+    taken: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CostRow:
+    """The tokens of some sessions of one model and one verdict, summed, for pricing.
+
+    ``sessions`` counts those whose tokens are known (either count); the sums cover them:
+    ``uncached`` is input read uncached (all of ``tokens_in`` where the source records no
+    split), ``cache_write`` and ``cache_read`` the cached parts, ``output`` the output tokens.
+    ``verdict`` is ``"useful"``, ``"not_useful"`` or None (unrated).
+    """
+
+    model: str | None
+    verdict: str | None
+    sessions: int
+    uncached: int
+    cache_write: int
+    cache_read: int
+    output: int

@@ -14,9 +14,12 @@ from desktop_app.store.rules import stored_session
 T = "2026-03-02T09:00:00Z"
 
 
-def _session(**split: int | None) -> Session:
+def _session(tokens_uncached: int | None = None, tokens_cache_write: int | None = None,
+             tokens_cache_read: int | None = None) -> Session:
     return Session(source="claude-code", external_id="s-1", title="split", started_at=parse_utc(T),
-                   model="claude-sonnet-4-5", tokens_in=19_123, tokens_out=420, **split)
+                   model="claude-sonnet-4-5", tokens_in=19_123, tokens_out=420,
+                   tokens_uncached=tokens_uncached, tokens_cache_write=tokens_cache_write,
+                   tokens_cache_read=tokens_cache_read)
 
 
 def test_the_split_is_stored_and_read_back(db: Database) -> None:
