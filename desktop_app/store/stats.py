@@ -447,6 +447,36 @@ def cost_rows(db: Database, bounds: Sequence[str], lo: str, hi: str,
     return cells
 
 
+
+def rated_cost_rows(db: Database, source: str | None = None, *,
+                    tools: bool = False) -> list[CostRow]:
+    """Summed tokens per model and verdict of the *rated* sessions whose tokens are known (with
+    a start time; ``source`` as in :func:`cost_rows`), for cost per useful use alone.
+
+    Driven from the ratings (a rated session's tokens are known when its rating's copy of them
+    is, migration 0003), each session looked up by id: at 100k sessions this reads a third of
+    the rows :func:`cost_rows` does, without a scan of the sessions.
+    """
+    conds = ["r.verdict IS NOT NULL", "r.started_at IS NOT NULL",
+             "coalesce(r.tokens_in, r.tokens_out) IS NOT NULL"]
+    args: list[Any] = []
+    if source is not None:
+        if tools:
+            conds.append(f"({TOOL_IS})")
+            args.extend([source, source])
+        else:
+            conds.append("r.source = ?")
+            args.append(source)
+    sql = (
+        f"SELECT s.model, r.verdict, count(*), sum({_UNCACHED}), "
+        "sum(coalesce(s.tokens_cache_write, 0)), sum(coalesce(s.tokens_cache_read, 0)), "
+        "sum(coalesce(s.tokens_out, 0)) "
+        "FROM ratings r CROSS JOIN sessions s ON s.id = r.session_id "
+        f"WHERE {' AND '.join(conds)} GROUP BY s.model, r.verdict"
+    )
+    return [CostRow(model, verdict, *(int(v or 0) for v in sums))
+            for model, verdict, *sums in db.conn.execute(sql, args)]
+
 class StatsReader:
     """The stats queries on one connection, as :class:`desktop_app.metrics.TallyReader`.
 
