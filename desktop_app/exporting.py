@@ -82,11 +82,17 @@ def export_object(session: ExportedSession, *, transcripts: bool,
                   prices: PriceTable | None = None) -> dict[str, object]:
     """One session of the JSON export: ``show --json``'s object (without its transcript
     unless ``transcripts``), plus what a restore needs to give back the same session: the
-    tool's own name, its update time and hidden branches, and each message's model."""
+    tool's own name, its update time and hidden branches, its input token split and the cost
+    it was stored with, and each message's model."""
     obj = show_object(session.row, session.tool_feedback, None, prices=prices)
     obj["tool_name"] = session.row.tool_name
     obj["updated_at"] = session.updated_at
     obj["hidden_branches"] = session.hidden_branches
+    row = session.row  # the input split and the cost it was stored with (``cost`` is priced)
+    obj["tokens_uncached"] = row.tokens_uncached
+    obj["tokens_cache_write"] = row.tokens_cache_write
+    obj["tokens_cache_read"] = row.tokens_cache_read
+    obj["stored_cost"] = row.cost
     if transcripts:
         obj["transcript"] = transcript_objects(session.transcript or (), models=True)
     return obj

@@ -16,6 +16,8 @@ How the numbers are defined (the PRODUCT contract, plus the choices it leaves op
   denominator from the same sessions (all uses' tokens over the rated useful count would
   overstate the cost by uses ÷ rated). ``None`` below :data:`MIN_RATED` such rated uses or when
   none of them was useful.
+- **cost**, **cost_priced_uses**, **cost_per_useful** and its interval (with ``prices`` only,
+  added after the other keys): see :mod:`.cost`.
 - **periods** run from the period of the first matching session (or ``date_from``) to the period
   of the last one (or ``date_to``), and *every* period in between is listed, with zeros when
   nothing happened, so charts show gaps honestly instead of joining across them. The first and
