@@ -12,5 +12,6 @@ setup(
     packages=[*find_packages(include=["desktop_app*"]), "desktop_app.resources"],
     package_dir={"desktop_app.resources": "resources"},
     package_data={"desktop_app.resources": ["worthwhile.svg", "worthwhile-16.svg",
-                                            "worthwhile-*.png"]},
+                                            "worthwhile-*.png"],
+                  "desktop_app": ["prices.json"]},  # the shipped price table
 )

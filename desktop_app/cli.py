@@ -20,6 +20,7 @@ from desktop_app.exporting import ExportError, backup_command, export_command
 from desktop_app.importers.registry import DISPLAY_NAMES, SOURCES, TOOL_NAMES, display_name
 from desktop_app.importers.values import size_text
 from desktop_app.jsonout import emit_json, session_object, show_object
+from desktop_app.metrics.cost import PriceTable
 from desktop_app.rules import add_rules_parser, run_rules, unsearchable_text
 from desktop_app.sharing.summary import summary_command
 from desktop_app.sharing.team_command import add_team_parser, run_team
@@ -273,7 +274,8 @@ def _run_command(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
     try:
         if args.command == "sessions":
             query = SessionQuery(source=args.source, search=args.search)
-            _emit_sessions(list_sessions(db, query), args.json, out)
+            _emit_sessions(list_sessions(db, query), args.json, out,
+                           _prices(db) if args.json else None)
             unsearchable = count_unsearchable(db, query) if args.search else 0
             if unsearchable:
                 print(f"Note: {unsearchable_text(unsearchable)}.", file=sys.stderr)
@@ -321,7 +323,8 @@ def _stats(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
         migrate(db)
     try:
         stats = value_stats(StatsReader(db), by=args.by, group=args.group, source=args.source,
-                            label=args.label, date_from=args.date_from, date_to=args.date_to)
+                            label=args.label, date_from=args.date_from, date_to=args.date_to,
+                            prices=_prices(db) if args.json else None)
     except ValueError as exc:
         raise CliError(str(exc)) from exc
     finally:
@@ -445,9 +448,10 @@ def _verdict_text(verdict: Verdict) -> str:
     return {Verdict.USEFUL: "useful", Verdict.NOT_USEFUL: "not useful"}.get(verdict, "unrated")
 
 
-def _emit_sessions(rows: list[SessionRow], as_json: bool, out: TextIO) -> None:
+def _emit_sessions(rows: list[SessionRow], as_json: bool, out: TextIO,
+                   prices: PriceTable | None = None) -> None:
     if as_json:
-        emit_json([_session_json(row) for row in rows], out)
+        emit_json([session_object(row, prices) for row in rows], out)
         return
     if not rows:
         print("No sessions.", file=out)
@@ -463,8 +467,11 @@ def _emit_sessions(rows: list[SessionRow], as_json: bool, out: TextIO) -> None:
     print(f"{len(rows)} sessions", file=out)
 
 
-def _session_json(row: SessionRow) -> dict[str, object]:
-    return session_object(row)
+def _prices(db: Any) -> PriceTable:
+    """The local price table (shipped prices with the user's edits)."""
+    from desktop_app.store.prices import load_prices
+
+    return PriceTable(load_prices(db))
 
 
 def _tool_feedback_text(thumbs: str | None) -> str:
@@ -478,7 +485,7 @@ def _emit_show(row: SessionRow, db: Any, as_json: bool, out: TextIO) -> None:
     transcript = get_transcript(db, row.id)
     if as_json:
         # The tool's own thumbs (ChatGPT's message_feedback.json): shown, never a verdict.
-        obj = show_object(row, session_extras(db, row.id)[1], transcript)
+        obj = show_object(row, session_extras(db, row.id)[1], transcript, prices=_prices(db))
         emit_json(obj, out)
         return
     rating = row.rating

@@ -122,6 +122,13 @@ class Session:
     #: one is kept. None where the source records no such time. Not part of the content hash
     #: (see :func:`desktop_app.store.sessions.save_sessions`).
     updated_at: datetime | None = None
+    #: The split of ``tokens_in`` where the source records it (PRODUCT.md, "Tokens and
+    #: model"): input the model read uncached, input written to its prompt cache, and input
+    #: read from that cache. ``tokens_in`` stays their sum; None where the source does not
+    #: record that part (Codex records cache reads but no cache writes).
+    tokens_uncached: int | None = None
+    tokens_cache_write: int | None = None
+    tokens_cache_read: int | None = None
 
     @property
     def id(self) -> str:
@@ -158,6 +165,9 @@ class Session:
             parts.append(f"feedback={self.tool_feedback}")
         if self.tool_name:
             parts.append(f"tool={self.tool_name}")
+        split = (self.tokens_uncached, self.tokens_cache_write, self.tokens_cache_read)
+        if split != (None, None, None):
+            parts.append("split={}/{}/{}".format(*split))
         chunks = ["".join(f"{part}\x00" for part in parts)]
         if times is None:
             times = [utc_iso(m.time) for m in self.messages]
@@ -212,6 +222,10 @@ class SessionRow:
     tool_name: str | None = None
     #: Stored without text by an import rule: no title of its own, messages without text.
     no_text: bool = False
+    #: See :attr:`Session.tokens_uncached` and the two after it.
+    tokens_uncached: int | None = None
+    tokens_cache_write: int | None = None
+    tokens_cache_read: int | None = None
 
     @property
     def tool_key(self) -> str:
@@ -306,3 +320,38 @@ class RestoredSession:
     user_messages: int
     #: It was kept without text by an import rule where it was exported (``"no_text": true``).
     no_text: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Price:
+    """One entry of the price table: US dollars per million tokens of each kind.
+
+    ``model`` is an exact model id or a pattern in which ``*`` stands for any text (dated ids:
+    ``claude-sonnet-4*``); ``taken`` is the ISO date the prices were taken (None: unknown).
+    """
+
+    model: str
+    input: float
+    cache_write: float
+    cache_read: float
+    output: float
+    taken: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CostRow:
+    """The tokens of some sessions of one model and one verdict, summed, for pricing.
+
+    ``sessions`` counts those whose tokens are known (either count); the sums cover them:
+    ``uncached`` is input read uncached (all of ``tokens_in`` where the source records no
+    split), ``cache_write`` and ``cache_read`` the cached parts, ``output`` the output tokens.
+    ``verdict`` is ``"useful"``, ``"not_useful"`` or None (unrated).
+    """
+
+    model: str | None
+    verdict: str | None
+    sessions: int
+    uncached: int
+    cache_write: int
+    cache_read: int
+    output: int

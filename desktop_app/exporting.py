@@ -28,6 +28,7 @@ from desktop_app.domain import Message, utc_iso
 from desktop_app.importers import worthwhile_export
 from desktop_app.importers.values import size_text
 from desktop_app.jsonout import show_object, transcript_objects
+from desktop_app.metrics.cost import PriceTable
 from desktop_app.store import StoreError, open_db
 from desktop_app.store.backup import backup_to
 from desktop_app.store.export import (
@@ -36,6 +37,7 @@ from desktop_app.store.export import (
     export_snapshot,
     is_database_file,
 )
+from desktop_app.store.prices import load_prices
 
 FORMATS = ("csv", "json")
 #: The CSV's columns: the keys of a ``sessions --json`` object, in its order (and
@@ -76,14 +78,21 @@ class ExportProgress:
 # --- the objects and rows ------------------------------------------------------------------
 
 
-def export_object(session: ExportedSession, *, transcripts: bool) -> dict[str, object]:
+def export_object(session: ExportedSession, *, transcripts: bool,
+                  prices: PriceTable | None = None) -> dict[str, object]:
     """One session of the JSON export: ``show --json``'s object (without its transcript
     unless ``transcripts``), plus what a restore needs to give back the same session: the
-    tool's own name, its update time and hidden branches, and each message's model."""
-    obj = show_object(session.row, session.tool_feedback, None)
+    tool's own name, its update time and hidden branches, its input token split and the cost
+    it was stored with, and each message's model."""
+    obj = show_object(session.row, session.tool_feedback, None, prices=prices)
     obj["tool_name"] = session.row.tool_name
     obj["updated_at"] = session.updated_at
     obj["hidden_branches"] = session.hidden_branches
+    row = session.row  # the input split and the cost it was stored with (``cost`` is priced)
+    obj["tokens_uncached"] = row.tokens_uncached
+    obj["tokens_cache_write"] = row.tokens_cache_write
+    obj["tokens_cache_read"] = row.tokens_cache_read
+    obj["stored_cost"] = row.cost
     if transcripts:
         obj["transcript"] = transcript_objects(session.transcript or (), models=True)
     return obj
@@ -105,9 +114,10 @@ def transcript_text(messages: Iterable[Message]) -> str:
                        for m in messages)
 
 
-def csv_row(session: ExportedSession, *, transcripts: bool) -> list[object]:
+def csv_row(session: ExportedSession, *, transcripts: bool,
+            prices: PriceTable | None = None) -> list[object]:
     """One CSV row: the ``sessions --json`` object's values, labels joined by "; "."""
-    obj = show_object(session.row, session.tool_feedback, None)
+    obj = show_object(session.row, session.tool_feedback, None, prices=prices)
     obj["labels"] = LABEL_SEPARATOR.join(session.row.rating.labels)
     cells = [_cell(obj[column]) for column in CSV_COLUMNS]
     if transcripts:
@@ -135,7 +145,8 @@ class _Ticker:
             self.progress(ExportProgress(done, self.total))
 
 
-def _write_json(out: TextIO, snap: ExportSnapshot, transcripts: bool, tick: _Ticker) -> int:
+def _write_json(out: TextIO, snap: ExportSnapshot, transcripts: bool, tick: _Ticker,
+                prices: PriceTable) -> int:
     header = {
         "format": worthwhile_export.FORMAT,
         "version": worthwhile_export.VERSION,
@@ -152,7 +163,7 @@ def _write_json(out: TextIO, snap: ExportSnapshot, transcripts: bool, tick: _Tic
     count = 0
     for session in snap.sessions(transcripts=transcripts):
         out.write(",\n    " if count else "\n    ")
-        out.write(json.dumps(export_object(session, transcripts=transcripts),
+        out.write(json.dumps(export_object(session, transcripts=transcripts, prices=prices),
                              ensure_ascii=False))
         count += 1
         tick(count)
@@ -160,12 +171,13 @@ def _write_json(out: TextIO, snap: ExportSnapshot, transcripts: bool, tick: _Tic
     return count
 
 
-def _write_csv(out: TextIO, snap: ExportSnapshot, transcripts: bool, tick: _Ticker) -> int:
+def _write_csv(out: TextIO, snap: ExportSnapshot, transcripts: bool, tick: _Ticker,
+               prices: PriceTable) -> int:
     writer = csv.writer(out)
     writer.writerow([*CSV_COLUMNS, *(("transcript",) if transcripts else ())])
     count = 0
     for session in snap.sessions(transcripts=transcripts):
-        writer.writerow(csv_row(session, transcripts=transcripts))
+        writer.writerow(csv_row(session, transcripts=transcripts, prices=prices))
         count += 1
         tick(count)
     return count
@@ -188,7 +200,7 @@ def export_data(db: Database, target: Path, fmt: str, *, transcripts: bool = Fal
         tick = _Ticker(snap.total, progress, cancel)
         tick(0, force=True)
         write = _write_csv if fmt == "csv" else _write_json
-        count = write(out, snap, transcripts, tick)
+        count = write(out, snap, transcripts, tick, PriceTable(load_prices(db)))
         tick(count, force=True)
     return count
 

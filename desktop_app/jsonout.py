@@ -10,11 +10,23 @@ from typing import TextIO
 
 from desktop_app.domain import Message, SessionRow, utc_iso
 from desktop_app.importers.registry import display_name
+from desktop_app.metrics.cost import PriceTable, session_cost
 
 
-def session_object(row: SessionRow) -> dict[str, object]:
-    """The ``sessions --json`` object of one session."""
-    return row.to_json(tool=display_name(row.tool_key))
+def row_cost(row: SessionRow, prices: PriceTable) -> float | None:
+    """A stored session's cost from the price table (US dollars, to 6 decimals), or None."""
+    cost = session_cost(prices, row.model, row.tokens_in, row.tokens_out, row.tokens_uncached,
+                        row.tokens_cache_write, row.tokens_cache_read)
+    return None if cost is None else round(cost, 6)
+
+
+def session_object(row: SessionRow, prices: PriceTable | None = None) -> dict[str, object]:
+    """The ``sessions --json`` object of one session; with ``prices``, its ``cost`` comes from
+    the local price table (None without tokens or price), otherwise it is the stored one."""
+    obj = row.to_json(tool=display_name(row.tool_key))
+    if prices is not None:
+        obj["cost"] = row_cost(row, prices)
+    return obj
 
 
 def transcript_objects(messages: Iterable[Message], *, models: bool = False,
@@ -29,11 +41,11 @@ def transcript_objects(messages: Iterable[Message], *, models: bool = False,
 
 
 def show_object(row: SessionRow, tool_feedback: str | None,
-                transcript: Iterable[Message] | None, *, models: bool = False
-                ) -> dict[str, object]:
+                transcript: Iterable[Message] | None, *, models: bool = False,
+                prices: PriceTable | None = None) -> dict[str, object]:
     """The ``show --json`` object: the session, the tool's own thumbs (never a verdict) and,
-    unless ``transcript`` is None, the transcript."""
-    obj = session_object(row)
+    unless ``transcript`` is None, the transcript (``prices``: see :func:`session_object`)."""
+    obj = session_object(row, prices)
     obj["tool_feedback"] = tool_feedback
     if transcript is not None:
         obj["transcript"] = transcript_objects(transcript, models=models, no_text=row.no_text)

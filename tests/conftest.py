@@ -73,7 +73,8 @@ def add_session(db: Database) -> AddSession:
     """Store one session (and its rating, if any) and return its id.
 
     ``verdict`` is ``"useful"``, ``"not_useful"`` or None; ``minutes`` and ``labels`` are stored
-    even without a verdict (as the rate command can); ``tool_name`` is a generic row's own tool.
+    even without a verdict (as the rate command can); ``tool_name`` is a generic row's own tool;
+    ``split`` the input tokens' split (uncached, cache write, cache read).
     """
     counter = iter(range(1_000_000))
 
@@ -87,6 +88,8 @@ def add_session(db: Database) -> AddSession:
         tokens_in: int | None = None,
         tokens_out: int | None = None,
         tool_name: str | None = None,
+        model: str | None = None,
+        split: tuple[int | None, int | None, int | None] = (None, None, None),
     ) -> str:
         session = Session(
             source=source,
@@ -96,6 +99,10 @@ def add_session(db: Database) -> AddSession:
             tokens_in=tokens_in,
             tokens_out=tokens_out,
             tool_name=tool_name,
+            model=model,
+            tokens_uncached=split[0],
+            tokens_cache_write=split[1],
+            tokens_cache_read=split[2],
         )
         save_sessions(db, [session])
         rating = Rating(

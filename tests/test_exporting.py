@@ -58,7 +58,9 @@ def test_csv_opens_in_a_spreadsheet(db: Database, tmp_path: Path) -> None:
     assert second["title"] == "'" + FORMULA_TITLE
     assert second["note"] == "'=1+1"
     assert second["minutes_saved"] == "-10"
-    assert (second["tokens_in"], second["cost"]) == ("412330", "1.2345")
+    # The cost is the local price table's, as in sessions --json (gpt-4o, no split: all input
+    # at $2.50 and output at $10 per million), not the cost the session was stored with.
+    assert (second["tokens_in"], second["cost"]) == ("412330", "1.122025")
     assert rows[ids[3]]["title"] == "'- starts with a dash"
     assert rows[ids[3]]["started_at"] == ""  # null is an empty cell
     assert rows[ids[2]]["tool"] == "Perplexity"

@@ -67,7 +67,7 @@ from desktop_app.importers.values import (
 
 SOURCE = "claude-code"
 FORMAT = "Claude Code transcripts (~/.claude/projects/…/*.jsonl, or a project folder)"
-VERSION = "3"
+VERSION = "4"  # 4: the input token split (uncached, cache write, cache read)
 
 #: Record types of Claude Code transcripts (``sniff`` looks for one with a ``sessionId``).
 RECORD_TYPES = frozenset({
@@ -206,13 +206,14 @@ class _Building:
         if self.end is None or moment > self.end:
             self.end = moment
 
-    def add_usage(self, key: str, tokens_in: int, tokens_out: int) -> None:
+    def add_usage(self, key: str, tokens_in: int, tokens_out: int, cache_write: int = 0,
+                  cache_read: int = 0) -> None:
         seen = self.usage.get(key)
         if seen is None:
-            self.usage[key] = [tokens_in, tokens_out]
+            self.usage[key] = [tokens_in, tokens_out, cache_write, cache_read]
         else:  # a later line of the same response: the final count is the largest
-            seen[0] = max(seen[0], tokens_in)
-            seen[1] = max(seen[1], tokens_out)
+            for i, n in enumerate((tokens_in, tokens_out, cache_write, cache_read)):
+                seen[i] = max(seen[i], n)
 
     def response_entry(self, key: str) -> _Entry | None:
         """The entry of a response still open (a later line of it adds to that entry)."""
@@ -281,8 +282,8 @@ class _Building:
         return False
 
     def merge_usage(self, other: _Building) -> None:
-        for key, (tokens_in, tokens_out) in other.usage.items():
-            self.add_usage(key, tokens_in, tokens_out)
+        for key, counts in other.usage.items():
+            self.add_usage(key, *counts)
 
     def state(self) -> dict[str, Any]:
         return {
@@ -297,8 +298,8 @@ class _Building:
     def from_state(cls, sid: str, state: dict[str, Any], messages: list[Message]) -> _Building:
         b = cls(sid)
         usage = as_dict(state.get("usage"))
-        b.usage = {str(k): [as_int(v[0]) or 0, as_int(v[1]) or 0] for k, v in usage.items()
-                   if isinstance(v, list) and len(v) == 2}
+        b.usage = {str(k): [as_int(n) or 0 for n in v] for k, v in usage.items()
+                   if isinstance(v, list) and len(v) == 4}
         models = as_dict(state.get("models"))
         b.models = {str(k): [as_int(v[0]) or 0, as_int(v[1]) or 0] for k, v in models.items()
                     if isinstance(v, list) and len(v) == 2}
@@ -324,10 +325,14 @@ class _Building:
             model = max(self.models.items(), key=lambda kv: (kv[1][0], kv[1][1]))[0]
         tokens_in = sum(u[0] for u in self.usage.values()) if self.usage else None
         tokens_out = sum(u[1] for u in self.usage.values()) if self.usage else None
+        write = sum(u[2] for u in self.usage.values()) if self.usage else None
+        read = sum(u[3] for u in self.usage.values()) if self.usage else None
+        uncached = None if tokens_in is None else tokens_in - (write or 0) - (read or 0)
         messages = tuple(Message(e.role, e.text, e.time, e.model) for e in self.entries)
         return Session(source=SOURCE, external_id=self.sid, title=title, started_at=self.start,
                        ended_at=self.end, messages=messages, model=model, tokens_in=tokens_in,
-                       tokens_out=tokens_out, project=self.cwd)
+                       tokens_out=tokens_out, project=self.cwd, tokens_uncached=uncached,
+                       tokens_cache_write=write, tokens_cache_read=read)
 
 
 def utc_iso_ms(moment: datetime | None) -> str | None:
@@ -577,7 +582,9 @@ class _Group:
             "input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"))
         tokens_out = as_int(usage.get("output_tokens")) or 0
         owner = self.usage_owner.setdefault(key, sid)
-        self.building(owner).add_usage(key, tokens_in, tokens_out)
+        self.building(owner).add_usage(
+            key, tokens_in, tokens_out, as_int(usage.get("cache_creation_input_tokens")) or 0,
+            as_int(usage.get("cache_read_input_tokens")) or 0)
 
     def assistant(self, record: dict[str, Any], message: dict[str, Any], sid: str,
                   uuid: str | None, sidechain: bool) -> None:

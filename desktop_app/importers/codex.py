@@ -65,7 +65,7 @@ from desktop_app.importers.values import (
 
 SOURCE = "codex"
 FORMAT = "Codex CLI sessions (~/.codex/sessions/…/rollout-*.jsonl)"
-VERSION = "2"
+VERSION = "3"  # 3: cached input tokens (the input split)
 
 ENVELOPE_TYPES = frozenset({"session_meta", "response_item", "event_msg", "turn_context",
                             "compacted"})
@@ -131,7 +131,8 @@ class _Rollout:
     cwd: str | None = None
     start: datetime | None = None
     end: datetime | None = None
-    tokens: list[int] = field(default_factory=lambda: [0, 0])
+    #: Input, output and cached input (part of the input) tokens.
+    tokens: list[int] = field(default_factory=lambda: [0, 0, 0])
     has_tokens: bool = False
     prev_total: list[int] | None = None
     prev_last: list[int] | None = None
@@ -186,7 +187,7 @@ class _Rollout:
                                              ("model", "title", "cwd", "parent"))
         r.start, r.end = from_iso(state.get("start")), from_iso(state.get("end"))
         r.forked_after = from_iso(state.get("forked_after"))
-        r.tokens = _pair(state.get("tokens")) or [0, 0]
+        r.tokens = _pair(state.get("tokens")) or [0, 0, 0]
         r.has_tokens = state.get("has_tokens") is True
         r.prev_total = _pair(state.get("prev_total"))
         r.prev_last = _pair(state.get("prev_last"))
@@ -224,17 +225,20 @@ class _Rollout:
             first = None
         title = self.title or title_from(first) or title_from(self.history) or "Codex session"
         total = _total(self)
-        tokens_in, tokens_out = (None, None) if total is None else total
+        tokens_in, tokens_out, cached = (None, None, None) if total is None else total
         return Session(source=SOURCE, external_id=self.sid, title=title,
                        started_at=self.start, ended_at=self.end,
                        messages=tuple(Message(e.role, e.text, e.time, e.model) for e in entries),
                        model=model, tokens_in=tokens_in, tokens_out=tokens_out,
-                       project=self.cwd)
+                       project=self.cwd,
+                       tokens_uncached=None if tokens_in is None else tokens_in - (cached or 0),
+                       tokens_cache_read=cached)
 
 
 def _pair(value: Any) -> list[int] | None:
-    if isinstance(value, list) and len(value) == 2:
-        return [as_int(value[0]) or 0, as_int(value[1]) or 0]
+    """Input, output and cached input tokens as a state keeps them."""
+    if isinstance(value, list) and len(value) == 3:
+        return [as_int(n) or 0 for n in value]
     return None
 
 
@@ -290,7 +294,8 @@ def _usage(value: Any) -> list[int] | None:
     data = as_dict(value)
     if not data:
         return None
-    return [as_int(data.get("input_tokens")) or 0, as_int(data.get("output_tokens")) or 0]
+    return [as_int(data.get(k)) or 0
+            for k in ("input_tokens", "output_tokens", "cached_input_tokens")]
 
 
 class _Reader:
@@ -382,8 +387,8 @@ class _Reader:
             prev = r.prev_total
             if prev is not None and total == prev:
                 return  # the same event again
-            if prev is not None and total[0] >= prev[0] and total[1] >= prev[1]:
-                delta = [total[0] - prev[0], total[1] - prev[1]]
+            if prev is not None and all(t >= p for t, p in zip(total, prev, strict=True)):
+                delta = [t - p for t, p in zip(total, prev, strict=True)]
             else:  # the first, or a restarted count after a resume
                 delta = total
             r.prev_total = total
@@ -394,7 +399,7 @@ class _Reader:
             r.prev_last = last
         else:
             return
-        r.tokens = [r.tokens[0] + delta[0], r.tokens[1] + delta[1]]
+        r.tokens = [t + d for t, d in zip(r.tokens, delta, strict=True)]
         r.has_tokens = True
 
     def item(self, payload: dict[str, Any], moment: datetime | None) -> None:
@@ -650,8 +655,8 @@ def _total(rollout: _Rollout) -> list[int] | None:
     """A rollout's tokens with its sub-agents'; None when no part of it recorded any."""
     if not rollout.has_tokens and not rollout.sub_tokens:
         return None
-    return [rollout.tokens[0] + sum(t[0] for t in rollout.sub_tokens.values()),
-            rollout.tokens[1] + sum(t[1] for t in rollout.sub_tokens.values())]
+    return [rollout.tokens[i] + sum(t[i] for t in rollout.sub_tokens.values())
+            for i in range(3)]
 
 
 def _finish(done: dict[str, _Rollout], checkpoints: Checkpoints | None, report: Report,

@@ -3,7 +3,7 @@
 A session file is rewritten as the chat goes on, so a changed file is read again in full.
 ``user`` messages are the person's, ``gemini`` ones the model's (its ``thoughts`` and text in one
 entry, each tool call a ``tool`` entry), ``info``/``error`` ones are shown as system notes.
-Tokens: ``input`` (which includes cached input) in, ``output`` out.
+Tokens: ``input`` (which includes ``cached`` input, kept as the cache-read part) in, ``output`` out.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ from desktop_app.importers.values import (
 
 SOURCE = "gemini-cli"
 FORMAT = "Gemini CLI sessions (~/.gemini/tmp/…/chats/session-*.json)"
-VERSION = "2"
+VERSION = "3"  # 3: cached input tokens (the input split)
 
 
 def sniff(head: bytes, name: str) -> bool:
@@ -97,7 +97,7 @@ def _session(data: dict[str, Any], name: str) -> Session | None:
         raise FormatError(name, "no sessionId: not a Gemini CLI session")
     messages: list[Message] = []
     models: list[str | None] = []
-    t_in = t_out = 0
+    t_in = t_out = t_cached = 0
     has_tokens = False
     for raw in as_list(data.get("messages")):
         m = as_dict(raw)
@@ -119,6 +119,7 @@ def _session(data: dict[str, Any], name: str) -> Session | None:
             has_tokens = True
             t_in += as_int(tokens.get("input")) or 0
             t_out += as_int(tokens.get("output")) or 0
+            t_cached += as_int(tokens.get("cached")) or 0
         thoughts = [f"[thinking] {as_str(as_dict(t).get('subject')) or ''}: "
                     f"{as_str(as_dict(t).get('description')) or ''}".rstrip(": ")
                     for t in as_list(m.get("thoughts"))]
@@ -149,7 +150,9 @@ def _session(data: dict[str, Any], name: str) -> Session | None:
                    started_at=start, ended_at=end, messages=tuple(messages),
                    model=main_model(models), tokens_in=t_in if has_tokens else None,
                    tokens_out=t_out if has_tokens else None,
-                   updated_at=end if updated else None)
+                   updated_at=end if updated else None,
+                   tokens_uncached=t_in - t_cached if has_tokens else None,
+                   tokens_cache_read=t_cached if has_tokens else None)
 
 
 def _read(stream: BinaryIO, name: str) -> dict[str, Any]:

@@ -289,12 +289,17 @@ def restored_session(obj: Any) -> RestoredSession:
         model=_opt_text(obj, "model"),
         tokens_in=_opt_int(obj, "tokens_in"),
         tokens_out=_opt_int(obj, "tokens_out"),
-        cost=_opt_number(obj, "cost"),
+        # "cost" is the price table's; the cost the session was stored with (a tool's own,
+        # Aider's) is "stored_cost" in exports that have it.
+        cost=_opt_number(obj, "stored_cost" if "stored_cost" in obj else "cost"),
         project=_opt_text(obj, "project"),
         hidden_branches=_count(obj, "hidden_branches"),
         tool_feedback=_opt_text(obj, "tool_feedback"),
         tool_name=_opt_text(obj, "tool_name"),
         updated_at=_time(obj, "updated_at"),
+        tokens_uncached=_opt_int(obj, "tokens_uncached"),
+        tokens_cache_write=_opt_int(obj, "tokens_cache_write"),
+        tokens_cache_read=_opt_int(obj, "tokens_cache_read"),
     )
     no_text = obj.get("no_text") is True
     if transcript is not None:

@@ -16,6 +16,8 @@ How the numbers are defined (the PRODUCT contract, plus the choices it leaves op
   denominator from the same sessions (all uses' tokens over the rated useful count would
   overstate the cost by uses ÷ rated). ``None`` below :data:`MIN_RATED` such rated uses or when
   none of them was useful.
+- **cost**, **cost_priced_uses**, **cost_per_useful** and its interval (with ``prices`` only,
+  added after the other keys): see :mod:`.cost`.
 - **periods** run from the period of the first matching session (or ``date_from``) to the period
   of the last one (or ``date_to``), and *every* period in between is listed, with zeros when
   nothing happened, so charts show gaps honestly instead of joining across them. The first and
@@ -40,11 +42,12 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Literal, Protocol, TypeVar
+from typing import Literal, Protocol, TypeVar, runtime_checkable
 
-from desktop_app.domain import Tally, parse_utc
+from desktop_app.domain import CostRow, Tally, parse_utc
+from desktop_app.metrics.cost import CostFigures, CostTally, PriceTable, cost_figures, cost_tally
 from desktop_app.metrics.periods import (
     By,
     Period,
@@ -143,6 +146,10 @@ class Stats:
     periods: tuple[PeriodFigures, ...]
     totals: Figures
     group_totals: Mapping[str, Figures] = field(default_factory=dict)
+    #: The cost figures per ``(index into periods, group)`` and of the totals, when asked for
+    #: with a price table (see :mod:`.cost`); None otherwise.
+    costs: Mapping[tuple[int, str | None], CostFigures] | None = None
+    total_cost: CostFigures | None = None
 
     @property
     def groups(self) -> tuple[str, ...]:
@@ -157,11 +164,19 @@ class Stats:
         """Exactly the ``stats --json`` object of the PRODUCT contract (``today``: see
         :meth:`PeriodFigures.is_partial`)."""
         day = date.today() if today is None else today
+        periods = [p.to_json(day) for p in self.periods]
+        totals = self.totals.to_json()
+        if self.costs is not None and self.total_cost is not None:
+            index = {start: i for i, start in enumerate(sorted({p.start for p in self.periods}))}
+            for period, entry in zip(self.periods, periods, strict=True):
+                key = (index[period.start], period.group)
+                entry.update(self.costs.get(key, _NO_COST).to_json())
+            totals.update(self.total_cost.to_json())
         return {
             "by": self.by,
             "group": self.group,
-            "periods": [p.to_json(day) for p in self.periods],
-            "totals": self.totals.to_json(),
+            "periods": periods,
+            "totals": totals,
         }
 
 
@@ -193,6 +208,7 @@ def _figure_values(t: Tally) -> _Values:
 
 
 _ZERO = _figure_values(Tally())
+_NO_COST = cost_figures(None)
 
 
 _K = TypeVar("_K", bound=Hashable)
@@ -243,6 +259,28 @@ class TallyReader(Protocol):
         ...
 
 
+#: Token sums for pricing keyed as :data:`Cells` (a label group's unlabelled sessions: None).
+CostCells = dict[tuple[int, str | None], list[CostRow]]
+
+
+@runtime_checkable
+class CostReader(TallyReader, Protocol):
+    """A :class:`TallyReader` that also sums tokens for pricing (the store's ``StatsReader``)."""
+
+    def cost_rows(
+        self,
+        bounds: Sequence[str],
+        lo: str,
+        hi: str,
+        source: str | None,
+        label: str | None,
+        *,
+        group: GroupBy | None,
+    ) -> CostCells:
+        """Summed tokens per period, group (tool, label or None), model and verdict."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class PeriodTallies:
     """The counts :func:`value_stats` turns into figures, for callers that need the counts
@@ -263,6 +301,10 @@ class PeriodTallies:
     base: Cells | None
     first_day: date | None
     last_day: date | None
+    #: Token sums for pricing, when asked for: keyed as ``cells`` (and ``cost_base`` the
+    #: ungrouped ones behind a label split).
+    cost_cells: CostCells | None = None
+    cost_base: CostCells | None = None
 
 
 def collect_tallies(
@@ -273,8 +315,13 @@ def collect_tallies(
     label: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    *,
+    costs: bool = False,
 ) -> PeriodTallies:
-    """The tallies behind :func:`value_stats` with the same arguments (and the same errors)."""
+    """The tallies behind :func:`value_stats` with the same arguments (and the same errors);
+    ``costs``: with the token sums for pricing too (``reader`` must be a :class:`CostReader`)."""
+    if costs and not isinstance(reader, CostReader):
+        raise TypeError("cost figures need a reader that sums tokens (a CostReader)")
     by = check_by(by)
     if group not in (None, "tool", "label"):
         raise ValueError(f"unknown group {group!r}: use tool or label")
@@ -305,7 +352,15 @@ def collect_tallies(
         else:
             cells = reader.period_tallies(bounds, lo, hi, source, label, by_tool=group == "tool")
             base = None
-    return PeriodTallies(by, group, periods, cells, base, first_day, last_day)
+        cost_cells = cost_base = None
+        if costs and isinstance(reader, CostReader):
+            cost_cells = reader.cost_rows(bounds, lo, hi, source, label, group=group)
+            if group == "label":
+                cost_base = reader.cost_rows(bounds, lo, hi, source, label, group=None)
+                cost_cells = {(b, NO_LABEL if g is None else g): rows
+                              for (b, g), rows in cost_cells.items()}
+    return PeriodTallies(by, group, periods, cells, base, first_day, last_day, cost_cells,
+                         cost_base)
 
 
 def value_stats(
@@ -316,18 +371,35 @@ def value_stats(
     label: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    *,
+    prices: PriceTable | None = None,
 ) -> Stats:
     """Value per use per week or month, optionally split by tool or label (see module docs).
+
+    With ``prices``, the periods and totals gain the cost figures of :mod:`.cost` (``reader``
+    must then be a :class:`CostReader`).
 
     ``reader`` supplies the counts (``StatsReader(db)`` from the store); all its reads happen on
     one snapshot. ``source`` and ``label`` keep only sessions of that tool / with that label;
     ``date_from`` and ``date_to`` are inclusive local calendar days. Raises :class:`ValueError`
     for an unknown ``by`` or ``group``, or when ``date_from`` is after ``date_to``.
     """
-    t = collect_tallies(reader, by, group, source, label, date_from, date_to)
+    t = collect_tallies(reader, by, group, source, label, date_from, date_to,
+                        costs=prices is not None)
     if not t.periods:
-        return Stats(by=t.by, group=group, periods=(), totals=_figures(Tally(), None))
-    return _assemble(t.by, group, t.periods, t.cells, t.base)
+        empty = Stats(by=t.by, group=group, periods=(), totals=_figures(Tally(), None))
+        if prices is not None:
+            empty = replace(empty, costs={}, total_cost=_NO_COST)
+        return empty
+    stats = _assemble(t.by, group, t.periods, t.cells, t.base)
+    if prices is None or t.cost_cells is None:
+        return stats
+    priced = {key: cost_tally(rows, prices) for key, rows in t.cost_cells.items()}
+    total = CostTally()
+    for rows in (t.cost_base if t.cost_base is not None else t.cost_cells).values():
+        total.add(cost_tally(rows, prices))
+    return replace(stats, costs={key: cost_figures(c) for key, c in priced.items()},
+                   total_cost=cost_figures(total))
 
 
 def _local_date_of(utc: str) -> date:

@@ -306,3 +306,39 @@ def m0012_card_id(db: Database) -> None:
     """
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
     db.execute("INSERT INTO meta (key, value) VALUES ('card_id', ?)", [new_card_id()])
+
+
+@MIGRATIONS(name="0013_token_split")
+def m0013_token_split(db: Database) -> None:
+    """The split of each session's input tokens where its source records it, so that cost is
+    priced correctly (cache writes and reads cost other than uncached input).
+
+    ``tokens_uncached`` (input read uncached), ``tokens_cache_write`` (input written to the
+    prompt cache) and ``tokens_cache_read`` (input read from it); ``tokens_in`` keeps its
+    meaning, the sum of all input. NULL where the source records no such part; rows imported
+    before get theirs when their importer's version changes (they are then read again).
+    """
+    for column in ("tokens_uncached", "tokens_cache_write", "tokens_cache_read"):
+        db.execute(f"ALTER TABLE sessions ADD COLUMN {column} INTEGER")
+
+
+@MIGRATIONS(name="0014_prices")
+def m0014_prices(db: Database) -> None:
+    """The user's own edits of the price table (see :mod:`desktop_app.store.prices`).
+
+    The app ships a price table (``desktop_app/prices.json``); a row here overrides the
+    shipped entry of the same model pattern, adds a model, or (``removed = 1``) hides a shipped
+    one. Prices are US dollars per million tokens; ``taken`` is the date they were taken. No
+    rows: the shipped table as it is. Nothing here is ever fetched.
+    """
+    db.execute(
+        "CREATE TABLE prices ("
+        " model TEXT PRIMARY KEY,"
+        " input REAL,"
+        " cache_write REAL,"
+        " cache_read REAL,"
+        " output REAL,"
+        " taken TEXT,"
+        " removed INTEGER NOT NULL DEFAULT 0"
+        ") WITHOUT ROWID"
+    )

@@ -337,10 +337,10 @@ def stored_session(db: Database, key: int) -> Session:
     """A stored session read back as a :class:`Session` (what its content hash covers)."""
     row = db.conn.execute(
         "SELECT source, external_id, title, started_at, ended_at, model, tokens_in, "
-        "tokens_out, cost, project, hidden_branches, tool_thumbs, tool_name FROM sessions "
-        "WHERE key = ?", (key,)).fetchone()
+        "tokens_out, cost, project, hidden_branches, tool_thumbs, tool_name, tokens_uncached, "
+        "tokens_cache_write, tokens_cache_read FROM sessions WHERE key = ?", (key,)).fetchone()
     (source, external_id, title, started, ended, model, tokens_in, tokens_out, cost, project,
-     branches, thumbs, tool_name) = row
+     branches, thumbs, tool_name, uncached, cache_write, cache_read) = row
     messages = tuple(
         Message(role, text, parse_utc(time), msg_model)
         for role, text, time, msg_model in db.conn.execute(
@@ -350,7 +350,8 @@ def stored_session(db: Database, key: int) -> Session:
                    started_at=parse_utc(started), ended_at=parse_utc(ended), messages=messages,
                    model=model, tokens_in=tokens_in, tokens_out=tokens_out, cost=cost,
                    project=project, hidden_branches=branches or 0, tool_feedback=thumbs,
-                   tool_name=tool_name)
+                   tool_name=tool_name, tokens_uncached=uncached,
+                   tokens_cache_write=cache_write, tokens_cache_read=cache_read)
 
 
 def without_text(session: Session, title: str) -> Session:

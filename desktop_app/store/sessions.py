@@ -284,6 +284,9 @@ def _save_one(db: Database, s: Session, import_id: int | None, parser_version: s
         "updated_at": updated_at,
         "parser_version": parser_version,
         "no_text": int(no_text),
+        "tokens_uncached": s.tokens_uncached,
+        "tokens_cache_write": s.tokens_cache_write,
+        "tokens_cache_read": s.tokens_cache_read,
     }
     if existing is not None:
         (key, old_hash, old_title, old_fingerprint, old_branches, old_thumbs, old_count,
@@ -457,6 +460,7 @@ _ROW_SQL = """
 SELECT s.key, s.id, s.source, s.external_id, s.title, s.started_at, s.ended_at, s.message_count,
        s.user_message_count, s.model, s.tokens_in, s.tokens_out, s.cost, s.project, s.tool_name,
        r.verdict, r.minutes_saved, r.reason, r.note, r.rated_at, s.no_text,
+       s.tokens_uncached, s.tokens_cache_write, s.tokens_cache_read,
        (SELECT group_concat(sl.label, char(31)) FROM (
             SELECT sl.label FROM session_labels sl LEFT JOIN labels l ON l.name = sl.label
             WHERE sl.session_id = s.id ORDER BY COALESCE(l.position, 1e9), sl.label) sl) AS labels
@@ -467,7 +471,7 @@ FROM sessions s LEFT JOIN ratings r ON r.session_id = s.id
 def _row(values: Sequence[Any]) -> SessionRow:
     (_key, sid, source, external_id, title, started, ended, n_msg, n_user, model, t_in, t_out,
      cost, project, tool_name, verdict, minutes, reason, note, rated_at, no_text,
-     labels) = values
+     uncached, cache_write, cache_read, labels) = values
     rating = Rating(
         verdict=Verdict(verdict) if verdict else Verdict.UNRATED,
         minutes_saved=minutes,
@@ -481,6 +485,7 @@ def _row(values: Sequence[Any]) -> SessionRow:
         started_at=parse_utc(started), ended_at=parse_utc(ended), messages=n_msg,
         user_messages=n_user, model=model, tokens_in=t_in, tokens_out=t_out, cost=cost,
         project=project, rating=rating, tool_name=tool_name, no_text=bool(no_text),
+        tokens_uncached=uncached, tokens_cache_write=cache_write, tokens_cache_read=cache_read,
     )
 
 

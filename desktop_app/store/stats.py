@@ -8,6 +8,9 @@ What is counted (the figures built on it are :mod:`desktop_app.metrics.value`'s)
 - **minutes_sum / minutes_n**: the minutes given on rated uses and how many gave them.
 - **tokens_rated / tokens_sum / tokens_useful**: of the rated uses whose tool records tokens
   (either count known), how many, their tokens in + out, and how many of them were useful.
+- **cost rows** (:func:`cost_rows`, read only when cost figures are asked for): the tokens of
+  the uses whose tokens are known, summed per period, group, model and verdict, for
+  :mod:`desktop_app.metrics.cost` to price (one pass over the range's sessions).
 
 Periods are given as UTC boundaries in the store's text form (the caller works them out from
 local days, see :func:`desktop_app.metrics.periods.utc_bounds`); a row belongs to period ``i``
@@ -38,7 +41,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from desktop_app.domain import Tally
+from desktop_app.domain import CostRow, Tally
 from desktop_app.store.sessions import TOOL_IS
 
 #: Tallies keyed by (period index, group): the tool, the label, or None when not grouped.
@@ -391,6 +394,89 @@ def label_tallies(
     return cells, labelled
 
 
+# --- tokens for pricing, per period and group (the stats' cost figures) ---------------------
+
+#: Effective uncached input: the recorded part, else all input less the cached parts.
+_UNCACHED = ("coalesce(s.tokens_uncached, coalesce(s.tokens_in, 0) "
+             "- coalesce(s.tokens_cache_write, 0) - coalesce(s.tokens_cache_read, 0))")
+_KNOWN = "coalesce(s.tokens_in, s.tokens_out) IS NOT NULL"
+
+CostCells = dict[tuple[int, str | None], list[CostRow]]
+
+
+def cost_rows(db: Database, bounds: Sequence[str], lo: str, hi: str,
+              source: str | None = None, label: str | None = None, *,
+              group: str | None = None, tools: bool = False) -> CostCells:
+    """Summed tokens per period, group, model and verdict of the sessions in ``[lo, hi)`` whose
+    tokens are known (see :class:`~desktop_app.domain.CostRow`).
+
+    Keys are ``(period index, group)`` as the stats tallies' are: the tool key with
+    ``group="tool"``, the label with ``group="label"`` (None for sessions without one; a session
+    counts under each of its labels), else None. ``source`` keeps a source's sessions (a tool's
+    with ``tools``), ``label`` the sessions that have that label.
+    """
+    conds = [f"s.started_at >= {utc_literal(lo)}", f"s.started_at < {utc_literal(hi)}", _KNOWN]
+    args: list[Any] = []
+    if source is not None:
+        if tools:
+            conds.append(f"({TOOL_IS})")
+            args.extend([source, source])
+        else:
+            conds.append("s.source = ?")
+            args.append(source)
+    if label is not None:
+        conds.append("s.id IN (SELECT session_id FROM session_labels WHERE label = ?)")
+        args.append(label)
+    join = ""
+    gexpr = "NULL"
+    if group == "tool":
+        gexpr = "coalesce(s.tool_name, s.source)"
+    elif group == "label":
+        join = " LEFT JOIN session_labels g ON g.session_id = s.id"
+        gexpr = "g.label"
+    sql = (
+        f"SELECT {bucket_sql(bounds, 's.started_at')} AS b, {gexpr} AS grp, s.model, r.verdict, "
+        f"count(*), sum({_UNCACHED}), sum(coalesce(s.tokens_cache_write, 0)), "
+        "sum(coalesce(s.tokens_cache_read, 0)), sum(coalesce(s.tokens_out, 0)) "
+        f"FROM sessions s LEFT JOIN ratings r ON r.session_id = s.id{join} "
+        f"WHERE {' AND '.join(conds)} GROUP BY b, grp, s.model, r.verdict"
+    )
+    cells: CostCells = {}
+    for b, g, model, verdict, *sums in db.conn.execute(sql, args):
+        cells.setdefault((b, g), []).append(CostRow(model, verdict, *(int(v or 0) for v in sums)))
+    return cells
+
+
+
+def rated_cost_rows(db: Database, source: str | None = None, *,
+                    tools: bool = False) -> list[CostRow]:
+    """Summed tokens per model and verdict of the *rated* sessions whose tokens are known (with
+    a start time; ``source`` as in :func:`cost_rows`), for cost per useful use alone.
+
+    Driven from the ratings (a rated session's tokens are known when its rating's copy of them
+    is, migration 0003), each session looked up by id: at 100k sessions this reads a third of
+    the rows :func:`cost_rows` does, without a scan of the sessions.
+    """
+    conds = ["r.verdict IS NOT NULL", "r.started_at IS NOT NULL",
+             "coalesce(r.tokens_in, r.tokens_out) IS NOT NULL"]
+    args: list[Any] = []
+    if source is not None:
+        if tools:
+            conds.append(f"({TOOL_IS})")
+            args.extend([source, source])
+        else:
+            conds.append("r.source = ?")
+            args.append(source)
+    sql = (
+        f"SELECT s.model, r.verdict, count(*), sum({_UNCACHED}), "
+        "sum(coalesce(s.tokens_cache_write, 0)), sum(coalesce(s.tokens_cache_read, 0)), "
+        "sum(coalesce(s.tokens_out, 0)) "
+        "FROM ratings r CROSS JOIN sessions s ON s.id = r.session_id "
+        f"WHERE {' AND '.join(conds)} GROUP BY s.model, r.verdict"
+    )
+    return [CostRow(model, verdict, *(int(v or 0) for v in sums))
+            for model, verdict, *sums in db.conn.execute(sql, args)]
+
 class StatsReader:
     """The stats queries on one connection, as :class:`desktop_app.metrics.TallyReader`.
 
@@ -435,3 +521,16 @@ class StatsReader:
     ) -> tuple[Cells, dict[int, Tally]]:
         """See :func:`label_tallies`."""
         return label_tallies(self.db, bounds, lo, hi, source, label, tools=self.tools)
+
+    def cost_rows(
+        self,
+        bounds: Sequence[str],
+        lo: str,
+        hi: str,
+        source: str | None,
+        label: str | None,
+        *,
+        group: str | None,
+    ) -> CostCells:
+        """See :func:`cost_rows`."""
+        return cost_rows(self.db, bounds, lo, hi, source, label, group=group, tools=self.tools)

@@ -80,6 +80,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                tip="Let sessions you deleted be imported again"),
     ActionSpec("rules", EDIT, "Import &Rules…", "rules.open",
                tip="Keep sessions out of imports, or store them without text"),
+    ActionSpec("prices", EDIT, "&Prices…", "prices.open",
+               tip="The local price table cost is computed from (never fetched)"),
 
     ActionSpec("rate_useful", RATE, "&Useful", "rate", (Verdict.USEFUL,), ("U",),
                needs_sessions=True),

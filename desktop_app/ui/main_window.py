@@ -53,6 +53,7 @@ from desktop_app.ui.first_run import FirstRunWidget
 from desktop_app.ui.import_controller import ImportController
 from desktop_app.ui.lists_dialog import ListsDialog
 from desktop_app.ui.presentation import FONT_SCALE, PROPERTY, LargerFont, masked_path
+from desktop_app.ui.prices_dialog import PricesController
 from desktop_app.ui.rating import RatingController
 from desktop_app.ui.reflect_view import ReflectView
 from desktop_app.ui.rules_dialog import RulesController
@@ -147,6 +148,8 @@ class MainWindow(QMainWindow):
         #: This window's claim on its database file (None: unguarded, e.g. a demo or a test).
         self.instance_lock: InstanceLock | None = None
         self.rules = RulesController(self, self, self.tasks)
+        self.prices = PricesController(self, self)
+        self.prices.changed.connect(self._data_changed)
         self.data_panel = DataPanelController(
             self, self, self.tasks, self.data, self.deletion, self.rules,
             (self.controller.ratings_changed, self.watch.changed, self.imports.imported))

@@ -52,9 +52,11 @@ from desktop_app.metrics import (
     insights,
     value_stats,
 )
+from desktop_app.metrics.cost import CostFigures, PriceTable, cost_figures, cost_tally, money
 from desktop_app.metrics.text import percent
 from desktop_app.store import SessionQuery
-from desktop_app.store.stats import StatsReader
+from desktop_app.store.prices import load_prices
+from desktop_app.store.stats import StatsReader, rated_cost_rows
 from desktop_app.ui.charts.common import GroupTarget, Target, chart_colors
 from desktop_app.ui.charts.over_time import OverTimeChart
 from desktop_app.ui.charts.tabs import (
@@ -89,6 +91,8 @@ class ValueFigures:
     tool_stats: Stats | None
     label_stats: Stats | None
     insights: tuple[str, ...]
+    #: Cost per useful use over the rated uses with a known cost (None: not computed).
+    cost: CostFigures | None = None
 
 
 def _value_stats(db: Database, *, by: By, group: GroupBy | None = None,
@@ -110,6 +114,9 @@ def load_figures(db: Database, by: By, source: str | None,
     if not stats.periods:
         return ValueFigures(stats, None, None, ())
     check_cancelled()
+    prices = PriceTable(load_prices(db))
+    cost = cost_figures(cost_tally(rated_cost_rows(db, source, tools=True), prices))
+    check_cancelled()
     tool_stats = _value_stats(db, by=by, group="tool", source=source)
     check_cancelled()
     label_stats = _value_stats(db, by=by, group="label", source=source)
@@ -124,7 +131,7 @@ def load_figures(db: Database, by: By, source: str | None,
     # every time would crowd out the real findings. The By label tab shows them.
     labelled = {g: f for g, f in label_stats.group_totals.items() if g != NO_LABEL}
     lines += insights(labelled, names=DISPLAY_NAMES, limit=1)[:2]
-    return ValueFigures(stats, tool_stats, label_stats, tuple(lines[:MAX_INSIGHTS]))
+    return ValueFigures(stats, tool_stats, label_stats, tuple(lines[:MAX_INSIGHTS]), cost)
 
 
 def _trend_sentence(db: Database, stats: Stats, source: str | None, today: date) -> str | None:
@@ -156,6 +163,21 @@ def _trend_sentence(db: Database, stats: Stats, source: str | None, today: date)
     verb = "fell" if outcome == "lower" else "rose"
     return (f"{uses}, while value per use {verb} from {told(early)} to {told(late)}; "
             "the 95 % intervals do not overlap.")
+
+
+def cost_text(cost: CostFigures | None, rated: int) -> str | None:
+    """The Value view's sentence on cost per useful use, saying how many of the ``rated`` uses
+    it rests on (None: no rated use has a cost)."""
+    if cost is None or cost.priced_rated == 0:
+        return None
+    n = cost.priced_rated
+    if cost.per_useful is None:
+        return (f"Cost per useful use: not yet, it needs {MIN_RATED} rated uses with a known "
+                f"cost, one of them useful ({n:,} of your {rated:,} rated so far).")
+    return (f"Cost per useful use: about {money(cost.per_useful)} (an estimate: "
+            f"{money(cost.per_useful_low)} to {money(cost.per_useful_high)}), from the {n:,} of "
+            f"your {rated:,} rated uses whose tokens and model price are known; prices from "
+            "your local table (Edit ▸ Prices…).")
 
 
 class ValueView(ChartTabs, QWidget):
@@ -235,8 +257,14 @@ class ValueView(ChartTabs, QWidget):
         self.basis_label = QLabel()
         self.basis_label.setObjectName("valueBasis")
         self.basis_label.setWordWrap(True)
+        self.cost_label = QLabel()
+        self.cost_label.setObjectName("valueCost")
+        self.cost_label.setAccessibleName("Cost per useful use")
+        self.cost_label.setWordWrap(True)
+        self.cost_label.setVisible(False)
         outer.addWidget(self.insights_label)
         outer.addWidget(self.basis_label)
+        outer.addWidget(self.cost_label)
         # Until a period has enough ratings the chart has no value to show: say what to do.
         self.no_value_bar = QWidget()
         self.no_value_bar.setObjectName("valueNoValue")
@@ -441,6 +469,7 @@ class ValueView(ChartTabs, QWidget):
     def _on_task_finished(self, figures: ValueFigures) -> None:
         if figures.stats is not self.stats:
             self._show_stats(figures.stats)
+        self.show_cost(figures.cost)
         if figures.tool_stats is not None and figures.label_stats is not None:
             self.tool_stats = figures.tool_stats
             self.label_stats = figures.label_stats
@@ -522,6 +551,13 @@ class ValueView(ChartTabs, QWidget):
             text += " Minutes are your own estimates; you have given none yet."
         return text
 
+    def show_cost(self, cost: CostFigures | None) -> None:
+        """Cost per useful use, where rated uses have a known cost (hidden where none has)."""
+        rated = self.stats.totals.rated if self.stats is not None else 0
+        text = cost_text(cost, rated)
+        self.cost_label.setText(text or "")
+        self.cost_label.setVisible(bool(text))
+
     def insight_lines(self) -> list[str]:
         """The plain-language insights shown at the top."""
         return list(self._insights)
@@ -540,6 +576,7 @@ class ValueView(ChartTabs, QWidget):
         for chart in self._charts():
             chart.apply_colors(cc)
         self.basis_label.setStyleSheet(f"color: {colors().muted};")
+        self.cost_label.setStyleSheet(f"color: {colors().muted};")
 
     # --- pointing --------------------------------------------------------------------------
 

@@ -56,6 +56,9 @@ def test_one_session_split_responses_noise_and_summary(db: Database, tmp_path: P
     # msg_1 counted once with its final output; cache write + read are input.
     assert row.tokens_in == 2 * (3 + 100 + 1000)
     assert row.tokens_out == 412 + 20
+    # The split the usage records: uncached input, cache write, cache read.
+    assert (row.tokens_uncached, row.tokens_cache_write, row.tokens_cache_read) == (
+        2 * 3, 2 * 100, 2 * 1000)
     assert row.model == "claude-sonnet-4-5"  # one entry each: the latest wins the tie
     assert row.started_at is not None
     assert row.started_at.second == 59

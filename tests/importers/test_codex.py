@@ -42,6 +42,9 @@ def test_current_format(db: Database, tmp_path: Path) -> None:
     assert row.title == "Dry-run flag"
     assert row.model == "gpt-5.3-codex"
     assert (row.tokens_in, row.tokens_out) == (40000, 900)  # repeats counted once
+    # input_tokens includes cached_input_tokens: the split is uncached + cache read.
+    assert (row.tokens_uncached, row.tokens_cache_write, row.tokens_cache_read) == (
+        20000, None, 20000)
     assert (row.messages, row.user_messages) == (3, 1)
     transcript = get_transcript(db, row.id)
     assert [m.role for m in transcript] == ["user", "tool", "assistant"]

@@ -64,3 +64,11 @@ def test_chats_folder_found_imported_and_reread(db: Database, tmp_path: Path) ->
 def test_not_a_session() -> None:
     with pytest.raises(FormatError):
         parse_bytes(gemini_cli, b'{"sessionId": 5, "startTime": "x", "messages": []}')
+
+
+def test_cached_input_is_the_cache_read_part_of_the_input() -> None:
+    data = (SAMPLES / "kenn-io__agentsview__standard_session.json").read_bytes()
+    [session], _ = parse_bytes(gemini_cli, data)
+    # input 1500 + 2000 of which cached 100 + 50; Gemini records no cache writes.
+    assert (session.tokens_in, session.tokens_uncached, session.tokens_cache_write,
+            session.tokens_cache_read) == (3500, 3350, None, 150)

@@ -19,7 +19,8 @@ from desktop_app.demo.database import generate_demo
 from desktop_app.domain import Rating, Session, Verdict
 from desktop_app.exporting import export_data
 from desktop_app.ingest import import_paths
-from desktop_app.jsonout import show_object, transcript_objects
+from desktop_app.jsonout import session_object, show_object, transcript_objects
+from desktop_app.metrics.cost import PriceTable
 from desktop_app.store import (
     count_sessions,
     get_rating,
@@ -35,6 +36,7 @@ from desktop_app.store import (
 from desktop_app.store.deletion import delete_sessions
 from desktop_app.store.export import export_snapshot
 from desktop_app.store.imports import session_extras
+from desktop_app.store.prices import load_prices
 from desktop_app.store.sessions import SessionNotFoundError
 from tests.builders import dump
 from tests.factories import make_messages, make_session
@@ -109,6 +111,10 @@ def test_export_with_transcripts_restores_everything_into_an_empty_database(
 def test_demo_database_round_trip(tmp_path: Path) -> None:
     old = open_db(tmp_path / "demo.db")
     generate_demo(old)
+    save_sessions(old, [Session(source="claude-code", external_id="split", title="split",
+                                model="claude-sonnet-4-5", tokens_in=19_123, tokens_out=420,
+                                tokens_uncached=3, tokens_cache_write=5_120,
+                                tokens_cache_read=14_000)])
     export = tmp_path / "demo.json"
     count = export_data(old, export, "json", transcripts=True)
     new = open_db(tmp_path / "restored.db")
@@ -121,6 +127,12 @@ def test_demo_database_round_trip(tmp_path: Path) -> None:
                 for row in list_sessions(db)]
 
     assert seen(new) == seen(old)
+    # The input split comes back too, so each session's cost is the same.
+    table = PriceTable(load_prices(old))
+    [split] = [row for row in list_sessions(new) if row.tokens_cache_read]
+    assert (split.tokens_uncached, split.tokens_cache_write) == (3, 5_120)
+    assert ([session_object(row, table) for row in list_sessions(new)]
+            == [session_object(row, table) for row in list_sessions(old)])
     old.close()
     new.close()
 
