@@ -160,10 +160,6 @@ def _bucket(word: str) -> int:
     return zlib.crc32(word.encode()) % WORD_BUCKETS  # stable across runs (hash() is not)
 
 
-def _log(value: float | None) -> float:
-    return math.log1p(max(0.0, value)) if value is not None else 0.0
-
-
 @dataclass(frozen=True)
 class FeatureSpace:
     """How sessions become rows of numbers: the tools and labels seen in training, and the
@@ -185,31 +181,52 @@ class FeatureSpace:
 
     def raw(self, rows: Sequence[FeatureSource],
             commits: Mapping[str, int] | None = None) -> Matrix:
-        """The unscaled feature matrix of ``rows``."""
+        """The unscaled feature matrix of ``rows`` (ones set in one go, numbers in columns:
+        100k sessions take about a second)."""
         import numpy as np
 
         tool_at = {t: i for i, t in enumerate(self.tools)}
         label_at = {t: i for i, t in enumerate(self.labels)}
-        n_num = self._numeric_count()
         base_label = len(self.tools)
         base_num = base_label + len(self.labels)
-        base_word = base_num + n_num
-        x = np.zeros((len(rows), self.width), dtype=np.float64)
+        base_word = base_num + self._numeric_count()
+        buckets: dict[str, int] = {}  # words repeat: each is hashed once
+        hot_rows: list[int] = []
+        hot_cols: list[int] = []
         for r, row in enumerate(rows):
+            cols = [base_label + i for label in row.labels
+                    if (i := label_at.get(label)) is not None]
             if (t := tool_at.get(row.tool)) is not None:
-                x[r, t] = 1.0
-            for label in row.labels:
-                if (i := label_at.get(label)) is not None:
-                    x[r, base_label + i] = 1.0
-            minutes = None if row.duration_seconds is None else row.duration_seconds / 60
-            numeric = [_log(row.messages), _log(row.user_messages), _log(minutes),
-                       float(minutes is None), _log(row.tokens), float(row.tokens is None)]
-            if self.with_commits:
-                count = commits.get(row.session_id) if commits is not None else None
-                numeric += [_log(count), float(count is None)]
-            x[r, base_num:base_word] = numeric
+                cols.append(t)
             for word in prompt_words(row.first_prompt):
-                x[r, base_word + _bucket(word)] = 1.0
+                b = buckets.get(word)
+                if b is None:
+                    b = buckets[word] = base_word + _bucket(word)
+                cols.append(b)
+            hot_rows.extend([r] * len(cols))
+            hot_cols.extend(cols)
+        x = np.zeros((len(rows), self.width), dtype=np.float64)
+        x[hot_rows, hot_cols] = 1.0
+
+        def column(values: list[float | None]) -> tuple[Matrix, Matrix]:
+            given = np.asarray([v is not None for v in values], dtype=np.float64)
+            numbers = np.asarray([max(0.0, v) if v is not None else 0.0 for v in values],
+                                 dtype=np.float64)
+            return np.log1p(numbers), 1.0 - given
+
+        n = base_num
+        x[:, n] = column([float(row.messages) for row in rows])[0]
+        x[:, n + 1] = column([float(row.user_messages) for row in rows])[0]
+        x[:, n + 2], x[:, n + 3] = column(
+            [None if row.duration_seconds is None else row.duration_seconds / 60
+             for row in rows])
+        x[:, n + 4], x[:, n + 5] = column(
+            [None if row.tokens is None else float(row.tokens) for row in rows])
+        if self.with_commits:
+            got = commits or {}
+            counts = [got.get(row.session_id) for row in rows]
+            x[:, n + 6], x[:, n + 7] = column(
+                [None if c is None else float(c) for c in counts])
         return x
 
     def fitted(self, x: Matrix) -> FeatureSpace:

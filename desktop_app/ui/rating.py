@@ -8,7 +8,7 @@ bring the old label back: the rename is itself a step, undone first.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -243,6 +243,30 @@ class RatingController(QObject):
         suffix = f" ({count} sessions)" if count > 1 else ""
         self.undo_stack.push(RateCommand(self, edits, text + suffix))
         return True
+
+    def accept_verdicts(self, verdicts: Mapping[str, Verdict], text: str) -> bool:
+        """Suggested verdicts the person accepted, as one undoable step. Only sessions still
+        without a verdict when it runs are rated: a suggestion never overwrites a rating."""
+        if self._db is None or not verdicts:
+            return False
+        chosen = dict(verdicts)
+
+        def run() -> bool:
+            if self._db is None:
+                return False
+            edits = {}
+            for sid, verdict in chosen.items():
+                old = get_rating(self._db, sid)
+                if old.verdict is not Verdict.UNRATED or verdict is Verdict.UNRATED:
+                    continue
+                new = _stamp(replace(old, verdict=verdict))
+                edits[sid] = (RatingEdit.between(old, new), RatingEdit.between(new, old))
+            if not edits:
+                return False
+            self.undo_stack.push(RateCommand(self, edits, text))
+            return True
+
+        return self.writes.submit(run, RATING)
 
     def follow_panel(self, panel: RatingPanel, session_ids: Callable[[], Sequence[str]]) -> None:
         """Turn a rating panel's edits (minutes, labels, reason, note) into intents on the
