@@ -35,6 +35,7 @@ from desktop_app.store.ratings import (
     revert_label_rename,
     revert_reason_rename,
 )
+from desktop_app.store.suggested import AcceptedVerdicts, accept_verdicts, revert_accepted
 from desktop_app.ui.rating_panel import RatingPanel
 from desktop_app.ui.write_queue import CHANGE, RATING, WriteQueue
 
@@ -57,6 +58,38 @@ class RateCommand(QUndoCommand):
     def undo(self) -> None:
         edit_ratings(self._controller.db, {sid: back for sid, (_do, back) in self._edits.items()})
         self._controller.announce_ratings(list(self._edits))
+
+
+class AcceptCommand(QUndoCommand):
+    """Accepted suggestions: verdicts for sessions without one, written in bulk (tens of
+    thousands in a second or two); undo makes exactly those sessions unrated again."""
+
+    def __init__(self, controller: RatingController, verdicts: dict[str, Verdict],
+                 text: str) -> None:
+        super().__init__(text)
+        self._controller = controller
+        self._verdicts = verdicts
+        self._rated_at = datetime.now(UTC)
+        self._done: AcceptedVerdicts | None = None
+
+    @property
+    def rated(self) -> int:
+        """How many sessions the step rated."""
+        return len(self._done.verdicts) if self._done is not None else 0
+
+    def redo(self) -> None:
+        self._done = accept_verdicts(self._controller.db, self._verdicts, self._rated_at)
+        if not self._done.verdicts:
+            self.setObsolete(True)  # nothing to undo: the stack drops the step
+        n = len(self._done.verdicts)
+        if n > 1:
+            self.setText(f"{self.text().split(' (')[0]} ({n:,} sessions)")
+        self._controller.announce_ratings(list(self._done.verdicts))
+
+    def undo(self) -> None:
+        if self._done is not None:
+            revert_accepted(self._controller.db, self._done)
+            self._controller.announce_ratings(list(self._done.verdicts))
 
 
 class AddLabelCommand(QUndoCommand):
@@ -254,17 +287,9 @@ class RatingController(QObject):
         def run() -> bool:
             if self._db is None:
                 return False
-            edits = {}
-            for sid, verdict in chosen.items():
-                old = get_rating(self._db, sid)
-                if old.verdict is not Verdict.UNRATED or verdict is Verdict.UNRATED:
-                    continue
-                new = _stamp(replace(old, verdict=verdict))
-                edits[sid] = (RatingEdit.between(old, new), RatingEdit.between(new, old))
-            if not edits:
-                return False
-            self.undo_stack.push(RateCommand(self, edits, text))
-            return True
+            command = AcceptCommand(self, chosen, text)
+            self.undo_stack.push(command)  # runs it; dropped again if it rated nothing
+            return command.rated > 0
 
         return self.writes.submit(run, RATING)
 

@@ -69,6 +69,8 @@ HIDDEN_BY_DEFAULT = (COL_MESSAGES, COL_DURATION, COL_MODEL, COL_TOKENS)
 
 #: Above this many selected sessions the panel does not read every rating to show what they share.
 COMMON_RATING_LIMIT = 500
+#: Above this many changed ratings the table reads its rows again instead of finding each one.
+LARGE_CHANGE = 500
 
 
 def _content(row: SessionRow | None) -> SessionRow | None:
@@ -523,6 +525,9 @@ class SessionsView(QWidget):
     @Slot(list)
     def _on_controller_ratings_changed(self, ids: list[str]) -> None:
         if self.model is None or self._db is None:
+            return
+        if len(ids) > LARGE_CHANGE:  # thousands of suggestions accepted: read the rows again
+            self.refresh_quietly()
             return
         for sid in ids:
             self.model.refresh_session(sid)

@@ -173,8 +173,7 @@ class SuggestionsController(QObject):
             self.confirmation = None
             if box.clickedButton() is accept:
                 verdicts = {sid: s.verdict for sid, s in suggestions.items()}
-                self._controller.accept_verdicts(
-                    verdicts, f"Accept {n:,} suggested verdict{'s' if n != 1 else ''}")
+                self._controller.accept_verdicts(verdicts, "Accept suggested verdicts")
             box.deleteLater()
 
         box.finished.connect(finished)
