@@ -450,6 +450,7 @@ class MainWindow(QMainWindow):
     def _close_db(self) -> None:
         if self._db is not None:
             self.watch.set_db(None)
+            self.suggestions.stop()
             self.controller.set_db(None)
             self._db.close()
             self._db = None

@@ -68,6 +68,13 @@ class SuggestionsController(QObject):
         # Not at once: the window's first paint comes first (it reads every session's features).
         self.refresh()
 
+    def stop(self) -> None:
+        """The database is closing: nothing more is computed for it."""
+        self._db_path = None
+        self._timer.stop()
+        self._tasks.drop(TASK)
+        self._task = None
+
     def refresh(self) -> None:
         """Compute again once ratings have paused for a moment."""
         if self._db_path is not None:

@@ -174,3 +174,27 @@ def test_the_table_model_passes_the_model_tester(
     assert model is not None
     assert model.index(0, COL_VERDICT).data(SESSION_ID_ROLE)
     qtmodeltester.check(model)  # type: ignore[attr-defined]
+
+
+def test_suggestions_follow_new_ratings(qtbot: QtBot, db_path: Path,
+                                        open_window: OpenWindow) -> None:
+    expected = _filled(db_path, rated=29, unrated=6)
+    window = open_window(db_path)
+    wait_for_suggestions(qtbot, window)
+    report = window.suggestions.report
+    assert report is not None
+    assert report.reason_code == "too_few_ratings"
+    assert "29 so far" in window.suggestions.why_none()
+    # The 30th rating, by hand: the model is trained again once the ratings pause.
+    sid = next(iter(expected))
+    window.sessions_view.select_row(row_of(window, sid))
+    qtbot.keyClick(window.sessions_view.table,
+                   Qt.Key.Key_U if expected[sid] is Verdict.USEFUL else Qt.Key.Key_N)
+    assert window.suggestions.busy
+    wait_for_suggestions(qtbot, window)
+    report = window.suggestions.report
+    assert report is not None
+    assert report.ratings == 30
+    assert report.qualified, report.reason
+    assert sid not in window.suggestions.suggestions
+    assert set(window.suggestions.suggestions) == set(expected) - {sid}
