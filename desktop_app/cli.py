@@ -43,6 +43,7 @@ from desktop_app.store.db import damage_reported
 from desktop_app.store.imports import session_extras
 from desktop_app.store.locking import DatabaseBusyError, set_lock_wait
 from desktop_app.store.sessions import count_unsearchable
+from desktop_app.suggesting import add_suggest_parser, run_suggest
 
 #: The exit code when the reader of our output went away (``worthwhile sessions | head -1``):
 #: what a Unix tool killed by SIGPIPE reports (128 + 13), so ``set -o pipefail`` sees the same.
@@ -136,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_delete_parser(sub)
     add_rules_parser(sub)
     add_team_parser(sub)
+    add_suggest_parser(sub)
 
     p = sub.add_parser("export", help="write every session and its rating to CSV or JSON")
     p.add_argument("--format", required=True, choices=("csv", "json"),
@@ -265,6 +267,8 @@ def _run_command(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
         return backup_command(db_path, args.out, out)
     if args.command == "rules":
         return run_rules(args, db_path, out, sys.stdin, sys.stderr)
+    if args.command == "suggest":
+        return run_suggest(args, db_path, out)
     if not db_path.exists():  # reading commands never create the database
         if args.command == "sessions":
             _emit_sessions([], args.json, out)

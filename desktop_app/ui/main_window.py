@@ -56,12 +56,14 @@ from desktop_app.ui.presentation import FONT_SCALE, PROPERTY, LargerFont, masked
 from desktop_app.ui.prices_dialog import PricesController
 from desktop_app.ui.rating import RatingController
 from desktop_app.ui.reflect_view import ReflectView
+from desktop_app.ui.reminder import WeeklyReminder
 from desktop_app.ui.rules_dialog import RulesController
 from desktop_app.ui.sessions_view import SessionsView
 from desktop_app.ui.settings import Settings
 from desktop_app.ui.share_dialog import ShareController
 from desktop_app.ui.shortcuts import FormatsSheet, ShortcutSheet
 from desktop_app.ui.single_instance import InstanceLock
+from desktop_app.ui.suggestions import SuggestionsController
 from desktop_app.ui.tasks import Task, TaskContext, TaskRunner
 from desktop_app.ui.theme import colors
 
@@ -137,6 +139,11 @@ class MainWindow(QMainWindow):
         self.controller = RatingController(self.undo_stack, self)
         self.controller.ratings_changed.connect(self._on_controller_ratings_changed)
         self.controller.lists_changed.connect(self._on_controller_lists_changed)
+        #: Suggested verdicts (never ratings until accepted) and the weekly reminder.
+        self.suggestions = SuggestionsController(self.tasks, self.controller, self)
+        self.suggestions.changed.connect(self._on_suggestions_changed)
+        self.reminder = WeeklyReminder(self)
+        self._reminder_checked = False
         # Sharing the database with the command line (README, "Two at once").
         self.controller.writes.waiting_changed.connect(self._on_writes_waiting_changed)
         self.controller.writes.saved.connect(self._on_writes_saved)
@@ -206,6 +213,10 @@ class MainWindow(QMainWindow):
         self.reflect_view.sample_size_changed.connect(self._on_reflect_sample_size_changed)
         self.reflect_view.panel.add_label_requested.connect(self._on_add_label_requested)
         self.sessions_view.panel.add_label_requested.connect(self._on_add_label_requested)
+        self.sessions_view.panel.accept_requested.connect(self.accept_suggestion)
+        self.reflect_view.panel.accept_requested.connect(self.accept_suggestion)
+        self.reflect_view.set_remind_day(self.settings.remind_day)
+        self.reflect_view.remind_day_changed.connect(self._on_reflect_remind_day_changed)
         # The Value view (pyqtgraph, numpy) is built the first time it is shown: start-up stays
         # light and never scales with what the charts need.
         self.value_page = QWidget(self.stack)
@@ -405,6 +416,7 @@ class MainWindow(QMainWindow):
         self._demo = demo
         self.controller.set_db(db)
         self.watch.set_db(db)
+        self.suggestions.set_db_path(path)
         has_sessions = count_sessions(db) > 0
         self._team_follows_database(demo)
         if has_sessions or self.team_open:
@@ -423,6 +435,12 @@ class MainWindow(QMainWindow):
         self._value_stale = True
         self.outer_stack.setCurrentWidget(self.body)
         self.show_view(self.settings.last_view)
+        if not self._reminder_checked:  # once, when the window starts
+            self._reminder_checked = True
+            week = self.reminder.due(db, self.settings.remind_day, self.settings.sample_size)
+            if week is not None:
+                self.show_view("reflect")
+                self.reminder.notify(week)
 
     def hold_instance_lock(self, lock: InstanceLock) -> None:
         """Keep ``lock`` (this window's claim on its database) and answer a second start on that
@@ -435,6 +453,7 @@ class MainWindow(QMainWindow):
     def _close_db(self) -> None:
         if self._db is not None:
             self.watch.set_db(None)
+            self.suggestions.stop()
             self.controller.set_db(None)
             self._db.close()
             self._db = None
@@ -565,6 +584,32 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage("Rate sessions in the Sessions or Reflect view.", 4000)
 
+    def accept_suggestion(self) -> None:
+        """A / the rating panel's Accept: the suggested verdict of the session shown becomes its
+        rating (one undo step). Nothing happens without a suggestion; the status bar says why."""
+        current = self.stack.currentWidget()
+        ids: list[str] = []
+        if current is self.reflect_view:
+            view = self.reflect_view
+            ids = view.sample[view.position:view.position + 1]
+        elif current is self.sessions_view:
+            ids = self.sessions_view.selected_ids()
+        if len(ids) == 1 and self.suggestions.accept(ids):
+            return
+        why = ("Select one session to accept its suggested verdict." if len(ids) > 1 else
+               "This session has no suggested verdict." if self.suggestions.suggestions
+               else self.suggestions.why_none())
+        self.statusBar().showMessage(why, 6000)
+
+    @Slot()
+    def _on_suggestions_changed(self) -> None:
+        self.sessions_view.set_suggestions(self.suggestions.suggestions)
+        self.reflect_view.set_suggestions(self.suggestions.suggestions)
+
+    @Slot(object)
+    def _on_reflect_remind_day_changed(self, day: int | None) -> None:
+        self.settings.remind_day = day
+
     def step_selection(self, step: int) -> None:
         """J / K: the next or previous session, in the Sessions view."""
         if self.stack.currentWidget() is self.sessions_view:
@@ -679,6 +724,7 @@ class MainWindow(QMainWindow):
     def _data_changed(self) -> None:
         """Ratings or sessions changed: the Value view recomputes now if shown, else when shown."""
         self._value_stale = True
+        self.suggestions.refresh()
         if self.stack.currentWidget() is self.value_page:
             self.ensure_value_view()
 

@@ -8,7 +8,7 @@ bring the old label back: the rename is itself a step, undone first.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -35,6 +35,7 @@ from desktop_app.store.ratings import (
     revert_label_rename,
     revert_reason_rename,
 )
+from desktop_app.store.suggested import AcceptedVerdicts, accept_verdicts, revert_accepted
 from desktop_app.ui.rating_panel import RatingPanel
 from desktop_app.ui.write_queue import CHANGE, RATING, WriteQueue
 
@@ -57,6 +58,38 @@ class RateCommand(QUndoCommand):
     def undo(self) -> None:
         edit_ratings(self._controller.db, {sid: back for sid, (_do, back) in self._edits.items()})
         self._controller.announce_ratings(list(self._edits))
+
+
+class AcceptCommand(QUndoCommand):
+    """Accepted suggestions: verdicts for sessions without one, written in bulk (tens of
+    thousands in a second or two); undo makes exactly those sessions unrated again."""
+
+    def __init__(self, controller: RatingController, verdicts: dict[str, Verdict],
+                 text: str) -> None:
+        super().__init__(text)
+        self._controller = controller
+        self._verdicts = verdicts
+        self._rated_at = datetime.now(UTC)
+        self._done: AcceptedVerdicts | None = None
+
+    @property
+    def rated(self) -> int:
+        """How many sessions the step rated."""
+        return len(self._done.verdicts) if self._done is not None else 0
+
+    def redo(self) -> None:
+        self._done = accept_verdicts(self._controller.db, self._verdicts, self._rated_at)
+        if not self._done.verdicts:
+            self.setObsolete(True)  # nothing to undo: the stack drops the step
+        n = len(self._done.verdicts)
+        if n > 1:
+            self.setText(f"{self.text().split(' (')[0]} ({n:,} sessions)")
+        self._controller.announce_ratings(list(self._done.verdicts))
+
+    def undo(self) -> None:
+        if self._done is not None:
+            revert_accepted(self._controller.db, self._done)
+            self._controller.announce_ratings(list(self._done.verdicts))
 
 
 class AddLabelCommand(QUndoCommand):
@@ -243,6 +276,22 @@ class RatingController(QObject):
         suffix = f" ({count} sessions)" if count > 1 else ""
         self.undo_stack.push(RateCommand(self, edits, text + suffix))
         return True
+
+    def accept_verdicts(self, verdicts: Mapping[str, Verdict], text: str) -> bool:
+        """Suggested verdicts the person accepted, as one undoable step. Only sessions still
+        without a verdict when it runs are rated: a suggestion never overwrites a rating."""
+        if self._db is None or not verdicts:
+            return False
+        chosen = dict(verdicts)
+
+        def run() -> bool:
+            if self._db is None:
+                return False
+            command = AcceptCommand(self, chosen, text)
+            self.undo_stack.push(command)  # runs it; dropped again if it rated nothing
+            return command.rated > 0
+
+        return self.writes.submit(run, RATING)
 
     def follow_panel(self, panel: RatingPanel, session_ids: Callable[[], Sequence[str]]) -> None:
         """Turn a rating panel's edits (minutes, labels, reason, note) into intents on the

@@ -14,10 +14,12 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.domain import MAX_MINUTES_SAVED, Rating, Verdict
+from desktop_app.metrics.suggest import Suggestion
 from desktop_app.ui.presentation import HIDDEN
 from desktop_app.ui.theme import colors
 
@@ -118,6 +120,8 @@ class RatingPanel(QWidget):
     reason_committed = Signal(object)  # str | None
     note_committed = Signal(object)  # str | None
     add_label_requested = Signal()
+    #: The person takes the suggested verdict shown (the Accept button or A).
+    accept_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -157,7 +161,29 @@ class RatingPanel(QWidget):
         verdicts.addWidget(self.useful_button)
         verdicts.addWidget(self.not_useful_button)
         verdicts.addWidget(self.clear_button)
+        # A suggested verdict, learned from the person's ratings: faint, and a rating only once
+        # accepted (ui/suggestions.py).
+        self.suggestion_label = QLabel()
+        self.suggestion_label.setObjectName("suggestedVerdict")
+        self.accept_button = QPushButton("&Accept")
+        self.accept_button.setObjectName("acceptSuggestion")
+        self.accept_button.setToolTip("Take the suggested verdict as your rating (A)")
+        self.accept_button.setAccessibleName("Accept the suggested verdict")
+        self.accept_button.setAutoDefault(False)
+        self.accept_button.clicked.connect(self.accept_requested)
+        self._suggestion: Suggestion | None = None
         verdicts.addStretch(1)
+        # On a line of its own (empty, and so taking no room, while hidden): the panel stays as
+        # narrow as before and the session table keeps its width.
+        suggested = QHBoxLayout()
+        suggested.addWidget(self.suggestion_label)
+        suggested.addSpacing(6)
+        suggested.addWidget(self.accept_button)
+        suggested.addStretch(1)
+        verdict_rows = QVBoxLayout()
+        verdict_rows.setSpacing(4)
+        verdict_rows.addLayout(verdicts)
+        verdict_rows.addLayout(suggested)
 
         self.minutes = MinutesSpinBox()
         self.minutes.setObjectName("minutesSaved")
@@ -202,7 +228,7 @@ class RatingPanel(QWidget):
         note_label.setBuddy(self.note)
 
         grid.addWidget(self.heading, 0, 0, 1, 4)
-        grid.addLayout(verdicts, 1, 0, 1, 4)
+        grid.addLayout(verdict_rows, 1, 0, 1, 4)
         grid.addWidget(minutes_label, 2, 0)
         grid.addWidget(self.minutes, 2, 1)
         grid.addWidget(reason_label, 2, 2, Qt.AlignmentFlag.AlignRight)
@@ -243,10 +269,30 @@ class RatingPanel(QWidget):
         self._masked = masked
         self.show_rating(*self._shown)
 
+    def show_suggestion(self, suggestion: Suggestion | None) -> None:
+        """The suggested verdict of the session about to be shown (None: none); it shows
+        while that session has no verdict."""
+        self._suggestion = suggestion
+        self._show_suggestion()
+
+    def _show_suggestion(self) -> None:
+        rating, count, _partial = self._shown
+        s = self._suggestion
+        shown = (s is not None and rating is not None and count == 1
+                 and rating.verdict is Verdict.UNRATED)
+        if s is not None and shown:
+            self.suggestion_label.setText(
+                f'<span style="color:{colors().muted};"><i>Suggested: {s.text}</i></span>')
+            self.suggestion_label.setToolTip(
+                "Learned from your own ratings; not a rating until you accept it")
+        self.suggestion_label.setVisible(shown)
+        self.accept_button.setVisible(shown)
+
     def show_rating(self, rating: Rating | None, count: int = 1,
                     partial_labels: tuple[str, ...] = ()) -> None:
         """Show ``rating`` (None: nothing selected); ``count`` > 1 for a selection."""
         self._shown = (rating, count, partial_labels)
+        self._show_suggestion()
         enabled = rating is not None
         for w in (self.useful_button, self.not_useful_button, self.clear_button, self.minutes,
                   self.labels, self.add_label_button):

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QActionGroup, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QSpinBox,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +40,7 @@ from desktop_app.metrics.sampling import (
     last_complete_week,
     week_figures,
 )
+from desktop_app.metrics.suggest import Suggestion
 from desktop_app.metrics.text import percent
 from desktop_app.metrics.value import MIN_RATED
 from desktop_app.store import (
@@ -53,6 +57,7 @@ from desktop_app.ui import formatting
 from desktop_app.ui.presentation import masked_title
 from desktop_app.ui.rating import RatingController
 from desktop_app.ui.rating_panel import RatingPanel
+from desktop_app.ui.reminder import DAYS
 from desktop_app.ui.tasks import Task, TaskContext, TaskRunner
 from desktop_app.ui.transcript_view import TranscriptView
 
@@ -134,6 +139,8 @@ class ReflectView(QWidget):
     """Draws the week's sample and walks through it: U / N / S, minutes, labels, note, Enter."""
 
     sample_size_changed = Signal(int)
+    #: The weekly reminder's day was chosen (0 = Monday; None: no reminder).
+    remind_day_changed = Signal(object)
 
     def __init__(self, controller: RatingController, tasks: TaskRunner,
                  parent: QWidget | None = None) -> None:
@@ -157,6 +164,8 @@ class ReflectView(QWidget):
         #: The session shown, and whether its title is masked (presentation mode).
         self._row: SessionRow | None = None
         self._masked = False
+        #: Suggested verdicts by session id (ui/suggestions.py), shown for unrated sessions.
+        self._suggestions: Mapping[str, Suggestion] = {}
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(12, 10, 12, 10)
@@ -207,6 +216,29 @@ class ReflectView(QWidget):
         top.addWidget(self.progress)
         top.addStretch(1)
         top.addWidget(self.size_box)
+        # The weekly habit (off by default; see ui/reminder.py): a short button, so that the
+        # week bar still fits a small screen, whose menu names the days in full.
+        self.remind_button = QToolButton()
+        self.remind_button.setObjectName("reflectRemindDay")
+        self.remind_button.setAccessibleName("Weekly reminder")
+        self.remind_button.setToolTip(
+            "When Worthwhile starts on or after the chosen day and last week's sample is not "
+            "rated yet, it opens here (with a notification where your desktop has a tray)")
+        self.remind_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.remind_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.remind_menu = QMenu(self.remind_button)
+        self.remind_menu.setObjectName("reflectRemindMenu")
+        days = QActionGroup(self.remind_menu)
+        for index, text in enumerate(["No weekly reminder",
+                                      *(f"Remind me on {day}" for day in DAYS)]):
+            action = self.remind_menu.addAction(text)
+            action.setCheckable(True)
+            action.setActionGroup(days)
+            action.triggered.connect(
+                lambda _on=False, day=index - 1: self._on_remind_day_chosen(day))
+        self.remind_button.setMenu(self.remind_menu)
+        top.addWidget(self.remind_button)
+        self.set_remind_day(None)
         outer.addLayout(top)
 
         self.pages = QStackedWidget(self)
@@ -303,6 +335,12 @@ class ReflectView(QWidget):
         self.panel.set_masked(masked)
         if self._row is not None:
             self.title.setText(self._title_text(self._row))
+
+    def set_suggestions(self, suggestions: Mapping[str, Suggestion]) -> None:
+        """Show the suggested verdict of the session shown, while it is unrated."""
+        self._suggestions = suggestions
+        current = self._current_ids()
+        self.panel.show_suggestion(suggestions.get(current[0]) if current else None)
 
     def _title_text(self, row: SessionRow) -> str:
         return masked_title(row) if self._masked else row.title or "(untitled)"
@@ -500,6 +538,7 @@ class ReflectView(QWidget):
                            model=m.model)
                    for m in messages]
         self.preview.show_session(row, trimmed, header=False)
+        self.panel.show_suggestion(self._suggestions.get(sid))
         self.panel.show_rating(get_rating(db, sid))
         self.pages.setCurrentWidget(self.card)
         if not self.panel.note.hasFocus():
@@ -560,6 +599,18 @@ class ReflectView(QWidget):
             self.summary.setText(self._summary_html())
         if self.isVisible():
             self.refresh_weeks()  # the rated counts changed
+
+    def set_remind_day(self, day: int | None) -> None:
+        """Show the weekly reminder's day (None: off)."""
+        self.remind_menu.actions()[0 if day is None else day + 1].setChecked(True)
+        # Trailing spaces: room for the menu's arrow, which the style draws over the text.
+        self.remind_button.setText(("Reminder: off" if day is None else
+                                    f"Reminder: {DAYS[day][:3]}") + "   ")
+
+    def _on_remind_day_chosen(self, day: int) -> None:
+        chosen = None if day < 0 else day
+        self.set_remind_day(chosen)
+        self.remind_day_changed.emit(chosen)
 
     @Slot(int)
     def _on_size_box_value_changed(self, value: int) -> None:

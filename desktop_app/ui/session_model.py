@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from array import array
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import replace
 
 from PySide6.QtCore import (
@@ -13,11 +14,12 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont
 from sqlite_utils import Database
 
 from desktop_app.domain import SessionRow, Verdict
 from desktop_app.importers.registry import display_name
+from desktop_app.metrics.suggest import Suggestion
 from desktop_app.store import SessionQuery, session_key, session_keys, session_rows
 from desktop_app.store.sessions import search_snippet
 from desktop_app.ui import formatting
@@ -61,6 +63,8 @@ class SessionTableModel(QAbstractTableModel):
         self._pages: OrderedDict[int, dict[int, SessionRow]] = OrderedDict()
         #: Presentation mode: titles and projects are shown as neutral stand-ins.
         self._masked = False
+        #: Suggested verdicts of unrated sessions, shown faintly in the verdict column.
+        self._suggestions: Mapping[str, Suggestion] = {}
         self._reload_keys()
 
     # --- querying ---------------------------------------------------------------------------
@@ -134,6 +138,18 @@ class SessionTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0),
                                   self.index(len(self._keys) - 1, len(COLUMNS) - 1))
 
+    def set_suggestions(self, suggestions: Mapping[str, Suggestion]) -> None:
+        """Show these suggested verdicts (by session id) for sessions without a verdict."""
+        self._suggestions = suggestions
+        if self._keys:
+            self.dataChanged.emit(self.index(0, COL_VERDICT),
+                                  self.index(len(self._keys) - 1, COL_VERDICT))
+
+    def _suggestion(self, row: SessionRow) -> Suggestion | None:
+        if row.rating.verdict is not Verdict.UNRATED:
+            return None
+        return self._suggestions.get(row.id)
+
     # --- Qt model interface ------------------------------------------------------------------
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:
@@ -165,6 +181,8 @@ class SessionTableModel(QAbstractTableModel):
         if row is None:
             return None
         col = index.column()
+        if col == COL_VERDICT and (suggested := self._suggestion(row)) is not None:
+            return self._suggested(suggested, role)
         if role == Qt.ItemDataRole.DisplayRole:
             if col == COL_TITLE and self._masked:
                 return masked_title(row, with_day=False)  # the date is in its own column
@@ -190,6 +208,25 @@ class SessionTableModel(QAbstractTableModel):
                 return QColor(colors().not_useful)
         if role == SESSION_ID_ROLE:
             return row.id
+        return None
+
+    @staticmethod
+    def _suggested(suggestion: Suggestion, role: int) -> object:
+        """The verdict cell of an unrated session with a suggestion: faint, italic, short (the
+        probability is in the tooltip and the rating panel)."""
+        if role == Qt.ItemDataRole.DisplayRole:
+            return "useful?" if suggestion.verdict is Verdict.USEFUL else "not useful?"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return (f"Suggested: {suggestion.text}. Learned from your own ratings; not a "
+                    "rating until you accept it (A).")
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QColor(colors().muted)
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == SESSION_ID_ROLE:
+            return suggestion.session_id
         return None
 
     @staticmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from PySide6.QtCore import (
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 from sqlite_utils import Database
 
 from desktop_app.domain import Rating, SessionRow, Verdict
+from desktop_app.metrics.suggest import Suggestion
 from desktop_app.rules import unsearchable_text
 from desktop_app.store import (
     SessionQuery,
@@ -67,6 +69,8 @@ HIDDEN_BY_DEFAULT = (COL_MESSAGES, COL_DURATION, COL_MODEL, COL_TOKENS)
 
 #: Above this many selected sessions the panel does not read every rating to show what they share.
 COMMON_RATING_LIMIT = 500
+#: Above this many changed ratings the table reads its rows again instead of finding each one.
+LARGE_CHANGE = 500
 
 
 def _content(row: SessionRow | None) -> SessionRow | None:
@@ -158,6 +162,8 @@ class SessionsView(QWidget):
         controller.follow_panel(self.panel, lambda: self._panel_ids)
         controller.ratings_changed.connect(self._on_controller_ratings_changed)
         self._panel_ids: list[str] = []
+        #: Suggested verdicts by session id (ui/suggestions.py), shown for unrated sessions.
+        self._suggestions: Mapping[str, Suggestion] = {}
         self._quiet = False  # True while refresh_quietly puts the selection back
         self._masked = False
         #: Columns are this much wider than remembered (presentation mode's larger font), and
@@ -173,6 +179,7 @@ class SessionsView(QWidget):
         old = self.model
         self.model = SessionTableModel(db, self)
         self.model.set_masked(self._masked)
+        self.model.set_suggestions(self._suggestions)
         self.filters.set_choices(tools_present(db), list_labels(db))
         if filter_state is not None:
             self.filters.set_state(filter_state)
@@ -196,6 +203,14 @@ class SessionsView(QWidget):
             self.model.set_masked(masked)
         self.transcript.set_masked(masked)
         self.panel.set_masked(masked)
+
+    def set_suggestions(self, suggestions: Mapping[str, Suggestion]) -> None:
+        """Show suggested verdicts in the table and the rating panel."""
+        self._suggestions = suggestions
+        if self.model is not None:
+            self.model.set_suggestions(suggestions)
+        ids = self._panel_ids
+        self.panel.show_suggestion(suggestions.get(ids[0]) if len(ids) == 1 else None)
 
     # --- columns ---------------------------------------------------------------------------
 
@@ -441,6 +456,7 @@ class SessionsView(QWidget):
             return
         ids = self.selected_ids()
         self._panel_ids = ids
+        self.panel.show_suggestion(self._suggestions.get(ids[0]) if len(ids) == 1 else None)
         if not ids:
             text = ("No sessions match these filters." if self.model.rowCount() == 0
                     and self.filters.is_filtered() else "Select a session to read its transcript.")
@@ -509,6 +525,9 @@ class SessionsView(QWidget):
     @Slot(list)
     def _on_controller_ratings_changed(self, ids: list[str]) -> None:
         if self.model is None or self._db is None:
+            return
+        if len(ids) > LARGE_CHANGE:  # thousands of suggestions accepted: read the rows again
+            self.refresh_quietly()
             return
         for sid in ids:
             self.model.refresh_session(sid)

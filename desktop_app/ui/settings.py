@@ -131,6 +131,17 @@ class Settings:
         self._s.setValue("reflect/sample_size", int(value))
 
     @property
+    def remind_day(self) -> int | None:
+        """The weekday (0 = Monday) from which the window opens on Reflect while last week's
+        sample is not rated; None (the default): no reminder."""
+        day = self._int("reflect/remind_day", -1)
+        return day if 0 <= day <= 6 else None
+
+    @remind_day.setter
+    def remind_day(self, value: int | None) -> None:
+        self._s.setValue("reflect/remind_day", -1 if value is None else int(value))
+
+    @property
     def search_folders(self) -> list[str]:
         """Extra folders to search for histories (Aider keeps its log inside repositories)."""
         value = self._s.value("discover/folders", [])

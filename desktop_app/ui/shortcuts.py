@@ -21,6 +21,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("U", "Mark the selected session(s) useful"),
     ("N", "Mark the selected session(s) not useful"),
     ("0", "Clear the rating"),
+    ("A", "Accept the suggested verdict of the session shown (learned from your ratings)"),
     ("J / ↓", "Next session"),
     ("K / ↑", "Previous session"),
     ("Ctrl+F", "Search titles and messages"),
