@@ -306,3 +306,16 @@ def m0012_card_id(db: Database) -> None:
     """
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
     db.execute("INSERT INTO meta (key, value) VALUES ('card_id', ?)", [new_card_id()])
+
+
+@MIGRATIONS(name="0013_index_queue")
+def m0013_index_queue(db: Database) -> None:
+    """Sessions written whose full-text index entries are not (all) made yet.
+
+    An import stores its sessions first and indexes them afterwards, in short steps that
+    survive a quit (see :mod:`desktop_app.store.indexing`). ``next_seq`` is NULL while nothing
+    of the session is indexed, ``k`` once its title and its messages with ``seq < k`` are.
+    A session not listed here (and not kept without text) is indexed whole, as every session
+    stored before this migration is.
+    """
+    db.execute("CREATE TABLE index_queue (session_key INTEGER PRIMARY KEY, next_seq INTEGER)")
