@@ -40,6 +40,7 @@ from desktop_app.store import (
 )
 from desktop_app.store.db import damage_reported
 from desktop_app.store.imports import session_extras
+from desktop_app.store.indexing import finish_index
 from desktop_app.store.locking import DatabaseBusyError, set_lock_wait
 from desktop_app.store.sessions import count_unsearchable
 
@@ -272,6 +273,8 @@ def _run_command(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
     db = _open_patient(db_path)
     try:
         if args.command == "sessions":
+            if args.search:  # what an interrupted import left of the index (store/indexing.py)
+                finish_index(db)
             query = SessionQuery(source=args.source, search=args.search)
             _emit_sessions(list_sessions(db, query), args.json, out)
             unsearchable = count_unsearchable(db, query) if args.search else 0

@@ -82,6 +82,8 @@ class SessionsView(QWidget):
     delete_requested = Signal()
     #: Sessions the filters let through, and sessions in the database (equal when unfiltered).
     rows_shown = Signal(int, int)
+    #: Share of messages a search covers while the index is being built (None: all of them).
+    search_coverage: float | None = None
 
     def __init__(self, controller: RatingController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -539,9 +541,12 @@ class SessionsView(QWidget):
             return
         n = self.model.rowCount()
         filtered = self.filters.is_filtered()
-        self.filters.set_count(f"{n:,} match{'es' if n != 1 else ''}" if filtered else "")
-        total = count_sessions(self._db) if filtered and self._db is not None else n
+        count = f"{n:,} match{'es' if n != 1 else ''}" if filtered else ""
         query = self.filters.query()
+        if count and query.search and self.search_coverage is not None:  # see ui/indexing.py
+            count += f" · searching {int(self.search_coverage * 100)} % of messages — indexing…"
+        self.filters.set_count(count)
+        total = count_sessions(self._db) if filtered and self._db is not None else n
         unsearchable = (count_unsearchable(self._db, query)
                         if query.search and self._db is not None else 0)
         self.unsearchable_note.setText(f"{unsearchable_text(unsearchable)}." if unsearchable
