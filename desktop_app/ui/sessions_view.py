@@ -543,9 +543,14 @@ class SessionsView(QWidget):
         filtered = self.filters.is_filtered()
         count = f"{n:,} match{'es' if n != 1 else ''}" if filtered else ""
         query = self.filters.query()
+        partial = ""
         if count and query.search and self.search_coverage is not None:  # see ui/indexing.py
-            count += f" · searching {int(self.search_coverage * 100)} % of messages — indexing…"
+            share = int(self.search_coverage * 100)
+            count += f" · {share} % indexed"
+            partial = (f"Searching {share} % of messages: the search index is still being "
+                       "built; the rest is found once it is done")
         self.filters.set_count(count)
+        self.filters.count.setToolTip(partial)
         total = count_sessions(self._db) if filtered and self._db is not None else n
         unsearchable = (count_unsearchable(self._db, query)
                         if query.search and self._db is not None else 0)

@@ -57,8 +57,8 @@ def test_index_resumes_at_start_and_the_status_bar_says_so(
     qtbot.keyClicks(view.filters.search, "common")
     qtbot.keyClick(view.filters.search, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: view.model is not None and view.model.rowCount() == 5)
-    assert view.filters.count.text() == (
-        "5 matches · searching 12 % of messages — indexing…")
+    assert view.filters.count.text() == "5 matches · 12 % indexed"
+    assert view.filters.count.toolTip().startswith("Searching 12 % of messages: ")
     # Rating waits for no index batch.
     view.table.selectRow(0)
     sid = view.selected_ids()[0]
@@ -68,6 +68,7 @@ def test_index_resumes_at_start_and_the_status_bar_says_so(
     qtbot.waitUntil(lambda: not label.isVisible(), timeout=20_000)
     qtbot.waitUntil(lambda: view.model is not None and view.model.rowCount() == 40)
     assert view.filters.count.text() == "40 matches"
+    assert view.filters.count.toolTip() == ""
     db = open_db(db_path)
     assert index_complete(db)
     assert get_rating(db, sid).verdict is Verdict.USEFUL
