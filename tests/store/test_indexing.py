@@ -9,8 +9,11 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from desktop_app.domain import Session
@@ -205,5 +208,56 @@ def test_an_index_run_killed_between_batches_resumes(db: Database, db_path: Path
         assert finish_index(db)
         _sound(db)
         assert _found(db, SECRET) == [_secret().id]
+    finally:
+        db.close()
+
+
+_OPS = st.lists(st.one_of(
+    st.tuples(st.just("save"), st.integers(0, 4), st.integers(1, 6), st.booleans()),
+    st.tuples(st.just("index"), st.integers(1, 7)),
+    st.tuples(st.just("delete"), st.integers(0, 4)),
+    st.tuples(st.just("strip"), st.integers(0, 4)),
+), min_size=1, max_size=12)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=_OPS)
+def test_any_mix_of_writes_and_partial_indexing_leaves_the_index_exact(
+        tmp_path_factory: pytest.TempPathFactory, ops: list[tuple[Any, ...]]) -> None:
+    path = tmp_path_factory.mktemp("mix") / "w.db"
+    db = open_db(path)
+    try:
+        for op in ops:
+            if op[0] == "save":  # a new or changed copy; indexed at once or queued
+                _, n, length, now = op
+                texts = [f"word{n} v{length} m{i}" for i in range(length)]
+                save_sessions(db, [make_session(n, messages=make_messages(*texts))], index=now)
+            elif op[0] == "index":
+                index_pending(db, batch=op[1])
+            elif op[0] == "delete":
+                delete_sessions(db, [make_session(op[1]).id], tombstone=False)
+            else:
+                strip_text(db, [make_session(op[1]).id], lambda tool: f"{tool} session")
+        assert finish_index(db, batch=3)
+        for table in ("sessions_fts", "messages_fts"):
+            db.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 0)")
+        with_text = db.conn.execute("SELECT count(*) FROM sessions WHERE no_text = 0").fetchone()[0]
+        messages = db.conn.execute(
+            "SELECT count(*) FROM messages m JOIN sessions s ON s.key = m.session_key "
+            "WHERE s.no_text = 0").fetchone()[0]
+        assert db.conn.execute("SELECT count(*) FROM sessions_fts_docsize").fetchone()[0] == (
+            with_text)
+        assert db.conn.execute("SELECT count(*) FROM messages_fts_docsize").fetchone()[0] == (
+            messages)
+        # Every stored session with text is found by its own words, and only by those.
+        for n in range(5):
+            sid = make_session(n).id
+            row = db.conn.execute("SELECT no_text, message_count FROM sessions WHERE id = ?",
+                                  (sid,)).fetchone()
+            expected = [sid] if row is not None and not row[0] and row[1] else []
+            assert _found(db, f"word{n}") == expected
+        if db.conn.execute("SELECT 1 FROM sessions WHERE no_text = 1").fetchone() is None:
+            _sound(db)
     finally:
         db.close()
