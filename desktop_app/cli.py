@@ -367,6 +367,7 @@ def _scan(args: argparse.Namespace, out: TextIO) -> int:
 def _import(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
     from desktop_app.ingest import ImportProgress, import_paths
     from desktop_app.ingest.report import kept_out_text
+    from desktop_app.ingest.run import finish_import_index
 
     show_progress = sys.stderr.isatty() and not args.json
 
@@ -376,9 +377,19 @@ def _import(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
             sys.stderr.write(f"\r{p.fraction:5.0%}  {p.sessions:,} sessions  {name[:50]:<50}")
             sys.stderr.flush()
 
+    def indexing(share: float) -> None:
+        if show_progress:
+            sys.stderr.write(f"\r{share:5.0%}  building the search index{'':<40}")
+            sys.stderr.flush()
+
     db = _open_patient(db_path)
+    interrupted = False
     try:
-        report = import_paths(db, args.paths, progress=progress)
+        report = import_paths(db, args.paths, progress=progress, index=False)
+        try:  # the second phase, after the sessions are stored (see store/indexing.py)
+            finish_import_index(db, progress=indexing)
+        except KeyboardInterrupt:  # the sessions are in: say what was imported
+            interrupted = True
     finally:
         db.close()
         if show_progress:
@@ -405,6 +416,11 @@ def _import(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
               f"{t['sessions_unchanged']:,} unchanged"
               f"{kept_out_text(t['sessions_deleted_earlier'], t['sessions_excluded'])}",
               file=out)
+    if interrupted:
+        print("Interrupted while building the search index: the sessions are imported; a "
+              "search finds the rest once the next import, search or window start finishes it.",
+              file=sys.stderr)
+        return 130
     return 0 if report.ok else 1
 
 

@@ -19,7 +19,7 @@ from desktop_app.ingest.pathrun import ImportCancelledError, PathRun, Progress
 from desktop_app.ingest.report import FileReport, ImportProgress, ImportReport
 from desktop_app.store import imports as import_log
 from desktop_app.store.deletion import clear_wal, purge_fts, secure_delete
-from desktop_app.store.indexing import finish_index
+from desktop_app.store.indexing import finish_index, index_complete, index_progress
 from desktop_app.store.locking import DatabaseBusyError
 from desktop_app.store.rules import RuleSet, load_rules
 
@@ -168,19 +168,33 @@ def import_paths(
         with _secure_if(db, rules.has_no_text):
             report = _import_all(db, [Path(p) for p in paths], cancel, progress, limits, rules)
         if index and not report.cancelled:
-            _finish_index(db, cancel)
+            finish_import_index(db, cancel)
         return report
     finally:
         db.execute(f"PRAGMA cache_size = {int(previous_cache)}")
 
 
-def _finish_index(db: Database, cancel: Callable[[], bool] | None) -> None:
-    """The import's second phase; a cancel, or another writer holding the lock for longer than
-    this connection waits, leaves the rest queued for the next import or search."""
+def finish_import_index(db: Database, cancel: Callable[[], bool] | None = None,
+                        progress: Callable[[float], None] | None = None) -> bool:
+    """An import's second phase: the full-text index of what it stored (and of anything an
+    earlier import left unindexed). ``progress`` gets the share of messages indexed (0..1).
+
+    Returns True once complete. A cancel, or another writer holding the lock for longer than
+    this connection waits, leaves the rest queued for the next import or search.
+    """
+    if index_complete(db):
+        return True
+    start, total = index_progress(db) if progress is not None else (0, 0)
+
+    def report(done: int) -> None:
+        if progress is not None and total:
+            progress(min(1.0, (start + done) / total))
+
     try:
-        finish_index(db, cancel=cancel)
+        return finish_index(db, cancel=cancel, progress=report)
     except DatabaseBusyError:
         log.info("Full-text indexing left for later: the database is busy")
+        return False
 
 
 @contextlib.contextmanager

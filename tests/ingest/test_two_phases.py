@@ -86,3 +86,24 @@ def test_the_cli_import_output_is_the_same_and_search_works_after_it(
     assert index_complete(db)
     assert _found(db, "message") == 20
     db.close()
+
+
+def test_ctrl_c_while_the_cli_indexes_keeps_the_import_and_says_so(
+        db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*_args: object, **_kwargs: object) -> bool:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("desktop_app.ingest.run.finish_index", interrupted)
+    path = generic_jsonl(tmp_path / "a.jsonl", 20)
+    assert main(["--db", str(db_path), "import", "--json", str(path)]) == 130
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["totals"]["sessions_new"] == 20  # the report still comes
+    assert "Interrupted while building the search index" in captured.err
+    monkeypatch.undo()
+    db = open_db(db_path)
+    assert count_sessions(db) == 20
+    assert not index_complete(db)
+    db.close()
+    assert main(["--db", str(db_path), "sessions", "--json", "--search", "message"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 20
