@@ -408,6 +408,7 @@ class MainWindow(QMainWindow):
         self._demo = demo
         self.controller.set_db(db)
         self.watch.set_db(db)
+        self.indexing.stop()  # another database's, or this one's from before
         self._index_if_needed()
         has_sessions = count_sessions(db) > 0
         self._team_follows_database(demo)
@@ -794,8 +795,6 @@ class MainWindow(QMainWindow):
         """Build what a quit, a crash or an import left of the search index, in the background."""
         if self._db is not None and not index_complete(self._db):
             self.indexing.start(self._db_path)
-        elif self.indexing.running:
-            self.indexing.stop()  # another database's
 
     @Slot(object)
     def _on_indexing_coverage_changed(self, coverage: float | None) -> None:
