@@ -41,6 +41,7 @@ from desktop_app.store import (
 )
 from desktop_app.store.db import damage_reported
 from desktop_app.store.imports import session_extras
+from desktop_app.store.indexing import finish_index
 from desktop_app.store.locking import DatabaseBusyError, set_lock_wait
 from desktop_app.store.sessions import count_unsearchable
 from desktop_app.suggesting import add_suggest_parser, run_suggest
@@ -277,6 +278,8 @@ def _run_command(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
     db = _open_patient(db_path)
     try:
         if args.command == "sessions":
+            if args.search:  # what an interrupted import left of the index (store/indexing.py)
+                finish_index(db)
             query = SessionQuery(source=args.source, search=args.search)
             _emit_sessions(list_sessions(db, query), args.json, out,
                            _prices(db) if args.json else None)
@@ -371,6 +374,7 @@ def _scan(args: argparse.Namespace, out: TextIO) -> int:
 def _import(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
     from desktop_app.ingest import ImportProgress, import_paths
     from desktop_app.ingest.report import kept_out_text
+    from desktop_app.ingest.run import finish_import_index
 
     show_progress = sys.stderr.isatty() and not args.json
 
@@ -380,9 +384,19 @@ def _import(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
             sys.stderr.write(f"\r{p.fraction:5.0%}  {p.sessions:,} sessions  {name[:50]:<50}")
             sys.stderr.flush()
 
+    def indexing(share: float) -> None:
+        if show_progress:
+            sys.stderr.write(f"\r{share:5.0%}  building the search index{'':<40}")
+            sys.stderr.flush()
+
     db = _open_patient(db_path)
+    interrupted = False
     try:
-        report = import_paths(db, args.paths, progress=progress)
+        report = import_paths(db, args.paths, progress=progress, index=False)
+        try:  # the second phase, after the sessions are stored (see store/indexing.py)
+            finish_import_index(db, progress=indexing)
+        except KeyboardInterrupt:  # the sessions are in: say what was imported
+            interrupted = True
     finally:
         db.close()
         if show_progress:
@@ -409,6 +423,11 @@ def _import(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
               f"{t['sessions_unchanged']:,} unchanged"
               f"{kept_out_text(t['sessions_deleted_earlier'], t['sessions_excluded'])}",
               file=out)
+    if interrupted:
+        print("Interrupted while building the search index: the sessions are imported; a "
+              "search finds the rest once the next import, search or window start finishes it.",
+              file=sys.stderr)
+        return 130
     return 0 if report.ok else 1
 
 

@@ -135,7 +135,7 @@ def _save_batch(run: PathRun, batch: list[Session], ids: list[str], spec: Source
                 copies: _Copies, *, by_length: bool, after: AfterBatch | None) -> None:
     done = save_sessions(run.db, batch, import_id=run.import_id,
                          parser_version=spec.parser_version, by_length=by_length,
-                         rules=run.rules, neutral_title=no_text_title)
+                         rules=run.rules, neutral_title=no_text_title, index=False)
     counts = copies.counts
     counts.new += done.new
     counts.updated += done.updated

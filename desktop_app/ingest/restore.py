@@ -60,7 +60,7 @@ def restore_export(run: PathRun, stream: BinaryIO, member: bool, *, name: str) -
         bring_lists_in()
         done = restore_sessions(run.db, batch, import_id=run.import_id,
                                 parser_version=worthwhile_export.PARSER_VERSION,
-                                neutral_title=no_text_title)
+                                neutral_title=no_text_title, index=False)
         _add(total, done)
         for item in done.older:
             s = item.session

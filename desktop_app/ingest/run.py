@@ -19,6 +19,7 @@ from desktop_app.ingest.pathrun import ImportCancelledError, PathRun, Progress
 from desktop_app.ingest.report import FileReport, ImportProgress, ImportReport
 from desktop_app.store import imports as import_log
 from desktop_app.store.deletion import clear_wal, purge_fts, secure_delete
+from desktop_app.store.indexing import finish_index, index_complete, index_progress
 from desktop_app.store.locking import DatabaseBusyError
 from desktop_app.store.rules import RuleSet, load_rules
 
@@ -141,8 +142,15 @@ def import_paths(
     cancel: Callable[[], bool] | None = None,
     progress: Callable[[ImportProgress], None] | None = None,
     limits: ZipLimits = DEFAULT_LIMITS,
+    index: bool = True,
 ) -> ImportReport:
     """Import files, zips and folders; one :class:`FileReport` per path, in order.
+
+    Two phases: the paths' sessions, messages, facts and tokens are stored first; then, with
+    ``index``, the full-text index is built (:func:`~desktop_app.store.indexing.finish_index`:
+    short transactions; what a cancel or a crash leaves queued is indexed next time, as is
+    anything an earlier import left). Without ``index`` the caller builds it (the window does,
+    in the background: its sessions can be browsed and rated meanwhile).
 
     Each path is imported in one transaction: an error or a cancel leaves the database as it
     was for that path, while the paths before it stay imported. ``cancel`` is polled between
@@ -158,9 +166,35 @@ def import_paths(
         # The rules are read once: a rule added meanwhile applies to the next import.
         rules = load_rules(db)
         with _secure_if(db, rules.has_no_text):
-            return _import_all(db, [Path(p) for p in paths], cancel, progress, limits, rules)
+            report = _import_all(db, [Path(p) for p in paths], cancel, progress, limits, rules)
+        if index and not report.cancelled:
+            finish_import_index(db, cancel)
+        return report
     finally:
         db.execute(f"PRAGMA cache_size = {int(previous_cache)}")
+
+
+def finish_import_index(db: Database, cancel: Callable[[], bool] | None = None,
+                        progress: Callable[[float], None] | None = None) -> bool:
+    """An import's second phase: the full-text index of what it stored (and of anything an
+    earlier import left unindexed). ``progress`` gets the share of messages indexed (0..1).
+
+    Returns True once complete. A cancel, or another writer holding the lock for longer than
+    this connection waits, leaves the rest queued for the next import or search.
+    """
+    if index_complete(db):
+        return True
+    start, total = index_progress(db) if progress is not None else (0, 0)
+
+    def report(done: int) -> None:
+        if progress is not None and total:
+            progress(min(1.0, (start + done) / total))
+
+    try:
+        return finish_index(db, cancel=cancel, progress=report)
+    except DatabaseBusyError:
+        log.info("Full-text indexing left for later: the database is busy")
+        return False
 
 
 @contextlib.contextmanager

@@ -26,6 +26,7 @@ from typing import TypeVar
 from sqlite_utils import Database
 
 from desktop_app.domain import utc_iso
+from desktop_app.store.indexing import clear_queue, unindex
 
 #: Ids are looked up and deleted this many at a time (SQLite's limit on ``?`` is higher).
 _CHUNK = 500
@@ -236,23 +237,17 @@ def _delete_ids(db: Database, ids: Sequence[str], *, tombstone: bool = True
     for chunk in _chunks(ids):
         marks = _marks(chunk)
         found = conn.execute(
-            f"SELECT key, id, source, title, no_text FROM sessions WHERE id IN ({marks})",
+            f"SELECT key, id, source FROM sessions WHERE id IN ({marks})",
             list(chunk)).fetchall()
         if not found:
             continue
         keys = [row[0] for row in found]
         present = [row[1] for row in found]
         keymarks, idmarks = _marks(keys), _marks(present)
-        # External-content indexes: each entry is removed by giving the text it was made from.
-        # A session kept without text has no entries (removing one it lacks would corrupt it).
-        indexed = [row[0] for row in found if not row[4]]
-        if indexed:
-            conn.execute(
-                "INSERT INTO messages_fts (messages_fts, rowid, text) SELECT 'delete', id, "
-                f"text FROM messages WHERE session_key IN ({_marks(indexed)})", indexed)
-        conn.executemany(
-            "INSERT INTO sessions_fts (sessions_fts, rowid, title) VALUES ('delete', ?, ?)",
-            [(row[0], row[3]) for row in found if not row[4]])
+        # External-content indexes: each entry is removed by giving the text it was made from,
+        # and only entries that were made (a session kept without text has none, one still
+        # queued for indexing none or some): removing one it lacks would corrupt the index.
+        unindex(db, keys)
         conn.execute(f"DELETE FROM messages WHERE session_key IN ({keymarks})", keys)
         for table in ("ratings", "session_labels", "reflect_samples", "session_states"):
             conn.execute(f"DELETE FROM {table} WHERE session_id IN ({idmarks})", present)
@@ -269,6 +264,7 @@ def _delete_everything(db: Database) -> DeletionCount:
                     for sid, source in conn.execute("SELECT id, source FROM sessions")])
     for table in ("sessions_fts", "messages_fts"):
         conn.execute(f"INSERT INTO {table} ({table}) VALUES ('delete-all')")
+    clear_queue(db)
     # Ratings and labels of every session go too, including any left without a session.
     for table in ("messages", "ratings", "session_labels", "reflect_samples",
                   "session_states", "sessions"):

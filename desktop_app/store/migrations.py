@@ -342,3 +342,16 @@ def m0014_prices(db: Database) -> None:
         " removed INTEGER NOT NULL DEFAULT 0"
         ") WITHOUT ROWID"
     )
+
+
+@MIGRATIONS(name="0015_index_queue")
+def m0015_index_queue(db: Database) -> None:
+    """Sessions written whose full-text index entries are not (all) made yet.
+
+    An import stores its sessions first and indexes them afterwards, in short steps that
+    survive a quit (see :mod:`desktop_app.store.indexing`). ``next_seq`` is NULL while nothing
+    of the session is indexed, ``k`` once its title and its messages with ``seq < k`` are.
+    A session not listed here (and not kept without text) is indexed whole, as every session
+    stored before this migration is.
+    """
+    db.execute("CREATE TABLE index_queue (session_key INTEGER PRIMARY KEY, next_seq INTEGER)")

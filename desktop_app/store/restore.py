@@ -78,8 +78,12 @@ def _replaces(item: RestoredSession, stored: _Stored) -> bool | None:
 
 def restore_sessions(db: Database, items: Sequence[RestoredSession], *,
                      import_id: int | None, parser_version: str,
-                     neutral_title: NeutralTitle | None = None) -> RestoreCounts:
+                     neutral_title: NeutralTitle | None = None,
+                     index: bool = True) -> RestoreCounts:
     """Store a batch of sessions read from an export, and their ratings (one transaction).
+
+    ``index``: as :func:`~desktop_app.store.sessions.save_sessions`'s (False: queued, indexed
+    in an import's second phase).
 
     New sessions are inserted (without transcript: with the counts the export recorded and no
     messages). A stored session is replaced only by a newer copy with transcript (see
@@ -109,7 +113,7 @@ def restore_sessions(db: Database, items: Sequence[RestoredSession], *,
                 (full if item.has_transcript else bare).append(item)
         for group in (full, bare):
             if group:
-                _save(db, group, import_id, parser_version, counts)
+                _save(db, group, import_id, parser_version, counts, index)
         # Kept without text where they were exported: kept so here too (no text came anyway).
         textless = [item.session.id for item in full + bare if item.no_text]
         if textless and neutral_title is not None:
@@ -119,9 +123,9 @@ def restore_sessions(db: Database, items: Sequence[RestoredSession], *,
 
 
 def _save(db: Database, items: list[RestoredSession], import_id: int | None,
-          parser_version: str, counts: RestoreCounts) -> None:
+          parser_version: str, counts: RestoreCounts, index: bool) -> None:
     done = save_sessions(db, [item.session for item in items], import_id=import_id,
-                         parser_version=parser_version)
+                         parser_version=parser_version, index=index)
     counts.new += done.new
     counts.updated += done.updated
     counts.unchanged += done.unchanged

@@ -35,6 +35,7 @@ from desktop_app.store.deletion import (
     delete_sessions,
     erase,
 )
+from desktop_app.store.indexing import unindex
 
 #: The title a no-text session gets, from its tool key (``SessionRow.tool_key``): the caller
 #: knows the tools' display names ("Claude Code session").
@@ -314,12 +315,7 @@ def _strip_chunk(db: Database, chunk: Sequence[str], neutral_title: NeutralTitle
         return 0
     keys = [row[0] for row in found]
     keymarks = ", ".join("?" for _ in keys)
-    conn.execute(
-        "INSERT INTO messages_fts (messages_fts, rowid, text) "
-        f"SELECT 'delete', id, text FROM messages WHERE session_key IN ({keymarks})", keys)
-    conn.executemany(
-        "INSERT INTO sessions_fts (sessions_fts, rowid, title) VALUES ('delete', ?, ?)",
-        [(row[0], row[2]) for row in found])
+    unindex(db, keys)  # what of their text is indexed (see .indexing)
     conn.execute(f"UPDATE messages SET text = '' WHERE session_key IN ({keymarks})", keys)
     for key, sid, _title, tool_key, version in found:
         title = neutral_title(str(tool_key))

@@ -20,6 +20,7 @@ from desktop_app.domain import (
     utc_iso,
 )
 from desktop_app.store.deletion import has_tombstones
+from desktop_app.store.indexing import enqueue, index_now, unindex
 from desktop_app.store.rules import NeutralTitle, RuleAction, RuleSet, load_rules, without_text
 
 
@@ -81,7 +82,8 @@ def _neutral_title(tool_key: str) -> str:
 def save_sessions(db: Database, sessions: Iterable[Session], *, import_id: int | None = None,
                   parser_version: str = "1", by_length: bool = False,
                   rules: RuleSet | None = None,
-                  neutral_title: NeutralTitle = _neutral_title) -> SaveCounts:
+                  neutral_title: NeutralTitle = _neutral_title,
+                  index: bool = True) -> SaveCounts:
     """Insert new sessions, replace changed ones, skip unchanged ones (same content hash) and
     older copies of stored ones (see :func:`is_older_copy`).
 
@@ -101,6 +103,10 @@ def save_sessions(db: Database, sessions: Iterable[Session], *, import_id: int |
     the rule is unchanged). A copy stored before the rule was added is left as it is while
     the session read is equal to it (``UNCHANGED``): a rule changes stored sessions only when
     the user applies it to them.
+
+    ``index``: the sessions written are added to the full-text indexes in this call. Without
+    it they are queued, and indexed afterwards in short steps (an import's second phase, see
+    :mod:`.indexing`): a search does not find them until then.
 
     Ratings are never touched. Runs inside the caller's transaction when there is one, otherwise
     in one of its own, so a failure leaves the database as it was.
@@ -126,7 +132,10 @@ def save_sessions(db: Database, sessions: Iterable[Session], *, import_id: int |
                 kept = without_text(session, neutral_title(session.tool_name or session.source))
                 _save_one(db, kept, import_id, parser_version, by_length, counts, written,
                           original=session)
-        _index_written(db, written)
+        if index:
+            index_now(db, list(written))
+        else:
+            enqueue(db, written)
     return counts
 
 
@@ -184,27 +193,6 @@ def is_older_copy(updated_at: str | None, parser_version: str, messages: int, *,
     if not by_length or stored_parser_version != parser_version:
         return False
     return messages <= stored_messages
-
-
-def _index_written(db: Database, written: dict[int, str]) -> None:
-    """Add the titles and messages of the sessions just written to the full-text indexes.
-
-    Once per batch rather than per session: one statement for hundreds of sessions.
-    """
-    if not written:
-        return
-    conn = db.conn
-    conn.executemany("INSERT INTO sessions_fts (rowid, title) VALUES (?, ?)", written.items())
-    pending = list(written)
-    written.clear()
-    for start in range(0, len(pending), 500):
-        keys = pending[start:start + 500]
-        marks = ", ".join("?" for _ in keys)
-        conn.execute(
-            "INSERT INTO messages_fts (rowid, text) "
-            f"SELECT id, text FROM messages WHERE session_key IN ({marks})",
-            keys,
-        )
 
 
 def known_fingerprints(db: Database, source: str) -> set[int]:
@@ -289,7 +277,7 @@ def _save_one(db: Database, s: Session, import_id: int | None, parser_version: s
         "tokens_cache_read": s.tokens_cache_read,
     }
     if existing is not None:
-        (key, old_hash, old_title, old_fingerprint, old_branches, old_thumbs, old_count,
+        (key, old_hash, _old_title, old_fingerprint, old_branches, old_thumbs, old_count,
          old_updated, old_version, old_no_text) = existing
         if old_no_text:
             counts.no_state.add(sid)
@@ -320,21 +308,13 @@ def _save_one(db: Database, s: Session, import_id: int | None, parser_version: s
             counts.unchanged += 1
             counts.outcomes.append(Outcome.OLDER)
             return
-        if key in written:  # the same session twice in one call: index the first one now
-            _index_written(db, written)
-        if not old_no_text:  # a session stored without text has no index entries
+        if key in written:  # the same session twice in one call: its first text is not indexed
+            del written[key]
+        elif not old_no_text:  # a session stored without text has no index entries
             # External-content FTS: the old text must be removed before the rows change.
-            conn.execute(
-                "INSERT INTO sessions_fts (sessions_fts, rowid, title) VALUES ('delete', ?, ?)",
-                (key, old_title),
-            )
-            conn.execute(
-                "INSERT INTO messages_fts (messages_fts, rowid, text) "
-                "SELECT 'delete', id, text FROM messages WHERE session_key = ?",
-                (key,),
-            )
-            if no_text:
-                counts.erased += 1
+            unindex(db, [key])
+        if no_text and not old_no_text:
+            counts.erased += 1
         conn.execute("DELETE FROM messages WHERE session_key = ?", (key,))
         assignments = ", ".join(f"{col} = :{col}" for col in values)
         conn.execute(f"UPDATE sessions SET {assignments} WHERE key = :key", {**values, "key": key})

@@ -32,7 +32,7 @@ def _import(context: TaskContext, paths: Sequence[str]) -> ImportReport:
     """The one call of the importer: on a worker thread, with its own connection."""
     set_lock_wait(context.db, on_wait=lambda: context.progress(WAITING))
     return import_paths(context.db, paths, cancel=lambda: context.cancelled,
-                        progress=context.progress)
+                        progress=context.progress, index=False)  # see ui/indexing.py
 
 
 class ImportController(QObject):

@@ -41,6 +41,7 @@ from desktop_app.store import (
     open_db,
 )
 from desktop_app.store.db import damage_reported
+from desktop_app.store.indexing import index_complete
 from desktop_app.store.locking import GUI_WAIT_MS, set_lock_wait
 from desktop_app.store.ratings import count_rated
 from desktop_app.ui.actions import ACTIONS, VIEWS, build_actions
@@ -51,6 +52,7 @@ from desktop_app.ui.delete_dialog import DeleteController
 from desktop_app.ui.errors import show_error
 from desktop_app.ui.first_run import FirstRunWidget
 from desktop_app.ui.import_controller import ImportController
+from desktop_app.ui.indexing import IndexingController
 from desktop_app.ui.lists_dialog import ListsDialog
 from desktop_app.ui.presentation import FONT_SCALE, PROPERTY, LargerFont, masked_path
 from desktop_app.ui.prices_dialog import PricesController
@@ -281,6 +283,10 @@ class MainWindow(QMainWindow):
         self.busy_bar.setMaximumWidth(160)
         self.busy_bar.setVisible(False)
         self.statusBar().addPermanentWidget(self.busy_bar)
+        # The search index, built after an import's first phase (and at start if unfinished).
+        self.indexing = IndexingController(self.tasks, self.statusBar())
+        self.indexing.coverage_changed.connect(self._on_indexing_coverage_changed)
+        self.indexing.finished.connect(self._on_indexing_finished)
         self.apply_colors()
 
     def apply_colors(self) -> None:
@@ -417,6 +423,8 @@ class MainWindow(QMainWindow):
         self.controller.set_db(db)
         self.watch.set_db(db)
         self.suggestions.set_db_path(path)
+        self.indexing.stop()  # another database's, or this one's from before
+        self._index_if_needed()
         has_sessions = count_sessions(db) > 0
         self._team_follows_database(demo)
         if has_sessions or self.team_open:
@@ -832,10 +840,26 @@ class MainWindow(QMainWindow):
             self._on_leave_demo_triggered()
         return self._db_path
 
+    def _index_if_needed(self) -> None:
+        """Build what a quit, a crash or an import left of the search index, in the background."""
+        if self._db is not None and not index_complete(self._db):
+            self.indexing.start(self._db_path)
+
+    @Slot(object)
+    def _on_indexing_coverage_changed(self, coverage: float | None) -> None:
+        self.sessions_view.search_coverage = coverage
+
+    @Slot()
+    def _on_indexing_finished(self) -> None:
+        """Searches cover every message now; what other connections wrote meanwhile shows too."""
+        self.watch.mark_seen()
+        self._on_watch_changed()
+
     @Slot(object)
     def _on_imports_imported(self, _report: ImportReport) -> None:
         if self._db is None:
             return
+        self._index_if_needed()
         self.watch.mark_seen()  # the import's commits are shown below
         if self.outer_stack.currentWidget() is self.first_run:
             if count_sessions(self._db) > 0:
@@ -852,8 +876,10 @@ class MainWindow(QMainWindow):
     def _on_watch_changed(self) -> None:
         """Another connection committed (the command line imported or rated, say): show it as an
         import in the window would, without moving the selection or the scroll position."""
-        if self._db is None or self.imports.running:
-            return  # the window's own import refreshes everything when it ends
+        if self._db is None or self.imports.running or self.indexing.running:
+            # The window's own import refreshes everything when it ends; so does the index,
+            # whose commits would otherwise refresh the views every poll.
+            return
         if self.outer_stack.currentWidget() is self.first_run:
             if count_sessions(self._db) > 0:
                 self.open_database(self._db_path, demo=self._demo)

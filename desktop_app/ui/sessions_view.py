@@ -86,6 +86,8 @@ class SessionsView(QWidget):
     delete_requested = Signal()
     #: Sessions the filters let through, and sessions in the database (equal when unfiltered).
     rows_shown = Signal(int, int)
+    #: Share of messages a search covers while the index is being built (None: all of them).
+    search_coverage: float | None = None
 
     def __init__(self, controller: RatingController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -558,9 +560,17 @@ class SessionsView(QWidget):
             return
         n = self.model.rowCount()
         filtered = self.filters.is_filtered()
-        self.filters.set_count(f"{n:,} match{'es' if n != 1 else ''}" if filtered else "")
-        total = count_sessions(self._db) if filtered and self._db is not None else n
+        count = f"{n:,} match{'es' if n != 1 else ''}" if filtered else ""
         query = self.filters.query()
+        partial = ""
+        if count and query.search and self.search_coverage is not None:  # see ui/indexing.py
+            share = int(self.search_coverage * 100)
+            count += f" · {share} % indexed"
+            partial = (f"Searching {share} % of messages: the search index is still being "
+                       "built; the rest is found once it is done")
+        self.filters.set_count(count)
+        self.filters.count.setToolTip(partial)
+        total = count_sessions(self._db) if filtered and self._db is not None else n
         unsearchable = (count_unsearchable(self._db, query)
                         if query.search and self._db is not None else 0)
         self.unsearchable_note.setText(f"{unsearchable_text(unsearchable)}." if unsearchable
