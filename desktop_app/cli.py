@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
@@ -16,6 +16,7 @@ from sqlite_utils import Database
 from desktop_app import __version__
 from desktop_app.deleting import add_delete_parser, run_delete
 from desktop_app.domain import MAX_MINUTES_SAVED, SessionRow, Verdict, utc_iso
+from desktop_app.evidence.refresh import fresh_evidence
 from desktop_app.exporting import ExportError, backup_command, export_command
 from desktop_app.importers.registry import DISPLAY_NAMES, SOURCES, TOOL_NAMES, display_name
 from desktop_app.importers.values import size_text
@@ -39,6 +40,7 @@ from desktop_app.store import (
     update_rating,
 )
 from desktop_app.store.db import damage_reported
+from desktop_app.store.evidence import SessionEvidence
 from desktop_app.store.imports import session_extras
 from desktop_app.store.locking import DatabaseBusyError, set_lock_wait
 from desktop_app.store.sessions import count_unsearchable
@@ -273,13 +275,15 @@ def _run_command(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
     try:
         if args.command == "sessions":
             query = SessionQuery(source=args.source, search=args.search)
-            _emit_sessions(list_sessions(db, query), args.json, out)
+            evidence = fresh_evidence(db) if args.json else None
+            _emit_sessions(list_sessions(db, query), args.json, out, evidence)
             unsearchable = count_unsearchable(db, query) if args.search else 0
             if unsearchable:
                 print(f"Note: {unsearchable_text(unsearchable)}.", file=sys.stderr)
         elif args.command == "show":
             session_id = resolve_session_id(db, args.session_id)
-            _emit_show(get_session(db, session_id), db, args.json, out)
+            evidence = fresh_evidence(db) if args.json else None
+            _emit_show(get_session(db, session_id), db, args.json, out, evidence)
         elif args.command == "rate":
             session_id = resolve_session_id(db, args.session_id)
             _rate(db, session_id, args)
@@ -445,9 +449,10 @@ def _verdict_text(verdict: Verdict) -> str:
     return {Verdict.USEFUL: "useful", Verdict.NOT_USEFUL: "not useful"}.get(verdict, "unrated")
 
 
-def _emit_sessions(rows: list[SessionRow], as_json: bool, out: TextIO) -> None:
+def _emit_sessions(rows: list[SessionRow], as_json: bool, out: TextIO,
+                   evidence: Mapping[str, SessionEvidence] | None = None) -> None:
     if as_json:
-        emit_json([_session_json(row) for row in rows], out)
+        emit_json([session_object(row, evidence) for row in rows], out)
         return
     if not rows:
         print("No sessions.", file=out)
@@ -463,10 +468,6 @@ def _emit_sessions(rows: list[SessionRow], as_json: bool, out: TextIO) -> None:
     print(f"{len(rows)} sessions", file=out)
 
 
-def _session_json(row: SessionRow) -> dict[str, object]:
-    return session_object(row)
-
-
 def _tool_feedback_text(thumbs: str | None) -> str:
     if thumbs is None:
         return ""
@@ -474,11 +475,12 @@ def _tool_feedback_text(thumbs: str | None) -> str:
     return f"{shown} (the tool's own feedback, not your verdict)"
 
 
-def _emit_show(row: SessionRow, db: Any, as_json: bool, out: TextIO) -> None:
+def _emit_show(row: SessionRow, db: Any, as_json: bool, out: TextIO,
+               evidence: Mapping[str, SessionEvidence] | None = None) -> None:
     transcript = get_transcript(db, row.id)
     if as_json:
         # The tool's own thumbs (ChatGPT's message_feedback.json): shown, never a verdict.
-        obj = show_object(row, session_extras(db, row.id)[1], transcript)
+        obj = show_object(row, session_extras(db, row.id)[1], transcript, evidence=evidence)
         emit_json(obj, out)
         return
     rating = row.rating

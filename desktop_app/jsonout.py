@@ -5,16 +5,29 @@ writes the same objects (with a few keys more)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TextIO
 
 from desktop_app.domain import Message, SessionRow, utc_iso
 from desktop_app.importers.registry import display_name
+from desktop_app.metrics.evidence import active_minutes
+from desktop_app.store.evidence import SessionEvidence
+
+_NO_EVIDENCE = SessionEvidence()
 
 
-def session_object(row: SessionRow) -> dict[str, object]:
-    """The ``sessions --json`` object of one session."""
-    return row.to_json(tool=display_name(row.tool_key))
+def session_object(row: SessionRow,
+                   evidence: Mapping[str, SessionEvidence] | None = None) -> dict[str, object]:
+    """The ``sessions --json`` object of one session; with ``evidence`` (the cache, by session
+    id) also ``commits`` and ``lines_changed`` (null without a repository) and
+    ``active_minutes`` (null where no message has a time)."""
+    obj = row.to_json(tool=display_name(row.tool_key))
+    if evidence is not None:
+        found = evidence.get(row.id, _NO_EVIDENCE)
+        obj["commits"] = found.commits
+        obj["lines_changed"] = found.lines_changed
+        obj["active_minutes"] = active_minutes(found.active_seconds)
+    return obj
 
 
 def transcript_objects(messages: Iterable[Message], *, models: bool = False,
@@ -29,11 +42,12 @@ def transcript_objects(messages: Iterable[Message], *, models: bool = False,
 
 
 def show_object(row: SessionRow, tool_feedback: str | None,
-                transcript: Iterable[Message] | None, *, models: bool = False
-                ) -> dict[str, object]:
-    """The ``show --json`` object: the session, the tool's own thumbs (never a verdict) and,
-    unless ``transcript`` is None, the transcript."""
-    obj = session_object(row)
+                transcript: Iterable[Message] | None, *, models: bool = False,
+                evidence: Mapping[str, SessionEvidence] | None = None) -> dict[str, object]:
+    """The ``show --json`` object: the session (with ``evidence`` as in :func:`session_object`),
+    the tool's own thumbs (never a verdict) and, unless ``transcript`` is None, the
+    transcript."""
+    obj = session_object(row, evidence)
     obj["tool_feedback"] = tool_feedback
     if transcript is not None:
         obj["transcript"] = transcript_objects(transcript, models=models, no_text=row.no_text)

@@ -306,3 +306,38 @@ def m0012_card_id(db: Database) -> None:
     """
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
     db.execute("INSERT INTO meta (key, value) VALUES ('card_id', ?)", [new_card_id()])
+
+
+@MIGRATIONS(name="0013_commit_evidence")
+def m0013_commit_evidence(db: Database) -> None:
+    """A cache of evidence read from outside the sessions: commits in each coding session's
+    repository, and the time a person was active in each session.
+
+    ``commit_evidence`` has a row per session whose project is a git repository on this
+    computer: the repository's folder (``repo``), the fingerprint of its branches when counted
+    (``repo_state``), the window counted (Unix seconds, both ends included: the session and the
+    24 h after) and what was found (``commits`` NULL when git could not read the repository).
+    A row is counted again when the branches or the window change. ``session_activity`` holds
+    each session's active seconds (the gaps under 5 minutes between its messages, NULL when no
+    message has a time) with the ``basis`` it was computed from (message count, start, end).
+    Neither holds any text of a session; both can be dropped and rebuilt at any time.
+    """
+    db.execute(
+        "CREATE TABLE commit_evidence ("
+        " session_id TEXT PRIMARY KEY,"
+        " repo TEXT NOT NULL,"
+        " repo_state TEXT NOT NULL,"
+        " window_start INTEGER NOT NULL,"
+        " window_end INTEGER NOT NULL,"
+        " commits INTEGER,"
+        " lines_added INTEGER,"
+        " lines_deleted INTEGER"
+        ") WITHOUT ROWID"
+    )
+    db.execute(
+        "CREATE TABLE session_activity ("
+        " session_id TEXT PRIMARY KEY,"
+        " basis TEXT NOT NULL,"
+        " active_seconds INTEGER"
+        ") WITHOUT ROWID"
+    )

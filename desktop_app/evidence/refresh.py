@@ -1,0 +1,150 @@
+"""Bring the evidence cache up to date: commits in each coding session's repository (one
+``git log`` per repository that changed, never one per session) and each session's active time.
+
+Run by the command line before it prints sessions, and by the window on a worker thread
+(``ui/tasks.py``). When nothing changed it runs no subprocess and writes nothing: the
+repositories' branch fingerprints are read from their ref files, and only sessions whose window
+or repository moved are counted again.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from desktop_app.domain import parse_utc
+from desktop_app.evidence import git
+from desktop_app.metrics.evidence import active_seconds, bucket_commits, session_window
+from desktop_app.store.evidence import (
+    SessionEvidence,
+    StoredCommits,
+    all_evidence,
+    cached_windows,
+    coding_sessions,
+    forget_orphans,
+    message_times,
+    save_activity,
+    save_commit_evidence,
+    stale_activity,
+)
+from desktop_app.store.locking import DatabaseBusyError
+
+log = logging.getLogger(__name__)
+
+#: Active time is computed and written for this many sessions at a time.
+_ACTIVITY_BATCH = 5000
+
+
+@dataclass
+class RefreshReport:
+    """What a refresh did (for benchmarks and logs)."""
+
+    repositories: int = 0
+    git_runs: int = 0
+    git_failures: int = 0
+    sessions_counted: int = 0
+    activity_computed: int = 0
+    rows_written: int = 0
+    seconds: float = 0.0
+    failed_repositories: list[str] = field(default_factory=list)
+
+
+def refresh_evidence(db: Database, *, check_cancelled: Callable[[], None] = lambda: None,
+                     commits: bool = True, activity: bool = True) -> RefreshReport:
+    """Count again what changed; ``check_cancelled`` may raise between repositories."""
+    began = time.perf_counter()
+    report = RefreshReport()
+    forget_orphans(db)
+    if commits:
+        _refresh_commits(db, report, check_cancelled)
+    if activity:
+        _refresh_activity(db, report, check_cancelled)
+    report.seconds = time.perf_counter() - began
+    return report
+
+
+def _refresh_commits(db: Database, report: RefreshReport,
+                     check_cancelled: Callable[[], None]) -> None:
+    cached = cached_windows(db)
+    roots: dict[str, Path | None] = {}
+    states: dict[Path, str | None] = {}
+    # repository -> session id -> window, for the sessions to count again
+    wanted: dict[Path, dict[str, tuple[int, int]]] = {}
+    forget: list[str] = []
+    for s in coding_sessions(db):
+        if s.project not in roots:
+            roots[s.project] = git.repository_of(s.project)
+        root = roots[s.project]
+        window = session_window(parse_utc(s.started_at), parse_utc(s.ended_at))
+        if root is None or window is None:
+            if s.id in cached:
+                forget.append(s.id)
+            continue
+        if root not in states:
+            states[root] = git.repository_state(root)
+        state = states[root]
+        if state is None:
+            if s.id in cached:
+                forget.append(s.id)
+            continue
+        old = cached.get(s.id)
+        if old is not None and (old.repo, old.repo_state, old.window_start,
+                                old.window_end) == (str(root), state, *window):
+            continue
+        wanted.setdefault(root, {})[s.id] = window
+    report.repositories = len(states)
+    rows: list[StoredCommits] = []
+    git_present = shutil.which(git.GIT) is not None
+    for root, windows in sorted(wanted.items()):
+        check_cancelled()
+        state = states[root]
+        assert state is not None
+        since = min(start for start, _ in windows.values())
+        found = git.read_commits(root, since) if git_present else None
+        report.git_runs += git_present
+        if found is None:
+            report.git_failures += 1
+            report.failed_repositories.append(str(root))
+            if not git_present:
+                # Not cached: once git is installed the next refresh counts them.
+                forget += [sid for sid in windows if sid in cached]
+                continue
+            rows += [StoredCommits(sid, str(root), state, *w, None, None, None)
+                     for sid, w in windows.items()]
+            continue
+        for sid, ev in bucket_commits(found, windows).items():
+            rows.append(StoredCommits(sid, str(root), state, *windows[sid], ev.commits,
+                                      ev.added, ev.deleted))
+        report.sessions_counted += len(windows)
+    report.rows_written += save_commit_evidence(db, rows, forget)
+
+
+def _refresh_activity(db: Database, report: RefreshReport,
+                      check_cancelled: Callable[[], None]) -> None:
+    stale = stale_activity(db)
+    for i in range(0, len(stale), _ACTIVITY_BATCH):
+        check_cancelled()
+        batch = stale[i:i + _ACTIVITY_BATCH]
+        times = message_times(db, [key for _, key, _ in batch])
+        rows = [(sid, basis, active_seconds(parse_utc(t) for t in times[key]))
+                for sid, key, basis in batch]
+        report.activity_computed += len(rows)
+        report.rows_written += save_activity(db, rows)
+
+
+def fresh_evidence(db: Database) -> dict[str, SessionEvidence]:
+    """Every session's evidence, counted again where it changed (``sessions --json``). Where the
+    cache cannot be written (a read-only database, a writer holding the lock too long), the
+    figures cached before are given: a reading command never fails over its cache."""
+    try:
+        refresh_evidence(db)
+    except (sqlite3.OperationalError, DatabaseBusyError) as exc:
+        log.warning("The evidence cache could not be brought up to date: %s", exc)
+    return all_evidence(db)
