@@ -145,12 +145,13 @@ def _percent(value: float | None) -> str:
 
 
 def evidence_text(evidence: CommitEvidence | None) -> str | None:
-    """"3 commits, +120 −40 lines in the session and the 24 h after" (None: no repository)."""
+    """"3 commits, +120 −40 lines (session + 24 h)": what was committed during the session and
+    the 24 hours after it (None: no repository)."""
     if evidence is None:
         return None
     noun = "commit" if evidence.commits == 1 else "commits"
     if evidence.commits == 0:
-        return "No commits in the session and the 24 h after"
+        return "No commits (session + 24 h)"
     return (f"{evidence.commits:,} {noun}, +{evidence.added:,} \u2212{evidence.deleted:,} lines "
-            "in the session and the 24 h after")
+            "(session + 24 h)")
 

@@ -72,9 +72,9 @@ def test_minutes_and_net_minutes() -> None:
 def test_evidence_text() -> None:
     assert evidence_text(None) is None
     assert evidence_text(CommitEvidence(0, 0, 0)) == (
-        "No commits in the session and the 24 h after")
+        "No commits (session + 24 h)")
     assert evidence_text(CommitEvidence(3, 120, 40)) == (
-        "3 commits, +120 \u221240 lines in the session and the 24 h after")
+        "3 commits, +120 \u221240 lines (session + 24 h)")
     assert evidence_text(CommitEvidence(1, 1, 0)).startswith("1 commit,")  # type: ignore[union-attr]
 
 
