@@ -3,6 +3,7 @@ thread, then the panel shows them for the selected coding session, with its acti
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,9 +12,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from desktop_app.domain import Message, Session
-from desktop_app.store import open_db, save_sessions
+from desktop_app.domain import Message, Session, Verdict
+from desktop_app.evidence.refresh import refresh_evidence
+from desktop_app.store import open_db, save_sessions, update_rating
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.value_view import ValueView
 from tests.evidence.gitrepo import Repo, at, sample_repo
 from tests.ui.conftest import OpenWindow
 
@@ -82,3 +85,55 @@ def test_the_panel_shows_commits_and_active_time_of_the_selected_session(
     # Two selected: no evidence at all.
     view.table.selectAll()
     qtbot.waitUntil(lambda: not active.isVisible())
+
+
+def test_the_value_view_compares_sessions_followed_by_commits_with_the_others(
+        qtbot: QtBot, db_path: Path, repo: Repo, tmp_path: Path) -> None:
+    db = open_db(db_path)
+    followed = [replace(_session(0, str(repo.root)), external_id=f"f{i}",
+                        started_at=at("2026-01-10 10:00") + timedelta(minutes=i))
+                for i in range(12)]
+    quiet = [replace(_session(200 + i, str(repo.root)), external_id=f"q{i}")
+             for i in range(12)]  # months before any commit
+    chat = _session(1, None, source="chatgpt")
+    save_sessions(db, [*followed, *quiet, chat])
+    for i, s in enumerate(followed):
+        update_rating(db, s.id, Verdict.USEFUL if i else Verdict.NOT_USEFUL)
+    for i, s in enumerate(quiet):
+        update_rating(db, s.id, Verdict.NOT_USEFUL if i > 1 else Verdict.USEFUL)
+    update_rating(db, chat.id, Verdict.USEFUL)  # no repository: in neither group
+    refresh_evidence(db)
+    db.close()
+    view = ValueView()
+    qtbot.addWidget(view)
+    view.resize(1180, 740)
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.set_db_path(db_path)
+    with qtbot.waitExposed(view):
+        view.show()
+    label = view.findChild(QLabel, "valueCommits")
+    assert label is not None
+    assert label.isVisible()
+    assert label.text() == (
+        "Sessions followed by commits were useful more often: 92 % useful vs 17 % without "
+        "(the 95 % intervals do not overlap); 12 sessions followed by commits (12 rated), "
+        "12 in a repository without (12 rated).")
+    view.grab().save(str(tmp_path / "value-commits.png"))
+
+
+def test_the_value_view_says_nothing_of_commits_without_repositories(
+        qtbot: QtBot, db_path: Path) -> None:
+    db = open_db(db_path)
+    chat = _session(1, None, source="chatgpt")
+    save_sessions(db, [chat])
+    update_rating(db, chat.id, Verdict.USEFUL)
+    refresh_evidence(db)
+    db.close()
+    view = ValueView()
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.set_db_path(db_path)
+    view.show()
+    label = view.findChild(QLabel, "valueCommits")
+    assert label is not None
+    assert not label.isVisible()
