@@ -23,13 +23,16 @@ from desktop_app.domain import parse_utc
 from desktop_app.evidence import git
 from desktop_app.metrics.evidence import active_seconds, bucket_commits, session_window
 from desktop_app.store.evidence import (
+    ProjectSummary,
     SessionEvidence,
+    StaleActivity,
     StoredCommits,
     all_evidence,
-    cached_windows,
+    cache_sizes,
     coding_sessions,
     forget_orphans,
     message_times,
+    project_summaries,
     save_activity,
     save_commit_evidence,
     stale_activity,
@@ -61,51 +64,77 @@ def refresh_evidence(db: Database, *, check_cancelled: Callable[[], None] = lamb
     """Count again what changed; ``check_cancelled`` may raise between repositories."""
     began = time.perf_counter()
     report = RefreshReport()
-    forget_orphans(db)
+    sessions, commit_rows, activity_rows = cache_sizes(db)
+    summaries = project_summaries(db)
+    stale = stale_activity(db)
+    # A deleted session's cached rows: more rows than the sessions account for (a commit row
+    # per counted session, an activity row per session). Looked for only then: it costs a scan.
+    if (commit_rows > sum(p.cached for p in summaries)
+            or activity_rows > sessions - len(stale) or stale):
+        forget_orphans(db)
+        summaries = project_summaries(db)
     if commits:
-        _refresh_commits(db, report, check_cancelled)
+        _refresh_commits(db, report, summaries, check_cancelled)
     if activity:
-        _refresh_activity(db, report, check_cancelled)
+        _refresh_activity(db, report, stale, check_cancelled)
     report.seconds = time.perf_counter() - began
     return report
 
 
-def _refresh_commits(db: Database, report: RefreshReport,
+def _refresh_commits(db: Database, report: RefreshReport, summaries: list[ProjectSummary],
                      check_cancelled: Callable[[], None]) -> None:
-    cached = cached_windows(db)
     roots: dict[str, Path | None] = {}
     states: dict[Path, str | None] = {}
-    # repository -> session id -> window, for the sessions to count again
-    wanted: dict[Path, dict[str, tuple[int, int]]] = {}
+    # repository -> session id -> (window, start, end), for the sessions to count again
+    wanted: dict[Path, dict[str, tuple[tuple[int, int], str | None, str | None]]] = {}
+    cached: set[str] = set()
     forget: list[str] = []
-    for s in coding_sessions(db):
+    # Projects whose sessions all have a count for the current repository state and times
+    # are left alone, unread: a refresh with nothing to do costs one grouped query.
+    fresh: dict[str, bool] = {}
+    for p in summaries:
+        if p.project not in roots:
+            roots[p.project] = git.repository_of(p.project)
+        root = roots[p.project]
+        if root is not None and root not in states:
+            states[root] = git.repository_state(root)
+        state = states[root] if root is not None else None
+        if root is None or state is None:
+            ok = p.cached == 0  # no repository: fresh unless a count is left to forget
+        else:
+            ok = (p.cached == p.sessions and p.changed == 0 and p.cached_repo == str(root)
+                  and p.cached_state == state)
+        fresh[p.project] = fresh.get(p.project, True) and ok
+    stale_projects = sorted(project for project, ok in fresh.items() if not ok)
+    for s in coding_sessions(db, stale_projects):
+        if s.cached:
+            cached.add(s.id)
         if s.project not in roots:
             roots[s.project] = git.repository_of(s.project)
         root = roots[s.project]
+        state = None
+        if root is not None:
+            if root not in states:
+                states[root] = git.repository_state(root)
+            state = states[root]
+        if (s.cached and state is not None and s.cached_state == state
+                and s.cached_repo == str(root) and s.cached_started_at == s.started_at
+                and s.cached_ended_at == s.ended_at):
+            continue  # counted for this repository state and these times already
         window = session_window(parse_utc(s.started_at), parse_utc(s.ended_at))
-        if root is None or window is None:
-            if s.id in cached:
+        if root is None or state is None or window is None:
+            if s.cached:
                 forget.append(s.id)
             continue
-        if root not in states:
-            states[root] = git.repository_state(root)
-        state = states[root]
-        if state is None:
-            if s.id in cached:
-                forget.append(s.id)
-            continue
-        old = cached.get(s.id)
-        if old is not None and (old.repo, old.repo_state, old.window_start,
-                                old.window_end) == (str(root), state, *window):
-            continue
-        wanted.setdefault(root, {})[s.id] = window
+        wanted.setdefault(root, {})[s.id] = (window, s.started_at, s.ended_at)
     report.repositories = len(states)
     rows: list[StoredCommits] = []
     git_present = shutil.which(git.GIT) is not None
-    for root, windows in sorted(wanted.items()):
+    for root, sessions in sorted(wanted.items()):
         check_cancelled()
         state = states[root]
         assert state is not None
+        windows = {sid: window for sid, (window, _, _) in sessions.items()}
         since = min(start for start, _ in windows.values())
         found = git.read_commits(root, since) if git_present else None
         report.git_runs += git_present
@@ -114,27 +143,26 @@ def _refresh_commits(db: Database, report: RefreshReport,
             report.failed_repositories.append(str(root))
             if not git_present:
                 # Not cached: once git is installed the next refresh counts them.
-                forget += [sid for sid in windows if sid in cached]
+                forget += [sid for sid in sessions if sid in cached]
                 continue
-            rows += [StoredCommits(sid, str(root), state, *w, None, None, None)
-                     for sid, w in windows.items()]
+            rows += [StoredCommits(sid, str(root), state, start, end, None, None, None)
+                     for sid, (_, start, end) in sessions.items()]
             continue
         for sid, ev in bucket_commits(found, windows).items():
-            rows.append(StoredCommits(sid, str(root), state, *windows[sid], ev.commits,
+            _, start, end = sessions[sid]
+            rows.append(StoredCommits(sid, str(root), state, start, end, ev.commits,
                                       ev.added, ev.deleted))
-        report.sessions_counted += len(windows)
+        report.sessions_counted += len(sessions)
     report.rows_written += save_commit_evidence(db, rows, forget)
 
 
-def _refresh_activity(db: Database, report: RefreshReport,
+def _refresh_activity(db: Database, report: RefreshReport, stale: list[StaleActivity],
                       check_cancelled: Callable[[], None]) -> None:
-    stale = stale_activity(db)
     for i in range(0, len(stale), _ACTIVITY_BATCH):
         check_cancelled()
         batch = stale[i:i + _ACTIVITY_BATCH]
-        times = message_times(db, [key for _, key, _ in batch])
-        rows = [(sid, basis, active_seconds(parse_utc(t) for t in times[key]))
-                for sid, key, basis in batch]
+        times = message_times(db, [s.key for s in batch])
+        rows = [(s, active_seconds(parse_utc(t) for t in times[s.key])) for s in batch]
         report.activity_computed += len(rows)
         report.rows_written += save_activity(db, rows)
 

@@ -17,29 +17,27 @@ from sqlite_utils import Database
 from desktop_app.domain import Tally
 from desktop_app.store.locking import read_snapshot
 
-#: The activity basis of a session, in SQL: computed again when any of these change.
-_BASIS = ("s.message_count || '|' || IFNULL(s.started_at, '') || '|' || "
-          "IFNULL(s.ended_at, '')")
+#: A session whose cached active time no longer fits it (in SQL, ``a`` joined to ``s``).
+_ACTIVITY_STALE = ("a.session_key IS NULL OR a.session_id != s.id OR "
+                   "a.messages != s.message_count OR a.started_at IS NOT s.started_at OR "
+                   "a.ended_at IS NOT s.ended_at")
 #: Message times are read for this many sessions per query.
 _CHUNK = 500
 
 
 class CodingSession(NamedTuple):
-    """A session whose project is a folder path (a repository candidate)."""
+    """A session whose project is a folder path (a repository candidate), with what its cached
+    count (if any) was made from."""
 
     id: str
     project: str
     started_at: str | None
     ended_at: str | None
-
-
-class CachedWindow(NamedTuple):
-    """What a cached count was made from: repository, its branches' fingerprint, window."""
-
-    repo: str
-    repo_state: str
-    window_start: int
-    window_end: int
+    cached: bool = False
+    cached_repo: str | None = None
+    cached_state: str | None = None
+    cached_started_at: str | None = None
+    cached_ended_at: str | None = None
 
 
 class StoredCommits(NamedTuple):
@@ -48,11 +46,21 @@ class StoredCommits(NamedTuple):
     session_id: str
     repo: str
     repo_state: str
-    window_start: int
-    window_end: int
+    started_at: str | None
+    ended_at: str | None
     commits: int | None
     lines_added: int | None
     lines_deleted: int | None
+
+
+class StaleActivity(NamedTuple):
+    """A session whose active time is to be computed, with what it is computed from."""
+
+    key: int
+    id: str
+    messages: int
+    started_at: str | None
+    ended_at: str | None
 
 
 class SessionEvidence(NamedTuple):
@@ -71,22 +79,49 @@ class SessionEvidence(NamedTuple):
         return self.lines_added + self.lines_deleted
 
 
-def coding_sessions(db: Database) -> list[CodingSession]:
-    """Sessions whose ``project`` is an absolute folder path (POSIX, or a Windows drive/UNC
-    path): Claude Code's and Codex's working folder, Aider's history folder."""
-    rows = db.execute(
-        "SELECT id, project, started_at, ended_at FROM sessions "
-        "WHERE project LIKE '/%' OR project LIKE '\\\\%' OR project GLOB '[A-Za-z]:[\\/]*'"
-    ).fetchall()
-    return [CodingSession(*row) for row in rows]
+#: Sessions whose project is an absolute folder path (POSIX, or a Windows drive or UNC path).
+_PATH_PROJECT = ("(s.project LIKE '/%' OR s.project LIKE '\\%' "
+                 "OR s.project GLOB '[A-Za-z]:[\\/]*')")
 
 
-def cached_windows(db: Database) -> dict[str, CachedWindow]:
-    """Every cached commit count's basis, by session id."""
+class ProjectSummary(NamedTuple):
+    """The coding sessions of one project folder whose cached counts share one basis
+    (repository and branch fingerprint; None for sessions not counted)."""
+
+    project: str
+    cached_repo: str | None
+    cached_state: str | None
+    sessions: int
+    #: Sessions with a cached count, and how many of those whose times changed since.
+    cached: int
+    changed: int
+
+
+def project_summaries(db: Database) -> list[ProjectSummary]:
+    """Per project folder and cached basis: how many sessions, how many counted, how many of
+    those changed since. One grouped query: a refresh with nothing to do reads only this."""
     rows = db.execute(
-        "SELECT session_id, repo, repo_state, window_start, window_end FROM commit_evidence"
-    ).fetchall()
-    return {row[0]: CachedWindow(*row[1:]) for row in rows}
+        "SELECT s.project, c.repo, c.repo_state, count(*), count(c.session_id),"
+        " total(c.session_id IS NOT NULL AND (c.started_at IS NOT s.started_at"
+        " OR c.ended_at IS NOT s.ended_at)) "
+        "FROM sessions s LEFT JOIN commit_evidence c ON c.session_id = s.id "
+        f"WHERE {_PATH_PROJECT} GROUP BY s.project, c.repo, c.repo_state").fetchall()
+    return [ProjectSummary(p, repo, state, n, cached, int(changed))
+            for p, repo, state, n, cached, changed in rows]
+
+
+def coding_sessions(db: Database, projects: Sequence[str]) -> list[CodingSession]:
+    """The sessions of the project folders ``projects``, each with its cached count's basis."""
+    found: list[CodingSession] = []
+    for i in range(0, len(projects), _CHUNK):
+        chunk = list(projects[i:i + _CHUNK])
+        rows = db.execute(
+            "SELECT s.id, s.project, s.started_at, s.ended_at, c.session_id IS NOT NULL,"
+            " c.repo, c.repo_state, c.started_at, c.ended_at FROM sessions s "
+            "LEFT JOIN commit_evidence c ON c.session_id = s.id "
+            f"WHERE s.project IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+        found += [CodingSession._make((*row[:4], bool(row[4]), *row[5:])) for row in rows]
+    return found
 
 
 def save_commit_evidence(db: Database, rows: Iterable[StoredCommits],
@@ -98,22 +133,21 @@ def save_commit_evidence(db: Database, rows: Iterable[StoredCommits],
         return 0
     with db.atomic():
         db.conn.executemany(
-            "INSERT OR REPLACE INTO commit_evidence (session_id, repo, repo_state, window_start,"
-            " window_end, commits, lines_added, lines_deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO commit_evidence (session_id, repo, repo_state, started_at,"
+            " ended_at, commits, lines_added, lines_deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             rows)
         db.conn.executemany("DELETE FROM commit_evidence WHERE session_id = ?",
                             [(sid,) for sid in forget])
     return len(rows) + len(forget)
 
 
-def stale_activity(db: Database) -> list[tuple[str, int, str]]:
-    """Sessions whose active time is not cached for what they hold now: (id, key, basis)."""
+def stale_activity(db: Database) -> list[StaleActivity]:
+    """Sessions whose active time is not cached for what they hold now."""
     rows = db.execute(
-        f"SELECT s.id, s.key, {_BASIS} AS basis FROM sessions s "
-        "LEFT JOIN session_activity a ON a.session_id = s.id "
-        f"WHERE a.basis IS NULL OR a.basis != {_BASIS}"
+        "SELECT s.key, s.id, s.message_count, s.started_at, s.ended_at FROM sessions s "
+        f"LEFT JOIN session_activity a ON a.session_key = s.key WHERE {_ACTIVITY_STALE}"
     ).fetchall()
-    return [(row[0], row[1], row[2]) for row in rows]
+    return [StaleActivity(*row) for row in rows]
 
 
 def message_times(db: Database, keys: Sequence[int]) -> dict[int, list[str]]:
@@ -130,54 +164,59 @@ def message_times(db: Database, keys: Sequence[int]) -> dict[int, list[str]]:
     return found
 
 
-def save_activity(db: Database, rows: Iterable[tuple[str, str, int | None]]) -> int:
-    """Write (session id, basis, active seconds) rows; returns how many."""
-    rows = list(rows)
-    if not rows:
+def save_activity(db: Database, rows: Iterable[tuple[StaleActivity, int | None]]) -> int:
+    """Write each session's active seconds with what they were computed from; returns how
+    many."""
+    values = [(*session, seconds) for session, seconds in rows]
+    if not values:
         return 0
     with db.atomic():
         db.conn.executemany(
-            "INSERT OR REPLACE INTO session_activity (session_id, basis, active_seconds) "
-            "VALUES (?, ?, ?)", rows)
-    return len(rows)
+            "INSERT OR REPLACE INTO session_activity (session_key, session_id, messages, "
+            "started_at, ended_at, active_seconds) VALUES (?, ?, ?, ?, ?, ?)", values)
+    return len(values)
+
+
+def cache_sizes(db: Database) -> tuple[int, int, int]:
+    """Rows in ``sessions``, ``commit_evidence`` and ``session_activity`` (each a quick count):
+    cached rows beyond what the sessions account for are a deleted session's."""
+    row = db.execute("SELECT (SELECT count(*) FROM sessions), (SELECT count(*) FROM "
+                     "commit_evidence), (SELECT count(*) FROM session_activity)").fetchone()
+    return int(row[0]), int(row[1]), int(row[2])
 
 
 def forget_orphans(db: Database) -> int:
     """Drop cached rows of sessions no longer in the database (deleted); returns how many."""
-    orphan = ("FROM {table} WHERE session_id NOT IN (SELECT id FROM sessions)")
-    tables = ("commit_evidence", "session_activity")
-    if not any(db.execute("SELECT 1 " + orphan.format(table=t) + " LIMIT 1").fetchone()
-               for t in tables):
+    commits = "FROM commit_evidence WHERE session_id NOT IN (SELECT id FROM sessions)"
+    activity = ("FROM session_activity AS a WHERE NOT EXISTS (SELECT 1 FROM sessions s "
+                "WHERE s.key = a.session_key AND s.id = a.session_id)")
+    wheres = (commits, activity)
+    if not any(db.execute(f"SELECT 1 {where} LIMIT 1").fetchone() for where in wheres):
         return 0
-    removed = 0
     with db.atomic():
-        for table in tables:
-            removed += db.execute("DELETE " + orphan.format(table=table)).rowcount
-    return removed
-
-
-_EVIDENCE_SELECT = (
-    "SELECT s.id, c.commits, c.lines_added, c.lines_deleted, a.active_seconds FROM sessions s "
-    "LEFT JOIN commit_evidence c ON c.session_id = s.id "
-    "LEFT JOIN session_activity a ON a.session_id = s.id")
+        return sum(db.execute(f"DELETE {where}").rowcount for where in wheres)
 
 
 def session_evidence(db: Database, session_id: str) -> SessionEvidence:
     """The cached evidence of one session (all None where nothing is cached)."""
-    row = db.execute(_EVIDENCE_SELECT + " WHERE s.id = ?", [session_id]).fetchone()
-    return SessionEvidence() if row is None else SessionEvidence(*row[1:])
+    row = db.execute(
+        "SELECT c.commits, c.lines_added, c.lines_deleted, a.active_seconds FROM sessions s "
+        "LEFT JOIN commit_evidence c ON c.session_id = s.id "
+        f"LEFT JOIN session_activity a ON a.session_key = s.key AND NOT ({_ACTIVITY_STALE}) "
+        "WHERE s.id = ?", [session_id]).fetchone()
+    return SessionEvidence() if row is None else SessionEvidence(*row)
 
 
 def all_evidence(db: Database) -> dict[str, SessionEvidence]:
     """The cached evidence of every session that has some, by session id (one query)."""
     rows = db.execute(
-        "SELECT session_id, commits, lines_added, lines_deleted, NULL FROM commit_evidence "
-        "WHERE session_id NOT IN (SELECT session_id FROM session_activity) "
-        "UNION ALL "
-        "SELECT a.session_id, c.commits, c.lines_added, c.lines_deleted, a.active_seconds "
-        "FROM session_activity a LEFT JOIN commit_evidence c ON c.session_id = a.session_id"
-    ).fetchall()
-    return {row[0]: SessionEvidence(*row[1:]) for row in rows}
+        "SELECT s.id, c.commits, c.lines_added, c.lines_deleted, a.active_seconds "
+        "FROM sessions s "
+        f"LEFT JOIN session_activity a ON a.session_key = s.key AND NOT ({_ACTIVITY_STALE}) "
+        "LEFT JOIN commit_evidence c ON c.session_id = s.id "
+        "WHERE a.active_seconds IS NOT NULL OR c.commits IS NOT NULL").fetchall()
+    make = SessionEvidence._make
+    return {row[0]: make(row[1:]) for row in rows}
 
 
 def commit_counts(db: Database) -> dict[str, int]:

@@ -315,20 +315,22 @@ def m0013_commit_evidence(db: Database) -> None:
 
     ``commit_evidence`` has a row per session whose project is a git repository on this
     computer: the repository's folder (``repo``), the fingerprint of its branches when counted
-    (``repo_state``), the window counted (Unix seconds, both ends included: the session and the
+    (``repo_state``), the session's start and end when counted (its window: the session and the
     24 h after) and what was found (``commits`` NULL when git could not read the repository).
-    A row is counted again when the branches or the window change. ``session_activity`` holds
-    each session's active seconds (the gaps under 5 minutes between its messages, NULL when no
-    message has a time) with the ``basis`` it was computed from (message count, start, end).
-    Neither holds any text of a session; both can be dropped and rebuilt at any time.
+    A row is counted again when the repository, its branches or the session's times change.
+    ``session_activity`` holds each session's active seconds (the gaps under 5 minutes between
+    its messages, NULL when no message has a time), keyed by the session's integer ``key`` (a
+    rowid lookup: checking 100k sessions for change takes milliseconds) with its id, message
+    count, start and end when computed: computed again when any of them differ. Neither holds
+    any text of a session; both can be dropped and rebuilt at any time.
     """
     db.execute(
         "CREATE TABLE commit_evidence ("
         " session_id TEXT PRIMARY KEY,"
         " repo TEXT NOT NULL,"
         " repo_state TEXT NOT NULL,"
-        " window_start INTEGER NOT NULL,"
-        " window_end INTEGER NOT NULL,"
+        " started_at TEXT,"
+        " ended_at TEXT,"
         " commits INTEGER,"
         " lines_added INTEGER,"
         " lines_deleted INTEGER"
@@ -336,8 +338,11 @@ def m0013_commit_evidence(db: Database) -> None:
     )
     db.execute(
         "CREATE TABLE session_activity ("
-        " session_id TEXT PRIMARY KEY,"
-        " basis TEXT NOT NULL,"
+        " session_key INTEGER PRIMARY KEY,"
+        " session_id TEXT NOT NULL,"
+        " messages INTEGER NOT NULL,"
+        " started_at TEXT,"
+        " ended_at TEXT,"
         " active_seconds INTEGER"
-        ") WITHOUT ROWID"
+        ")"
     )
