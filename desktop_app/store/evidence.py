@@ -19,8 +19,8 @@ from desktop_app.store.locking import read_snapshot
 
 #: A session whose cached active time no longer fits it (in SQL, ``a`` joined to ``s``).
 _ACTIVITY_STALE = ("a.session_key IS NULL OR a.session_id != s.id OR "
-                   "a.messages != s.message_count OR a.started_at IS NOT s.started_at OR "
-                   "a.ended_at IS NOT s.ended_at")
+                   "a.content_hash IS NOT s.content_hash OR a.messages != s.message_count OR "
+                   "a.started_at IS NOT s.started_at OR a.ended_at IS NOT s.ended_at")
 #: Message times are read for this many sessions per query.
 _CHUNK = 500
 
@@ -58,6 +58,7 @@ class StaleActivity(NamedTuple):
 
     key: int
     id: str
+    content_hash: str | None
     messages: int
     started_at: str | None
     ended_at: str | None
@@ -144,7 +145,8 @@ def save_commit_evidence(db: Database, rows: Iterable[StoredCommits],
 def stale_activity(db: Database) -> list[StaleActivity]:
     """Sessions whose active time is not cached for what they hold now."""
     rows = db.execute(
-        "SELECT s.key, s.id, s.message_count, s.started_at, s.ended_at FROM sessions s "
+        "SELECT s.key, s.id, s.content_hash, s.message_count, s.started_at, s.ended_at "
+        "FROM sessions s "
         f"LEFT JOIN session_activity a ON a.session_key = s.key WHERE {_ACTIVITY_STALE}"
     ).fetchall()
     return [StaleActivity(*row) for row in rows]
@@ -172,8 +174,9 @@ def save_activity(db: Database, rows: Iterable[tuple[StaleActivity, int | None]]
         return 0
     with db.atomic():
         db.conn.executemany(
-            "INSERT OR REPLACE INTO session_activity (session_key, session_id, messages, "
-            "started_at, ended_at, active_seconds) VALUES (?, ?, ?, ?, ?, ?)", values)
+            "INSERT OR REPLACE INTO session_activity (session_key, session_id, content_hash,"
+            " messages, started_at, ended_at, active_seconds) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            values)
     return len(values)
 
 

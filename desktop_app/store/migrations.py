@@ -320,9 +320,9 @@ def m0013_commit_evidence(db: Database) -> None:
     A row is counted again when the repository, its branches or the session's times change.
     ``session_activity`` holds each session's active seconds (the gaps under 5 minutes between
     its messages, NULL when no message has a time), keyed by the session's integer ``key`` (a
-    rowid lookup: checking 100k sessions for change takes milliseconds) with its id, message
-    count, start and end when computed: computed again when any of them differ. Neither holds
-    any text of a session; both can be dropped and rebuilt at any time.
+    rowid lookup: checking 100k sessions for change takes milliseconds) with its id, content
+    hash, message count, start and end when computed: computed again when any of them differ.
+    Neither holds any text of a session; both can be dropped and rebuilt at any time.
     """
     db.execute(
         "CREATE TABLE commit_evidence ("
@@ -340,6 +340,7 @@ def m0013_commit_evidence(db: Database) -> None:
         "CREATE TABLE session_activity ("
         " session_key INTEGER PRIMARY KEY,"
         " session_id TEXT NOT NULL,"
+        " content_hash TEXT,"
         " messages INTEGER NOT NULL,"
         " started_at TEXT,"
         " ended_at TEXT,"

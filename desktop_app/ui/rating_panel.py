@@ -339,11 +339,10 @@ class RatingPanel(QWidget):
             self.active_label.setVisible(False)
             self.active_label.clear()
             return
-        text = f"≈ {active} min active (estimate: gaps under 5 min between messages)"
+        text = f"\u2248 {active} min active (an estimate)"
         net = net_minutes(self._shown_minutes, active)
         if net is not None:
-            text = (f"≈ {active} min active · net ≈ {net:+d} min "
-                    "(saved − active; estimates)")
+            text = f"\u2248 {active} min active \u00b7 net \u2248 {net:+d} min (estimates)"
         self.active_label.setText(text)
         self.active_label.setVisible(True)
 
