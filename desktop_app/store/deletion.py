@@ -254,7 +254,8 @@ def _delete_ids(db: Database, ids: Sequence[str], *, tombstone: bool = True
             "INSERT INTO sessions_fts (sessions_fts, rowid, title) VALUES ('delete', ?, ?)",
             [(row[0], row[3]) for row in found if not row[4]])
         conn.execute(f"DELETE FROM messages WHERE session_key IN ({keymarks})", keys)
-        for table in ("ratings", "session_labels", "reflect_samples", "session_states"):
+        for table in ("ratings", "session_labels", "reflect_samples", "session_states",
+                      "commit_evidence", "session_activity"):
             conn.execute(f"DELETE FROM {table} WHERE session_id IN ({idmarks})", present)
         conn.execute(f"DELETE FROM sessions WHERE key IN ({keymarks})", keys)
         if tombstone:
@@ -271,7 +272,7 @@ def _delete_everything(db: Database) -> DeletionCount:
         conn.execute(f"INSERT INTO {table} ({table}) VALUES ('delete-all')")
     # Ratings and labels of every session go too, including any left without a session.
     for table in ("messages", "ratings", "session_labels", "reflect_samples",
-                  "session_states", "sessions"):
+                  "session_states", "commit_evidence", "session_activity", "sessions"):
         conn.execute(f"DELETE FROM {table}")
     return counted
 

@@ -15,7 +15,7 @@ from desktop_app.domain import Message, Rating, Session, Verdict
 from desktop_app.evidence import git
 from desktop_app.evidence.refresh import fresh_evidence, refresh_evidence
 from desktop_app.store import save_sessions, set_rating
-from desktop_app.store.deletion import delete_sessions
+from desktop_app.store.deletion import delete_all, delete_sessions
 from desktop_app.store.evidence import (
     SessionEvidence,
     commit_counts,
@@ -127,8 +127,20 @@ def test_git_missing_or_hanging_gives_null_and_no_crash(db: Database, repo: Repo
 def test_deleted_sessions_leave_no_evidence_behind(db: Database, repo: Repo) -> None:
     session = coding(1, str(repo.root), at("2026-01-10 10:00"), at("2026-01-10 11:00"))
     save_sessions(db, [session])
+    other = coding(2, str(repo.root), at("2026-01-10 10:00"), at("2026-01-10 11:00"))
+    save_sessions(db, [other])
     refresh_evidence(db)
-    delete_sessions(db, [session.id])
+    delete_sessions(db, [session.id])  # the repository's folder goes with the session
+    assert db.execute("SELECT session_id FROM commit_evidence").fetchall() == [(other.id,)]
+    assert db.execute("SELECT session_id FROM session_activity").fetchall() == [(other.id,)]
+    delete_all(db)
+    assert db.execute("SELECT count(*) FROM commit_evidence").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM session_activity").fetchone()[0] == 0
+    # Rows left without their session (deleted some other way) go at the next refresh.
+    save_sessions(db, [other])
+    refresh_evidence(db)
+    db.execute("DELETE FROM sessions WHERE id = ?", [other.id])
+    db.conn.commit()
     refresh_evidence(db)
     assert db.execute("SELECT count(*) FROM commit_evidence").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM session_activity").fetchone()[0] == 0
