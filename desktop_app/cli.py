@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
@@ -16,6 +16,7 @@ from sqlite_utils import Database
 from desktop_app import __version__
 from desktop_app.deleting import add_delete_parser, run_delete
 from desktop_app.domain import MAX_MINUTES_SAVED, SessionRow, Verdict, utc_iso
+from desktop_app.evidence.refresh import fresh_evidence
 from desktop_app.exporting import ExportError, backup_command, export_command
 from desktop_app.importers.registry import DISPLAY_NAMES, SOURCES, TOOL_NAMES, display_name
 from desktop_app.importers.values import size_text
@@ -40,6 +41,7 @@ from desktop_app.store import (
     update_rating,
 )
 from desktop_app.store.db import damage_reported
+from desktop_app.store.evidence import SessionEvidence
 from desktop_app.store.imports import session_extras
 from desktop_app.store.indexing import finish_index
 from desktop_app.store.locking import DatabaseBusyError, set_lock_wait
@@ -281,14 +283,16 @@ def _run_command(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
             if args.search:  # what an interrupted import left of the index (store/indexing.py)
                 finish_index(db)
             query = SessionQuery(source=args.source, search=args.search)
+            evidence = fresh_evidence(db) if args.json else None
             _emit_sessions(list_sessions(db, query), args.json, out,
-                           _prices(db) if args.json else None)
+                           _prices(db) if args.json else None, evidence)
             unsearchable = count_unsearchable(db, query) if args.search else 0
             if unsearchable:
                 print(f"Note: {unsearchable_text(unsearchable)}.", file=sys.stderr)
         elif args.command == "show":
             session_id = resolve_session_id(db, args.session_id)
-            _emit_show(get_session(db, session_id), db, args.json, out)
+            evidence = fresh_evidence(db) if args.json else None
+            _emit_show(get_session(db, session_id), db, args.json, out, evidence)
         elif args.command == "rate":
             session_id = resolve_session_id(db, args.session_id)
             _rate(db, session_id, args)
@@ -472,9 +476,10 @@ def _verdict_text(verdict: Verdict) -> str:
 
 
 def _emit_sessions(rows: list[SessionRow], as_json: bool, out: TextIO,
-                   prices: PriceTable | None = None) -> None:
+                   prices: PriceTable | None = None,
+                   evidence: Mapping[str, SessionEvidence] | None = None) -> None:
     if as_json:
-        emit_json([session_object(row, prices) for row in rows], out)
+        emit_json([session_object(row, prices, evidence) for row in rows], out)
         return
     if not rows:
         print("No sessions.", file=out)
@@ -504,11 +509,13 @@ def _tool_feedback_text(thumbs: str | None) -> str:
     return f"{shown} (the tool's own feedback, not your verdict)"
 
 
-def _emit_show(row: SessionRow, db: Any, as_json: bool, out: TextIO) -> None:
+def _emit_show(row: SessionRow, db: Any, as_json: bool, out: TextIO,
+               evidence: Mapping[str, SessionEvidence] | None = None) -> None:
     transcript = get_transcript(db, row.id)
     if as_json:
         # The tool's own thumbs (ChatGPT's message_feedback.json): shown, never a verdict.
-        obj = show_object(row, session_extras(db, row.id)[1], transcript, prices=_prices(db))
+        obj = show_object(row, session_extras(db, row.id)[1], transcript, prices=_prices(db),
+                          evidence=evidence)
         emit_json(obj, out)
         return
     rating = row.rating

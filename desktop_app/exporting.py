@@ -15,7 +15,7 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,12 +25,14 @@ from sqlite_utils import Database
 
 from desktop_app import __version__
 from desktop_app.domain import Message, utc_iso
+from desktop_app.evidence.refresh import fresh_evidence
 from desktop_app.importers import worthwhile_export
 from desktop_app.importers.values import size_text
 from desktop_app.jsonout import show_object, transcript_objects
 from desktop_app.metrics.cost import PriceTable
 from desktop_app.store import StoreError, open_db
 from desktop_app.store.backup import backup_to
+from desktop_app.store.evidence import SessionEvidence
 from desktop_app.store.export import (
     ExportedSession,
     ExportSnapshot,
@@ -79,12 +81,14 @@ class ExportProgress:
 
 
 def export_object(session: ExportedSession, *, transcripts: bool,
-                  prices: PriceTable | None = None) -> dict[str, object]:
+                  prices: PriceTable | None = None,
+                  evidence: Mapping[str, SessionEvidence] | None = None) -> dict[str, object]:
     """One session of the JSON export: ``show --json``'s object (without its transcript
-    unless ``transcripts``), plus what a restore needs to give back the same session: the
-    tool's own name, its update time and hidden branches, its input token split and the cost
-    it was stored with, and each message's model."""
-    obj = show_object(session.row, session.tool_feedback, None, prices=prices)
+    unless ``transcripts``; with ``evidence``, its commits and active time), plus what a
+    restore needs to give back the same session: the tool's own name, its update time and
+    hidden branches, its input token split and the cost it was stored with, and each message's
+    model."""
+    obj = show_object(session.row, session.tool_feedback, None, prices=prices, evidence=evidence)
     obj["tool_name"] = session.row.tool_name
     obj["updated_at"] = session.updated_at
     obj["hidden_branches"] = session.hidden_branches
@@ -163,8 +167,8 @@ def _write_json(out: TextIO, snap: ExportSnapshot, transcripts: bool, tick: _Tic
     count = 0
     for session in snap.sessions(transcripts=transcripts):
         out.write(",\n    " if count else "\n    ")
-        out.write(json.dumps(export_object(session, transcripts=transcripts, prices=prices),
-                             ensure_ascii=False))
+        out.write(json.dumps(export_object(session, transcripts=transcripts, prices=prices,
+                                           evidence=snap.evidence), ensure_ascii=False))
         count += 1
         tick(count)
     out.write("\n  ]\n}\n" if count else "]\n}\n")
@@ -194,6 +198,8 @@ def export_data(db: Database, target: Path, fmt: str, *, transcripts: bool = Fal
     target = target.expanduser()
     if is_database_file(db, target):
         raise ExportError(f"{target} is the database itself: choose another file")
+    if fmt == "json":
+        fresh_evidence(db)  # the JSON export holds sessions --json's objects, evidence included
     # A byte order mark tells spreadsheets the CSV is UTF-8.
     with private_file(target, "the export", encoding="utf-8-sig" if fmt == "csv" else "utf-8"
                       ) as out, export_snapshot(db) as snap:

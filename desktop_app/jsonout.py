@@ -5,12 +5,16 @@ writes the same objects (with a few keys more)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TextIO
 
 from desktop_app.domain import Message, SessionRow, utc_iso
 from desktop_app.importers.registry import display_name
 from desktop_app.metrics.cost import PriceTable, session_cost
+from desktop_app.metrics.evidence import active_minutes
+from desktop_app.store.evidence import SessionEvidence
+
+_NO_EVIDENCE = SessionEvidence()
 
 
 def row_cost(row: SessionRow, prices: PriceTable) -> float | None:
@@ -20,12 +24,20 @@ def row_cost(row: SessionRow, prices: PriceTable) -> float | None:
     return None if cost is None else round(cost, 6)
 
 
-def session_object(row: SessionRow, prices: PriceTable | None = None) -> dict[str, object]:
+def session_object(row: SessionRow, prices: PriceTable | None = None,
+                   evidence: Mapping[str, SessionEvidence] | None = None) -> dict[str, object]:
     """The ``sessions --json`` object of one session; with ``prices``, its ``cost`` comes from
-    the local price table (None without tokens or price), otherwise it is the stored one."""
+    the local price table (None without tokens or price), otherwise it is the stored one; with
+    ``evidence`` (the cache, by session id) also ``commits`` and ``lines_changed`` (null without
+    a repository) and ``active_minutes`` (null where no message has a time)."""
     obj = row.to_json(tool=display_name(row.tool_key))
     if prices is not None:
         obj["cost"] = row_cost(row, prices)
+    if evidence is not None:
+        found = evidence.get(row.id, _NO_EVIDENCE)
+        obj["commits"] = found.commits
+        obj["lines_changed"] = found.lines_changed
+        obj["active_minutes"] = active_minutes(found.active_seconds)
     return obj
 
 
@@ -42,10 +54,12 @@ def transcript_objects(messages: Iterable[Message], *, models: bool = False,
 
 def show_object(row: SessionRow, tool_feedback: str | None,
                 transcript: Iterable[Message] | None, *, models: bool = False,
-                prices: PriceTable | None = None) -> dict[str, object]:
-    """The ``show --json`` object: the session, the tool's own thumbs (never a verdict) and,
-    unless ``transcript`` is None, the transcript (``prices``: see :func:`session_object`)."""
-    obj = session_object(row, prices)
+                prices: PriceTable | None = None,
+                evidence: Mapping[str, SessionEvidence] | None = None) -> dict[str, object]:
+    """The ``show --json`` object: the session (``prices`` and ``evidence`` as in
+    :func:`session_object`), the tool's own thumbs (never a verdict) and, unless ``transcript``
+    is None, the transcript."""
+    obj = session_object(row, prices, evidence)
     obj["tool_feedback"] = tool_feedback
     if transcript is not None:
         obj["transcript"] = transcript_objects(transcript, models=models, no_text=row.no_text)

@@ -14,17 +14,22 @@ from typing import TextIO
 from sqlite_utils import Database
 
 from desktop_app.domain import Verdict
+from desktop_app.evidence.refresh import fresh_evidence
 from desktop_app.importers.registry import display_name
 from desktop_app.jsonout import emit_json
 from desktop_app.metrics.suggest import FOLDS, MIN_GAIN, SuggestResult, suggest
 from desktop_app.store import open_db
+from desktop_app.store.evidence import commit_counts
 from desktop_app.store.features import FeatureRow, feature_rows
 
 
 def compute_suggestions(db: Database, commits: Mapping[str, int] | None = None
                         ) -> tuple[SuggestResult, list[FeatureRow]]:
     """Train on ``db``'s ratings and suggest for its unrated sessions; also returns the unrated
-    sessions' rows (newest first) for listing. ``commits``: session id → commits, if known."""
+    sessions' rows (newest first) for listing. ``commits``: session id → commits, if known;
+    by default the evidence cache's counts (no git is run here), left out while it has none."""
+    if commits is None:
+        commits = commit_counts(db) or None
     rated, unrated = feature_rows(db)
     unrated.sort(key=lambda row: (row.started_at or "", row.session_id), reverse=True)
     return suggest(rated, unrated, commits), unrated
@@ -49,6 +54,7 @@ def run_suggest(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
     if db_path.exists():  # a reading command never creates the database
         db = open_db(db_path)
         try:
+            fresh_evidence(db)  # commits are one of the features: count them where they changed
             result, unrated = compute_suggestions(db)
         finally:
             db.close()

@@ -249,7 +249,8 @@ def _delete_ids(db: Database, ids: Sequence[str], *, tombstone: bool = True
         # queued for indexing none or some): removing one it lacks would corrupt the index.
         unindex(db, keys)
         conn.execute(f"DELETE FROM messages WHERE session_key IN ({keymarks})", keys)
-        for table in ("ratings", "session_labels", "reflect_samples", "session_states"):
+        for table in ("ratings", "session_labels", "reflect_samples", "session_states",
+                      "commit_evidence", "session_activity"):
             conn.execute(f"DELETE FROM {table} WHERE session_id IN ({idmarks})", present)
         conn.execute(f"DELETE FROM sessions WHERE key IN ({keymarks})", keys)
         if tombstone:
@@ -267,7 +268,7 @@ def _delete_everything(db: Database) -> DeletionCount:
     clear_queue(db)
     # Ratings and labels of every session go too, including any left without a session.
     for table in ("messages", "ratings", "session_labels", "reflect_samples",
-                  "session_states", "sessions"):
+                  "session_states", "commit_evidence", "session_activity", "sessions"):
         conn.execute(f"DELETE FROM {table}")
     return counted
 

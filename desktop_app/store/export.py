@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from desktop_app.domain import Message, SessionRow
+from desktop_app.store.evidence import all_evidence
 from desktop_app.store.locking import read_snapshot
 from desktop_app.store.ratings import list_labels, list_reasons
 from desktop_app.store.sessions import (
@@ -49,6 +50,8 @@ class ExportSnapshot:
         #: The person's labels and reasons, in their order.
         self.labels = list_labels(db)
         self.reasons = list_reasons(db)
+        #: The evidence cache (commits, active time) by session id, as ``sessions --json``.
+        self.evidence = all_evidence(db)
 
     def sessions(self, *, transcripts: bool) -> Iterator[ExportedSession]:
         """Every session, oldest first (those without a start time last), page by page."""

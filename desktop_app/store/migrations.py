@@ -355,3 +355,44 @@ def m0015_index_queue(db: Database) -> None:
     stored before this migration is.
     """
     db.execute("CREATE TABLE index_queue (session_key INTEGER PRIMARY KEY, next_seq INTEGER)")
+
+
+@MIGRATIONS(name="0016_commit_evidence")
+def m0016_commit_evidence(db: Database) -> None:
+    """A cache of evidence read from outside the sessions: commits in each coding session's
+    repository, and the time a person was active in each session.
+
+    ``commit_evidence`` has a row per session whose project is a git repository on this
+    computer: the repository's folder (``repo``), the fingerprint of its branches when counted
+    (``repo_state``), the session's start and end when counted (its window: the session and the
+    24 h after) and what was found (``commits`` NULL when git could not read the repository).
+    A row is counted again when the repository, its branches or the session's times change.
+    ``session_activity`` holds each session's active seconds (the gaps under 5 minutes between
+    its messages, NULL when no message has a time), keyed by the session's integer ``key`` (a
+    rowid lookup: checking 100k sessions for change takes milliseconds) with its id, content
+    hash, message count, start and end when computed: computed again when any of them differ.
+    Neither holds any text of a session; both can be dropped and rebuilt at any time.
+    """
+    db.execute(
+        "CREATE TABLE commit_evidence ("
+        " session_id TEXT PRIMARY KEY,"
+        " repo TEXT NOT NULL,"
+        " repo_state TEXT NOT NULL,"
+        " started_at TEXT,"
+        " ended_at TEXT,"
+        " commits INTEGER,"
+        " lines_added INTEGER,"
+        " lines_deleted INTEGER"
+        ") WITHOUT ROWID"
+    )
+    db.execute(
+        "CREATE TABLE session_activity ("
+        " session_key INTEGER PRIMARY KEY,"
+        " session_id TEXT NOT NULL,"
+        " content_hash TEXT,"
+        " messages INTEGER NOT NULL,"
+        " started_at TEXT,"
+        " ended_at TEXT,"
+        " active_seconds INTEGER"
+        ")"
+    )

@@ -32,6 +32,7 @@ from sqlite_utils import Database
 
 from desktop_app.demo.database import DemoDatabase
 from desktop_app.domain import Verdict
+from desktop_app.evidence.refresh import RefreshReport
 from desktop_app.store import (
     SessionQuery,
     StoreError,
@@ -50,6 +51,7 @@ from desktop_app.ui.data_panel import DataPanelController
 from desktop_app.ui.db_watch import ChangeWatcher
 from desktop_app.ui.delete_dialog import DeleteController
 from desktop_app.ui.errors import show_error
+from desktop_app.ui.evidence_task import EVIDENCE_TASK, start_evidence_refresh
 from desktop_app.ui.first_run import FirstRunWidget
 from desktop_app.ui.import_controller import ImportController
 from desktop_app.ui.indexing import IndexingController
@@ -449,6 +451,19 @@ class MainWindow(QMainWindow):
             if week is not None:
                 self.show_view("reflect")
                 self.reminder.notify(week)
+        self._refresh_evidence()
+
+    def _refresh_evidence(self) -> None:
+        """Count commits and active time again where they changed, off the GUI thread."""
+        start_evidence_refresh(self.tasks, self._db_path, self._on_evidence_refreshed)
+
+    def _on_evidence_refreshed(self, report: RefreshReport) -> None:
+        # Shown again even when this refresh wrote nothing: an older one that did may have
+        # been dropped (its commit woke the change watcher, which started this one).
+        if self._db is not None and self.outer_stack.currentWidget() is self.body:
+            self.sessions_view.refresh_evidence()
+            if report.rows_written:
+                self._data_changed()
 
     def hold_instance_lock(self, lock: InstanceLock) -> None:
         """Keep ``lock`` (this window's claim on its database) and answer a second start on that
@@ -459,6 +474,7 @@ class MainWindow(QMainWindow):
         lock.raise_requested.connect(self.bring_to_front)
 
     def _close_db(self) -> None:
+        self.tasks.drop(EVIDENCE_TASK)  # its answer is about this database
         if self._db is not None:
             self.watch.set_db(None)
             self.suggestions.stop()
@@ -869,6 +885,7 @@ class MainWindow(QMainWindow):
             self.reflect_view.panel.set_choices(*self._choices())
             self.update_status()
             self._data_changed()
+            self._refresh_evidence()
 
     # --- sharing the database with the command line and other processes ------------------------
 
@@ -890,6 +907,7 @@ class MainWindow(QMainWindow):
             self.reflect_view.refresh_weeks()
         self.update_status()
         self._data_changed()
+        self._refresh_evidence()
 
     @Slot(str)
     def _on_writes_waiting_changed(self, what: str) -> None:

@@ -1,4 +1,5 @@
-"""The rating panel under the transcript: verdict, minutes saved, labels, reason, note."""
+"""The rating panel under the transcript: verdict, minutes saved, labels, reason, note, and
+beside them the evidence: commits after the session, its active time."""
 
 from __future__ import annotations
 
@@ -20,6 +21,14 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain import MAX_MINUTES_SAVED, Rating, Verdict
 from desktop_app.metrics.suggest import Suggestion
+from desktop_app.metrics.evidence import (
+    ACTIVE_GAP_SECONDS,
+    CommitEvidence,
+    active_minutes,
+    evidence_text,
+    net_minutes,
+)
+from desktop_app.store.evidence import SessionEvidence
 from desktop_app.ui.presentation import HIDDEN
 from desktop_app.ui.theme import colors
 
@@ -227,19 +236,42 @@ class RatingPanel(QWidget):
         note_label = QLabel("N&ote")
         note_label.setBuddy(self.note)
 
+        # Evidence beside the verdict: commits in the session's repository (coding sessions).
+        self.commits_label = QLabel()
+        self.commits_label.setObjectName("commitEvidence")
+        self.commits_label.setAccessibleName("Commits after the session")
+        self.commits_label.setWordWrap(True)  # a narrow panel wraps it rather than widen
+        self.commits_label.setToolTip(
+            "Commits on the local branches of the session's repository (any author) during the "
+            "session and the 24 hours after it, and the lines they added and deleted; read "
+            "from git on this computer")
+        verdicts.insertSpacing(verdicts.count() - 1, 10)
+        verdicts.insertWidget(verdicts.count() - 1, self.commits_label)
+        # Beside minutes saved: the time the person was active in the session (an estimate).
+        self.active_label = QLabel()
+        self.active_label.setObjectName("activeTime")
+        self.active_label.setAccessibleName("Active time")
+        self.active_label.setWordWrap(True)
+        self.active_label.setToolTip(
+            f"Active time: the sum of the gaps under {ACTIVE_GAP_SECONDS // 60} minutes between "
+            "the session's messages (longer pauses count as away). Net minutes = your minutes "
+            "saved − active minutes, for when your estimate left out the time the session "
+            "took. Both are estimates.")
+
         grid.addWidget(self.heading, 0, 0, 1, 4)
         grid.addLayout(verdict_rows, 1, 0, 1, 4)
         grid.addWidget(minutes_label, 2, 0)
         grid.addWidget(self.minutes, 2, 1)
         grid.addWidget(reason_label, 2, 2, Qt.AlignmentFlag.AlignRight)
         grid.addWidget(self.reason, 2, 3)
-        grid.addWidget(labels_label, 3, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.active_label, 3, 1, 1, 3)
+        grid.addWidget(labels_label, 4, 0, Qt.AlignmentFlag.AlignTop)
         labels_row = QHBoxLayout()
         labels_row.addWidget(self.labels, 1)
         labels_row.addWidget(self.add_label_button, 0, Qt.AlignmentFlag.AlignTop)
-        grid.addLayout(labels_row, 3, 1, 1, 3)
-        grid.addWidget(note_label, 4, 0)
-        grid.addWidget(self.note, 4, 1, 1, 3)
+        grid.addLayout(labels_row, 4, 1, 1, 3)
+        grid.addWidget(note_label, 5, 0)
+        grid.addWidget(self.note, 5, 1, 1, 3)
         grid.setColumnStretch(3, 1)
         self._shown_minutes: int | None = None
         self._shown_note = ""
@@ -247,6 +279,7 @@ class RatingPanel(QWidget):
         #: Presentation mode: the note and the reason show a stand-in and cannot be edited.
         self._masked = False
         self._shown: tuple[Rating | None, int, tuple[str, ...]] = (None, 1, ())
+        self._evidence: SessionEvidence | None = None
         self.show_rating(None)
 
     def set_choices(self, labels: list[str], reasons: list[str]) -> None:
@@ -331,6 +364,33 @@ class RatingPanel(QWidget):
                 "Hidden for presentation" if self._masked else "why not useful?")
         self.note.setPlaceholderText("Hidden for presentation" if self._masked
                                      else "A note for yourself (Enter to save)")
+        self._show_evidence_texts()
+
+    def show_evidence(self, evidence: SessionEvidence | None) -> None:
+        """Show one session's evidence beside its rating (None: a selection, or nothing)."""
+        self._evidence = evidence
+        self._show_evidence_texts()
+
+    def _show_evidence_texts(self) -> None:
+        rating, count, _ = self._shown
+        evidence = self._evidence if rating is not None and count == 1 else None
+        commits = None
+        if evidence is not None and evidence.commits is not None:
+            commits = evidence_text(CommitEvidence(evidence.commits, evidence.lines_added or 0,
+                                                   evidence.lines_deleted or 0))
+        self.commits_label.setText(commits or "")
+        self.commits_label.setVisible(commits is not None)
+        active = active_minutes(evidence.active_seconds) if evidence is not None else None
+        if active is None:
+            self.active_label.setVisible(False)
+            self.active_label.clear()
+            return
+        text = f"\u2248 {active} min active (an estimate)"
+        net = net_minutes(self._shown_minutes, active)
+        if net is not None:
+            text = f"\u2248 {active} min active \u00b7 net \u2248 {net:+d} min (estimates)"
+        self.active_label.setText(text)
+        self.active_label.setVisible(True)
 
     def _masked_text(self, text: str) -> str:
         return HIDDEN if self._masked and text else text
@@ -357,6 +417,7 @@ class RatingPanel(QWidget):
         value = self.minutes.minutes()
         if value != self._shown_minutes:
             self._shown_minutes = value
+            self._show_evidence_texts()
             self.minutes_committed.emit(value)
 
     @Slot(int)

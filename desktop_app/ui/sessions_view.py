@@ -38,6 +38,7 @@ from desktop_app.store import (
     list_labels,
     list_reasons,
 )
+from desktop_app.store.evidence import session_evidence
 from desktop_app.store.imports import session_extras
 from desktop_app.store.sessions import count_unsearchable, tools_present
 from desktop_app.ui.filter_bar import FilterBar
@@ -463,6 +464,7 @@ class SessionsView(QWidget):
             text = ("No sessions match these filters." if self.model.rowCount() == 0
                     and self.filters.is_filtered() else "Select a session to read its transcript.")
             self.transcript.show_placeholder(text)
+            self.panel.show_evidence(None)
             self.panel.show_rating(None)
             return
         if len(ids) > 1:
@@ -478,7 +480,13 @@ class SessionsView(QWidget):
         self.transcript.show_session(row, get_transcript(self._db, row.id),
                                      search=self.filters.query().search,
                                      extras=session_extras(self._db, row.id))
+        self.panel.show_evidence(session_evidence(self._db, row.id))
         self.panel.show_rating(get_rating(self._db, row.id))
+
+    def refresh_evidence(self) -> None:
+        """The evidence cache was brought up to date: show the selected session's again."""
+        if self._db is not None and len(self._panel_ids) == 1:
+            self.panel.show_evidence(session_evidence(self._db, self._panel_ids[0]))
 
     def _show_common_rating(self, ids: list[str]) -> None:
         """The panel for a selection: what the sessions share (skipped for huge selections)."""

@@ -53,8 +53,10 @@ from desktop_app.metrics import (
     value_stats,
 )
 from desktop_app.metrics.cost import CostFigures, PriceTable, cost_figures, cost_tally, money
+from desktop_app.metrics.evidence import CommitComparison, compare_commits
 from desktop_app.metrics.text import percent
 from desktop_app.store import SessionQuery
+from desktop_app.store.evidence import commit_tallies
 from desktop_app.store.prices import load_prices
 from desktop_app.store.stats import StatsReader, rated_cost_rows
 from desktop_app.ui.charts.common import GroupTarget, Target, chart_colors
@@ -93,6 +95,8 @@ class ValueFigures:
     insights: tuple[str, ...]
     #: Cost per useful use over the rated uses with a known cost (None: not computed).
     cost: CostFigures | None = None
+    #: Coding sessions followed by commits against those in a repository without.
+    commits: CommitComparison | None = None
 
 
 def _value_stats(db: Database, *, by: By, group: GroupBy | None = None,
@@ -131,7 +135,10 @@ def load_figures(db: Database, by: By, source: str | None,
     # every time would crowd out the real findings. The By label tab shows them.
     labelled = {g: f for g, f in label_stats.group_totals.items() if g != NO_LABEL}
     lines += insights(labelled, names=DISPLAY_NAMES, limit=1)[:2]
-    return ValueFigures(stats, tool_stats, label_stats, tuple(lines[:MAX_INSIGHTS]), cost)
+    check_cancelled()
+    commits = compare_commits(*commit_tallies(db, source))  # the evidence cache, no git
+    return ValueFigures(stats, tool_stats, label_stats, tuple(lines[:MAX_INSIGHTS]), cost,
+                        commits)
 
 
 def _trend_sentence(db: Database, stats: Stats, source: str | None, today: date) -> str | None:
@@ -262,9 +269,19 @@ class ValueView(ChartTabs, QWidget):
         self.cost_label.setAccessibleName("Cost per useful use")
         self.cost_label.setWordWrap(True)
         self.cost_label.setVisible(False)
+        # Value per use after commits and without (coding sessions in a repository only).
+        self.commits_label = QLabel()
+        self.commits_label.setObjectName("valueCommits")
+        self.commits_label.setAccessibleName("Sessions followed by commits")
+        self.commits_label.setWordWrap(True)
+        self.commits_label.setToolTip(
+            "Coding sessions whose project is a git repository on this computer, split by "
+            "whether any commit was made during the session or the 24 hours after it")
+        self.commits_label.setVisible(False)
         outer.addWidget(self.insights_label)
         outer.addWidget(self.basis_label)
         outer.addWidget(self.cost_label)
+        outer.addWidget(self.commits_label)
         # Until a period has enough ratings the chart has no value to show: say what to do.
         self.no_value_bar = QWidget()
         self.no_value_bar.setObjectName("valueNoValue")
@@ -477,6 +494,9 @@ class ValueView(ChartTabs, QWidget):
             if self._source is None:
                 self._update_tools(list(figures.tool_stats.group_totals.values()))
             self.insights_label.setText(self._insights_html())
+        sentence = figures.commits.sentence() if figures.commits is not None else None
+        self.commits_label.setText(sentence or "")
+        self.commits_label.setVisible(sentence is not None and bool(figures.stats.periods))
         self._sync_soon()
         self._end_task()
         self.loaded.emit()

@@ -45,7 +45,7 @@ def test_an_older_database_gets_its_card_id_on_upgrade(db_path: Path,
 
     db = open_db(db_path)
     try:
-        assert schema_version(db)[-1] == "0012_card_id"
+        assert "0012_card_id" in schema_version(db)
         made = card_id(db)
         assert db.execute("SELECT key, value FROM meta").fetchall() == [("card_id", made)]
     finally:

@@ -17,6 +17,7 @@ from desktop_app.cli import main
 from desktop_app.domain import SessionRow, Verdict
 from desktop_app.store import count_sessions, get_rating, list_labels, open_db, save_sessions
 from desktop_app.store.ratings import RatingEdit, edit_ratings
+from desktop_app.ui.evidence_task import EVIDENCE_TASK
 from desktop_app.ui.session_model import COL_VERDICT
 from desktop_app.ui.write_queue import RETRY_MS
 from tests.factories import make_session
@@ -322,6 +323,11 @@ def test_the_first_run_screen_gives_way_when_the_command_line_imports(
 def test_nothing_changed_means_nothing_is_read_again(qtbot: QtBot, filled_db: Path,
                                                     open_window: OpenWindow) -> None:
     window = open_window(filled_db)
+    # On opening, a worker caches each session's active time (a write of the window's own
+    # worker, seen once like another's); then the window is quiet.
+    qtbot.waitUntil(lambda: not window.tasks.busy(EVIDENCE_TASK))
+    window.watch.check()
+    qtbot.waitUntil(lambda: not window.tasks.busy(EVIDENCE_TASK))
     view = window.sessions_view
     view.table.setFocus()
     qtbot.keyClick(view.table, Qt.Key.Key_U)  # the window's own write is not "another's"
