@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain import MAX_MINUTES_SAVED, Rating, Verdict
-from desktop_app.metrics.suggest import Suggestion
 from desktop_app.metrics.evidence import (
     ACTIVE_GAP_SECONDS,
     CommitEvidence,
@@ -28,6 +27,7 @@ from desktop_app.metrics.evidence import (
     evidence_text,
     net_minutes,
 )
+from desktop_app.metrics.suggest import Suggestion
 from desktop_app.store.evidence import SessionEvidence
 from desktop_app.ui.presentation import HIDDEN
 from desktop_app.ui.theme import colors
