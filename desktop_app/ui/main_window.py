@@ -198,7 +198,7 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setToolTip(f"{text} (Ctrl+{i + 1})")
         self.stack = QStackedWidget(self.body)
-        self.sessions_view = SessionsView(self.controller, self.stack)
+        self.sessions_view = SessionsView(self.controller, self.stack, self.tasks)
         self.reflect_view = ReflectView(self.controller, self.tasks, self.stack)
         self.reflect_view.sample_size_changed.connect(self._on_reflect_sample_size_changed)
         self.reflect_view.panel.add_label_requested.connect(self._on_add_label_requested)
@@ -413,7 +413,8 @@ class MainWindow(QMainWindow):
 
     def _show_body(self, db: Database, path: Path, demo: bool) -> None:
         """The views (not the first-run screen) over ``db``."""
-        self.sessions_view.set_db(db, self.settings.database_filters(None if demo else path))
+        self.sessions_view.set_db(db, self.settings.database_filters(None if demo else path),
+                                  path)
         if self.settings.header_state is not None:
             self.sessions_view.restore_columns(self.settings.header_state)
         self.reflect_view.set_db(db, path, self.settings.sample_size)

@@ -18,8 +18,8 @@ from sqlite_utils import Database
 
 from desktop_app.domain import SessionRow, Verdict
 from desktop_app.importers.registry import display_name
-from desktop_app.store import SessionQuery, session_key, session_keys, session_rows
-from desktop_app.store.sessions import search_snippet
+from desktop_app.store import SessionQuery, session_key, session_rows
+from desktop_app.store.sessions import search_snippet, session_key_array
 from desktop_app.ui import formatting
 from desktop_app.ui.presentation import HIDDEN, masked_title
 from desktop_app.ui.theme import colors
@@ -53,10 +53,11 @@ MAX_PAGES = 25
 class SessionTableModel(QAbstractTableModel):
     """Rows are the sessions of a :class:`SessionQuery`; only visible pages are read from SQLite."""
 
-    def __init__(self, db: Database, parent: QObject | None = None) -> None:
+    def __init__(self, db: Database, parent: QObject | None = None,
+                 query: SessionQuery | None = None) -> None:
         super().__init__(parent)
         self._db = db
-        self._query = SessionQuery()
+        self._query = query or SessionQuery()
         self._keys: array[int] = array("q")
         self._pages: OrderedDict[int, dict[int, SessionRow]] = OrderedDict()
         #: Presentation mode: titles and projects are shown as neutral stand-ins.
@@ -70,10 +71,20 @@ class SessionTableModel(QAbstractTableModel):
         return self._query
 
     def set_query(self, query: SessionQuery) -> None:
-        """Show the sessions of ``query`` (filters, search and order are done in SQL)."""
+        """Show the sessions of ``query`` (filters, search and order are done in SQL), read here.
+
+        A search reads many rows: the Sessions view runs it off the GUI thread
+        (``session_key_array`` in a task) and hands its keys to ``show_keys``.
+        """
+        self.show_keys(query, session_key_array(self._db, query))
+
+    def show_keys(self, query: SessionQuery, keys: array[int]) -> None:
+        """Show ``keys``, the sessions of ``query`` in its order (as ``session_key_array`` reads
+        them, perhaps on another thread); rows are read a page at a time when shown."""
         self.beginResetModel()
         self._query = query
-        self._reload_keys()
+        self._keys = keys
+        self._pages.clear()
         self.endResetModel()
         if self._keys:
             # The view shows the first page at once: read it here, where an error (a damaged
@@ -85,7 +96,7 @@ class SessionTableModel(QAbstractTableModel):
         self.set_query(self._query)
 
     def _reload_keys(self) -> None:
-        self._keys = array("q", session_keys(self._db, self._query))
+        self._keys = session_key_array(self._db, self._query)
         self._pages.clear()
 
     def _row(self, row: int) -> SessionRow | None:
