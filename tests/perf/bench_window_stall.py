@@ -76,6 +76,12 @@ class Heartbeat:
 
         loop = QEventLoop()
         state = {"done": 0.0, "started": 0.0}
+        profile = None
+        if os.environ.get("BENCH_PROFILE"):  # e.g. BENCH_PROFILE=1: where the time goes
+            import cProfile
+
+            profile = cProfile.Profile()
+            profile.enable()
         pending = list(steps)
 
         def next_step() -> None:
@@ -110,6 +116,12 @@ class Heartbeat:
         poller.stop()
         self.timer.stop()
         self._tick()  # the gap up to the end, should settling itself have blocked
+        if profile is not None:
+            import pstats
+
+            profile.disable()
+            print(f"--- longest gap {max(self.gaps):.0f} ms", file=sys.stderr)
+            pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
         return self.gaps
 
 
