@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from desktop_app.demo.database import DemoDatabase
 from desktop_app.domain import Verdict
 from desktop_app.store import (
     SessionQuery,
@@ -65,6 +64,7 @@ from desktop_app.ui.tasks import Task, TaskContext, TaskRunner
 from desktop_app.ui.theme import colors
 
 if TYPE_CHECKING:
+    from desktop_app.demo.database import DemoDatabase
     from desktop_app.ingest import ImportReport
     from desktop_app.ui.team_view import CardSet, TeamView
     from desktop_app.ui.value_view import ValueView
@@ -72,6 +72,9 @@ if TYPE_CHECKING:
 
 def _build_demo(_context: TaskContext) -> DemoDatabase:
     """A fresh demo database (on a worker thread: it takes a moment)."""
+    # Imported here: the demo's story and topics are not needed to open a window.
+    from desktop_app.demo.database import DemoDatabase
+
     return DemoDatabase()
 
 
