@@ -46,8 +46,21 @@ _NUMERIC = {COL_MESSAGES, COL_DURATION, COL_TOKENS, COL_MINUTES}
 
 SESSION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
-PAGE_SIZE = 200
-MAX_PAGES = 25
+#: Rows read from SQLite at a time: a screenful or two (a jump of the scroll bar reads a page or
+#: two, a millisecond each), and the pages kept.
+PAGE_SIZE = 50
+MAX_PAGES = 100
+
+# The table asks ``data`` for some ten roles of every cell it paints, from C++: the roles (ints)
+# and answers that need no row are worked out once here, so that a frame stays cheap.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_SESSION_ID = int(SESSION_ID_ROLE)
+_ROLES = frozenset({_DISPLAY, _TOOLTIP, _ALIGNMENT, _FOREGROUND, _SESSION_ID})
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
 class SessionTableModel(QAbstractTableModel):
@@ -167,20 +180,25 @@ class SessionTableModel(QAbstractTableModel):
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _FLAGS
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._keys):
+    def data(self, index: ModelIndex, role: int = _DISPLAY) -> object:
+        if role not in _ROLES:
             return None
-        row = self._row(index.row())
+        if role == _ALIGNMENT:
+            return _RIGHT if index.column() in _NUMERIC and index.isValid() else None
+        row_no = index.row()  # -1 for an invalid index
+        if not 0 <= row_no < len(self._keys):
+            return None
+        row = self._row(row_no)
         if row is None:
             return None
         col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             if col == COL_TITLE and self._masked:
                 return masked_title(row, with_day=False)  # the date is in its own column
             return self._display(row, col)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             if self._masked:
                 return masked_title(row) if col == COL_TITLE else (
                     HIDDEN if col == COL_TOOL and row.project else None)
@@ -191,15 +209,13 @@ class SessionTableModel(QAbstractTableModel):
             if col == COL_TOOL and row.project:
                 return row.project
             return None
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in _NUMERIC:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and col == COL_VERDICT:
+        if role == _FOREGROUND and col == COL_VERDICT:
             verdict = row.rating.verdict
             if verdict is Verdict.USEFUL:
                 return QColor(colors().useful)
             if verdict is Verdict.NOT_USEFUL:
                 return QColor(colors().not_useful)
-        if role == SESSION_ID_ROLE:
+        if role == _SESSION_ID:
             return row.id
         return None
 
