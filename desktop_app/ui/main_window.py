@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRect, QSettings, QSize, Qt, Slot
+from PySide6.QtCore import QRect, QSettings, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -80,6 +80,18 @@ def _build_demo(_context: TaskContext) -> DemoDatabase:
 
 def _discard_demo(demo: DemoDatabase) -> None:
     demo.close()
+
+
+#: After the window is shown, the charts' modules load off the GUI thread.
+CHART_PRELOAD_MS = 1500
+
+
+def _load_chart_modules(_context: TaskContext) -> None:
+    """On a worker thread: import the Value and Team views (pyqtgraph and numpy, a quarter of a
+    second), so that showing either the first time does not wait for them. Only classes are
+    made here: every widget is still built on the GUI thread, when shown."""
+    import desktop_app.ui.team_view
+    import desktop_app.ui.value_view  # noqa: F401
 
 
 #: The window's size when the screen has room for it.
@@ -886,6 +898,12 @@ class MainWindow(QMainWindow):
             self._fitted_on_show = True
             if not (self.isMaximized() or self.isFullScreen()):
                 self.fit_to_screen()
+            QTimer.singleShot(CHART_PRELOAD_MS, self, self._preload_charts)
+
+    @Slot()
+    def _preload_charts(self) -> None:
+        if self.isVisible() and self.value_view is None:
+            self.tasks.start("chart-modules", _load_chart_modules)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._close_waits_for_writes():

@@ -50,6 +50,43 @@ SCROLL_STEPS = 60
 SCROLL_MS = 16  # a drag of the scroll bar: a step a frame
 
 
+class StallSampler:
+    """BENCH_STACKS=1: a thread that, while the GUI thread has not ticked for 30 ms, samples
+    the GUI thread's Python stack; prints the innermost lines of the app seen in long stalls."""
+
+    def __init__(self, beat: Heartbeat) -> None:
+        import threading
+
+        self.beat = beat
+        self.main = threading.main_thread().ident
+        self.seen: dict[str, int] = {}
+        self.running = True
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        import traceback
+
+        while self.running:
+            time.sleep(0.005)
+            if not self.beat.timer.isActive() or time.perf_counter() - self.beat.last < 0.03:
+                continue
+            frame = sys._current_frames().get(self.main or 0)
+            if frame is None:
+                continue
+            lines = [f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                     for f in traceback.extract_stack(frame) if "desktop_app" in f.filename
+                     or "pyqtgraph" in f.filename]
+            key = " < ".join(reversed(lines[-4:])) or "(Qt, no Python frame)"
+            self.seen[key] = self.seen.get(key, 0) + 5
+
+    def report(self) -> None:
+        self.running = False
+        print("GUI thread in long stalls (ms sampled, where):", file=sys.stderr)
+        for key, ms in sorted(self.seen.items(), key=lambda kv: -kv[1])[:15]:
+            print(f"  {ms:5d}  {key}", file=sys.stderr)
+
+
 class Heartbeat:
     """Ticks every 5 ms on the GUI thread and keeps the gaps between ticks."""
 
@@ -231,6 +268,7 @@ def main() -> None:
     qInstallMessageHandler(quiet)
     app = QApplication.instance() or QApplication([])
     beat = Heartbeat()
+    sampler = StallSampler(beat) if os.environ.get("BENCH_STACKS") else None
     runs: list[dict[str, list[float]]] = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -250,6 +288,8 @@ def main() -> None:
               f"p95 {statistics.median(tail):6.1f} ms   "
               f"(max per run: {', '.join(f'{v:.0f}' for v in longest)})")
     print(f"load after: {os.getloadavg()[0]:.2f}")
+    if sampler is not None:
+        sampler.report()
 
 
 if __name__ == "__main__":
