@@ -80,8 +80,11 @@ HIDDEN_BY_DEFAULT = (COL_MESSAGES, COL_DURATION, COL_MODEL, COL_TOKENS)
 COMMON_RATING_LIMIT = 500
 log = logging.getLogger(__name__)
 
-#: The task key of the search running off the GUI thread (a newer one drops the older).
+#: The task key of the query running off the GUI thread (a newer one drops the older).
 SEARCH_TASK = "session-search"
+#: Up to this many sessions, a query without a search takes a few milliseconds: it is read on
+#: the GUI thread, at once. Beyond, sorting or filtering can take 0.1 s: off the GUI thread too.
+SYNC_UP_TO = 20_000
 
 
 def _search_keys(query: SessionQuery, context: TaskContext) -> array[int]:
@@ -572,14 +575,14 @@ class SessionsView(QWidget):
 
     @Slot(object)
     def _on_filters_query_changed(self, query: SessionQuery) -> None:
-        if self.model is not None:
+        if self.model is not None and query != self._pending:  # (Enter while it runs: let it)
             self._load(query)
 
     # --- loading ---------------------------------------------------------------------------
 
     @property
     def busy(self) -> bool:
-        """True while a search runs off the GUI thread (the table shows the last result)."""
+        """True while a query runs off the GUI thread (the table shows the last result)."""
         return self._pending is not None
 
     def _load(self, query: SessionQuery, after: Callable[[], None] | None = None, *,
@@ -589,12 +592,14 @@ class SessionsView(QWidget):
 
         A search reads every matching message: it runs off the GUI thread, the count saying
         so, while the table keeps the last result; a newer query drops it, running or not (its
-        result is never shown). Other queries walk an index and are read here at once.
+        result is never shown). So does any query over many sessions (a sort, a filter); in a
+        smaller database the others are read here at once.
         """
         assert self.model is not None
         assert self._db is not None
         self.tasks.drop(SEARCH_TASK)
-        if query.search and self._db_path is not None:
+        if self._db_path is not None and (
+                query.search or count_sessions(self._db) > SYNC_UP_TO):
             self._pending = query
             task = self.tasks.start(SEARCH_TASK, partial(_search_keys, query),
                                     db_path=self._db_path)
@@ -639,7 +644,8 @@ class SessionsView(QWidget):
         if self.model is None:
             return
         if self._pending is not None:
-            self.filters.set_count("Searching…")
+            if self._pending.search:
+                self.filters.set_count("Searching…")
             return
         n = self.model.rowCount()
         filtered = self.filters.is_filtered()

@@ -148,3 +148,33 @@ def test_the_selection_stays_when_the_search_still_finds_it(
     assert view.model is not None
     assert view.model.query().search == "Alpha"
     assert view.selected_ids() == chosen
+
+
+def test_in_a_large_database_sorting_and_filtering_run_off_the_gui_thread_too(
+        qtbot: QtBot, db_path: Path, open_window: OpenWindow,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sessions_view, "SYNC_UP_TO", 10)  # 30 sessions: "large"
+    window = open_window(db_path)
+    view = window.sessions_view
+    view.select_row(2)
+    chosen = view.selected_ids()
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_U)  # rated useful: the one the filter keeps
+    bar = view.filters
+    bar.verdict.setCurrentIndex(bar.verdict.findData("useful"))
+    assert view.busy
+    assert bar.count.text() == ""  # no search: nothing is said to be searched
+    qtbot.waitUntil(lambda: not view.busy)
+    assert _rows(window) == 1
+    assert view.selected_ids() == chosen
+    assert bar.count.text() == "1 match"
+
+    bar.verdict.setCurrentIndex(0)
+    header = view.table.horizontalHeader()
+    header.setSortIndicator(2, Qt.SortOrder.AscendingOrder)  # by title, as a click does
+    assert view.busy
+    qtbot.waitUntil(lambda: not view.busy)
+    assert view.model is not None
+    assert view.model.query().order_by == "title"
+    assert view.model.index(0, 2).data() == "Alpha 0"
+    assert view.selected_ids() == chosen
