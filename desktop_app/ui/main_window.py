@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRect, QSettings, QSize, Qt, QTimer, Slot
+from PySide6.QtCore import QRect, QSettings, QSize, Qt, Slot
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -51,6 +51,7 @@ from desktop_app.ui.errors import show_error
 from desktop_app.ui.first_run import FirstRunWidget
 from desktop_app.ui.import_controller import ImportController
 from desktop_app.ui.lists_dialog import ListsDialog
+from desktop_app.ui.preload import ChartPreload
 from desktop_app.ui.presentation import FONT_SCALE, PROPERTY, LargerFont, masked_path
 from desktop_app.ui.rating import RatingController
 from desktop_app.ui.reflect_view import ReflectView
@@ -80,18 +81,6 @@ def _build_demo(_context: TaskContext) -> DemoDatabase:
 
 def _discard_demo(demo: DemoDatabase) -> None:
     demo.close()
-
-
-#: After the window is shown, the charts' modules load off the GUI thread.
-CHART_PRELOAD_MS = 1500
-
-
-def _load_chart_modules(_context: TaskContext) -> None:
-    """On a worker thread: import the Value and Team views (pyqtgraph and numpy, a quarter of a
-    second), so that showing either the first time does not wait for them. Only classes are
-    made here: every widget is still built on the GUI thread, when shown."""
-    import desktop_app.ui.team_view
-    import desktop_app.ui.value_view  # noqa: F401
 
 
 #: The window's size when the screen has room for it.
@@ -136,6 +125,8 @@ class MainWindow(QMainWindow):
         self.remember_layout = True
         #: Every piece of work off the GUI thread (imports, scans, figures, draws, the demo).
         self.tasks = TaskRunner(self)
+        #: The charts' modules load off the GUI thread once the shown window is idle.
+        self.chart_preload = ChartPreload(self.tasks, self.isVisible, self)
         self._demo_task: Task | None = None
 
         self.imports = ImportController(self, self.tasks, self.settings, self._import_target)
@@ -898,12 +889,7 @@ class MainWindow(QMainWindow):
             self._fitted_on_show = True
             if not (self.isMaximized() or self.isFullScreen()):
                 self.fit_to_screen()
-            QTimer.singleShot(CHART_PRELOAD_MS, self, self._preload_charts)
-
-    @Slot()
-    def _preload_charts(self) -> None:
-        if self.isVisible() and self.value_view is None:
-            self.tasks.start("chart-modules", _load_chart_modules)
+            self.chart_preload.start()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._close_waits_for_writes():

@@ -69,6 +69,8 @@ from desktop_app.ui.session_model import (
 from desktop_app.ui.tasks import TaskCancelledError, TaskContext, TaskRunner
 from desktop_app.ui.transcript_view import TranscriptView
 
+log = logging.getLogger(__name__)
+
 _COLUMN_WIDTHS = {COL_DATE: 122, COL_TOOL: 88, COL_TITLE: 280, COL_MESSAGES: 70, COL_DURATION: 70,
                   COL_MODEL: 130, COL_TOKENS: 62, COL_VERDICT: 78, COL_MINUTES: 62,
                   COL_LABELS: 110}
@@ -78,8 +80,6 @@ HIDDEN_BY_DEFAULT = (COL_MESSAGES, COL_DURATION, COL_MODEL, COL_TOKENS)
 
 #: Above this many selected sessions the panel does not read every rating to show what they share.
 COMMON_RATING_LIMIT = 500
-log = logging.getLogger(__name__)
-
 #: The task key of the query running off the GUI thread (a newer one drops the older).
 SEARCH_TASK = "session-search"
 #: Up to this many sessions, a query without a search takes a few milliseconds: it is read on
