@@ -15,9 +15,16 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QSettings
 
     from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.tasks import TaskContext
 
 #: A screenshot waits at most this long for the views' figures.
 SCREENSHOT_WAIT_MS = 60_000
+
+
+def _remove_stale_demos(_context: TaskContext) -> None:
+    from desktop_app.demo.database import remove_stale_demos
+
+    remove_stale_demos()
 
 
 def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None,
@@ -34,7 +41,6 @@ def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None
     from PySide6.QtWidgets import QApplication
 
     from desktop_app import __version__
-    from desktop_app.demo.database import remove_stale_demos
     from desktop_app.ui.errors import install_excepthook
     from desktop_app.ui.icon import app_icon
     from desktop_app.ui.interrupt import EXIT_INTERRUPTED, QuitOnInterrupt
@@ -52,7 +58,6 @@ def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None
     app.setWindowIcon(app_icon())
     app.setDesktopFileName("worthwhile")
     apply_theme(app, theme)
-    remove_stale_demos()  # left behind by a demo whose process was killed
     # Ctrl+C from here on closes the window as the user would, once the event loop runs.
     interrupt = QuitOnInterrupt(app)
     if screenshot is None:
@@ -86,6 +91,9 @@ def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None
     if presentation:
         window.set_presentation(True)
     window.show()
+    # Demo folders a killed Worthwhile left behind: cleared off the GUI thread once the window
+    # is up (the demo's story and topics are not needed to open it).
+    window.tasks.start("stale-demos", _remove_stale_demos)
     if screenshot is None:
         interrupt.close_on_interrupt(window.close)
         try:

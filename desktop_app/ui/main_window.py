@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from desktop_app.demo.database import DemoDatabase
 from desktop_app.domain import Verdict
 from desktop_app.evidence.refresh import RefreshReport
 from desktop_app.store import (
@@ -56,6 +55,7 @@ from desktop_app.ui.first_run import FirstRunWidget
 from desktop_app.ui.import_controller import ImportController
 from desktop_app.ui.indexing import IndexingController
 from desktop_app.ui.lists_dialog import ListsDialog
+from desktop_app.ui.preload import ChartPreload
 from desktop_app.ui.presentation import FONT_SCALE, PROPERTY, LargerFont, masked_path
 from desktop_app.ui.prices_dialog import PricesController
 from desktop_app.ui.rating import RatingController
@@ -72,6 +72,7 @@ from desktop_app.ui.tasks import Task, TaskContext, TaskRunner
 from desktop_app.ui.theme import colors
 
 if TYPE_CHECKING:
+    from desktop_app.demo.database import DemoDatabase
     from desktop_app.ingest import ImportReport
     from desktop_app.ui.team_view import CardSet, TeamView
     from desktop_app.ui.value_view import ValueView
@@ -79,6 +80,9 @@ if TYPE_CHECKING:
 
 def _build_demo(_context: TaskContext) -> DemoDatabase:
     """A fresh demo database (on a worker thread: it takes a moment)."""
+    # Imported here: the demo's story and topics are not needed to open a window.
+    from desktop_app.demo.database import DemoDatabase
+
     return DemoDatabase()
 
 
@@ -128,6 +132,8 @@ class MainWindow(QMainWindow):
         self.remember_layout = True
         #: Every piece of work off the GUI thread (imports, scans, figures, draws, the demo).
         self.tasks = TaskRunner(self)
+        #: The charts' modules load off the GUI thread once the shown window is idle.
+        self.chart_preload = ChartPreload(self.tasks, self.isVisible, self)
         self._demo_task: Task | None = None
 
         self.imports = ImportController(self, self.tasks, self.settings, self._import_target)
@@ -212,7 +218,7 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setToolTip(f"{text} (Ctrl+{i + 1})")
         self.stack = QStackedWidget(self.body)
-        self.sessions_view = SessionsView(self.controller, self.stack)
+        self.sessions_view = SessionsView(self.controller, self.stack, self.tasks)
         self.reflect_view = ReflectView(self.controller, self.tasks, self.stack)
         self.reflect_view.sample_size_changed.connect(self._on_reflect_sample_size_changed)
         self.reflect_view.panel.add_label_requested.connect(self._on_add_label_requested)
@@ -438,7 +444,8 @@ class MainWindow(QMainWindow):
 
     def _show_body(self, db: Database, path: Path, demo: bool) -> None:
         """The views (not the first-run screen) over ``db``."""
-        self.sessions_view.set_db(db, self.settings.database_filters(None if demo else path))
+        self.sessions_view.set_db(db, self.settings.database_filters(None if demo else path),
+                                  path)
         if self.settings.header_state is not None:
             self.sessions_view.restore_columns(self.settings.header_state)
         self.reflect_view.set_db(db, path, self.settings.sample_size)
@@ -975,6 +982,7 @@ class MainWindow(QMainWindow):
             self._fitted_on_show = True
             if not (self.isMaximized() or self.isFullScreen()):
                 self.fit_to_screen()
+            self.chart_preload.start()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._close_waits_for_writes():

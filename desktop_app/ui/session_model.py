@@ -20,8 +20,8 @@ from sqlite_utils import Database
 from desktop_app.domain import SessionRow, Verdict
 from desktop_app.importers.registry import display_name
 from desktop_app.metrics.suggest import Suggestion
-from desktop_app.store import SessionQuery, session_key, session_keys, session_rows
-from desktop_app.store.sessions import search_snippet
+from desktop_app.store import SessionQuery, session_key, session_rows
+from desktop_app.store.sessions import search_snippet, session_key_array
 from desktop_app.ui import formatting
 from desktop_app.ui.presentation import HIDDEN, masked_title
 from desktop_app.ui.theme import colors
@@ -48,17 +48,32 @@ _NUMERIC = {COL_MESSAGES, COL_DURATION, COL_TOKENS, COL_MINUTES}
 
 SESSION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
-PAGE_SIZE = 200
-MAX_PAGES = 25
+#: Rows read from SQLite at a time: a screenful or two (a jump of the scroll bar reads a page or
+#: two, a millisecond each), and the pages kept.
+PAGE_SIZE = 50
+MAX_PAGES = 100
+
+# The table asks ``data`` for some ten roles of every cell it paints, from C++: the roles (ints)
+# and answers that need no row are worked out once here, so that a frame stays cheap.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_SESSION_ID = int(SESSION_ID_ROLE)
+_FONT = int(Qt.ItemDataRole.FontRole)  # a suggested verdict is italic
+_ROLES = frozenset({_DISPLAY, _TOOLTIP, _ALIGNMENT, _FOREGROUND, _SESSION_ID, _FONT})
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
 class SessionTableModel(QAbstractTableModel):
     """Rows are the sessions of a :class:`SessionQuery`; only visible pages are read from SQLite."""
 
-    def __init__(self, db: Database, parent: QObject | None = None) -> None:
+    def __init__(self, db: Database, parent: QObject | None = None,
+                 query: SessionQuery | None = None) -> None:
         super().__init__(parent)
         self._db = db
-        self._query = SessionQuery()
+        self._query = query or SessionQuery()
         self._keys: array[int] = array("q")
         self._pages: OrderedDict[int, dict[int, SessionRow]] = OrderedDict()
         #: Presentation mode: titles and projects are shown as neutral stand-ins.
@@ -74,10 +89,20 @@ class SessionTableModel(QAbstractTableModel):
         return self._query
 
     def set_query(self, query: SessionQuery) -> None:
-        """Show the sessions of ``query`` (filters, search and order are done in SQL)."""
+        """Show the sessions of ``query`` (filters, search and order are done in SQL), read here.
+
+        A search reads many rows: the Sessions view runs it off the GUI thread
+        (``session_key_array`` in a task) and hands its keys to ``show_keys``.
+        """
+        self.show_keys(query, session_key_array(self._db, query))
+
+    def show_keys(self, query: SessionQuery, keys: array[int]) -> None:
+        """Show ``keys``, the sessions of ``query`` in its order (as ``session_key_array`` reads
+        them, perhaps on another thread); rows are read a page at a time when shown."""
         self.beginResetModel()
         self._query = query
-        self._reload_keys()
+        self._keys = keys
+        self._pages.clear()
         self.endResetModel()
         if self._keys:
             # The view shows the first page at once: read it here, where an error (a damaged
@@ -89,7 +114,7 @@ class SessionTableModel(QAbstractTableModel):
         self.set_query(self._query)
 
     def _reload_keys(self) -> None:
-        self._keys = array("q", session_keys(self._db, self._query))
+        self._keys = session_key_array(self._db, self._query)
         self._pages.clear()
 
     def _row(self, row: int) -> SessionRow | None:
@@ -172,22 +197,27 @@ class SessionTableModel(QAbstractTableModel):
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _FLAGS
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._keys):
+    def data(self, index: ModelIndex, role: int = _DISPLAY) -> object:
+        if role not in _ROLES:
             return None
-        row = self._row(index.row())
+        if role == _ALIGNMENT:
+            return _RIGHT if index.column() in _NUMERIC and index.isValid() else None
+        row_no = index.row()  # -1 for an invalid index
+        if not 0 <= row_no < len(self._keys):
+            return None
+        row = self._row(row_no)
         if row is None:
             return None
         col = index.column()
         if col == COL_VERDICT and (suggested := self._suggestion(row)) is not None:
             return self._suggested(suggested, role)
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             if col == COL_TITLE and self._masked:
                 return masked_title(row, with_day=False)  # the date is in its own column
             return self._display(row, col)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             if self._masked:
                 return masked_title(row) if col == COL_TITLE else (
                     HIDDEN if col == COL_TOOL and row.project else None)
@@ -198,15 +228,13 @@ class SessionTableModel(QAbstractTableModel):
             if col == COL_TOOL and row.project:
                 return row.project
             return None
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in _NUMERIC:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and col == COL_VERDICT:
+        if role == _FOREGROUND and col == COL_VERDICT:
             verdict = row.rating.verdict
             if verdict is Verdict.USEFUL:
                 return QColor(colors().useful)
             if verdict is Verdict.NOT_USEFUL:
                 return QColor(colors().not_useful)
-        if role == SESSION_ID_ROLE:
+        if role == _SESSION_ID:
             return row.id
         return None
 

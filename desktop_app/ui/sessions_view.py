@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from array import array
+from collections.abc import Callable, Mapping
 from dataclasses import replace
+from functools import partial
+from pathlib import Path
 
 from PySide6.QtCore import (
     QByteArray,
@@ -40,7 +44,12 @@ from desktop_app.store import (
 )
 from desktop_app.store.evidence import session_evidence
 from desktop_app.store.imports import session_extras
-from desktop_app.store.sessions import count_unsearchable, tools_present
+from desktop_app.store.sessions import (
+    QueryCancelledError,
+    count_unsearchable,
+    session_key_array,
+    tools_present,
+)
 from desktop_app.ui.filter_bar import FilterBar
 from desktop_app.ui.rating import RatingController
 from desktop_app.ui.rating_panel import RatingPanel
@@ -59,7 +68,10 @@ from desktop_app.ui.session_model import (
     SESSION_ID_ROLE,
     SessionTableModel,
 )
+from desktop_app.ui.tasks import TaskCancelledError, TaskContext, TaskRunner
 from desktop_app.ui.transcript_view import TranscriptView
+
+log = logging.getLogger(__name__)
 
 _COLUMN_WIDTHS = {COL_DATE: 122, COL_TOOL: 88, COL_TITLE: 280, COL_MESSAGES: 70, COL_DURATION: 70,
                   COL_MODEL: 130, COL_TOKENS: 62, COL_VERDICT: 78, COL_MINUTES: 62,
@@ -72,6 +84,19 @@ HIDDEN_BY_DEFAULT = (COL_MESSAGES, COL_DURATION, COL_MODEL, COL_TOKENS)
 COMMON_RATING_LIMIT = 500
 #: Above this many changed ratings the table reads its rows again instead of finding each one.
 LARGE_CHANGE = 500
+#: The task key of the query running off the GUI thread (a newer one drops the older).
+SEARCH_TASK = "session-search"
+#: Up to this many sessions, a query without a search takes a few milliseconds: it is read on
+#: the GUI thread, at once. Beyond, sorting or filtering can take 0.1 s: off the GUI thread too.
+SYNC_UP_TO = 20_000
+
+
+def _search_keys(query: SessionQuery, context: TaskContext) -> array[int]:
+    """On a worker thread: the keys of ``query``'s sessions; stops when typed past."""
+    try:
+        return session_key_array(context.db, query, cancelled=lambda: context.cancelled)
+    except QueryCancelledError:
+        raise TaskCancelledError from None
 
 
 def _content(row: SessionRow | None) -> SessionRow | None:
@@ -90,12 +115,19 @@ class SessionsView(QWidget):
     #: Share of messages a search covers while the index is being built (None: all of them).
     search_coverage: float | None = None
 
-    def __init__(self, controller: RatingController, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: RatingController, parent: QWidget | None = None,
+                 tasks: TaskRunner | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sessionsView")
         self.controller = controller
+        #: Runs searches off the GUI thread (the window's runner; a view of its own has its own).
+        self.tasks = tasks or TaskRunner(self)
         self._db: Database | None = None
+        #: The database file, for the search's own connection (None: searches run here).
+        self._db_path: Path | None = None
         self.model: SessionTableModel | None = None
+        #: The query whose search runs off the GUI thread (None: the table shows what is asked).
+        self._pending: SessionQuery | None = None
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -176,20 +208,28 @@ class SessionsView(QWidget):
 
     # --- database --------------------------------------------------------------------------
 
-    def set_db(self, db: Database, filter_state: dict[str, str] | None = None) -> None:
-        """Show the sessions of ``db``, with saved filters if given."""
+    def set_db(self, db: Database, filter_state: dict[str, str] | None = None,
+               path: Path | None = None) -> None:
+        """Show the sessions of ``db`` (the file at ``path``: searches then run off the GUI
+        thread on a connection of their own), with saved filters if given."""
+        self.tasks.drop(SEARCH_TASK)
+        self._pending = None
         self._db = db
+        self._db_path = path
         old = self.model
-        self.model = SessionTableModel(db, self)
-        self.model.set_masked(self._masked)
-        self.model.set_suggestions(self._suggestions)
         self.filters.set_choices(tools_present(db), list_labels(db))
         if filter_state is not None:
             self.filters.set_state(filter_state)
         self.panel.set_choices(list_labels(db), list_reasons(db))
         query = self.filters.query()
         self._apply_header_sort(query)
-        self.model.set_query(query)
+        # Saved filters never hold a search: the first rows are read here, once.
+        self.model = SessionTableModel(db, self, query)
+        # The view shows the first page at once: read it here, where an error (a damaged page)
+        # reaches the caller instead of being lost inside Qt's painting.
+        self.model.session_at(0)
+        self.model.set_masked(self._masked)
+        self.model.set_suggestions(self._suggestions)
         self.table.setModel(self.model)
         self.reset_columns()
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
@@ -346,9 +386,7 @@ class SessionsView(QWidget):
         self.panel.set_choices(list_labels(self._db), list_reasons(self._db))
         # The filters' query, not the model's: a tool that is gone (its sessions deleted) falls
         # back to "All tools" in the filter bar, and the table follows what the bar shows.
-        self.model.set_query(self.filters.query())
-        self._reselect(keep, fallback)
-        self._show_count()
+        self._load(self.filters.query(), lambda: self._reselect(keep, fallback))
 
     def refresh_quietly(self) -> None:
         """Re-read after a change made elsewhere (the command line, another process) without
@@ -365,9 +403,18 @@ class SessionsView(QWidget):
         top = self.model.session_at(top_row) if top_row >= 0 else None
         self.filters.set_choices(tools_present(self._db), list_labels(self._db))
         self.panel.set_choices(list_labels(self._db), list_reasons(self._db))
+        self._load(self._pending or self.model.query(),
+                   partial(self._after_quiet_reload, keep, before, at_top, hpos, top),
+                   quiet=True)
+
+    def _after_quiet_reload(self, keep: list[str], before: list[SessionRow | None],
+                            at_top: bool, hpos: int, top: SessionRow | None) -> None:
+        """``refresh_quietly``'s second half, once the rows are read again."""
+        assert self.model is not None
+        assert self._db is not None
+        vbar, hbar = self.table.verticalScrollBar(), self.table.horizontalScrollBar()
         self._quiet = True
         try:
-            self.model.reload()
             self._reselect(keep)
         finally:
             self._quiet = False
@@ -556,15 +603,77 @@ class SessionsView(QWidget):
 
     @Slot(object)
     def _on_filters_query_changed(self, query: SessionQuery) -> None:
+        if self.model is not None and query != self._pending:  # (Enter while it runs: let it)
+            self._load(query)
+
+    # --- loading ---------------------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        """True while a query runs off the GUI thread (the table shows the last result)."""
+        return self._pending is not None
+
+    def _load(self, query: SessionQuery, after: Callable[[], None] | None = None, *,
+              quiet: bool = False) -> None:
+        """Show ``query``'s sessions; then ``after()`` puts back what the user looked at
+        (default: the selected sessions that are still shown, else the first row).
+
+        A search reads every matching message: it runs off the GUI thread, the count saying
+        so, while the table keeps the last result; a newer query drops it, running or not (its
+        result is never shown). So does any query over many sessions (a sort, a filter); in a
+        smaller database the others are read here at once.
+        """
+        assert self.model is not None
+        assert self._db is not None
+        self.tasks.drop(SEARCH_TASK)
+        if self._db_path is not None and (
+                query.search or count_sessions(self._db) > SYNC_UP_TO):
+            self._pending = query
+            task = self.tasks.start(SEARCH_TASK, partial(_search_keys, query),
+                                    db_path=self._db_path)
+            task.finished.connect(partial(self._show_loaded, query, after, quiet))
+            task.failed.connect(self._on_search_failed)
+            task.cancelled.connect(self._on_search_cancelled)
+            self._show_count()
+            return
+        self._pending = None
+        self._show_loaded(query, after, quiet, session_key_array(self._db, query))
+
+    def _show_loaded(self, query: SessionQuery, after: Callable[[], None] | None, quiet: bool,
+                     keys: array[int]) -> None:
         if self.model is None:
             return
+        self._pending = None
         keep = self.selected_ids()
-        self.model.set_query(query)
-        self._reselect(keep)
+        self._quiet = quiet
+        try:
+            self.model.show_keys(query, keys)
+        finally:
+            self._quiet = False
+        if after is None:
+            self._reselect(keep)
+        else:
+            after()
+        self._show_count()
+
+    @Slot(str)
+    def _on_search_failed(self, detail: str) -> None:
+        self._pending = None
+        log.error("The search could not be run\n%s", detail)
+        self._show_count()
+
+    @Slot()
+    def _on_search_cancelled(self) -> None:
+        self._pending = None
         self._show_count()
 
     def _show_count(self) -> None:
+        """The one place that says how many sessions are shown (and whether a search runs)."""
         if self.model is None:
+            return
+        if self._pending is not None:
+            if self._pending.search:
+                self.filters.set_count("Searching…")
             return
         n = self.model.rowCount()
         filtered = self.filters.is_filtered()
@@ -592,6 +701,4 @@ class SessionsView(QWidget):
             return
         descending = order == Qt.SortOrder.DescendingOrder
         self.filters.set_order(COLUMNS[column][1], descending)
-        keep = self.selected_ids()
-        self.model.set_query(self.filters.query())
-        self._reselect(keep)
+        self._load(self.filters.query())

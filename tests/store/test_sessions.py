@@ -203,3 +203,24 @@ def test_session_json_names_the_tool(db_path: Path) -> None:
     obj = get_session(db, session.id).to_json(tool="Poe")
     assert list(obj)[:3] == ["id", "source", "tool"]
     assert (obj["source"], obj["tool"]) == ("generic", "Poe")
+
+
+def test_the_key_array_is_the_keys_in_order_and_a_cancelled_query_stops(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_app.store import sessions as store_sessions
+
+    db = open_db(db_path)
+    save_sessions(db, [make_session(i, messages=make_messages(f"common words {i}", "reply"))
+                       for i in range(40)])
+    for query in (SessionQuery(), SessionQuery(search="common"),
+                  SessionQuery(order_by="title", descending=False)):
+        keys = store_sessions.session_key_array(db, query, cancelled=lambda: False)
+        assert keys.typecode == "q"
+        assert keys.tolist() == store_sessions.session_keys(db, query)
+        assert len(keys) == 40
+    monkeypatch.setattr(store_sessions, "_CANCEL_CHECK_STEPS", 1)  # asked at every step
+    with pytest.raises(store_sessions.QueryCancelledError):
+        store_sessions.session_key_array(db, SessionQuery(search="common"),
+                                         cancelled=lambda: True)
+    # The connection is left as it was: the next query runs to its end.
+    assert len(store_sessions.session_key_array(db, SessionQuery(search="common"))) == 40

@@ -124,6 +124,7 @@ def test_status_bar_says_rows_are_hidden_and_clears_every_filter(
     bar.period.setCurrentIndex(bar.period.findData("12m"))
     qtbot.keyClicks(bar.search, "no such words")
     qtbot.keyClick(bar.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.sessions_view.busy)  # the search runs off the GUI thread
     assert window.filter_status.text() == "Showing 0 of 30 sessions: filters are on"
     window.show_view("value")  # said wherever the user is
     assert window.filter_status.isVisible()
@@ -156,6 +157,8 @@ def test_enter_in_the_search_box_goes_into_the_results(qtbot: QtBot, db_a: Path,
     qtbot.keyClicks(view.filters.search, "Alpha 7")
     qtbot.keyClick(view.filters.search, Qt.Key.Key_Return)  # before the debounce fires
     assert view.table.hasFocus()
+    assert view.busy  # searching, off the GUI thread: the table takes the results as they come
+    qtbot.waitUntil(lambda: not view.busy)
     assert _rows(window) == 1
     assert view.selected_ids() == [view.model.session_at(0).id]  # type: ignore[union-attr]
     qtbot.keyClick(view.table, Qt.Key.Key_U)  # and rating works from there
@@ -173,6 +176,7 @@ def test_down_in_the_search_box_selects_the_first_result(qtbot: QtBot, db_a: Pat
     assert view.selected_ids() == []
     qtbot.keyClick(view.filters.search, Qt.Key.Key_Down)
     assert view.table.hasFocus()
+    qtbot.waitUntil(lambda: not view.busy)
     assert view.model is not None
     assert view.model.query().search == "sorting"  # the pending search ran first
     assert _rows(window) == 30
