@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from desktop_app.domain import Message, Session, make_session_id, utc_iso
-from desktop_app.importers import writing
+from desktop_app.importers import workers, writing
 from desktop_app.importers.contract import (
     Checkpoints,
     FormatError,
@@ -810,44 +810,78 @@ class _PartRead:
 
     wanted: int = 0
     failed: list[FormatError] = field(default_factory=list)
+    #: bytes of the files read (progress, for a part read in a worker process)
+    nbytes: int = 0
 
 
 def _read_files(group: _Group, files: list[GroupFile]) -> _PartRead:
     reading = GroupReading(group.report)
     wanted = [f for f in _order(files) if f.changed or not group.resume]
+    done = _PartRead(len(wanted), reading.failed)
     for f in wanted:
 
         def read_one(f: GroupFile = f) -> None:
             with open(f.path, "rb") as raw:
                 raw.seek(f.start)
                 group.read(raw, f, _is_subagent_file(f.path))
+            done.nbytes += f.size - f.start
             if group.checkpoints is not None:
                 group.checkpoints.file_read(f.size - f.start)
 
         reading.attempt(f.name, read_one)
-    return _PartRead(len(wanted), reading.failed)
+    return done
 
 
 def parse_group(files: list[GroupFile], report: Report,
                 checkpoints: Checkpoints) -> Iterator[Session]:
     """Read a projects folder in parts (see :func:`_parts`): only the parts with a changed
     file; files that only grew from where they stopped, if possible. An unreadable file is
-    listed as skipped; when every file read failed, the first error stands for the group."""
+    listed as skipped; when every file read failed, the first error stands for the group.
+
+    Parts read whole (no file of them read before) are independent of each other and of the
+    database: when there is enough of them to read, worker processes read them (see
+    :mod:`~desktop_app.importers.workers`) while this one hands on the sessions of the parts
+    read so far, in the same order and with the same reports as when read here.
+    """
     wanted = 0
     failed: list[FormatError] = []
-    for part in _parts(files):
-        if any(f.changed for f in part):
-            done = yield from _parse_part(part, report, checkpoints)
+    parts = [part for part in _parts(files) if any(f.changed for f in part)]
+    whole = [part for part in parts if not _resumable(part)]
+    results = workers.ordered_map(_read_part_whole, whole) \
+        if sum(f.size for part in whole for f in part) >= WORKER_BYTES and len(whole) > 1 \
+        else None
+    try:
+        for part in parts:
+            if results is not None and not _resumable(part):
+                done = yield from _emit_part_read(part, next(results), report, checkpoints)
+            else:
+                done = yield from _parse_part(part, report, checkpoints)
             wanted += done.wanted
             failed += done.failed
+    finally:
+        if results is not None:
+            results.close()  # a cancel or an error: the workers stop
     if failed and len(failed) == wanted:
         raise failed[0]
 
 
+#: Parts read whole go to worker processes when they hold at least this many bytes together
+#: (a worker's start costs about 0.1 s of one core).
+WORKER_BYTES = 24 << 20
+
+
+def _resumable(files: list[GroupFile]) -> bool:
+    return all(f.previous is not None for f in files)
+
+
+def _part_name(files: list[GroupFile]) -> str:
+    return files[0].name if len(files) == 1 else project_of(files[0].path)
+
+
 def _parse_part(files: list[GroupFile], report: Report, checkpoints: Checkpoints
                 ) -> Generator[Session, None, _PartRead]:
-    name = files[0].name if len(files) == 1 else project_of(files[0].path)
-    resumable = all(f.previous is not None for f in files)
+    name = _part_name(files)
+    resumable = _resumable(files)
     group = _Group(name, report, checkpoints)
     done = _PartRead()
     if resumable:
@@ -864,6 +898,52 @@ def _parse_part(files: list[GroupFile], report: Report, checkpoints: Checkpoints
     if done.failed and len(done.failed) == done.wanted:
         return done  # nothing of this part could be read
     group.finish()
+    yield from _emit(group, checkpoints, report, files)
+    return done
+
+
+@dataclass
+class _PartResult:
+    """A part read whole in a worker process: what its group found, for :func:`_emit`."""
+
+    done: _PartRead
+    skipped: list[Skipped]
+    ends: list[int]  # how far each file was read (the part's order)
+    sessions: dict[str, _Building]
+    uuids: dict[str, str]
+    subagent_only: set[str]
+    mentions: dict[str, set[str]]
+
+
+def _read_part_whole(files: list[GroupFile]) -> _PartResult:
+    """Read a part whole, on its own (in a worker process: no database, reports kept)."""
+    skipped: list[Skipped] = []
+    for f in files:
+        f.start, f.end, f.sessions = 0, 0, set()
+    group = _Group(_part_name(files), skipped.append, None)
+    done = _read_files(group, files)
+    if not (done.failed and len(done.failed) == done.wanted):
+        group.finish()
+    return _PartResult(done, skipped, [f.end for f in files], group.sessions, group.uuids,
+                       group.subagent_only, group.mentions)
+
+
+def _emit_part_read(files: list[GroupFile], result: _PartResult, report: Report,
+                    checkpoints: Checkpoints) -> Generator[Session, None, _PartRead]:
+    """The sessions of a part a worker read, as :func:`_parse_part` hands them on."""
+    for item in result.skipped:
+        report(item)
+    for f, end in zip(files, result.ends, strict=True):
+        f.start, f.end, f.sessions = 0, end, set()
+    checkpoints.file_read(result.done.nbytes)
+    done = result.done
+    if done.failed and len(done.failed) == done.wanted:
+        return done
+    group = _Group(_part_name(files), report, checkpoints)
+    group.sessions = result.sessions
+    group.uuids = result.uuids
+    group.subagent_only = result.subagent_only
+    group.mentions = result.mentions
     yield from _emit(group, checkpoints, report, files)
     return done
 
