@@ -447,8 +447,8 @@ class _Group:
             if isinstance(named, str) and named:
                 mentions.add(named)  # a replayed or stray line too: it ties files together
             if sid:
-                if _copied_from(record) is None:
-                    file_sid = file_sid or sid
+                if not file_sid and _copied_from(record) is None:
+                    file_sid = sid
                 mentions.add(sid)
         if file_sid:  # summaries whose leaf is unknown name the file's own session
             self.summaries[first:] = [(leaf, text, file_sid)
@@ -457,7 +457,8 @@ class _Group:
     def record(self, record: dict[str, Any], default_sid: str, sidechain_file: bool) -> str:
         kind = record.get("type")
         # A fork's copy of an earlier record belongs to the session it was copied from.
-        sid = _copied_from(record) or as_str(record.get("sessionId")) or default_sid
+        sid = ("forkedFrom" in record and _copied_from(record)) or \
+            as_str(record.get("sessionId")) or default_sid
         if kind == "summary":
             text = as_str(record.get("summary"))
             if text:
@@ -573,9 +574,10 @@ class _Group:
         return sid
 
     def add_usage(self, sid: str, key: str, usage: dict[str, Any]) -> None:
-        tokens_in = sum(as_int(usage.get(k)) or 0 for k in (
-            "input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"))
-        tokens_out = as_int(usage.get("output_tokens")) or 0
+        tokens_in = _tokens(usage.get("input_tokens")) + \
+            _tokens(usage.get("cache_creation_input_tokens")) + \
+            _tokens(usage.get("cache_read_input_tokens"))
+        tokens_out = _tokens(usage.get("output_tokens"))
         owner = self.usage_owner.setdefault(key, sid)
         self.building(owner).add_usage(key, tokens_in, tokens_out)
 
@@ -656,6 +658,13 @@ class _Group:
                 if b is not None:
                     b.summary = text
                     b.touched = True
+
+
+def _tokens(value: Any) -> int:
+    """A token count (0 when missing or not a count)."""
+    if type(value) is int and 0 <= value <= 10**15:
+        return value  # the usual case, without as_int's conversions
+    return as_int(value) or 0
 
 
 class _NeedFullReadError(Exception):

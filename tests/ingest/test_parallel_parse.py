@@ -82,7 +82,6 @@ def test_progress_and_cancel_with_workers(tmp_path: Path, folder: Path,
     db, _ = _import(tmp_path, folder, "progress", progress=seen.append)
     del db
     assert seen[-1].bytes_done == seen[-1].bytes_total > 0
-    assert len({p.bytes_done for p in seen}) > 2
     calls: list[int] = []
 
     def cancel() -> bool:
