@@ -2,10 +2,11 @@
 
 A parser hands independent pieces of work (e.g. the parts of a Claude Code projects folder)
 to :func:`ordered_map`; each worker process reads files and returns picklable results (no
-database: the store stays in the one process that writes). Workers are forks of a
-``forkserver`` (single-threaded: forking the importing process itself, which may run Qt threads,
-is unsafe) or, where there is none, ``spawn``ed interpreters; so the functions and results must
-be importable and picklable, and a bundle's entry point calls ``multiprocessing.freeze_support()``.
+database: the store stays in the one process that writes). Workers are ``spawn``ed
+interpreters on every platform: forking the importing process, which may run Qt threads, is
+unsafe, and a ``forkserver`` talks through a socket (Worthwhile opens none, not even a local
+one: workers talk through pipes). So the functions and results must be importable and
+picklable, and a bundle's entry point calls ``multiprocessing.freeze_support()``.
 """
 
 from __future__ import annotations
@@ -33,17 +34,6 @@ def worker_count(pieces: int) -> int:
     return count if count > 1 else 0
 
 
-def _context(module: str) -> multiprocessing.context.BaseContext:
-    """``forkserver`` where there is one (a single-threaded server process that has imported
-    ``module`` once; each worker is a fork of it, started in milliseconds), else ``spawn``
-    (each worker a fresh interpreter that imports the main module, as on Windows)."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([module])  # used when the server starts (once a process)
-    return context
-
-
 def ordered_map(function: Callable[[_T], _R], pieces: Sequence[_T]
                 ) -> Generator[_R, None, None]:
     """``function(piece)`` for each piece, in order, computed ahead in worker processes.
@@ -58,7 +48,7 @@ def ordered_map(function: Callable[[_T], _R], pieces: Sequence[_T]
         yield from (function(piece) for piece in pieces)
         return
     try:
-        pool = ProcessPoolExecutor(count, mp_context=_context(function.__module__))
+        pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"))
     except (OSError, NotImplementedError):  # no semaphores (some sandboxes)
         yield from (function(piece) for piece in pieces)
         return

@@ -53,7 +53,8 @@ def _import(tmp_path: Path, folder: Path, name: str, **kwargs: Any) -> tuple[
 
 
 def test_parts_read_in_workers_store_what_one_process_stores(
-        tmp_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch,
+        network_events: list[object]) -> None:
     here, here_report = _import(tmp_path, folder, "here")
     calls: list[int] = []
     real = workers.ordered_map
@@ -68,6 +69,7 @@ def test_parts_read_in_workers_store_what_one_process_stores(
     there, there_report = _import(tmp_path, folder, "there")
     assert calls, "the parts went to the workers"
     assert calls[0] > 2
+    assert network_events == [], "workers talk through pipes, not even a local socket"
     assert there_report.to_json() == here_report.to_json()
     assert "broken.jsonl" in json.dumps(there_report.to_json())
     assert _dump(there) == _dump(here)
