@@ -39,7 +39,7 @@ def ordered_map(function: Callable[[_T], _R], pieces: Sequence[_T]
     """``function(piece)`` for each piece, in order, computed ahead in worker processes.
 
     At most two results per worker wait to be taken. Closing the iterator (a cancel, an error
-    in the caller) cancels the pieces not started and waits for the running ones. With one
+    in the caller) cancels the pieces not started, without waiting for the running ones. With one
     core, or when worker processes cannot be started here, the pieces are read in this
     process, one at a time, as they are asked for.
     """
@@ -54,6 +54,7 @@ def ordered_map(function: Callable[[_T], _R], pieces: Sequence[_T]
         return
     waiting: deque[Future[_R]] = deque()
     rest = iter(pieces)
+    finished = False
     try:
         for piece in rest:
             waiting.append(pool.submit(function, piece))
@@ -65,5 +66,6 @@ def ordered_map(function: Callable[[_T], _R], pieces: Sequence[_T]
                 waiting.append(pool.submit(function, following))
                 break
             yield result
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        finished = True
+    finally:  # closed early: do not wait for the pieces being read (they end on their own)
+        pool.shutdown(wait=finished, cancel_futures=True)
