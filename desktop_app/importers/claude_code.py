@@ -198,6 +198,22 @@ class _Building:
     #: the ``uuid`` of each record this session has (a replay of one later is not read again)
     uuids: list[str] = field(default_factory=list)
 
+    #: the entries as tuples, once the session has been read in a worker process (pickled and
+    #: unpickled several times faster than objects); then only :meth:`session` reads them
+    packed: list[tuple[str, str, datetime | None, str | None]] | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["packed"] = [(e.role, e.text, e.time, e.model) for e in self.entries]
+        state["entries"] = []
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    def has_entries(self) -> bool:
+        return bool(self.entries or self.packed)
+
     def at(self, moment: datetime | None) -> None:
         if moment is None:
             return
@@ -324,7 +340,8 @@ class _Building:
             model = max(self.models.items(), key=lambda kv: (kv[1][0], kv[1][1]))[0]
         tokens_in = sum(u[0] for u in self.usage.values()) if self.usage else None
         tokens_out = sum(u[1] for u in self.usage.values()) if self.usage else None
-        messages = tuple(Message(e.role, e.text, e.time, e.model) for e in self.entries)
+        messages = tuple(Message(*e) for e in self.packed) if self.packed is not None else \
+            tuple(Message(e.role, e.text, e.time, e.model) for e in self.entries)
         return Session(source=SOURCE, external_id=self.sid, title=title, started_at=self.start,
                        ended_at=self.end, messages=messages, model=model, tokens_in=tokens_in,
                        tokens_out=tokens_out, project=self.cwd)
@@ -966,7 +983,7 @@ def _emit(group: _Group, checkpoints: Checkpoints | None, report: Report,
     for sid, b in group.sessions.items():
         if not b.touched:
             continue
-        if not b.entries and (sid in group.subagent_only or not b.usage):
+        if not b.has_entries() and (sid in group.subagent_only or not b.usage):
             found = _with_parent(b, checkpoints) if sid in group.subagent_only else None
             if found is None:
                 report(Skipped(f"session {sid}", _nothing_to_store(sid in group.subagent_only)))

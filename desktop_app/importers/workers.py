@@ -38,10 +38,10 @@ def ordered_map(function: Callable[[_T], _R], pieces: Sequence[_T]
                 ) -> Generator[_R, None, None]:
     """``function(piece)`` for each piece, in order, computed ahead in worker processes.
 
-    At most two results per worker wait to be taken. Closing the iterator (a cancel, an error
-    in the caller) cancels the pieces not started, without waiting for the running ones. With one
-    core, or when worker processes cannot be started here, the pieces are read in this
-    process, one at a time, as they are asked for.
+    One piece per worker is read ahead (each result waiting costs memory). Closing the iterator
+    (a cancel, an error in the caller) cancels the pieces not started, without waiting for the
+    running ones. With one core, or when worker processes cannot be started here, the pieces
+    are read in this process, one at a time, as they are asked for.
     """
     count = worker_count(len(pieces))
     if count == 0:
@@ -58,7 +58,7 @@ def ordered_map(function: Callable[[_T], _R], pieces: Sequence[_T]
     try:
         for piece in rest:
             waiting.append(pool.submit(function, piece))
-            if len(waiting) >= 2 * count:
+            if len(waiting) >= count:
                 break
         while waiting:
             result = waiting.popleft().result()
