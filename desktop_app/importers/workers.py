@@ -26,12 +26,11 @@ MAX_WORKERS = 4
 
 
 def worker_count(pieces: int) -> int:
-    """How many workers for ``pieces`` pieces of work: one per core, at most
-    :data:`MAX_WORKERS` (0: not worth it, one core)."""
+    """How many workers for ``pieces`` pieces of work: one per core but the one the writing
+    process keeps busy, at most :data:`MAX_WORKERS` (0: one core, or a single piece)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
         (os.cpu_count() or 1)
-    count = min(cores, MAX_WORKERS, pieces)
-    return count if count > 1 else 0
+    return min(cores - 1, MAX_WORKERS, pieces) if pieces > 1 else 0
 
 
 def ordered_map(function: Callable[[_T], _R], pieces: Sequence[_T]
