@@ -17,10 +17,12 @@ there, ``--regenerate`` writes it again), then runs, interleaved and each as a w
   (``--offline``: its bundled prices, no network; it keeps nothing, so every run reads it all).
 
 It prints one line per figure (medians of ``--runs`` runs after a warm-up; wall seconds, and the
-CPU seconds the process and its children used), the ratio ours / theirs, the machine's load,
+CPU seconds the process and its children used), the ratio ours / theirs (the median of the
+ratios of runs side by side), the machine's load,
 and checks that the tokens we stored (``sessions --json``: tokens_in + tokens_out) equal
 ccusage's totals (input + output + cache creation + cache read). Exit status 1 when they differ.
-``--repo PATH`` times another checkout's ``desktop_app`` (e.g. main, for a before figure).
+``--repo PATH`` times another checkout's ``desktop_app``; ``--before PATH`` times a second
+checkout's first import too, interleaved with the others (e.g. main: the before figure).
 """
 
 from __future__ import annotations
@@ -106,6 +108,12 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
+def paired(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> float:
+    """The median of the run-by-run ratios of wall times (runs next to each other compare
+    fairly while the machine's load drifts)."""
+    return median([x[0] / y[0] for x, y in zip(a, b, strict=True)])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -114,6 +122,9 @@ def main() -> int:
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument("--repo", type=Path, default=ROOT,
                         help="the checkout whose desktop_app is timed (default: this one)")
+    parser.add_argument("--before", type=Path, default=None,
+                        help="another checkout (e.g. main) whose first import is timed too, "
+                             "interleaved: the before figure")
     args = parser.parse_args()
     projects = DATA / "projects"
     if args.regenerate and DATA.exists():
@@ -141,6 +152,7 @@ def main() -> int:
         phase_one = subprocess.run([*phase_cmd[:-2], "stats"], cwd=repo, env=env,
                                    capture_output=True, check=False).returncode != 3
         phase: list[tuple[float, float]] = []
+        before: list[tuple[float, float]] = []
         first: list[tuple[float, float]] = []
         rescan: list[tuple[float, float]] = []
         theirs: list[tuple[float, float]] = []
@@ -151,6 +163,11 @@ def main() -> int:
                 phase_run = timed(phase_cmd, cwd=repo, env=env)[:2]
                 if n:
                     phase.append(phase_run)
+            if args.before is not None:
+                fresh(db)
+                before_run = timed(ours_cmd, cwd=args.before.resolve(), env=env)[:2]
+                if n:
+                    before.append(before_run)
             fresh(db)
             wall, cpu, _ = timed(ours_cmd, cwd=repo, env=env)
             again = timed(ours_cmd, cwd=repo, env=env)[:2]
@@ -165,12 +182,18 @@ def main() -> int:
         rescan_wall = median([w for w, _ in rescan])
         print(f"first import: ours {ours_wall:.2f} s (cpu {median([c for _, c in first]):.2f} s)"
               f", ccusage daily --json {their_wall:.2f} s (cpu "
-              f"{median([c for _, c in theirs]):.2f} s), ratio {ours_wall / their_wall:.2f}×"
+              f"{median([c for _, c in theirs]):.2f} s), ratio {paired(first, theirs):.2f}×"
               f" (goal <= 2×)")
         if phase:
             wall = median([w for w, _ in phase])
             print(f"first import without the search index (phase 1 alone): ours {wall:.2f} s "
-                  f"(cpu {median([c for _, c in phase]):.2f} s), ratio {wall / their_wall:.2f}×")
+                  f"(cpu {median([c for _, c in phase]):.2f} s), ratio "
+                  f"{paired(phase, theirs):.2f}×")
+        if before:
+            wall = median([w for w, _ in before])
+            print(f"first import before ({args.before}): {wall:.2f} s (cpu "
+                  f"{median([c for _, c in before]):.2f} s), ratio {paired(before, theirs):.2f}×; "
+                  f"ours / before {paired(first, before):.2f}×")
         print(f"re-scan, nothing changed: ours {rescan_wall:.2f} s (cpu "
               f"{median([c for _, c in rescan]):.2f} s), ccusage (reads it all every time) "
               f"{their_wall:.2f} s, ratio {rescan_wall / their_wall:.2f}×")
