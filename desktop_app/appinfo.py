@@ -88,6 +88,8 @@ LIBRARIES: tuple[Library, ...] = (
     Library("pluggy", "pluggy", "MIT", "https://pluggy.readthedocs.io", "used by sqlite-utils"),
     Library("ijson", "ijson", "BSD-3-Clause", "https://github.com/ICRAR/ijson",
             "reads big exports piece by piece"),
+    Library("orjson", "orjson", "Apache-2.0 OR MIT", "https://github.com/ijl/orjson",
+            "reads JSON lines quickly"),
     Library("platformdirs", "platformdirs", "MIT", "https://github.com/tox-dev/platformdirs",
             "finds the data folder"),
 )

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from desktop_app.domain import Message, Session, make_session_id, utc_iso
-from desktop_app.importers import writing
+from desktop_app.importers import workers, writing
 from desktop_app.importers.contract import (
     Checkpoints,
     FormatError,
@@ -198,6 +198,22 @@ class _Building:
     #: the ``uuid`` of each record this session has (a replay of one later is not read again)
     uuids: list[str] = field(default_factory=list)
 
+    #: the entries as tuples, once the session has been read in a worker process (pickled and
+    #: unpickled several times faster than objects); then only :meth:`session` reads them
+    packed: list[tuple[str, str, datetime | None, str | None]] | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["packed"] = [(e.role, e.text, e.time, e.model) for e in self.entries]
+        state["entries"] = []
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    def has_entries(self) -> bool:
+        return bool(self.entries or self.packed)
+
     def at(self, moment: datetime | None) -> None:
         if moment is None:
             return
@@ -328,7 +344,8 @@ class _Building:
         write = sum(u[2] for u in self.usage.values()) if self.usage else None
         read = sum(u[3] for u in self.usage.values()) if self.usage else None
         uncached = None if tokens_in is None else tokens_in - (write or 0) - (read or 0)
-        messages = tuple(Message(e.role, e.text, e.time, e.model) for e in self.entries)
+        messages = tuple(Message(*e) for e in self.packed) if self.packed is not None else \
+            tuple(Message(e.role, e.text, e.time, e.model) for e in self.entries)
         return Session(source=SOURCE, external_id=self.sid, title=title, started_at=self.start,
                        ended_at=self.end, messages=messages, model=model, tokens_in=tokens_in,
                        tokens_out=tokens_out, project=self.cwd, tokens_uncached=uncached,
@@ -452,8 +469,8 @@ class _Group:
             if isinstance(named, str) and named:
                 mentions.add(named)  # a replayed or stray line too: it ties files together
             if sid:
-                if _copied_from(record) is None:
-                    file_sid = file_sid or sid
+                if not file_sid and _copied_from(record) is None:
+                    file_sid = sid
                 mentions.add(sid)
         if file_sid:  # summaries whose leaf is unknown name the file's own session
             self.summaries[first:] = [(leaf, text, file_sid)
@@ -462,7 +479,8 @@ class _Group:
     def record(self, record: dict[str, Any], default_sid: str, sidechain_file: bool) -> str:
         kind = record.get("type")
         # A fork's copy of an earlier record belongs to the session it was copied from.
-        sid = _copied_from(record) or as_str(record.get("sessionId")) or default_sid
+        sid = ("forkedFrom" in record and _copied_from(record)) or \
+            as_str(record.get("sessionId")) or default_sid
         if kind == "summary":
             text = as_str(record.get("summary"))
             if text:
@@ -578,13 +596,14 @@ class _Group:
         return sid
 
     def add_usage(self, sid: str, key: str, usage: dict[str, Any]) -> None:
-        tokens_in = sum(as_int(usage.get(k)) or 0 for k in (
-            "input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"))
-        tokens_out = as_int(usage.get("output_tokens")) or 0
+        tokens_in = _tokens(usage.get("input_tokens")) + \
+            _tokens(usage.get("cache_creation_input_tokens")) + \
+            _tokens(usage.get("cache_read_input_tokens"))
+        tokens_out = _tokens(usage.get("output_tokens"))
         owner = self.usage_owner.setdefault(key, sid)
         self.building(owner).add_usage(
-            key, tokens_in, tokens_out, as_int(usage.get("cache_creation_input_tokens")) or 0,
-            as_int(usage.get("cache_read_input_tokens")) or 0)
+            key, tokens_in, tokens_out, _tokens(usage.get("cache_creation_input_tokens")),
+            _tokens(usage.get("cache_read_input_tokens")))
 
     def assistant(self, record: dict[str, Any], message: dict[str, Any], sid: str,
                   uuid: str | None, sidechain: bool) -> None:
@@ -663,6 +682,13 @@ class _Group:
                 if b is not None:
                     b.summary = text
                     b.touched = True
+
+
+def _tokens(value: Any) -> int:
+    """A token count (0 when missing or not a count)."""
+    if type(value) is int and 0 <= value <= 10**15:
+        return value  # the usual case, without as_int's conversions
+    return as_int(value) or 0
 
 
 class _NeedFullReadError(Exception):
@@ -817,44 +843,78 @@ class _PartRead:
 
     wanted: int = 0
     failed: list[FormatError] = field(default_factory=list)
+    #: bytes of the files read (progress, for a part read in a worker process)
+    nbytes: int = 0
 
 
 def _read_files(group: _Group, files: list[GroupFile]) -> _PartRead:
     reading = GroupReading(group.report)
     wanted = [f for f in _order(files) if f.changed or not group.resume]
+    done = _PartRead(len(wanted), reading.failed)
     for f in wanted:
 
         def read_one(f: GroupFile = f) -> None:
             with open(f.path, "rb") as raw:
                 raw.seek(f.start)
                 group.read(raw, f, _is_subagent_file(f.path))
+            done.nbytes += f.size - f.start
             if group.checkpoints is not None:
                 group.checkpoints.file_read(f.size - f.start)
 
         reading.attempt(f.name, read_one)
-    return _PartRead(len(wanted), reading.failed)
+    return done
 
 
 def parse_group(files: list[GroupFile], report: Report,
                 checkpoints: Checkpoints) -> Iterator[Session]:
     """Read a projects folder in parts (see :func:`_parts`): only the parts with a changed
     file; files that only grew from where they stopped, if possible. An unreadable file is
-    listed as skipped; when every file read failed, the first error stands for the group."""
+    listed as skipped; when every file read failed, the first error stands for the group.
+
+    Parts read whole (no file of them read before) are independent of each other and of the
+    database: when there is enough of them to read, worker processes read them (see
+    :mod:`~desktop_app.importers.workers`) while this one hands on the sessions of the parts
+    read so far, in the same order and with the same reports as when read here.
+    """
     wanted = 0
     failed: list[FormatError] = []
-    for part in _parts(files):
-        if any(f.changed for f in part):
-            done = yield from _parse_part(part, report, checkpoints)
+    parts = [part for part in _parts(files) if any(f.changed for f in part)]
+    whole = [part for part in parts if not _resumable(part)]
+    results = workers.ordered_map(_read_part_whole, whole) \
+        if sum(f.size for part in whole for f in part) >= WORKER_BYTES and len(whole) > 1 \
+        else None
+    try:
+        for part in parts:
+            if results is not None and not _resumable(part):
+                done = yield from _emit_part_read(part, next(results), report, checkpoints)
+            else:
+                done = yield from _parse_part(part, report, checkpoints)
             wanted += done.wanted
             failed += done.failed
+    finally:
+        if results is not None:
+            results.close()  # a cancel or an error: the workers stop
     if failed and len(failed) == wanted:
         raise failed[0]
 
 
+#: Parts read whole go to worker processes when they hold at least this many bytes together
+#: (a worker's start costs about 0.1 s of one core).
+WORKER_BYTES = 24 << 20
+
+
+def _resumable(files: list[GroupFile]) -> bool:
+    return all(f.previous is not None for f in files)
+
+
+def _part_name(files: list[GroupFile]) -> str:
+    return files[0].name if len(files) == 1 else project_of(files[0].path)
+
+
 def _parse_part(files: list[GroupFile], report: Report, checkpoints: Checkpoints
                 ) -> Generator[Session, None, _PartRead]:
-    name = files[0].name if len(files) == 1 else project_of(files[0].path)
-    resumable = all(f.previous is not None for f in files)
+    name = _part_name(files)
+    resumable = _resumable(files)
     group = _Group(name, report, checkpoints)
     done = _PartRead()
     if resumable:
@@ -875,6 +935,52 @@ def _parse_part(files: list[GroupFile], report: Report, checkpoints: Checkpoints
     return done
 
 
+@dataclass
+class _PartResult:
+    """A part read whole in a worker process: what its group found, for :func:`_emit`."""
+
+    done: _PartRead
+    skipped: list[Skipped]
+    ends: list[int]  # how far each file was read (the part's order)
+    sessions: dict[str, _Building]
+    uuids: dict[str, str]
+    subagent_only: set[str]
+    mentions: dict[str, set[str]]
+
+
+def _read_part_whole(files: list[GroupFile]) -> _PartResult:
+    """Read a part whole, on its own (in a worker process: no database, reports kept)."""
+    skipped: list[Skipped] = []
+    for f in files:
+        f.start, f.end, f.sessions = 0, 0, set()
+    group = _Group(_part_name(files), skipped.append, None)
+    done = _read_files(group, files)
+    if not (done.failed and len(done.failed) == done.wanted):
+        group.finish()
+    return _PartResult(done, skipped, [f.end for f in files], group.sessions, group.uuids,
+                       group.subagent_only, group.mentions)
+
+
+def _emit_part_read(files: list[GroupFile], result: _PartResult, report: Report,
+                    checkpoints: Checkpoints) -> Generator[Session, None, _PartRead]:
+    """The sessions of a part a worker read, as :func:`_parse_part` hands them on."""
+    for item in result.skipped:
+        report(item)
+    for f, end in zip(files, result.ends, strict=True):
+        f.start, f.end, f.sessions = 0, end, set()
+    checkpoints.file_read(result.done.nbytes)
+    done = result.done
+    if done.failed and len(done.failed) == done.wanted:
+        return done
+    group = _Group(_part_name(files), report, checkpoints)
+    group.sessions = result.sessions
+    group.uuids = result.uuids
+    group.subagent_only = result.subagent_only
+    group.mentions = result.mentions
+    yield from _emit(group, checkpoints, report, files)
+    return done
+
+
 def _emit(group: _Group, checkpoints: Checkpoints | None, report: Report,
           files: list[GroupFile]) -> Iterator[Session]:
     emitted: set[str] = set()
@@ -884,7 +990,7 @@ def _emit(group: _Group, checkpoints: Checkpoints | None, report: Report,
     for sid, b in group.sessions.items():
         if not b.touched:
             continue
-        if not b.entries and (sid in group.subagent_only or not b.usage):
+        if not b.has_entries() and (sid in group.subagent_only or not b.usage):
             found = _with_parent(b, checkpoints) if sid in group.subagent_only else None
             if found is None:
                 report(Skipped(f"session {sid}", _nothing_to_store(sid in group.subagent_only)))

@@ -6,9 +6,19 @@ import json
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
+import orjson
+
 from desktop_app.importers.contract import RecordTally
 
-_loads = json.loads
+
+def _loads(text: bytes) -> Any:
+    """``json.loads``, about twice as fast: orjson, and the standard library for what orjson
+    refuses but it reads (NaN, lone surrogates, integers past 64 bits, a byte-order mark), so
+    that every line reads exactly as before."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 class LineReader:

@@ -81,6 +81,11 @@ _ISO_FRACTION = re.compile(r"(\.\d{6})\d+")
 
 def from_iso(value: Any) -> datetime | None:
     """A UTC time from an ISO 8601 string (``Z`` or an offset; naive times are taken as UTC)."""
+    if type(value) is str and len(value) == 24 and value[23] == "Z" and value[10] == "T":
+        try:  # the usual shape first (``2026-01-02T03:04:05.553Z``): read as it is, in UTC
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
     if not isinstance(value, str) or not value.strip():
         return None
     text = _ISO_FRACTION.sub(r"\1", value.strip()).replace("z", "Z")

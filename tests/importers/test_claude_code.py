@@ -575,6 +575,23 @@ def test_the_writer_queues_prompts_and_splits_responses_around_results(
         assert (row.tokens_in, row.tokens_out) == (session.tokens_in, session.tokens_out)
 
 
+def test_the_writer_writes_lines_as_claude_code_does(tmp_path: Path) -> None:
+    """Compact JSON, one record a line, times in milliseconds with ``Z`` (JavaScript's
+    ``toISOString``): ccusage drops a record whose time has microseconds."""
+    written = [_working_session(n) for n in range(3)]
+    root = claude_code.write_demo(written, tmp_path / "out")
+    lines = [line for p in sorted((root / "projects").rglob("*.jsonl"))
+             for line in p.read_text().splitlines()]
+    assert lines
+    stamps = []
+    for line in lines:
+        record = json.loads(line)
+        assert line == json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        stamps += [record["timestamp"]] if "timestamp" in record else []
+    assert stamps
+    assert all(datetime.strptime(s, "%Y-%m-%dT%H:%M:%S.%fZ") and len(s) == 24 for s in stamps)
+
+
 def _forked(records: list[dict[str, Any]], sid: str) -> list[dict[str, Any]]:
     """A fork's first lines, as 2.1.x writes them (``--fork-session``, ``/branch``): each
     transcript record of the source again, with the new session id and ``forkedFrom``."""

@@ -36,6 +36,12 @@ WORDS = ("the", "parser", "reads", "a", "file", "and", "writes", "rows", "into",
          "use", "session", "import", "folder", "report", "line", "skip", "count", "token")
 
 
+def _stamp(moment: datetime) -> str:
+    """``2026-01-02T03:04:05.553Z``: milliseconds, as Claude Code writes them (JavaScript's
+    ``toISOString``). ccusage drops records whose time has microseconds."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S") + f".{moment.microsecond // 1000:03d}Z"
+
+
 def _text(rng: random.Random, words: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words))
 
@@ -57,7 +63,7 @@ def _session_lines(rng: random.Random, sid: str, cwd: str, start: datetime, targ
 
     def emit(record: dict[str, object]) -> None:
         nonlocal size, parent
-        line = json.dumps(record, separators=(",", ":"))
+        line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))  # as written
         out.append(line)
         size += len(line) + 1
         parent = str(record.get("uuid") or parent)
@@ -67,7 +73,7 @@ def _session_lines(rng: random.Random, sid: str, cwd: str, start: datetime, targ
         n += 1
         t += timedelta(seconds=rng.randint(5, 90))
         emit({**base, "type": "user", "uuid": str(uuid.UUID(int=rng.getrandbits(128))),
-              "parentUuid": parent, "timestamp": t.isoformat().replace("+00:00", "Z"),
+              "parentUuid": parent, "timestamp": _stamp(t),
               "message": {"role": "user", "content": _text(rng, rng.randint(8, 60))}})
         for _ in range(rng.randint(1, 4)):
             msg = f"msg_{rng.getrandbits(64):016x}"
@@ -83,20 +89,20 @@ def _session_lines(rng: random.Random, sid: str, cwd: str, start: datetime, targ
                 t += timedelta(milliseconds=rng.randint(100, 3000))
                 emit({**base, "type": "assistant", "uuid": str(uuid.UUID(
                     int=rng.getrandbits(128))), "parentUuid": parent, "requestId": req,
-                    "timestamp": t.isoformat().replace("+00:00", "Z"),
+                    "timestamp": _stamp(t),
                     "message": {"id": msg, "type": "message", "role": "assistant",
                                 "model": rng.choice(("claude-opus-4-6", "claude-sonnet-4-5")),
                                 "content": [block], "stop_reason": None, "usage": usage}})
             for _ in range(rng.randint(0, 3)):
                 emit({**base, "type": "progress", "uuid": str(uuid.UUID(
                     int=rng.getrandbits(128))), "parentUuid": parent,
-                    "timestamp": t.isoformat().replace("+00:00", "Z"),
+                    "timestamp": _stamp(t),
                     "data": {"type": "hook_progress", "hookEvent": "PostToolUse",
                              "command": "echo " + _text(rng, 30)},
                     "parentToolUseID": "x", "toolUseID": "y"})
             code = _code(rng, rng.randint(20, 120))
             emit({**base, "type": "user", "uuid": str(uuid.UUID(int=rng.getrandbits(128))),
-                  "parentUuid": parent, "timestamp": t.isoformat().replace("+00:00", "Z"),
+                  "parentUuid": parent, "timestamp": _stamp(t),
                   "toolUseResult": {"type": "text", "file": {"filePath": f"{cwd}/src/mod.py",
                                                              "content": code}},
                   "message": {"role": "user", "content": [

@@ -1,0 +1,70 @@
+"""Parsing in worker processes, so that reading uses every core while one process writes.
+
+A parser hands independent pieces of work (e.g. the parts of a Claude Code projects folder)
+to :func:`ordered_map`; each worker process reads files and returns picklable results (no
+database: the store stays in the one process that writes). Workers are ``spawn``ed
+interpreters on every platform: forking the importing process, which may run Qt threads, is
+unsafe, and a ``forkserver`` talks through a socket (Worthwhile opens none, not even a local
+one: workers talk through pipes). So the functions and results must be importable and
+picklable, and a bundle's entry point calls ``multiprocessing.freeze_support()``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TypeVar
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+#: At most this many worker processes (a worker holds the objects of the piece it reads).
+MAX_WORKERS = 4
+
+
+def worker_count(pieces: int) -> int:
+    """How many workers for ``pieces`` pieces of work: one per core but the one the writing
+    process keeps busy, at most :data:`MAX_WORKERS` (0: one core, or a single piece)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
+        (os.cpu_count() or 1)
+    return min(cores - 1, MAX_WORKERS, pieces) if pieces > 1 else 0
+
+
+def ordered_map(function: Callable[[_T], _R], pieces: Sequence[_T]
+                ) -> Generator[_R, None, None]:
+    """``function(piece)`` for each piece, in order, computed ahead in worker processes.
+
+    One piece per worker is read ahead (each result waiting costs memory). Closing the iterator
+    (a cancel, an error in the caller) cancels the pieces not started, without waiting for the
+    running ones. With one core, or when worker processes cannot be started here, the pieces
+    are read in this process, one at a time, as they are asked for.
+    """
+    count = worker_count(len(pieces))
+    if count == 0:
+        yield from (function(piece) for piece in pieces)
+        return
+    try:
+        pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"))
+    except (OSError, NotImplementedError):  # no semaphores (some sandboxes)
+        yield from (function(piece) for piece in pieces)
+        return
+    waiting: deque[Future[_R]] = deque()
+    rest = iter(pieces)
+    finished = False
+    try:
+        for piece in rest:
+            waiting.append(pool.submit(function, piece))
+            if len(waiting) >= count:
+                break
+        while waiting:
+            result = waiting.popleft().result()
+            for following in rest:
+                waiting.append(pool.submit(function, following))
+                break
+            yield result
+        finished = True
+    finally:  # closed early: do not wait for the pieces being read (they end on their own)
+        pool.shutdown(wait=finished, cancel_futures=True)

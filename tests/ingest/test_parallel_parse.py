@@ -1,0 +1,103 @@
+"""Claude Code parts read in worker processes: the same sessions, reports, progress and cancel
+as when read in the importing process."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlite_utils import Database
+
+from desktop_app.demo.story import demo_sessions
+from desktop_app.importers import claude_code, workers
+from desktop_app.ingest import ImportProgress, ImportReport, import_paths
+from desktop_app.jsonout import session_object, transcript_objects
+from desktop_app.store import get_transcript, list_sessions, open_db
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Demo logs of several projects (forks, subagents, queued prompts), and a bad file."""
+    out = tmp_path_factory.mktemp("cc")
+    sessions = [s for s, _ in demo_sessions(date(2026, 3, 1)) if s.source == "claude-code"]
+    root = claude_code.write_demo(sessions[:60], out) / "projects"
+    assert len([p for p in root.iterdir() if p.is_dir()]) > 2
+    bad = next(p for p in root.iterdir() if p.is_dir()) / "broken.jsonl"
+    bad.write_bytes(b'{"type":"user","sessionId":"x","uuid":"y","timestamp":'
+                    b'"2026-03-01T10:00:00.000Z","message":{"role":"user","content":"Hi"}}\n'
+                    b'\xff\xfe not json\n')
+    return root
+
+
+def _dump(db: Database) -> list[str]:
+    rows = list_sessions(db)
+    return [json.dumps(session_object(r)) for r in rows] + \
+        [json.dumps(transcript_objects(get_transcript(db, r.id), models=True)) for r in rows]
+
+
+def _rows(db: Database) -> list[str]:
+    """Every stored row, with the times they were written left out."""
+    today = re.escape(datetime.now(UTC).strftime("%Y-%m-%d"))
+    return [re.sub(rf"'{today}[T ][^']*'", "'now'", line) for line in db.conn.iterdump()
+            if "card_id" not in line]  # a random id
+
+
+def _import(tmp_path: Path, folder: Path, name: str, **kwargs: Any) -> tuple[
+        Database, ImportReport]:
+    db = open_db(tmp_path / f"{name}.db")
+    return db, import_paths(db, [folder], **kwargs)
+
+
+def test_parts_read_in_workers_store_what_one_process_stores(
+        tmp_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch,
+        network_events: list[object]) -> None:
+    here, here_report = _import(tmp_path, folder, "here")
+    calls: list[int] = []
+    real = workers.ordered_map
+
+    def counted(function, pieces):  # type: ignore[no-untyped-def]
+        calls.append(len(pieces))
+        return real(function, pieces)
+
+    monkeypatch.setattr(claude_code, "WORKER_BYTES", 0)
+    monkeypatch.setattr(workers, "ordered_map", counted)
+    monkeypatch.setattr(workers, "worker_count", lambda pieces: 2)
+    there, there_report = _import(tmp_path, folder, "there")
+    assert calls, "the parts went to the workers"
+    assert calls[0] > 2
+    assert network_events == [], "workers talk through pipes, not even a local socket"
+    assert there_report.to_json() == here_report.to_json()
+    assert "broken.jsonl" in json.dumps(there_report.to_json())
+    assert _dump(there) == _dump(here)
+    assert _rows(there) == _rows(here)  # the remembered files and session states too
+
+
+def test_progress_and_cancel_with_workers(tmp_path: Path, folder: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(claude_code, "WORKER_BYTES", 0)
+    monkeypatch.setattr(workers, "worker_count", lambda pieces: 2)
+    seen: list[ImportProgress] = []
+    db, _ = _import(tmp_path, folder, "progress", progress=seen.append)
+    del db
+    assert seen[-1].bytes_done == seen[-1].bytes_total > 0
+    calls: list[int] = []
+
+    def cancel() -> bool:
+        calls.append(1)
+        return len(calls) > 3  # after the first parts came back from the workers
+
+    db, report = _import(tmp_path, folder, "cancelled", cancel=cancel)
+    assert report.cancelled
+    assert list_sessions(db) == []
+
+
+def test_ordered_map_keeps_the_order_and_works_without_workers(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    pieces = [[n] * n for n in range(7)]
+    assert list(workers.ordered_map(len, pieces)) == list(range(7))
+    monkeypatch.setattr(workers, "worker_count", lambda pieces: 0)
+    assert list(workers.ordered_map(len, pieces)) == list(range(7))
