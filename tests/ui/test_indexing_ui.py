@@ -96,4 +96,5 @@ def test_an_import_in_the_window_is_browsable_then_indexed(
     qtbot.keyClick(view.filters.search, Qt.Key.Key_Return)
     # The search runs off the GUI thread: its count replaces "Searching…" when it is done.
     qtbot.waitUntil(lambda: view.filters.count.text() == "30 matches")
-    assert view.model is not None and view.model.rowCount() == 30
+    assert view.model is not None
+    assert view.model.rowCount() == 30
