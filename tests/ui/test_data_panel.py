@@ -22,6 +22,7 @@ from desktop_app.store.deletion import count_tombstones, counts_by_source, delet
 from desktop_app.store.overview import automatic_backups
 from desktop_app.store.rules import add_rule, list_rules
 from desktop_app.ui.data_panel import PROMISE, DataPanel
+from desktop_app.ui.evidence_task import EVIDENCE_TASK
 from desktop_app.ui.main_window import MainWindow
 from tests.factories import make_session
 from tests.store.test_upgrades import NAMES, build_at_step
@@ -80,6 +81,8 @@ def tool_rows(panel: DataPanel) -> list[tuple[str, str, str]]:
 def test_it_opens_from_the_help_menu_and_its_figures_match_the_database(
         qtbot: QtBot, filled_db: Path, open_window: OpenWindow) -> None:
     window = open_window(filled_db)
+    # On opening, a worker caches each session's active time: the file's size settles after it.
+    qtbot.waitUntil(lambda: not window.tasks.busy(EVIDENCE_TASK))
     panel = open_panel(qtbot, window)
     assert panel.windowTitle() == "Your data"
     assert panel.promise.text() == PROMISE
