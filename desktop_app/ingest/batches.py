@@ -9,7 +9,7 @@ from desktop_app.domain import Session
 from desktop_app.importers.contract import Report, Skipped, SourceSpec, Unchanged, prefixed
 from desktop_app.importers.registry import no_text_title
 from desktop_app.ingest.pathrun import Kept, PathRun
-from desktop_app.store.sessions import Outcome, SaveCounts, known_fingerprints, save_sessions
+from desktop_app.store.sessions import Outcome, SaveCounts, known_records, save_sessions
 
 #: Sessions are written in batches of at most this many, or this much message text.
 BATCH_SESSIONS = 200
@@ -234,7 +234,7 @@ def _parse(run: PathRun, spec: SourceSpec, stream: BinaryIO, name: str,
         return closable(spec.parse(stream, name, report))
     known = run.known.get(spec.name)
     if known is None:
-        known = run.known[spec.name] = known_fingerprints(run.db, spec.name)
+        known = run.known[spec.name] = known_records(run.db, spec.name)
     return closable(spec.parse_known(stream, name, report, known=known,
                                        companion=run.companions.get(spec.name, {})))
 

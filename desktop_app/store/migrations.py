@@ -306,3 +306,12 @@ def m0012_card_id(db: Database) -> None:
     """
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
     db.execute("INSERT INTO meta (key, value) VALUES ('card_id', ?)", [new_card_id()])
+
+
+@MIGRATIONS(name="0013_raw_hashes")
+def m0013_raw_hashes(db: Database) -> None:
+    """Where a session's fingerprint hashes its record's exact bytes (a ChatGPT conversation),
+    the key of the record's first bytes and its size, by which a re-import of the same bytes
+    finds it without decoding it (see ``chatgpt.record_mark``). NULL elsewhere."""
+    db.execute("ALTER TABLE sessions ADD COLUMN record_head INTEGER")
+    db.execute("ALTER TABLE sessions ADD COLUMN record_size INTEGER")

@@ -207,15 +207,21 @@ def _index_written(db: Database, written: dict[int, str]) -> None:
         )
 
 
-def known_fingerprints(db: Database, source: str) -> set[int]:
-    """The stored fingerprints of a source's sessions (see ``Session.fingerprint``)."""
-    return {
-        row[0]
-        for row in db.conn.execute(
-            "SELECT fingerprint FROM sessions WHERE source = ? AND fingerprint IS NOT NULL",
-            (source,),
-        )
-    }
+def known_records(db: Database, source: str) -> dict[int, list[tuple[int, int, str]]]:
+    """The records of a source's sessions stored with their exact bytes' fingerprint, by the
+    key of their first bytes: ``(size, fingerprint, external id)`` (see ``Session.record_head``).
+    A session stored without text (a no-text rule) has no fingerprint, so it is read again."""
+    known: dict[int, list[tuple[int, int, str]]] = {}
+    rows = db.conn.execute(
+        "SELECT record_head, record_size, fingerprint, external_id FROM sessions "
+        "WHERE source = ? AND fingerprint IS NOT NULL AND record_head IS NOT NULL", (source,))
+    for head, size, mark, external_id in rows:
+        entry = (size, mark, external_id)
+        if head in known:
+            known[head].append(entry)
+        else:
+            known[head] = [entry]
+    return known
 
 
 def replaced_since(db: Database, path: str, session_ids: Iterable[str]) -> bool:
@@ -259,7 +265,8 @@ def _save_one(db: Database, s: Session, import_id: int | None, parser_version: s
     updated_at = stored_time(s.updated_at)
     existing = conn.execute(
         "SELECT key, content_hash, title, fingerprint, hidden_branches, tool_thumbs, "
-        "message_count, updated_at, parser_version, no_text FROM sessions WHERE id = ?", (sid,)
+        "message_count, updated_at, parser_version, no_text, record_head, record_size "
+        "FROM sessions WHERE id = ?", (sid,)
     ).fetchone()
     values = {
         "id": sid,
@@ -278,6 +285,8 @@ def _save_one(db: Database, s: Session, import_id: int | None, parser_version: s
         "content_hash": content_hash,
         "import_id": import_id,
         "fingerprint": s.fingerprint,
+        "record_head": s.record_head,
+        "record_size": s.record_size,
         "hidden_branches": s.hidden_branches,
         "tool_thumbs": s.tool_feedback,
         "tool_name": s.tool_name,
@@ -287,7 +296,7 @@ def _save_one(db: Database, s: Session, import_id: int | None, parser_version: s
     }
     if existing is not None:
         (key, old_hash, old_title, old_fingerprint, old_branches, old_thumbs, old_count,
-         old_updated, old_version, old_no_text) = existing
+         old_updated, old_version, old_no_text, old_head, old_size) = existing
         if old_no_text:
             counts.no_state.add(sid)
         if (original is not None and not old_no_text and old_hash != content_hash
@@ -296,18 +305,20 @@ def _save_one(db: Database, s: Session, import_id: int | None, parser_version: s
             # left as it is (the user did not apply the rule to it).
             s, content_hash = original, old_hash
         if old_hash == content_hash:
-            before = (old_fingerprint, old_branches, old_thumbs, old_updated, old_version)
+            before = (old_fingerprint, old_branches, old_thumbs, old_updated, old_version,
+                      old_head, old_size)
             if old_updated is not None and (updated_at is None or updated_at < old_updated):
-                after = (*before[:4], parser_version)  # the same content, an older copy of it
+                # the same content, an older copy of it
+                after = (*before[:4], parser_version, *before[5:])
             else:
                 after = (s.fingerprint, s.hidden_branches, s.tool_feedback, updated_at,
-                         parser_version)
+                         parser_version, s.record_head, s.record_size)
             if before != after:
                 # Next time, this one takes the fast path (and rows written before a column
                 # existed get its value).
                 conn.execute("UPDATE sessions SET fingerprint = ?, hidden_branches = ?, "
-                             "tool_thumbs = ?, updated_at = ?, parser_version = ? "
-                             "WHERE key = ?", (*after, key))
+                             "tool_thumbs = ?, updated_at = ?, parser_version = ?, "
+                             "record_head = ?, record_size = ? WHERE key = ?", (*after, key))
             counts.unchanged += 1
             counts.outcomes.append(Outcome.UNCHANGED)
             return
