@@ -186,9 +186,11 @@ def conversation_session(conv: dict[str, Any], cid: str, mapping: dict[str, Any]
     model = main_model(m.model for m in messages if m.role == "assistant")
     if model is None:
         model = as_str(conv.get("default_model_slug"))
-    branches = sum(
-        max(0, len(child_ids(node, "children", nodes)) - 1) for node in nodes.values()
-    )
+    branches = 0
+    for node in nodes.values():  # most nodes have one child: only forks are looked into
+        children = node.get("children")
+        if isinstance(children, list) and len(children) > 1:
+            branches += max(0, len(child_ids(node, "children", nodes)) - 1)
     return Session(
         source=SOURCE, external_id=cid, title=title, started_at=start, ended_at=end,
         messages=tuple(messages), model=model, hidden_branches=branches,
@@ -221,8 +223,7 @@ def _visible_path(nodes: dict[str, dict[str, Any]], current: Any) -> list[dict[s
     return path
 
 
-def _is_hidden(message: dict[str, Any], role: str, content_type: str) -> bool:
-    metadata = as_dict(message.get("metadata"))
+def _is_hidden(metadata: dict[str, Any], role: str, content_type: str) -> bool:
     if metadata.get("is_visually_hidden_from_conversation"):
         return True
     # System prompts, custom instructions and memory are not part of the thread.
@@ -251,21 +252,22 @@ def _thread_messages(thread: list[dict[str, Any]]) -> list[Message]:
             messages.append(Message("assistant", with_thinking("").rstrip(), thinking_time, None))
 
     for node in thread:
-        message = as_dict(node.get("message"))
-        if not message:
+        message = node.get("message")
+        if not message or not isinstance(message, dict):
             continue
         author = as_dict(message.get("author"))
         role = as_str(author.get("role")) or "assistant"
         content = as_dict(message.get("content"))
         content_type = as_str(content.get("content_type")) or "text"
-        if _is_hidden(message, role, content_type):
+        metadata = as_dict(message.get("metadata"))
+        if _is_hidden(metadata, role, content_type):
             continue
         text = render_content(content)
-        attachments = _attachments(as_dict(message.get("metadata")))
-        if attachments:
-            text = f"{text}\n\n{attachments}" if text else attachments
+        if "attachments" in metadata:
+            attachments = _attachments(metadata)
+            if attachments:
+                text = f"{text}\n\n{attachments}" if text else attachments
         time = from_epoch(message.get("create_time"))
-        metadata = as_dict(message.get("metadata"))
         model = as_str(metadata.get("model_slug"))
         recipient = as_str(message.get("recipient")) or "all"
         if role == "assistant" and content_type in _THINKING_TYPES:
