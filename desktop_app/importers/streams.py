@@ -181,6 +181,7 @@ def read_head(stream: BinaryIO, size: int = HEAD_SIZE) -> tuple[bytes, BinaryIO]
 ITEM_HEAD = 128
 _CHUNK = 256 * 1024
 _BYTES_SPACE = re.compile(rb"[ \t\n\r]*")
+_COMMA, _OPEN = ord(","), ord("{")
 #: What may follow a complete item of an array.
 _AFTER_ITEM = frozenset(b" \t\n\r,]")
 #: A decode error this close to the end of the text read so far may just mean "read more".
@@ -284,12 +285,13 @@ class _RawScanner:
             self.tat += 1
 
     def take(self, size: int) -> bytes | None:
-        if not self.want(size + 1) and len(self.data) - self.at != size:
-            return None
         end = self.at + size
-        if end < len(self.data) and self.data[end] not in _AFTER_ITEM:
+        if end >= len(self.data) and not self.want(size + 1) and end != len(self.data):
             return None
-        return self.data[self.at:end]
+        data = self.data
+        if end < len(data) and data[end] not in _AFTER_ITEM:
+            return None
+        return data[self.at:end]
 
     def decode(self, decoder: json.JSONDecoder) -> tuple[Any, bytes]:
         """Decode the item at ``at``: its value and raw bytes."""
@@ -338,7 +340,8 @@ class _RawScanner:
                     raise self.fail("the JSON ends too early (the file looks truncated)")
                 known = None
                 if recognise is not None:
-                    self.want(ITEM_HEAD)
+                    if len(self.data) - self.at < ITEM_HEAD:
+                        self.want(ITEM_HEAD)
                     known = recognise(self.data[self.at:self.at + ITEM_HEAD], self.take)
                 if known is not None:
                     size, token = known
@@ -350,6 +353,10 @@ class _RawScanner:
                     item, raw = self.decode(decoder)
                     self.count += 1
                     yield RawItem(value=item, raw=raw)
+                data, at = self.data, self.at
+                if at + 1 < len(data) and data[at] == _COMMA and data[at + 1] == _OPEN:
+                    self.step()  # the usual "},{" between conversations: no spaces to skip
+                    continue
                 after = self.skip_space()
                 if after < 0:
                     raise self.fail("the JSON ends too early (the file looks truncated)")
