@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from sqlite_utils import Database
 from desktop_app.domain import Rating, Verdict, make_session_id
 from desktop_app.importers import chatgpt, streams
 from desktop_app.importers.registry import no_text_title
-from desktop_app.ingest import import_paths
+from desktop_app.ingest import import_paths, walk
 from desktop_app.store import count_sessions, get_session, get_transcript, list_sessions
 from desktop_app.store.deletion import delete_sessions
 from desktop_app.store.ratings import get_rating, set_rating
@@ -209,3 +210,39 @@ def test_deleted_and_no_text_sessions_stay_as_the_user_wanted(db: Database, tmp_
     assert sorted(conv["id"] for conv in decoded) == ["c1", "c4"]
     assert count_sessions(db) == 5
     assert get_session(db, make_session_id("chatgpt", "c4")).title != "Chat 4"
+
+
+def test_a_zip_with_the_same_members_is_not_read_again(db: Database, tmp_path: Path,
+                                                       decoded: list[Any],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    convs = _distinct(8)
+    opened: list[Path] = []
+    real = walk.import_file
+
+    def spy(run: Any, path: Path) -> Any:
+        opened.append(path)
+        return real(run, path)
+
+    monkeypatch.setattr(walk, "import_file", spy)
+
+    def zipped(items: list[dict[str, Any]]) -> Path:
+        path = tmp_path / "export.zip"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("conversations.json", json.dumps(items))
+            archive.writestr("user.json", "{}")
+        return path
+
+    path = zipped(convs)
+    assert _counts(db, path) == (8, 0, 0)
+    decoded.clear()
+    zipped(convs)  # downloaded again: new mtimes, the same members
+    _touch(path)
+    opened.clear()
+    assert _counts(db, path) == (0, 0, 8)
+    assert opened == []  # its central directory said so
+    assert decoded == []
+    convs[5]["title"] = "Chat 5, renamed"
+    zipped(convs)
+    assert _counts(db, path) == (0, 1, 7)
+    assert opened == [path]
+    assert [conv["id"] for conv in decoded] == ["c5"]  # the others recognised by their bytes
