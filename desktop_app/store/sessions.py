@@ -111,6 +111,8 @@ def save_sessions(db: Database, sessions: Iterable[Session], *, import_id: int |
         check = has_tombstones(db)  # once per call: most databases have none
         if rules is None:
             rules = load_rules(db)
+        sessions = list(sessions)
+        stored = _stored_rows(db, sessions)  # one query per batch, not one per session
         for session in sessions:
             if check and _is_tombstoned(db, session.id):
                 counts.deleted_earlier += 1
@@ -119,13 +121,14 @@ def save_sessions(db: Database, sessions: Iterable[Session], *, import_id: int |
                 continue
             action = rules.action_for_session(session) if rules else None
             if action is None:
-                _save_one(db, session, import_id, parser_version, by_length, counts, written)
+                _save_one(db, session, import_id, parser_version, by_length, counts, written,
+                          stored=stored)
             elif action is RuleAction.SKIP:
                 _exclude(db, session, parser_version, counts)
             else:
                 kept = without_text(session, neutral_title(session.tool_name or session.source))
                 _save_one(db, kept, import_id, parser_version, by_length, counts, written,
-                          original=session)
+                          original=session, stored=stored)
         _index_written(db, written)
     return counts
 
@@ -250,11 +253,33 @@ def replaced_since(db: Database, path: str, session_ids: Iterable[str]) -> bool:
     return False
 
 
+#: What :func:`_save_one` compares a session with: its stored row.
+_STORED = ("key, content_hash, title, fingerprint, hidden_branches, tool_thumbs, message_count, "
+           "updated_at, parser_version, no_text, record_head, record_size")
+_NOT_LOOKED_UP = object()
+
+
+def _stored_rows(db: Database, sessions: list[Session]) -> dict[str, tuple[Any, ...] | None]:
+    """The stored rows of these sessions by id (None: not stored), as :func:`_save_one` reads
+    them one by one."""
+    ids = list(dict.fromkeys(s.id for s in sessions))
+    rows: dict[str, tuple[Any, ...] | None] = dict.fromkeys(ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for sid, *row in db.conn.execute(
+                f"SELECT id, {_STORED} FROM sessions WHERE id IN ({marks})", chunk):
+            rows[sid] = tuple(row)
+    return rows
+
+
 def _save_one(db: Database, s: Session, import_id: int | None, parser_version: str,
               by_length: bool, counts: SaveCounts, written: dict[int, str], *,
-              original: Session | None = None) -> None:
+              original: Session | None = None,
+              stored: dict[str, tuple[Any, ...] | None] | None = None) -> None:
     """Write one session. ``original``: the session as read, when ``s`` is its no-text copy
-    (a no-text rule matched)."""
+    (a no-text rule matched). ``stored``: rows read before (see :func:`_stored_rows`); each is
+    used once, a session met again in the same call is looked up after its first copy."""
     conn = db.conn
     sid = s.id
     no_text = original is not None
@@ -265,11 +290,10 @@ def _save_one(db: Database, s: Session, import_id: int | None, parser_version: s
              else utc_iso(m.time) for m in s.messages]
     content_hash = s.content_hash(parser_version, times)
     updated_at = stored_time(s.updated_at)
-    existing = conn.execute(
-        "SELECT key, content_hash, title, fingerprint, hidden_branches, tool_thumbs, "
-        "message_count, updated_at, parser_version, no_text, record_head, record_size "
-        "FROM sessions WHERE id = ?", (sid,)
-    ).fetchone()
+    existing: Any = _NOT_LOOKED_UP if stored is None else stored.pop(sid, _NOT_LOOKED_UP)
+    if existing is _NOT_LOOKED_UP:
+        existing = conn.execute(f"SELECT {_STORED} FROM sessions WHERE id = ?",
+                                (sid,)).fetchone()
     values = {
         "id": sid,
         "source": s.source,
