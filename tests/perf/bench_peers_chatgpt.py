@@ -2,12 +2,15 @@
 
 Run from the repository root, in the test virtualenv::
 
-    .venv/bin/python tests/perf/bench_peers_chatgpt.py [--mb 200] [--runs 3] [--no-convoviz]
-                                                       [--profile] [--keep]
+    .venv/bin/python tests/perf/bench_peers_chatgpt.py [--mb 200] [--runs 3] [--profile]
+        [--no-convoviz | --convoviz-runs N] [--no-extra] [--delete]
+
+The memory targets at 1 GB and 4 GB: ``--mb 1000 --runs 1 --no-convoviz --no-extra`` (and
+``--mb 4000 ... --delete``; check ``df`` first: the 4 GB export is written, then zipped).
 
 Writes a synthetic ChatGPT export of about ``--mb`` MB with ``worthwhile demo-data``
 (``conversations.json`` and ``message_feedback.json``, zipped as ChatGPT ships them, deflated)
-into ``perf-data/chatgpt-peers-<mb>/`` (kept for the next run; ``--keep`` off deletes it after),
+into ``perf-data/chatgpt-peers-<mb>/`` (kept for the next run; ``--delete`` deletes it after),
 then runs, interleaved, ``--runs`` rounds of:
 
 - ours, first import: ``worthwhile import <zip> --json`` into a fresh database;
@@ -212,7 +215,9 @@ def main() -> int:
     parser.add_argument("--convoviz-runs", type=int, default=None,
                         help="run convoviz in the first N rounds only (default: all)")
     parser.add_argument("--profile", action="store_true", help="cProfile one first import")
-    parser.add_argument("--delete", action="store_true",
+    parser.add_argument("--no-extra", action="store_true",
+                        help="leave out the phase-1 and plain-JSON runs (big sizes: memory)")
+    parser.add_argument("--delete", action="store_true",  # e.g. --mb 4000
                         help="delete the generated export afterwards (big sizes)")
     args = parser.parse_args()
     path, sessions = export(args.mb)
@@ -226,10 +231,11 @@ def main() -> int:
         work = Path(tmp)
         plain = work / "json"
         plain.mkdir()
-        with zipfile.ZipFile(path) as z:
-            for member in ("conversations.json", "message_feedback.json"):
-                if member in z.namelist():
-                    z.extract(member, plain)
+        if not args.no_extra:
+            with zipfile.ZipFile(path) as z:
+                for member in ("conversations.json", "message_feedback.json"):
+                    if member in z.namelist():
+                        z.extract(member, plain)
         plain_path = plain / "conversations.json"
         for round_ in range(args.runs):
             loads.append(os.getloadavg()[0])
@@ -256,19 +262,20 @@ def main() -> int:
                     again["sessions_unchanged"]) == (0, 0, sessions), again
             figures.setdefault("reimport", []).append((s, rss))
             _fresh(db)
-            s, rss, first = _ours(db, path, phase1=True)
-            assert first["sessions_new"] == sessions, first
-            figures.setdefault("phase1", []).append((s, rss))
-            _fresh(db)
-            s, rss, first = _ours(db, plain_path)
-            assert first["sessions_new"] == sessions, first
-            figures.setdefault("json-first", []).append((s, rss))
-            os.utime(plain_path)
-            s, rss, again = _ours(db, plain_path)
-            assert (again["sessions_new"], again["sessions_updated"],
-                    again["sessions_unchanged"]) == (0, 0, sessions), again
-            figures.setdefault("json-reimport", []).append((s, rss))
-            _fresh(db)
+            if not args.no_extra:
+                s, rss, first = _ours(db, path, phase1=True)
+                assert first["sessions_new"] == sessions, first
+                figures.setdefault("phase1", []).append((s, rss))
+                _fresh(db)
+                s, rss, first = _ours(db, plain_path)
+                assert first["sessions_new"] == sessions, first
+                figures.setdefault("json-first", []).append((s, rss))
+                os.utime(plain_path)
+                s, rss, again = _ours(db, plain_path)
+                assert (again["sessions_new"], again["sessions_updated"],
+                        again["sessions_unchanged"]) == (0, 0, sessions), again
+                figures.setdefault("json-reimport", []).append((s, rss))
+                _fresh(db)
             print(f"  round {round_ + 1}: " + ", ".join(
                 f"{k} {v[-1][0]:.2f} s" for k, v in figures.items()), flush=True)
         if args.profile:
