@@ -53,7 +53,7 @@ class Pending:
 
 
 
-@dataclass
+@dataclass(slots=True)
 class Kept:
     """The copy of a session kept so far by the import of one path, as its report counts it.
 
