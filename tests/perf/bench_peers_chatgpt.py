@@ -79,8 +79,12 @@ def _worthwhile_cmd(*args: str) -> list[str]:
 ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 
 
+#: CPU seconds (user + system) of each child, in the order run (see :func:`_run`).
+CPU: list[float] = []
+
+
 def _run(cmd: list[str], **kwargs: object) -> tuple[float, float, str]:
-    """Seconds, peak RSS (MB) and stdout of one child, run alone."""
+    """Seconds, peak RSS (MB) and stdout of one child, run alone; its CPU time goes to CPU."""
     kwargs.setdefault("env", ENV)
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -94,6 +98,7 @@ def _run(cmd: list[str], **kwargs: object) -> tuple[float, float, str]:
         if child.returncode != 0:
             sys.exit(f"failed ({child.returncode}): {' '.join(cmd)}\n"
                      f"{err.read().decode('utf-8', 'replace')[-3000:]}")
+    CPU.append(usage.ru_utime + usage.ru_stime)
     return seconds, usage.ru_maxrss / 1024, stdout  # KB on Linux
 
 
@@ -226,6 +231,7 @@ def main() -> int:
         inner_mb = z.getinfo("conversations.json").file_size / 1_000_000
     peer = None if args.no_convoviz else convoviz()
     figures: dict[str, list[tuple[float, float]]] = {}
+    cpu: dict[str, list[float]] = {}
     loads: list[float] = []
     with tempfile.TemporaryDirectory(prefix="bench-peers-", dir=DATA) as tmp:
         work = Path(tmp)
@@ -244,8 +250,10 @@ def main() -> int:
             s, rss, first = _ours(db, path)
             assert first["sessions_new"] == sessions, first
             figures.setdefault("ours", []).append((s, rss))
+            cpu.setdefault("ours", []).append(CPU[-1])
             s, rss, _ = _run([sys.executable, "-c", FLOOR, str(path)])
             figures.setdefault("ijson", []).append((s, rss))
+            cpu.setdefault("ijson", []).append(CPU[-1])
             if peer is not None and (args.convoviz_runs is None
                                      or round_ < args.convoviz_runs):
                 out = work / "convoviz"
@@ -256,25 +264,30 @@ def main() -> int:
                 written = sum(1 for _ in out.rglob("*.md"))
                 assert written >= sessions * 0.9, f"convoviz wrote {written} markdown files"
                 figures.setdefault("convoviz", []).append((s, rss))
+                cpu.setdefault("convoviz", []).append(CPU[-1])
             os.utime(path)  # the same bytes, a new mtime
             s, rss, again = _ours(db, path)
             assert (again["sessions_new"], again["sessions_updated"],
                     again["sessions_unchanged"]) == (0, 0, sessions), again
             figures.setdefault("reimport", []).append((s, rss))
+            cpu.setdefault("reimport", []).append(CPU[-1])
             _fresh(db)
             if not args.no_extra:
                 s, rss, first = _ours(db, path, phase1=True)
                 assert first["sessions_new"] == sessions, first
                 figures.setdefault("phase1", []).append((s, rss))
+                cpu.setdefault("phase1", []).append(CPU[-1])
                 _fresh(db)
                 s, rss, first = _ours(db, plain_path)
                 assert first["sessions_new"] == sessions, first
                 figures.setdefault("json-first", []).append((s, rss))
+                cpu.setdefault("json-first", []).append(CPU[-1])
                 os.utime(plain_path)
                 s, rss, again = _ours(db, plain_path)
                 assert (again["sessions_new"], again["sessions_updated"],
                         again["sessions_unchanged"]) == (0, 0, sessions), again
                 figures.setdefault("json-reimport", []).append((s, rss))
+                cpu.setdefault("json-reimport", []).append(CPU[-1])
                 _fresh(db)
             print(f"  round {round_ + 1}: " + ", ".join(
                 f"{k} {v[-1][0]:.2f} s" for k, v in figures.items()), flush=True)
@@ -284,6 +297,9 @@ def main() -> int:
     def med(key: str) -> tuple[float, float]:
         runs = figures[key]
         return statistics.median(s for s, _ in runs), max(r for _, r in runs)
+
+    def cpu_med(key: str) -> float:
+        return statistics.median(cpu[key])
 
     ours_s, ours_rss = med("ours")
     floor_s, floor_rss = med("ijson")
@@ -312,6 +328,15 @@ def main() -> int:
         print(f"plain JSON, new mtime:       ours {j2_s:.2f} s vs first {j1_s:.2f} s, "
               f"{j1_s / j2_s:.1f}x faster (target >= {TARGET_REIMPORT_SPEEDUP:.0f}x); "
               f"{j1_rss:.0f} / {j2_rss:.0f} MB")
+    print("CPU seconds (user + system of each child; steadier than wall time on a busy machine):")
+    for key in figures:
+        line = f"  {key:<14} {cpu_med(key):7.2f} s"
+        if key != "ijson":
+            line += f"  = {cpu_med(key) / cpu_med('ijson'):5.2f}x the ijson floor"
+        if key in ("reimport", "json-reimport"):
+            first_key = "ours" if key == "reimport" else "json-first"
+            line += f", {cpu_med(first_key) / cpu_med(key):5.1f}x faster than its first import"
+        print(line)
     print(f"1 GB at this speed:          {ours_s * 1000 / inner_mb:.1f} s (target <= 40 s, quiet)")
     if args.delete:
         shutil.rmtree(path.parent)
