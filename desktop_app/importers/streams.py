@@ -285,13 +285,13 @@ class _RawScanner:
             self.tat += 1
 
     def take(self, size: int) -> bytes | None:
-        end = self.at + size
-        if end >= len(self.data) and not self.want(size + 1) and end != len(self.data):
+        if self.at + size >= len(self.data):  # reading more moves the bytes in the buffer
+            self.want(size + 1)
+        data, at = self.data, self.at
+        end = at + size
+        if end > len(data) or (end < len(data) and data[end] not in _AFTER_ITEM):
             return None
-        data = self.data
-        if end < len(data) and data[end] not in _AFTER_ITEM:
-            return None
-        return data[self.at:end]
+        return data[at:end]
 
     def decode(self, decoder: json.JSONDecoder) -> tuple[Any, bytes]:
         """Decode the item at ``at``: its value and raw bytes."""

@@ -105,3 +105,21 @@ def test_errors_read_as_the_array_reader_says(data: bytes, chunk: int,
 
 def test_an_empty_array_has_no_items() -> None:
     assert list(iter_raw_items(io.BytesIO(b" [ ] "), "x.json")) == []
+
+
+def test_an_item_cut_by_the_end_of_a_chunk_is_recognised(monkeypatch: pytest.MonkeyPatch) -> None:
+    items = [{"n": i, "text": "x" * (40 + 13 * i)} for i in range(60)]
+    data = json.dumps(items).encode()
+    raws = [item.raw for item in iter_raw_items(io.BytesIO(data), "x.json")]
+    sizes = {raw[:ITEM_HEAD]: len(raw) for raw in raws if raw is not None}
+    for chunk in (64, 100, 257, 1000):
+        monkeypatch.setattr(streams, "_CHUNK", chunk)
+
+        def recognise(head: bytes, take: Take) -> tuple[int, bytes] | None:
+            size = next(v for k, v in sizes.items() if head.startswith(k))
+            raw = take(size)
+            assert raw is not None  # whatever the chunk cut
+            return size, raw
+
+        got = [item.token for item in iter_raw_items(io.BytesIO(data), "x.json", recognise)]
+        assert got == raws
