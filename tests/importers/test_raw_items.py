@@ -110,7 +110,8 @@ def test_an_empty_array_has_no_items() -> None:
 def test_an_item_cut_by_the_end_of_a_chunk_is_recognised(monkeypatch: pytest.MonkeyPatch) -> None:
     items = [{"n": i, "text": "x" * (40 + 13 * i)} for i in range(60)]
     data = json.dumps(items).encode()
-    raws = [item.raw for item in iter_raw_items(io.BytesIO(data), "x.json")]
+    plain: list[RawItem[Any]] = list(iter_raw_items(io.BytesIO(data), "x.json"))
+    raws = [item.raw for item in plain]
     sizes = {raw[:ITEM_HEAD]: len(raw) for raw in raws if raw is not None}
     for chunk in (64, 100, 257, 1000):
         monkeypatch.setattr(streams, "_CHUNK", chunk)
