@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -99,7 +100,7 @@ def parse_known(stream: BinaryIO, name: str, report: Report, *,
     for index, raw_item in enumerate(items, start=1):
         if raw_item.token is not None:
             tally.ok()
-            yield Unchanged(make_session_id(SOURCE, raw_item.token))
+            yield Unchanged(raw_item.token)
             continue
         conv = as_dict(raw_item.value)
         what = f"conversation {index}"
@@ -136,6 +137,11 @@ def record_head(raw: bytes) -> int:
     return zlib.crc32(raw[:ITEM_HEAD])  # a locator only: a record is checked by its mark
 
 
+@functools.lru_cache(maxsize=16)
+def _mark_prefix(version: str, thumbs: str | None) -> bytes:
+    return f"{version}\x00{thumbs or ''}\x00".encode()
+
+
 def record_mark(raw: bytes, thumbs: str | None) -> int:
     """A 64-bit hash of a conversation's exact bytes in the export, of its thumbs in
     ``message_feedback.json`` and of the parser version (a better parser re-reads everything).
@@ -143,7 +149,7 @@ def record_mark(raw: bytes, thumbs: str | None) -> int:
     Equal bytes are the same conversation read the same way: a re-import recognises it by this
     mark without decoding it.
     """
-    digest = hashlib.sha256(f"{SPEC.version}\x00{thumbs or ''}\x00".encode())
+    digest = hashlib.sha256(_mark_prefix(SPEC.version, thumbs))
     digest.update(raw)
     return int.from_bytes(digest.digest()[:8], "big", signed=True)
 
@@ -153,17 +159,19 @@ _MAX_CANDIDATES = 16
 
 
 def _recogniser(known: KnownRecords | None, feedback: Mapping[str, str]) -> Recognise[str] | None:
-    """Finds a conversation stored with these exact bytes (and thumbs) by its head: its id."""
+    """Finds a conversation stored with these exact bytes (and thumbs) by its head: its
+    session id."""
     if not known:
         return None
+    thumbs = {make_session_id(SOURCE, cid): value for cid, value in feedback.items()}
 
     def recognise(head: bytes, take: Take) -> tuple[int, str] | None:
         # Real conversations start with their title and time, so a head is nearly always one
         # conversation's; a file of look-alikes is decoded rather than hashed over and over.
-        for size, mark, cid in known.get(record_head(head), ())[:_MAX_CANDIDATES]:
+        for size, mark, sid in known.get(record_head(head), ())[:_MAX_CANDIDATES]:
             raw = take(size)
-            if raw is not None and record_mark(raw, feedback.get(cid)) == mark:
-                return size, cid
+            if raw is not None and record_mark(raw, thumbs.get(sid)) == mark:
+                return size, sid
         return None
 
     return recognise

@@ -194,7 +194,7 @@ Writer = Callable[[Iterable[Session], Path], Path]
 
 
 #: The records of a source stored before, by the key of their first bytes (``record_head``):
-#: for each, its size in bytes, its fingerprint and the tool's own id of its session.
+#: for each, its size in bytes, its fingerprint and the id of its session.
 KnownRecords = Mapping[int, Sequence[tuple[int, int, str]]]
 
 

@@ -212,14 +212,14 @@ def _index_written(db: Database, written: dict[int, str]) -> None:
 
 def known_records(db: Database, source: str) -> dict[int, list[tuple[int, int, str]]]:
     """The records of a source's sessions stored with their exact bytes' fingerprint, by the
-    key of their first bytes: ``(size, fingerprint, external id)`` (see ``Session.record_head``).
+    key of their first bytes: ``(size, fingerprint, session id)`` (see ``Session.record_head``).
     A session stored without text (a no-text rule) has no fingerprint, so it is read again."""
     known: dict[int, list[tuple[int, int, str]]] = {}
     rows = db.conn.execute(
-        "SELECT record_head, record_size, fingerprint, external_id FROM sessions "
+        "SELECT record_head, record_size, fingerprint, id FROM sessions "
         "WHERE source = ? AND fingerprint IS NOT NULL AND record_head IS NOT NULL", (source,))
-    for head, size, mark, external_id in rows:
-        entry = (size, mark, external_id)
+    for head, size, mark, sid in rows:
+        entry = (size, mark, sid)
         if head in known:
             known[head].append(entry)
         else:
