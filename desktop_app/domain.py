@@ -68,8 +68,9 @@ def utc_iso(moment: datetime | None) -> str | None:
         moment = moment.replace(tzinfo=UTC)
     if moment.tzinfo is not UTC:
         moment = moment.astimezone(UTC)
-    # isoformat is several times faster than strftime (imports format millions of times).
-    return moment.isoformat(timespec="seconds")[:19] + "Z"
+    # isoformat is several times faster than strftime (imports format millions of times), and
+    # twice as fast without timespec=; its first 19 characters are the same either way.
+    return moment.isoformat()[:19] + "Z"
 
 
 def parse_utc(text: str | None) -> datetime | None:
@@ -129,6 +130,10 @@ class Session:
     tokens_uncached: int | None = None
     tokens_cache_write: int | None = None
     tokens_cache_read: int | None = None
+    #: Where the fingerprint is a hash of the record's exact bytes (ChatGPT): the key of its
+    #: first bytes and its size, by which a re-import finds it without decoding it.
+    record_head: int | None = None
+    record_size: int | None = None
 
     @property
     def id(self) -> str:

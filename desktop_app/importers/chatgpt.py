@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
-from collections.abc import Container, Iterable, Iterator, Mapping
+import zlib
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -15,17 +17,22 @@ from desktop_app.importers import writing
 from desktop_app.importers.contract import (
     Companion,
     FormatError,
+    KnownRecords,
     RecordTally,
     Report,
     Skipped,
     SourceSpec,
     Unchanged,
 )
-from desktop_app.importers.jsonarray import iter_array
 from desktop_app.importers.streams import (
+    ITEM_HEAD,
+    RawItem,
+    Recognise,
+    Take,
     array_or_object,
     head_text,
     iter_json,
+    iter_raw_items,
     json_top_level,
     read_head,
 )
@@ -73,10 +80,11 @@ def parse(stream: BinaryIO, name: str, report: Report) -> Iterator[Session]:
 
 
 def parse_known(stream: BinaryIO, name: str, report: Report, *,
-                known: Container[int] = frozenset(),
+                known: KnownRecords | None = None,
                 companion: Mapping[str, str] | None = None) -> Iterator[Session | Unchanged]:
-    """Like :func:`parse`, but a conversation whose :func:`fingerprint` is in ``known`` is not
-    parsed: an :class:`Unchanged` stands for it. ``companion`` maps conversation ids to the
+    """Like :func:`parse`, but a conversation whose bytes are exactly as stored (see
+    :func:`record_mark`; ``known`` maps :func:`record_head` to what is stored) is not even
+    decoded: an :class:`Unchanged` stands for it. ``companion`` maps conversation ids to the
     thumbs of ``message_feedback.json`` (see :func:`read_feedback`).
     """
     feedback = companion or {}
@@ -84,10 +92,17 @@ def parse_known(stream: BinaryIO, name: str, report: Report, *,
     if prefix == "" and "conversations" in keys:
         prefix = "conversations.item"  # {"conversations": [...]}; else one on its own
     tally = RecordTally(name, "ChatGPT conversation", report)
-    # The standard library's decoder is faster than ijson's events for whole items.
-    items = iter_array(stream, name) if prefix == "item" else iter_json(stream, name, prefix)
-    for index, item in enumerate(items, start=1):
-        conv = as_dict(item)
+    if prefix == "item":
+        items: Iterator[RawItem[str]] = iter_raw_items(stream, name,
+                                                       _recogniser(known, feedback))
+    else:  # the standard library's decoder is faster than ijson's events for whole items
+        items = (RawItem(value=value) for value in iter_json(stream, name, prefix))
+    for index, raw_item in enumerate(items, start=1):
+        if raw_item.token is not None:
+            tally.ok()
+            yield Unchanged(raw_item.token)
+            continue
+        conv = as_dict(raw_item.value)
         what = f"conversation {index}"
         if not conv:
             tally.skip(what, "not a JSON object")
@@ -103,12 +118,12 @@ def parse_known(stream: BinaryIO, name: str, report: Report, *,
             tally.skip(what, "no id or no mapping: not a ChatGPT conversation")
             continue
         thumbs = feedback.get(cid)
-        mark = fingerprint(conv, cid, mapping, thumbs)
-        if mark in known:
-            tally.ok()
-            yield Unchanged(make_session_id(SOURCE, cid))
-            continue
-        session = conversation_session(conv, cid, mapping, thumbs, mark)
+        raw = raw_item.raw
+        if raw is None:
+            session = conversation_session(conv, cid, mapping, thumbs)
+        else:
+            session = conversation_session(conv, cid, mapping, thumbs, record_mark(raw, thumbs),
+                                           record_head(raw), len(raw))
         if not session.messages:
             tally.skip(what, "no visible messages", unreadable=False)
             continue
@@ -117,26 +132,57 @@ def parse_known(stream: BinaryIO, name: str, report: Report, *,
     tally.finish()
 
 
-def fingerprint(conv: dict[str, Any], cid: str, mapping: dict[str, Any],
-                thumbs: str | None) -> int:
-    """A 64-bit fingerprint of what can change in a conversation, read without parsing it.
+def record_head(raw: bytes) -> int:
+    """The key of a conversation's first bytes, by which a re-import finds its stored record."""
+    return zlib.crc32(raw[:ITEM_HEAD])  # a locator only: a record is checked by its mark
 
-    ChatGPT moves ``update_time`` on every new message, edit, regeneration or rename; the node
-    count, current node, title, model and thumbs are added so that no change slips through, and
-    the parser version so that a better parser re-reads everything.
+
+@functools.lru_cache(maxsize=16)
+def _mark_prefix(version: str, thumbs: str | None) -> bytes:
+    return f"{version}\x00{thumbs or ''}\x00".encode()
+
+
+def record_mark(raw: bytes, thumbs: str | None) -> int:
+    """A 64-bit hash of a conversation's exact bytes in the export, of its thumbs in
+    ``message_feedback.json`` and of the parser version (a better parser re-reads everything).
+
+    Equal bytes are the same conversation read the same way: a re-import recognises it by this
+    mark without decoding it.
     """
-    text = "\x00".join((
-        SPEC.version, cid, repr(conv.get("update_time")), repr(conv.get("current_node")),
-        str(len(mapping)), repr(conv.get("title")), repr(conv.get("default_model_slug")),
-        thumbs or "",
-    ))
-    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
+    digest = hashlib.sha256(_mark_prefix(SPEC.version, thumbs))
+    digest.update(raw)
+    return int.from_bytes(digest.digest()[:8], "big", signed=True)
+
+
+#: How many stored records with the same head a conversation is compared with.
+_MAX_CANDIDATES = 16
+
+
+def _recogniser(known: KnownRecords | None, feedback: Mapping[str, str]) -> Recognise[str] | None:
+    """Finds a conversation stored with these exact bytes (and thumbs) by its head: its
+    session id."""
+    if not known:
+        return None
+    thumbs = {make_session_id(SOURCE, cid): value for cid, value in feedback.items()}
+
+    def recognise(head: bytes, take: Take) -> tuple[int, str] | None:
+        # Real conversations start with their title and time, so a head is nearly always one
+        # conversation's; a file of look-alikes is decoded rather than hashed over and over.
+        for size, mark, sid in known.get(record_head(head), ())[:_MAX_CANDIDATES]:
+            raw = take(size)
+            if raw is not None and record_mark(raw, thumbs.get(sid)) == mark:
+                return size, sid
+        return None
+
+    return recognise
 
 
 def conversation_session(conv: dict[str, Any], cid: str, mapping: dict[str, Any],
-                         thumbs: str | None = None, mark: int | None = None) -> Session:
-    """One conversation object as a session: the visible thread from ``current_node`` up."""
+                         thumbs: str | None = None, mark: int | None = None,
+                         head: int | None = None, size: int | None = None) -> Session:
+    """One conversation object as a session: the visible thread from ``current_node`` up.
+    ``mark``, ``head`` and ``size`` describe its record in the export (see
+    :func:`record_mark`)."""
     nodes = {key: node for key, node in mapping.items() if isinstance(node, dict)}
     thread = _visible_path(nodes, conv.get("current_node"))
     messages = _thread_messages(thread)
@@ -148,13 +194,16 @@ def conversation_session(conv: dict[str, Any], cid: str, mapping: dict[str, Any]
     model = main_model(m.model for m in messages if m.role == "assistant")
     if model is None:
         model = as_str(conv.get("default_model_slug"))
-    branches = sum(
-        max(0, len(child_ids(node, "children", nodes)) - 1) for node in nodes.values()
-    )
+    branches = 0
+    for node in nodes.values():  # most nodes have one child: only forks are looked into
+        children = node.get("children")
+        if isinstance(children, list) and len(children) > 1:
+            branches += max(0, len(child_ids(node, "children", nodes)) - 1)
     return Session(
         source=SOURCE, external_id=cid, title=title, started_at=start, ended_at=end,
         messages=tuple(messages), model=model, hidden_branches=branches,
         tool_feedback=thumbs, fingerprint=mark, updated_at=from_epoch(conv.get("update_time")),
+        record_head=head, record_size=size,
     )
 
 
@@ -182,8 +231,7 @@ def _visible_path(nodes: dict[str, dict[str, Any]], current: Any) -> list[dict[s
     return path
 
 
-def _is_hidden(message: dict[str, Any], role: str, content_type: str) -> bool:
-    metadata = as_dict(message.get("metadata"))
+def _is_hidden(metadata: dict[str, Any], role: str, content_type: str) -> bool:
     if metadata.get("is_visually_hidden_from_conversation"):
         return True
     # System prompts, custom instructions and memory are not part of the thread.
@@ -212,21 +260,22 @@ def _thread_messages(thread: list[dict[str, Any]]) -> list[Message]:
             messages.append(Message("assistant", with_thinking("").rstrip(), thinking_time, None))
 
     for node in thread:
-        message = as_dict(node.get("message"))
-        if not message:
+        message = node.get("message")
+        if not message or not isinstance(message, dict):
             continue
         author = as_dict(message.get("author"))
         role = as_str(author.get("role")) or "assistant"
         content = as_dict(message.get("content"))
         content_type = as_str(content.get("content_type")) or "text"
-        if _is_hidden(message, role, content_type):
+        metadata = as_dict(message.get("metadata"))
+        if _is_hidden(metadata, role, content_type):
             continue
         text = render_content(content)
-        attachments = _attachments(as_dict(message.get("metadata")))
-        if attachments:
-            text = f"{text}\n\n{attachments}" if text else attachments
+        if "attachments" in metadata:
+            attachments = _attachments(metadata)
+            if attachments:
+                text = f"{text}\n\n{attachments}" if text else attachments
         time = from_epoch(message.get("create_time"))
-        metadata = as_dict(message.get("metadata"))
         model = as_str(metadata.get("model_slug"))
         recipient = as_str(message.get("recipient")) or "all"
         if role == "assistant" and content_type in _THINKING_TYPES:

@@ -10,7 +10,7 @@ turns bytes into :class:`~desktop_app.domain.Session` objects and knows nothing 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, TypeVar
@@ -193,13 +193,18 @@ Parse = Callable[[BinaryIO, str, Report], Iterator[Session]]
 Writer = Callable[[Iterable[Session], Path], Path]
 
 
+#: The records of a source stored before, by the key of their first bytes (``record_head``):
+#: for each, its size in bytes, its fingerprint and the id of its session.
+KnownRecords = Mapping[int, Sequence[tuple[int, int, str]]]
+
+
 class ParseKnown(Protocol):
-    """Like ``parse``, but a record whose fingerprint is in ``known`` is not parsed: an
-    :class:`Unchanged` stands for it. ``companion`` is what the source's companion files said
-    (see :class:`Companion`), keyed by the tool's own conversation id."""
+    """Like ``parse``, but a record stored before with exactly these bytes (``known``) is not
+    parsed: an :class:`Unchanged` stands for it. ``companion`` is what the source's companion
+    files said (see :class:`Companion`), keyed by the tool's own conversation id."""
 
     def __call__(self, stream: BinaryIO, name: str, report: Report, *,
-                 known: Container[int] = ..., companion: Mapping[str, str] | None = ...
+                 known: KnownRecords | None = ..., companion: Mapping[str, str] | None = ...
                  ) -> Iterator[Session | Unchanged]: ...
 
 

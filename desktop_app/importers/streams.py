@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 import io
+import json
+import re
 from collections.abc import Callable, Iterator
-from typing import IO, Any, BinaryIO
+from dataclasses import dataclass
+from typing import IO, Any, BinaryIO, Generic, TypeVar
 
 import ijson
 
@@ -169,3 +173,201 @@ def read_head(stream: BinaryIO, size: int = HEAD_SIZE) -> tuple[bytes, BinaryIO]
     if head.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte order mark: JSON parsers reject it
         head = head[3:]
     return head, io.BufferedReader(Prefixed(head, stream), buffer_size=256 * 1024)
+
+
+# --- the items of a top-level JSON array, with their raw bytes ----------------------------------
+
+#: How many leading bytes of an item :func:`iter_raw_items` shows ``recognise``.
+ITEM_HEAD = 128
+_CHUNK = 256 * 1024
+_BYTES_SPACE = re.compile(rb"[ \t\n\r]*")
+_COMMA, _OPEN = ord(","), ord("{")
+#: What may follow a complete item of an array.
+_AFTER_ITEM = frozenset(b" \t\n\r,]")
+#: A decode error this close to the end of the text read so far may just mean "read more".
+_NEAR_END = 64
+
+_T = TypeVar("_T")
+#: ``take(size)``: the ``size`` raw bytes from the item's start, when they end where an array
+#: item may end (else None).
+Take = Callable[[int], bytes | None]
+#: ``recognise(head, take)``: ``(size, token)`` for an item known without decoding it.
+Recognise = Callable[[bytes, Take], tuple[int, _T] | None]
+
+
+@dataclass(frozen=True, slots=True)
+class RawItem(Generic[_T]):
+    """One item of an array: decoded (``value``, with its exact bytes ``raw``), or recognised
+    without decoding (``token``, what ``recognise`` returned; ``value`` and ``raw`` are None)."""
+
+    value: Any = None
+    raw: bytes | None = None
+    token: _T | None = None
+
+
+def iter_raw_items(stream: BinaryIO, name: str,
+                   recognise: Recognise[_T] | None = None) -> Iterator[RawItem[_T]]:
+    """The items of the JSON array that is the whole of ``stream``, each with its raw bytes.
+
+    ``recognise`` sees the first :data:`ITEM_HEAD` bytes of each item and may claim it by a size
+    (checking those bytes with ``take``): the item is then skipped without being decoded, at the
+    speed of reading bytes. Every other item is decoded with the standard library's C decoder
+    (as :func:`desktop_app.importers.jsonarray.iter_array`), its bytes given with it. Errors
+    (invalid JSON or UTF-8, a truncated file, data after the array) raise :class:`FormatError`
+    naming the item they happened in. Memory holds one chunk plus the item being read.
+    """
+    return _RawScanner(stream, name).items(recognise)
+
+
+class _RawScanner:
+    """Bytes read so far (``data`` from ``at``) and, while items are decoded, the same bytes as
+    text (``text`` from ``tat``, in step with ``at``); the text is dropped when bytes are
+    skipped and decoded again from the next item that needs it."""
+
+    def __init__(self, stream: BinaryIO, name: str) -> None:
+        self.stream = stream
+        self.name = name
+        self.data = b""
+        self.at = 0
+        self.eof = False
+        self.text: str | None = None
+        self.tat = 0
+        self.utf8 = codecs.getincrementaldecoder("utf-8")()
+        self.count = 0
+
+    def fail(self, reason: str) -> FormatError:
+        return FormatError(self.name, reason, f"item {self.count + 1}")
+
+    def _decoded(self, data: bytes, final: bool) -> str:
+        try:
+            return self.utf8.decode(data, final=final)
+        except UnicodeDecodeError as exc:
+            raise self.fail("not valid UTF-8 text") from exc
+
+    def more(self, size: int = _CHUNK) -> bool:
+        """Read at least ``size`` more bytes (fewer at the end); False at the end of the file."""
+        if self.eof:
+            return False
+        data = self.stream.read(size)
+        if not data:
+            self.eof = True
+        self.data = self.data[self.at:] + data
+        self.at = 0
+        if self.text is not None:
+            self.text = self.text[self.tat:] + self._decoded(data, not data)
+            self.tat = 0
+        return bool(data)
+
+    def want(self, size: int) -> bool:
+        """At least ``size`` bytes from ``at`` are read (False: the file is shorter)."""
+        while len(self.data) - self.at < size:
+            if not self.more(max(_CHUNK, size - (len(self.data) - self.at))):
+                return False
+        return True
+
+    def skip_space(self) -> int:
+        """Skip whitespace; the next byte (-1 at the end of the file)."""
+        while True:
+            match = _BYTES_SPACE.match(self.data, self.at)
+            end = match.end() if match else self.at
+            if self.text is not None:
+                self.tat += end - self.at
+            self.at = end
+            if self.at < len(self.data):
+                return self.data[self.at]
+            if not self.more():
+                return -1
+
+    def step(self) -> None:
+        """Pass one ASCII byte (a bracket or comma)."""
+        self.at += 1
+        if self.text is not None:
+            self.tat += 1
+
+    def take(self, size: int) -> bytes | None:
+        if self.at + size >= len(self.data):  # reading more moves the bytes in the buffer
+            self.want(size + 1)
+        data, at = self.data, self.at
+        end = at + size
+        if end > len(data) or (end < len(data) and data[end] not in _AFTER_ITEM):
+            return None
+        return data[at:end]
+
+    def decode(self, decoder: json.JSONDecoder) -> tuple[Any, bytes]:
+        """Decode the item at ``at``: its value and raw bytes."""
+        if self.text is None:
+            self.utf8 = codecs.getincrementaldecoder("utf-8")()
+            self.text = self._decoded(self.data[self.at:], self.eof)
+            self.tat = 0
+        while True:
+            text = self.text
+            assert text is not None
+            try:
+                item, end = decoder.raw_decode(text, self.tat)
+            except json.JSONDecodeError as exc:
+                cut = exc.pos >= len(text) - _NEAR_END or exc.msg.startswith("Unterminated")
+                if cut and not self.eof:
+                    # Read at least as much again as the item so far: linear in its size.
+                    self.more(max(_CHUNK, len(self.data) - self.at))
+                    continue
+                if cut:
+                    raise self.fail("the JSON ends too early (the file looks truncated)") from exc
+                raise self.fail(f"not valid JSON ({exc.msg})") from exc
+            except RecursionError as exc:
+                raise self.fail("not valid JSON (nested too deeply)") from exc
+            if end >= len(text) and not self.eof:
+                self.more()  # a number cut at the end of the chunk would decode as a shorter one
+                continue
+            raw = text[self.tat:end].encode("utf-8", "surrogatepass")
+            self.tat = end
+            self.at += len(raw)
+            return item, raw
+
+    def items(self, recognise: Recognise[_T] | None) -> Iterator[RawItem[_T]]:
+        decoder = json.JSONDecoder()
+        self.want(3)
+        if self.data.startswith(b"\xef\xbb\xbf"):
+            self.at = 3
+        first = self.skip_space()
+        if first != ord("["):
+            raise self.fail("not a JSON array" if first >= 0 else "the file is empty")
+        self.step()
+        if self.skip_space() == ord("]"):
+            self.step()
+        else:
+            while True:
+                if self.at >= len(self.data):
+                    raise self.fail("the JSON ends too early (the file looks truncated)")
+                known = None
+                if recognise is not None:
+                    if len(self.data) - self.at < ITEM_HEAD:
+                        self.want(ITEM_HEAD)
+                    known = recognise(self.data[self.at:self.at + ITEM_HEAD], self.take)
+                if known is not None:
+                    size, token = known
+                    self.at += size
+                    self.text = None
+                    self.count += 1
+                    yield RawItem(token=token)
+                else:
+                    item, raw = self.decode(decoder)
+                    self.count += 1
+                    yield RawItem(value=item, raw=raw)
+                data, at = self.data, self.at
+                if at + 1 < len(data) and data[at] == _COMMA and data[at + 1] == _OPEN:
+                    self.step()  # the usual "},{" between conversations: no spaces to skip
+                    continue
+                after = self.skip_space()
+                if after < 0:
+                    raise self.fail("the JSON ends too early (the file looks truncated)")
+                if after == ord("]"):
+                    self.step()
+                    break
+                if after != ord(","):
+                    raise self.fail(f"not valid JSON (expected ',' or ']' after item "
+                                    f"{self.count})")
+                self.step()
+                if self.skip_space() < 0:
+                    raise self.fail("the JSON ends too early (the file looks truncated)")
+        if self.skip_space() >= 0:
+            raise FormatError(self.name, "unexpected data after the end of the JSON")

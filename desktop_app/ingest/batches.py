@@ -9,7 +9,7 @@ from desktop_app.domain import Session
 from desktop_app.importers.contract import Report, Skipped, SourceSpec, Unchanged, prefixed
 from desktop_app.importers.registry import no_text_title
 from desktop_app.ingest.pathrun import Kept, PathRun
-from desktop_app.store.sessions import Outcome, SaveCounts, known_fingerprints, save_sessions
+from desktop_app.store.sessions import Outcome, SaveCounts, known_records, save_sessions
 
 #: Sessions are written in batches of at most this many, or this much message text.
 BATCH_SESSIONS = 200
@@ -125,8 +125,16 @@ class _Copies:
 
     def commit(self) -> None:
         """The stream was read to its end: its decisions belong to the path now."""
-        self.run.kept.update(self.kept)
-        self.run.seen |= self.seen
+        # Handed over whole where the path had none yet (a file on its own): a million
+        # sessions would otherwise be held twice while they are merged.
+        if self.run.kept:
+            self.run.kept.update(self.kept)
+        else:
+            self.run.kept = self.kept
+        if self.run.seen:
+            self.run.seen |= self.seen
+        else:
+            self.run.seen = self.seen
         for item in self.older:
             self.run.skip(item)
 
@@ -156,14 +164,15 @@ def _save_batch(run: PathRun, batch: list[Session], ids: list[str], spec: Source
 
 def save_in_batches(run: PathRun, sessions: Iterable[Session | Unchanged], spec: SourceSpec,
                     counts: SaveCounts, *, where: str | None = None,
-                    after: AfterBatch | None = None) -> set[str]:
+                    after: AfterBatch | None = None, collect: bool = True) -> set[str]:
     """Save sessions in batches (by count or text size), checking Cancel between batches.
 
     A session met again in this path (shards, batch zips, the same chat in two folders) is
     given to the store too, which keeps the newer copy; the report counts each copy once (see
     :class:`_Copies`) and lists the older ones, named after ``where`` when given. An
     :class:`Unchanged` stands for a copy equal to the stored one. ``after`` is called with
-    what the store did after each batch. Returns the ids saved here.
+    what the store did after each batch. Returns the ids saved here (when ``collect``: an
+    export's caller needs none of them, and they are as many as its sessions).
     """
     copies = _Copies(run, counts, where)
     # A tool's own logs grow in place: a read replaces what an earlier import stored. Exports
@@ -205,7 +214,8 @@ def save_in_batches(run: PathRun, sessions: Iterable[Session | Unchanged], spec:
             ids.append(sid)
             pending.add(sid)
             chars += sum(len(m.text) for m in item.messages)
-        saved.add(sid)
+        if collect:
+            saved.add(sid)
         if len(batch) >= BATCH_SESSIONS or chars >= BATCH_CHARS:
             flush()
     flush()
@@ -221,7 +231,8 @@ def parse_into_store(run: PathRun, spec: SourceSpec, stream: BinaryIO, member: b
     report: Report = prefixed(run.skip, name) if member else run.skip
     sessions = _parse(run, spec, stream, name, report)
     try:
-        save_in_batches(run, sessions, spec, counts, where=name if member else None)
+        save_in_batches(run, sessions, spec, counts, where=name if member else None,
+                        collect=False)
     finally:
         sessions.close()  # a generator left early releases its file at once
     return counts
@@ -234,7 +245,7 @@ def _parse(run: PathRun, spec: SourceSpec, stream: BinaryIO, name: str,
         return closable(spec.parse(stream, name, report))
     known = run.known.get(spec.name)
     if known is None:
-        known = run.known[spec.name] = known_fingerprints(run.db, spec.name)
+        known = run.known[spec.name] = known_records(run.db, spec.name)
     return closable(spec.parse_known(stream, name, report, known=known,
                                        companion=run.companions.get(spec.name, {})))
 

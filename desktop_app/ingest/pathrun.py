@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from desktop_app.importers.contract import FormatError, GroupFile, Skipped, SourceSpec
+from desktop_app.importers.contract import FormatError, GroupFile, KnownRecords, Skipped, SourceSpec
 from desktop_app.importers.registry import SPECS
 from desktop_app.importers.zipsafe import ZipLimits
 from desktop_app.ingest.report import FileReport, ImportProgress
@@ -53,7 +53,7 @@ class Pending:
 
 
 
-@dataclass
+@dataclass(slots=True)
 class Kept:
     """The copy of a session kept so far by the import of one path, as its report counts it.
 
@@ -125,7 +125,7 @@ class PathRun:
     #: What companion files said, by source name (ChatGPT's thumbs by conversation id).
     companions: dict[str, dict[str, str]] = field(default_factory=dict)
     #: Stored fingerprints by source, loaded once per path (see ``Session.fingerprint``).
-    known: dict[str, set[int]] = field(default_factory=dict)
+    known: dict[str, KnownRecords] = field(default_factory=dict)
     #: The import rules, read once per import (see :mod:`desktop_app.store.rules`).
     rules: RuleSet = field(default_factory=RuleSet)
     #: Stored sessions whose text a no-text rule removed here (their text must really go).

@@ -9,7 +9,9 @@ again, so the report keeps showing why.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import zipfile
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -30,14 +32,38 @@ def _versions(sources: list[str]) -> str | None:
 
 
 def file_key(path: Path) -> tuple[str, int, int]:
-    """The stored path, size and mtime of an export file (its companion files folded in)."""
+    """The stored path, size and mtime of an export file (its companion files folded in).
+
+    A zip's "mtime" is a stamp of its members' names, CRC-32s and sizes (its central
+    directory): the same export downloaded or copied again has new mtimes and the same bytes,
+    and is recognised without being read. (A plain ``conversations.json`` read again is still
+    fast: each conversation's bytes are hashed, see ``chatgpt.record_mark``.)
+    """
     stat = path.stat()
     size, mtime_ns = stat.st_size, stat.st_mtime_ns
+    stamp = _zip_stamp(path)
+    if stamp is not None:
+        mtime_ns = stamp
     for companion in companion_files_beside(path):
         other = companion.stat()
         size += other.st_size
         mtime_ns = max(mtime_ns, other.st_mtime_ns)
     return os.path.abspath(path), size, mtime_ns
+
+
+def _zip_stamp(path: Path) -> int | None:
+    """A 64-bit stamp of a zip's central directory, or None when ``path`` is not a zip."""
+    try:
+        if not zipfile.is_zipfile(path):
+            return None
+        with zipfile.ZipFile(path) as archive:
+            digest = hashlib.blake2b(digest_size=8)
+            for info in archive.infolist():
+                digest.update(f"{info.filename}\x00{info.CRC}\x00{info.file_size}\x00"
+                              f"{info.compress_size}\x00".encode("utf-8", "surrogatepass"))
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return None
+    return int.from_bytes(digest.digest(), "big", signed=True)
 
 
 def unchanged(db: Database, path: Path) -> FileState | None:

@@ -396,3 +396,12 @@ def m0016_commit_evidence(db: Database) -> None:
         " active_seconds INTEGER"
         ")"
     )
+
+
+@MIGRATIONS(name="0017_raw_hashes")
+def m0017_raw_hashes(db: Database) -> None:
+    """Where a session's fingerprint hashes its record's exact bytes (a ChatGPT conversation),
+    the key of the record's first bytes and its size, by which a re-import of the same bytes
+    finds it without decoding it (see ``chatgpt.record_mark``). NULL elsewhere."""
+    db.execute("ALTER TABLE sessions ADD COLUMN record_head INTEGER")
+    db.execute("ALTER TABLE sessions ADD COLUMN record_size INTEGER")

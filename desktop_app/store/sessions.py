@@ -119,6 +119,8 @@ def save_sessions(db: Database, sessions: Iterable[Session], *, import_id: int |
         check = has_tombstones(db)  # once per call: most databases have none
         if rules is None:
             rules = load_rules(db)
+        sessions = list(sessions)
+        stored = _stored_rows(db, sessions)  # one query per batch, not one per session
         for session in sessions:
             if check and _is_tombstoned(db, session.id):
                 counts.deleted_earlier += 1
@@ -127,13 +129,14 @@ def save_sessions(db: Database, sessions: Iterable[Session], *, import_id: int |
                 continue
             action = rules.action_for_session(session) if rules else None
             if action is None:
-                _save_one(db, session, import_id, parser_version, by_length, counts, written)
+                _save_one(db, session, import_id, parser_version, by_length, counts, written,
+                          stored=stored)
             elif action is RuleAction.SKIP:
                 _exclude(db, session, parser_version, counts)
             else:
                 kept = without_text(session, neutral_title(session.tool_name or session.source))
                 _save_one(db, kept, import_id, parser_version, by_length, counts, written,
-                          original=session)
+                          original=session, stored=stored)
         if index:
             index_now(db, list(written))
         else:
@@ -197,15 +200,21 @@ def is_older_copy(updated_at: str | None, parser_version: str, messages: int, *,
     return messages <= stored_messages
 
 
-def known_fingerprints(db: Database, source: str) -> set[int]:
-    """The stored fingerprints of a source's sessions (see ``Session.fingerprint``)."""
-    return {
-        row[0]
-        for row in db.conn.execute(
-            "SELECT fingerprint FROM sessions WHERE source = ? AND fingerprint IS NOT NULL",
-            (source,),
-        )
-    }
+def known_records(db: Database, source: str) -> dict[int, list[tuple[int, int, str]]]:
+    """The records of a source's sessions stored with their exact bytes' fingerprint, by the
+    key of their first bytes: ``(size, fingerprint, session id)`` (see ``Session.record_head``).
+    A session stored without text (a no-text rule) has no fingerprint, so it is read again."""
+    known: dict[int, list[tuple[int, int, str]]] = {}
+    rows = db.conn.execute(
+        "SELECT record_head, record_size, fingerprint, id FROM sessions "
+        "WHERE source = ? AND fingerprint IS NOT NULL AND record_head IS NOT NULL", (source,))
+    for head, size, mark, sid in rows:
+        entry = (size, mark, sid)
+        if head in known:
+            known[head].append(entry)
+        else:
+            known[head] = [entry]
+    return known
 
 
 def replaced_since(db: Database, path: str, session_ids: Iterable[str]) -> bool:
@@ -234,23 +243,47 @@ def replaced_since(db: Database, path: str, session_ids: Iterable[str]) -> bool:
     return False
 
 
+#: What :func:`_save_one` compares a session with: its stored row.
+_STORED = ("key, content_hash, title, fingerprint, hidden_branches, tool_thumbs, message_count, "
+           "updated_at, parser_version, no_text, record_head, record_size")
+_NOT_LOOKED_UP = object()
+
+
+def _stored_rows(db: Database, sessions: list[Session]) -> dict[str, tuple[Any, ...] | None]:
+    """The stored rows of these sessions by id (None: not stored), as :func:`_save_one` reads
+    them one by one."""
+    ids = list(dict.fromkeys(s.id for s in sessions))
+    rows: dict[str, tuple[Any, ...] | None] = dict.fromkeys(ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for sid, *row in db.conn.execute(
+                f"SELECT id, {_STORED} FROM sessions WHERE id IN ({marks})", chunk):
+            rows[sid] = tuple(row)
+    return rows
+
+
 def _save_one(db: Database, s: Session, import_id: int | None, parser_version: str,
               by_length: bool, counts: SaveCounts, written: dict[int, str], *,
-              original: Session | None = None) -> None:
+              original: Session | None = None,
+              stored: dict[str, tuple[Any, ...] | None] | None = None) -> None:
     """Write one session. ``original``: the session as read, when ``s`` is its no-text copy
-    (a no-text rule matched)."""
+    (a no-text rule matched). ``stored``: rows read before (see :func:`_stored_rows`); each is
+    used once, a session met again in the same call is looked up after its first copy."""
     conn = db.conn
     sid = s.id
     no_text = original is not None
     if no_text:
         counts.no_state.add(sid)  # a parser's state would hold its text
-    times = [utc_iso(m.time) for m in s.messages]
+    # utc_iso inlined for the aware UTC times parsers give (a million calls per large import).
+    times = [m.time.isoformat()[:19] + "Z" if m.time is not None and m.time.tzinfo is UTC
+             else utc_iso(m.time) for m in s.messages]
     content_hash = s.content_hash(parser_version, times)
     updated_at = stored_time(s.updated_at)
-    existing = conn.execute(
-        "SELECT key, content_hash, title, fingerprint, hidden_branches, tool_thumbs, "
-        "message_count, updated_at, parser_version, no_text FROM sessions WHERE id = ?", (sid,)
-    ).fetchone()
+    existing: Any = _NOT_LOOKED_UP if stored is None else stored.pop(sid, _NOT_LOOKED_UP)
+    if existing is _NOT_LOOKED_UP:
+        existing = conn.execute(f"SELECT {_STORED} FROM sessions WHERE id = ?",
+                                (sid,)).fetchone()
     values = {
         "id": sid,
         "source": s.source,
@@ -268,6 +301,8 @@ def _save_one(db: Database, s: Session, import_id: int | None, parser_version: s
         "content_hash": content_hash,
         "import_id": import_id,
         "fingerprint": s.fingerprint,
+        "record_head": s.record_head,
+        "record_size": s.record_size,
         "hidden_branches": s.hidden_branches,
         "tool_thumbs": s.tool_feedback,
         "tool_name": s.tool_name,
@@ -280,7 +315,7 @@ def _save_one(db: Database, s: Session, import_id: int | None, parser_version: s
     }
     if existing is not None:
         (key, old_hash, _old_title, old_fingerprint, old_branches, old_thumbs, old_count,
-         old_updated, old_version, old_no_text) = existing
+         old_updated, old_version, old_no_text, old_head, old_size) = existing
         if old_no_text:
             counts.no_state.add(sid)
         if (original is not None and not old_no_text and old_hash != content_hash
@@ -289,18 +324,20 @@ def _save_one(db: Database, s: Session, import_id: int | None, parser_version: s
             # left as it is (the user did not apply the rule to it).
             s, content_hash = original, old_hash
         if old_hash == content_hash:
-            before = (old_fingerprint, old_branches, old_thumbs, old_updated, old_version)
+            before = (old_fingerprint, old_branches, old_thumbs, old_updated, old_version,
+                      old_head, old_size)
             if old_updated is not None and (updated_at is None or updated_at < old_updated):
-                after = (*before[:4], parser_version)  # the same content, an older copy of it
+                # the same content, an older copy of it
+                after = (*before[:4], parser_version, *before[5:])
             else:
                 after = (s.fingerprint, s.hidden_branches, s.tool_feedback, updated_at,
-                         parser_version)
+                         parser_version, s.record_head, s.record_size)
             if before != after:
                 # Next time, this one takes the fast path (and rows written before a column
                 # existed get its value).
                 conn.execute("UPDATE sessions SET fingerprint = ?, hidden_branches = ?, "
-                             "tool_thumbs = ?, updated_at = ?, parser_version = ? "
-                             "WHERE key = ?", (*after, key))
+                             "tool_thumbs = ?, updated_at = ?, parser_version = ?, "
+                             "record_head = ?, record_size = ? WHERE key = ?", (*after, key))
             counts.unchanged += 1
             counts.outcomes.append(Outcome.UNCHANGED)
             return

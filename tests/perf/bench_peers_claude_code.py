@@ -12,7 +12,7 @@ there, ``--regenerate`` writes it again), then runs, interleaved and each as a w
 - ours: ``python -m desktop_app --db TMP import FOLDER`` into a fresh database (the first import),
   then the same command again (a re-scan with nothing changed);
 - ours again with the full-text index left out (an estimate of the first phase of a two-phase
-  import; shown while ``store/sessions.py`` indexes in ``_index_written``);
+  import; the CLI's second phase, ``finish_import_index``, left out);
 - theirs: ``ccusage daily --json --offline`` with ``CLAUDE_CONFIG_DIR`` naming the folder
   (``--offline``: its bundled prices, no network; it keeps nothing, so every run reads it all).
 
@@ -53,12 +53,11 @@ CCUSAGE = "ccusage@20.0.24"
 #: facts, tokens and messages, costs), as long as store/sessions.py indexes in that function.
 PHASE_ONE = """
 import sys
-from desktop_app.store import sessions
-if not hasattr(sessions, "_index_written"):
+from desktop_app import cli
+if not hasattr(cli, "finish_import_index"):
     sys.exit(3)
-sessions._index_written = lambda db, written: written.clear()
-from desktop_app.cli import main
-sys.exit(main(sys.argv[1:]))
+cli.finish_import_index = lambda db, **kw: None
+sys.exit(cli.main(sys.argv[1:]))
 """
 
 
