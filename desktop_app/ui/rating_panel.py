@@ -385,10 +385,12 @@ class RatingPanel(QWidget):
             self.active_label.setVisible(False)
             self.active_label.clear()
             return
-        text = f"\u2248 {active} min active (an estimate)"
+        # Under half a minute rounds to 0: "≈ 0 min active" read like a fault.
+        amount = "under a minute" if active == 0 else f"\u2248 {active} min"
+        text = f"{amount} active (an estimate)"
         net = net_minutes(self._shown_minutes, active)
         if net is not None:
-            text = f"\u2248 {active} min active \u00b7 net \u2248 {net:+d} min (estimates)"
+            text = f"{amount} active \u00b7 net \u2248 {net:+d} min (estimates)"
         self.active_label.setText(text)
         self.active_label.setVisible(True)
 

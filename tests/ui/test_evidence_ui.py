@@ -12,10 +12,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from desktop_app.domain import Message, Session, Verdict
+from desktop_app.domain import Message, Rating, Session, Verdict
 from desktop_app.evidence.refresh import refresh_evidence
 from desktop_app.store import open_db, save_sessions, update_rating
+from desktop_app.store.evidence import SessionEvidence
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.rating_panel import RatingPanel
 from desktop_app.ui.value_view import ValueView
 from tests.evidence.gitrepo import Repo, at, sample_repo
 from tests.ui.conftest import OpenWindow
@@ -137,3 +139,13 @@ def test_the_value_view_says_nothing_of_commits_without_repositories(
     label = view.findChild(QLabel, "valueCommits")
     assert label is not None
     assert not label.isVisible()
+
+
+def test_less_than_half_a_minute_active_says_so_rather_than_zero(qtbot: QtBot) -> None:
+    panel = RatingPanel()
+    qtbot.addWidget(panel)
+    panel.show_rating(Rating())
+    panel.show_evidence(SessionEvidence(active_seconds=20))
+    assert panel.active_label.text() == "under a minute active (an estimate)"
+    panel.show_evidence(SessionEvidence(active_seconds=150))
+    assert panel.active_label.text() == "\u2248 3 min active (an estimate)"
