@@ -95,9 +95,15 @@ def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None
     window.show()
     # Demo folders a killed Worthwhile left behind: cleared off the GUI thread a moment after the
     # window is up. Not at once: importing the demo's story and topics on a worker thread holds
-    # Python's interpreter lock, and would hold back the window's first paint.
-    QTimer.singleShot(STALE_DEMOS_AFTER_MS, window,
-                      lambda: window.tasks.start("stale-demos", _remove_stale_demos))
+    # Python's interpreter lock, and would hold back the window's first paint (a screenshot,
+    # which waits for every task, clears them at once).
+    def remove_stale_demos() -> None:
+        window.tasks.start("stale-demos", _remove_stale_demos)
+
+    if screenshot is None:
+        QTimer.singleShot(STALE_DEMOS_AFTER_MS, window, remove_stale_demos)
+    else:
+        remove_stale_demos()
     if screenshot is None:
         interrupt.close_on_interrupt(window.close)
         try:

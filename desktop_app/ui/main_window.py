@@ -688,7 +688,7 @@ class MainWindow(QMainWindow):
 
     def show_formats(self) -> None:
         """Help → Which Files Can I Import?: every source and the files it reads."""
-        from desktop_app.ui.shortcuts import FormatsSheet  # the importers' registry loads here
+        from desktop_app.ui.shortcuts import FormatsSheet
 
         FormatsSheet(self).exec()
 
