@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 #: A screenshot waits at most this long for the views' figures.
 SCREENSHOT_WAIT_MS = 60_000
+#: How long after the window is shown the demo folders a killed Worthwhile left are cleared.
+STALE_DEMOS_AFTER_MS = 2_000
 
 
 def _remove_stale_demos(_context: TaskContext) -> None:
@@ -91,9 +93,17 @@ def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None
     if presentation:
         window.set_presentation(True)
     window.show()
-    # Demo folders a killed Worthwhile left behind: cleared off the GUI thread once the window
-    # is up (the demo's story and topics are not needed to open it).
-    window.tasks.start("stale-demos", _remove_stale_demos)
+    # Demo folders a killed Worthwhile left behind: cleared off the GUI thread a moment after the
+    # window is up. Not at once: importing the demo's story and topics on a worker thread holds
+    # Python's interpreter lock, and would hold back the window's first paint (a screenshot,
+    # which waits for every task, clears them at once).
+    def remove_stale_demos() -> None:
+        window.tasks.start("stale-demos", _remove_stale_demos)
+
+    if screenshot is None:
+        QTimer.singleShot(STALE_DEMOS_AFTER_MS, window, remove_stale_demos)
+    else:
+        remove_stale_demos()
     if screenshot is None:
         interrupt.close_on_interrupt(window.close)
         try:

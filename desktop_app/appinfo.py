@@ -12,7 +12,6 @@ import platform
 import sqlite3
 import sys
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 #: The PNG sizes of the icon (resources/worthwhile-<size>.png), rendered by packaging/icons.py.
@@ -102,6 +101,8 @@ def library_version(library: Library) -> str:
     if library.name == "SQLite":
         return sqlite3.sqlite_version
     assert library.distribution is not None
+    from importlib import metadata  # here: it costs the window's start a few ms (email, …)
+
     try:
         return metadata.version(library.distribution)
     except metadata.PackageNotFoundError:

@@ -9,44 +9,34 @@ from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, TextIO
 
 from desktop_app import __version__
-from desktop_app.deleting import add_delete_parser, run_delete
-from desktop_app.domain import MAX_MINUTES_SAVED, SessionRow, Verdict, utc_iso
-from desktop_app.evidence.refresh import fresh_evidence
-from desktop_app.exporting import ExportError, backup_command, export_command
-from desktop_app.importers.registry import DISPLAY_NAMES, SOURCES, TOOL_NAMES, display_name
-from desktop_app.importers.values import size_text
-from desktop_app.jsonout import emit_json, session_object, show_object
-from desktop_app.metrics.cost import PriceTable
-from desktop_app.rules import add_rules_parser, run_rules, unsearchable_text
-from desktop_app.sharing.summary import summary_command
-from desktop_app.sharing.team_command import add_team_parser, run_team
+
+# What building the parser needs: the commands that declare their own arguments, and the source
+# names. Each command's work is imported where it is dispatched (see _run_command), so a command
+# loads what it uses: ``sessions`` never loads the exporter, sharing or the importers' workers.
+from desktop_app.deleting import add_delete_parser
+from desktop_app.domain import MAX_MINUTES_SAVED, Verdict, utc_iso
+from desktop_app.importers.registry import SOURCES, display_name
+from desktop_app.rules import add_rules_parser
+from desktop_app.sharing.team_command import add_team_parser
 from desktop_app.store import (
-    KEEP,
     AmbiguousSessionIdError,
     DatabaseDamagedError,
     SessionNotFoundError,
-    SessionQuery,
     StoreError,
     default_db_path,
-    get_session,
-    get_transcript,
-    list_sessions,
-    open_db,
-    resolve_session_id,
-    update_rating,
 )
-from desktop_app.store.db import damage_reported
-from desktop_app.store.evidence import SessionEvidence
-from desktop_app.store.imports import session_extras
-from desktop_app.store.indexing import finish_index
-from desktop_app.store.locking import DatabaseBusyError, set_lock_wait
-from desktop_app.store.sessions import count_unsearchable
-from desktop_app.suggesting import add_suggest_parser, run_suggest
+from desktop_app.store.locking import DatabaseBusyError
+from desktop_app.suggesting import add_suggest_parser
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from desktop_app.domain import SessionRow
+    from desktop_app.metrics.cost import PriceTable
+    from desktop_app.store.evidence import SessionEvidence
 
 #: The exit code when the reader of our output went away (``worthwhile sessions | head -1``):
 #: what a Unix tool killed by SIGPIPE reports (128 + 13), so ``set -o pipefail`` sees the same.
@@ -229,14 +219,26 @@ def _main(args: argparse.Namespace) -> int:
 
                 return run_app(db_path, demo=args.demo, screenshot=args.screenshot,
                                view=args.view, theme=args.theme)
+            from desktop_app.store.db import damage_reported
+
             stack.enter_context(damage_reported(db_path))  # damage met after opening, too
             return _run_command(args, db_path, sys.stdout)
-    except (CliError, StoreError, DatabaseBusyError, ExportError, SessionNotFoundError,
-            AmbiguousSessionIdError) as exc:
-        print(f"worthwhile: error: {_message(exc)}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        if not isinstance(exc, _user_errors()):
+            raise
+        print(f"worthwhile: error: {_message(exc)}", file=sys.stderr)
+        return 1
+
+
+def _user_errors() -> tuple[type[Exception], ...]:
+    """The errors said in one line without a traceback (exit 1): a user's mistake, or a problem
+    the user can fix."""
+    from desktop_app.exporting import ExportError  # loaded only when something failed
+
+    return (CliError, StoreError, DatabaseBusyError, ExportError, SessionNotFoundError,
+            AmbiguousSessionIdError)
 
 
 def _message(exc: Exception) -> str:
@@ -247,7 +249,10 @@ def _message(exc: Exception) -> str:
 
 
 def _run_command(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
+    # Each branch imports its command's module: nothing a command does not use is loaded.
     if args.command == "team":  # cards only: no database
+        from desktop_app.sharing.team_command import run_team
+
         return run_team(args, out, sys.stderr)
     if args.command == "demo-data":
         return _demo_data(args, out)
@@ -258,20 +263,48 @@ def _run_command(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
     if args.command == "stats":
         return _stats(args, db_path, out)
     if args.command == "delete":
+        from desktop_app.deleting import run_delete
+
         return run_delete(args, db_path, out, sys.stdin, sys.stderr)
     if args.command == "summary":
+        from desktop_app.sharing.summary import summary_command
+
         return summary_command(db_path, args.out, by=args.by, date_from=args.date_from,
                                date_to=args.date_to, labels=not args.no_labels,
                                sources=args.source, out=out)
     if args.command == "export":
+        from desktop_app.exporting import export_command
+
         return export_command(db_path, args.format, args.out, transcripts=args.transcripts,
                               out=out)
     if args.command == "backup":
+        from desktop_app.exporting import backup_command
+
         return backup_command(db_path, args.out, out)
     if args.command == "rules":
+        from desktop_app.rules import run_rules
+
         return run_rules(args, db_path, out, sys.stdin, sys.stderr)
     if args.command == "suggest":
+        from desktop_app.suggesting import run_suggest
+
         return run_suggest(args, db_path, out)
+    return _read_or_rate(args, db_path, out)
+
+
+def _read_or_rate(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
+    """``sessions``, ``show`` and ``rate``: the commands over the sessions themselves."""
+    from desktop_app.evidence.refresh import fresh_evidence
+    from desktop_app.rules import unsearchable_text
+    from desktop_app.store import (
+        SessionQuery,
+        get_session,
+        list_sessions,
+        resolve_session_id,
+    )
+    from desktop_app.store.indexing import finish_index
+    from desktop_app.store.sessions import count_unsearchable
+
     if not db_path.exists():  # reading commands never create the database
         if args.command == "sessions":
             _emit_sessions([], args.json, out)
@@ -307,6 +340,9 @@ def _run_command(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
 def _open_patient(db_path: Path) -> Database:
     """Open the database for a command that may write: while the app (or another command)
     writes, it waits, and says so once on stderr."""
+    from desktop_app.store import open_db
+    from desktop_app.store.locking import set_lock_wait
+
     db = open_db(db_path)
     said = False
 
@@ -322,8 +358,13 @@ def _open_patient(db_path: Path) -> Database:
 
 
 def _stats(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
+    from sqlite_utils import Database
+
+    from desktop_app.importers.registry import DISPLAY_NAMES, TOOL_NAMES
+    from desktop_app.jsonout import emit_json
     from desktop_app.metrics import value_stats
     from desktop_app.metrics.text import format_stats
+    from desktop_app.store import open_db
     from desktop_app.store.db import migrate
     from desktop_app.store.stats import StatsReader
 
@@ -353,6 +394,8 @@ def _stats(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
 def _scan(args: argparse.Namespace, out: TextIO) -> int:
     from desktop_app.importers.aider import FILE_NAME as AIDER_HISTORY
     from desktop_app.importers.discover import find_histories
+    from desktop_app.importers.values import size_text
+    from desktop_app.jsonout import emit_json
 
     for folder in args.folder:
         # A folder that is not there is a mistake to say, not an empty result.
@@ -379,6 +422,7 @@ def _import(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
     from desktop_app.ingest import ImportProgress, import_paths
     from desktop_app.ingest.report import kept_out_text
     from desktop_app.ingest.run import finish_import_index
+    from desktop_app.jsonout import emit_json
 
     show_progress = sys.stderr.isatty() and not args.json
 
@@ -437,6 +481,7 @@ def _import(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
 
 def _demo_data(args: argparse.Namespace, out: TextIO) -> int:
     from desktop_app.demo.exports import write_export
+    from desktop_app.importers.values import size_text
 
     try:
         path = write_export(args.source, args.sessions, args.out, seed=args.seed)
@@ -449,6 +494,8 @@ def _demo_data(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _rate(db: Any, session_id: str, args: argparse.Namespace) -> None:
+    from desktop_app.store import KEEP, update_rating
+
     verdict = Verdict.parse(args.verdict)
     if verdict is Verdict.UNRATED:
         given = [opt for opt in ("minutes", "label", "reason", "note")
@@ -479,6 +526,8 @@ def _emit_sessions(rows: list[SessionRow], as_json: bool, out: TextIO,
                    prices: PriceTable | None = None,
                    evidence: Mapping[str, SessionEvidence] | None = None) -> None:
     if as_json:
+        from desktop_app.jsonout import emit_json, session_object
+
         emit_json([session_object(row, prices, evidence) for row in rows], out)
         return
     if not rows:
@@ -497,6 +546,7 @@ def _emit_sessions(rows: list[SessionRow], as_json: bool, out: TextIO,
 
 def _prices(db: Any) -> PriceTable:
     """The local price table (shipped prices with the user's edits)."""
+    from desktop_app.metrics.cost import PriceTable
     from desktop_app.store.prices import load_prices
 
     return PriceTable(load_prices(db))
@@ -511,6 +561,10 @@ def _tool_feedback_text(thumbs: str | None) -> str:
 
 def _emit_show(row: SessionRow, db: Any, as_json: bool, out: TextIO,
                evidence: Mapping[str, SessionEvidence] | None = None) -> None:
+    from desktop_app.jsonout import emit_json, show_object
+    from desktop_app.store import get_transcript
+    from desktop_app.store.imports import session_extras
+
     transcript = get_transcript(db, row.id)
     if as_json:
         # The tool's own thumbs (ChatGPT's message_feedback.json): shown, never a verdict.

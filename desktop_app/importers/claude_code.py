@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from desktop_app.domain import Message, Session, make_session_id, utc_iso
-from desktop_app.importers import workers, writing
+from desktop_app.importers import writing
 from desktop_app.importers.contract import (
     Checkpoints,
     FormatError,
@@ -876,6 +876,10 @@ def parse_group(files: list[GroupFile], report: Report,
     :mod:`~desktop_app.importers.workers`) while this one hands on the sessions of the parts
     read so far, in the same order and with the same reports as when read here.
     """
+    # Loaded here, not with the module: multiprocessing would cost every start of the window
+    # and of every command (the registry imports each parser).
+    from desktop_app.importers import workers
+
     wanted = 0
     failed: list[FormatError] = []
     parts = [part for part in _parts(files) if any(f.changed for f in part)]

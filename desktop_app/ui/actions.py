@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
@@ -117,6 +118,18 @@ ACTIONS: tuple[ActionSpec, ...] = (
 
 
 def _slot(window: QMainWindow, path: str) -> object:
+    head, _, rest = path.partition(".")
+    if rest and isinstance(getattr(type(window), head, None), cached_property):
+        # A controller the window builds on first use: found when the action fires, so the
+        # menus do not build it (and import what it needs) with the window.
+        def call(*args: object) -> object:
+            target: object = getattr(window, head)
+            for part in rest.split("."):
+                target = getattr(target, part)
+            assert callable(target), path
+            return target(*args)
+
+        return call
     target: object = window
     for part in path.split("."):
         target = getattr(target, part)  # a typo fails here, when the window is built

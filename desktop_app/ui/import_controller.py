@@ -9,16 +9,17 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QMimeData, QObject, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QProgressDialog
 
-from desktop_app.ingest import ImportProgress, ImportReport, import_paths
 from desktop_app.store.locking import set_lock_wait
 from desktop_app.ui.errors import show_error
-from desktop_app.ui.import_report import ImportReportDialog, summary_text
 from desktop_app.ui.progress import progress_dialog
 from desktop_app.ui.settings import Settings
 from desktop_app.ui.tasks import Task, TaskContext, TaskRunner
 
 if TYPE_CHECKING:
+    # The importers and ingest/ load with the first import, not with the window.
+    from desktop_app.ingest import ImportProgress, ImportReport
     from desktop_app.ui.discover_dialog import DiscoverDialog
+    from desktop_app.ui.import_report import ImportReportDialog
 
 FILE_FILTER = ("AI history (*.json *.jsonl *.csv *.zip *.md *.html *.db *.vscdb *.tgz);;"
                "All files (*)")
@@ -30,6 +31,8 @@ WAITING = "waiting"
 
 def _import(context: TaskContext, paths: Sequence[str]) -> ImportReport:
     """The one call of the importer: on a worker thread, with its own connection."""
+    from desktop_app.ingest import import_paths
+
     set_lock_wait(context.db, on_wait=lambda: context.progress(WAITING))
     return import_paths(context.db, paths, cancel=lambda: context.cancelled,
                         progress=context.progress, index=False)  # see ui/indexing.py
@@ -136,6 +139,8 @@ class ImportController(QObject):
         if progress == WAITING:
             dialog.setLabelText("Waiting for another Worthwhile import to finish…")
             return
+        from desktop_app.ingest import ImportProgress  # loaded by the import running
+
         assert isinstance(progress, ImportProgress)
         dialog.setValue(int(progress.fraction * 1000))
         name = Path(progress.current).name if progress.current else ""
@@ -150,6 +155,8 @@ class ImportController(QObject):
 
     @Slot(object)
     def _on_task_finished(self, report: ImportReport) -> None:
+        from desktop_app.ui.import_report import ImportReportDialog, summary_text
+
         self._end()
         self.imported.emit(report)
         self._window.statusBar().showMessage(summary_text(report), 10000)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,7 +32,6 @@ from PySide6.QtWidgets import (
 from sqlite_utils import Database
 
 from desktop_app.domain import Verdict
-from desktop_app.evidence.refresh import RefreshReport
 from desktop_app.store import (
     SessionQuery,
     StoreError,
@@ -45,8 +45,6 @@ from desktop_app.store.indexing import index_complete
 from desktop_app.store.locking import GUI_WAIT_MS, set_lock_wait
 from desktop_app.store.ratings import count_rated
 from desktop_app.ui.actions import ACTIONS, VIEWS, build_actions
-from desktop_app.ui.data_controller import DataController
-from desktop_app.ui.data_panel import DataPanelController
 from desktop_app.ui.db_watch import ChangeWatcher
 from desktop_app.ui.delete_dialog import DeleteController
 from desktop_app.ui.errors import show_error
@@ -54,18 +52,13 @@ from desktop_app.ui.evidence_task import EVIDENCE_TASK, start_evidence_refresh
 from desktop_app.ui.first_run import FirstRunWidget
 from desktop_app.ui.import_controller import ImportController
 from desktop_app.ui.indexing import IndexingController
-from desktop_app.ui.lists_dialog import ListsDialog
 from desktop_app.ui.preload import ChartPreload
 from desktop_app.ui.presentation import FONT_SCALE, PROPERTY, LargerFont, masked_path
-from desktop_app.ui.prices_dialog import PricesController
 from desktop_app.ui.rating import RatingController
 from desktop_app.ui.reflect_view import ReflectView
 from desktop_app.ui.reminder import WeeklyReminder
-from desktop_app.ui.rules_dialog import RulesController
 from desktop_app.ui.sessions_view import SessionsView
 from desktop_app.ui.settings import Settings
-from desktop_app.ui.share_dialog import ShareController
-from desktop_app.ui.shortcuts import FormatsSheet, ShortcutSheet
 from desktop_app.ui.single_instance import InstanceLock
 from desktop_app.ui.suggestions import SuggestionsController
 from desktop_app.ui.tasks import Task, TaskContext, TaskRunner
@@ -73,7 +66,13 @@ from desktop_app.ui.theme import colors
 
 if TYPE_CHECKING:
     from desktop_app.demo.database import DemoDatabase
+    from desktop_app.evidence.refresh import RefreshReport
     from desktop_app.ingest import ImportReport
+    from desktop_app.ui.data_controller import DataController
+    from desktop_app.ui.data_panel import DataPanelController
+    from desktop_app.ui.prices_dialog import PricesController
+    from desktop_app.ui.rules_dialog import RulesController
+    from desktop_app.ui.share_dialog import ShareController
     from desktop_app.ui.team_view import CardSet, TeamView
     from desktop_app.ui.value_view import ValueView
 
@@ -140,9 +139,8 @@ class MainWindow(QMainWindow):
         self.imports.imported.connect(self._on_imports_imported)
         #: The database the window was opened on; another one opened later is named in the title.
         self._home_path: Path | None = None if demo else db_path
-        self.data = DataController(self, self.tasks, lambda: self._db_path,
-                                   self.open_other_database)
-        self.share = ShareController(self, self.tasks, lambda: self._db_path)
+        # Export, back up, share, rules, prices and the data panel are built on first use (see
+        # their properties below): their modules would cost every start tens of milliseconds.
         self.setAcceptDrops(True)
 
         self.undo_stack = QUndoStack(self)
@@ -164,12 +162,6 @@ class MainWindow(QMainWindow):
         self.deletion = DeleteController(self, self, self.tasks, self.controller.writes)
         #: This window's claim on its database file (None: unguarded, e.g. a demo or a test).
         self.instance_lock: InstanceLock | None = None
-        self.rules = RulesController(self, self, self.tasks)
-        self.prices = PricesController(self, self)
-        self.prices.changed.connect(self._data_changed)
-        self.data_panel = DataPanelController(
-            self, self, self.tasks, self.data, self.deletion, self.rules,
-            (self.controller.ratings_changed, self.watch.changed, self.imports.imported))
 
         self._fitted_on_show = False
         #: Presentation mode's larger font (the mode itself is never remembered: it starts off).
@@ -179,6 +171,47 @@ class MainWindow(QMainWindow):
         self.menu_actions = build_actions(self, self.undo_stack)
         self._restore_layout()
         self.open_database(db_path, demo=demo)
+
+    # --- what is built on first use -------------------------------------------------------
+
+    @cached_property
+    def data(self) -> DataController:
+        """File → Export Data…, Back Up…, Open Database…."""
+        from desktop_app.ui.data_controller import DataController  # exporting loads here
+
+        return DataController(self, self.tasks, lambda: self._db_path, self.open_other_database)
+
+    @cached_property
+    def share(self) -> ShareController:
+        """File → Share Summary…."""
+        from desktop_app.ui.share_dialog import ShareController  # sharing/ loads here
+
+        return ShareController(self, self.tasks, lambda: self._db_path)
+
+    @cached_property
+    def rules(self) -> RulesController:
+        """Edit → Import Rules…."""
+        from desktop_app.ui.rules_dialog import RulesController
+
+        return RulesController(self, self, self.tasks)
+
+    @cached_property
+    def prices(self) -> PricesController:
+        """Edit → Prices…."""
+        from desktop_app.ui.prices_dialog import PricesController
+
+        prices = PricesController(self, self)
+        prices.changed.connect(self._data_changed)
+        return prices
+
+    @cached_property
+    def data_panel(self) -> DataPanelController:
+        """Help → Your Data… (it follows the window's changes once built)."""
+        from desktop_app.ui.data_panel import DataPanelController
+
+        return DataPanelController(
+            self, self, self.tasks, self.data, self.deletion, self.rules,
+            (self.controller.ratings_changed, self.watch.changed, self.imports.imported))
 
     # --- construction --------------------------------------------------------------------
 
@@ -649,10 +682,14 @@ class MainWindow(QMainWindow):
     @Slot()
     def show_shortcuts(self) -> None:
         """F1 / ?: the shortcut sheet."""
+        from desktop_app.ui.shortcuts import ShortcutSheet
+
         ShortcutSheet(self).exec()
 
     def show_formats(self) -> None:
         """Help → Which Files Can I Import?: every source and the files it reads."""
+        from desktop_app.ui.shortcuts import FormatsSheet
+
         FormatsSheet(self).exec()
 
     # --- slots -----------------------------------------------------------------------------
@@ -785,6 +822,8 @@ class MainWindow(QMainWindow):
     def _on_lists_triggered(self) -> None:
         if self._db is None:
             return
+        from desktop_app.ui.lists_dialog import ListsDialog
+
         ListsDialog(self.controller, self).exec()
 
     @Slot()

@@ -59,3 +59,18 @@ def test_a_slot_that_does_not_exist_fails_when_the_menus_are_built(qtbot: QtBot)
     broken = (replace(ACTIONS[0], slot="no_such_slot"),)
     with pytest.raises(AttributeError):
         build_actions(window, QUndoStack(window), broken)
+
+
+def test_every_slot_names_something_callable_and_the_menus_build_no_dialogs(
+    qtbot: QtBot, db_path: Path, open_window: OpenWindow
+) -> None:
+    window = open_window(db_path)
+    # The controllers of export, sharing, rules, prices and the data panel come with first use.
+    lazy = {"data", "share", "rules", "prices", "data_panel"}
+    assert lazy.isdisjoint(vars(window))
+    for spec in ACTIONS:
+        target: object = window
+        for part in spec.slot.split(".") if spec.slot else ():
+            target = getattr(target, part)  # builds a controller: a typo fails here
+        assert callable(target), spec.name
+    assert lazy <= set(vars(window))

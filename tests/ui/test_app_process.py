@@ -130,6 +130,25 @@ def test_a_killed_demo_is_cleaned_at_the_next_start_and_a_running_one_is_kept(
     assert demo_folders(temp_root) == set()
 
 
+def test_a_window_started_by_hand_cleans_a_killed_demo_soon_after_it_is_up(
+        tmp_path: Path, temp_root: Path, start: Callable[..., subprocess.Popen[str]]) -> None:
+    killed = start("--demo")
+    wait_for(lambda: claimed_by(temp_root, killed.pid) is not None, "the demo")
+    left = claimed_by(temp_root, killed.pid)
+    assert left is not None
+    killed.send_signal(signal.SIGKILL)
+    killed.wait(timeout=DEADLINE_S)
+    assert left.exists()
+
+    # Not before the window's first paint (see app.py), but without anyone doing anything.
+    app = start("--db", str(tmp_path / "next.db"))
+    wait_for(lambda: app.poll() is not None or not left.exists(), "the stale demo's removal")
+    assert app.poll() is None
+    app.send_signal(signal.SIGINT)
+    _out, err = app.communicate(timeout=DEADLINE_S)
+    assert app.returncode == EXIT_INTERRUPTED, err
+
+
 def test_a_ctrl_c_before_the_window_exists_closes_it_once_it_does(qtbot: QtBot) -> None:
     before = signal.getsignal(signal.SIGINT)
     interrupt = QuitOnInterrupt()
