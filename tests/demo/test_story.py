@@ -25,6 +25,7 @@ from desktop_app.domain import (
 from desktop_app.importers.registry import SOURCES
 from desktop_app.metrics.periods import day_start_utc, local_date
 from desktop_app.store import count_sessions, get_transcript, list_sessions, open_db
+from desktop_app.suggesting import compute_suggestions
 
 TODAY = date(2026, 3, 18)  # a Wednesday
 #: A Wednesday, a Sunday, a Monday, New Year's Eve and the 1st of a month: the story must hold
@@ -60,11 +61,18 @@ def _rows(db_path: Path, today: date, seed: int = 2026) -> list[SessionRow]:
 
 
 @pytest.fixture(scope="module", params=TODAYS, ids=[d.isoformat() for d in TODAYS])
-def story(request: pytest.FixtureRequest,
-          tmp_path_factory: pytest.TempPathFactory) -> tuple[date, list[SessionRow]]:
+def story_db(request: pytest.FixtureRequest,
+             tmp_path_factory: pytest.TempPathFactory) -> tuple[date, Path, list[SessionRow]]:
     """The demo as the app stores it (through ``generate_demo``) for one ``today``."""
     today: date = request.param
-    return today, _rows(tmp_path_factory.mktemp("demo") / "demo.db", today)
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    return today, path, _rows(path, today)
+
+
+@pytest.fixture(scope="module")
+def story(story_db: tuple[date, Path, list[SessionRow]]) -> tuple[date, list[SessionRow]]:
+    today, _, rows = story_db
+    return today, rows
 
 
 def _day(row: SessionRow) -> date:
@@ -276,6 +284,27 @@ def test_one_group_clearly_beats_another(story: tuple[date, list[SessionRow]],
     good_low, _ = wilson(*_useful_share(rows, better))
     _, bad_high = wilson(*_useful_share(rows, worse))
     assert good_low > bad_high
+
+
+def test_suggestions_learn_the_verdicts(story_db: tuple[date, Path, list[SessionRow]]) -> None:
+    """The demo's verdicts follow what the model sees (a session that did not help went on for
+    longer), so a trainer can show suggested verdicts: the model beats always guessing the
+    commoner verdict by a clear margin, not just the 5 points it needs."""
+    _, path, rows = story_db
+    db = open_db(path)
+    try:
+        result, unrated = compute_suggestions(db)
+    finally:
+        db.close()
+    report = result.report
+    assert report.qualified
+    assert report.accuracy is not None
+    assert report.baseline is not None
+    assert report.accuracy - report.baseline >= 0.08
+    assert report.ratings == sum(r.rating.verdict is not Verdict.UNRATED for r in rows)
+    assert len(result.suggestions) == len(unrated) > 0
+    verdicts = Counter(s.verdict for s in result.suggestions.values())
+    assert min(verdicts[Verdict.USEFUL], verdicts[Verdict.NOT_USEFUL]) > 0.1 * len(unrated)
 
 
 def test_reflect_queue_has_material(story: tuple[date, list[SessionRow]]) -> None:
