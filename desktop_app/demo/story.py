@@ -347,6 +347,19 @@ def _rating(rng: random.Random, tool: str, labels: Sequence[str], useful: bool,
     )
 
 
+def _token_split(rng: random.Random, tool: str,
+                 tokens_in: int) -> tuple[int, int | None, int]:
+    """``tokens_in`` as the tool records it: uncached input, cache writes (None: Codex records
+    none) and cache reads. Claude Code reads almost all of its input from the prompt cache,
+    writing what is new each turn to it; Codex reports most of its input as cached."""
+    if tool == "codex":
+        cache_read = int(tokens_in * rng.uniform(0.72, 0.92))
+        return tokens_in - cache_read, None, cache_read
+    uncached = int(tokens_in * rng.uniform(0.0005, 0.004))
+    cache_write = int(tokens_in * rng.uniform(0.04, 0.14))
+    return uncached, cache_write, tokens_in - uncached - cache_write
+
+
 def _session(rng: random.Random, decks: tuple[Decks, Decks], started: datetime,
              t: float) -> tuple[Session, list[str], bool]:
     """One session starting at ``started``, ``t`` of the way through the period; the labels a
@@ -363,6 +376,9 @@ def _session(rng: random.Random, decks: tuple[Decks, Decks], started: datetime,
     chat, code = decks
     tokens_in: int | None = None
     tokens_out: int | None = None
+    uncached: int | None = None
+    cache_write: int | None = None
+    cache_read: int | None = None
     if tool in CHAT_TOOLS:
         topic = chat.draw(kind)
         entries = chat_messages(rng, topic, model, useful)
@@ -381,6 +397,7 @@ def _session(rng: random.Random, decks: tuple[Decks, Decks], started: datetime,
             rng.uniform(4_000, 14_000)
         tokens_in = int(min(2_000_000, max(50_000, minutes * per_minute)))
         tokens_out = int(tokens_in * rng.uniform(0.006, 0.03))
+        uncached, cache_write, cache_read = _token_split(rng, tool, tokens_in)
     messages = timed(rng, entries, started, minutes)
     session = Session(
         source=tool,
@@ -393,6 +410,9 @@ def _session(rng: random.Random, decks: tuple[Decks, Decks], started: datetime,
         tokens_in=tokens_in,
         tokens_out=tokens_out,
         project=None if topic.project is None else topic.project.path,
+        tokens_uncached=uncached,
+        tokens_cache_write=cache_write,
+        tokens_cache_read=cache_read,
     )
     return session, labels, useful
 

@@ -182,8 +182,19 @@ def test_sessions_are_well_formed(pairs: list[tuple[Session, Rating | None]]) ->
             assert s.tokens_out is not None
             assert 50_000 <= s.tokens_in <= 2_000_000
             assert 0 < s.tokens_out < s.tokens_in
+            # The input split the tool records, so demo costs price cached input as cached.
+            assert s.tokens_uncached is not None
+            assert s.tokens_cache_read is not None
+            write = s.tokens_cache_write
+            assert (write is None) == (s.source == "codex")  # Codex records no cache writes
+            assert s.tokens_uncached + (write or 0) + s.tokens_cache_read == s.tokens_in
+            assert s.tokens_cache_read > 0.7 * s.tokens_in
+            assert write is None or 0 < write < 0.15 * s.tokens_in
+            assert 0 < s.tokens_uncached < 0.3 * s.tokens_in
         else:
             assert (s.tokens_in, s.tokens_out) == (None, None)
+            assert (s.tokens_uncached, s.tokens_cache_write, s.tokens_cache_read) == \
+                (None, None, None)
     assert tool_entries > 1000
 
 
@@ -232,6 +243,10 @@ def test_generate_demo_stores_everything(db_path: Path) -> None:
     row = next(r for r in list_sessions(db) if r.id == session.id)
     assert row.rating == rating
     assert [m.text for m in get_transcript(db, session.id)] == [m.text for m in session.messages]
+    agent = next(s for s, _ in pairs if s.source == "claude-code")
+    stored = next(r for r in list_sessions(db) if r.id == agent.id)
+    assert (stored.tokens_uncached, stored.tokens_cache_write, stored.tokens_cache_read) == \
+        (agent.tokens_uncached, agent.tokens_cache_write, agent.tokens_cache_read)
     # Running it again changes nothing and duplicates nothing.
     assert generate_demo(db, today=TODAY) == n
     assert count_sessions(db) == n
