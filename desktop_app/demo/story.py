@@ -417,7 +417,11 @@ def _session(rng: random.Random, decks: tuple[Decks, Decks], started: datetime,
     return session, labels, useful
 
 
-def _build(today: date, seed: int, attempt: int) -> list[tuple[Session, Rating | None]]:
+#: A demo session, its rating (None: unrated) and whether it was useful (rated or not).
+StoryEntry = tuple[Session, Rating | None, bool]
+
+
+def _build(today: date, seed: int, attempt: int) -> list[StoryEntry]:
     # ``today`` is part of the seed: another day is another data set, never a partial replay of
     # this one (one stream started elsewhere would repeat some draws, ids included).
     rng = random.Random(f"worthwhile-demo/{seed}/{today.isoformat()}/{attempt}")
@@ -436,7 +440,7 @@ def _build(today: date, seed: int, attempt: int) -> list[tuple[Session, Rating |
         range(this_week_n), min(this_week_n // 10, round(CURRENT_WEEK_RATE_SHARE * this_week_n))))
     # Ratings, like sessions, happened before today.
     latest = day_start_utc(today) - timedelta(seconds=1)
-    pairs: list[tuple[Session, Rating | None]] = []
+    pairs: list[StoryEntry] = []
     seen_last_week = seen_this_week = 0
     for offset, count in enumerate(counts):
         day = start + timedelta(days=offset)
@@ -453,7 +457,7 @@ def _build(today: date, seed: int, attempt: int) -> list[tuple[Session, Rating |
                 rated = rng.random() < RATE_SHARE_EARLY + (RATE_SHARE_LATE - RATE_SHARE_EARLY) * t
             ended = session.ended_at or started
             pairs.append((session, _rating(rng, session.source, labels, useful, ended, latest)
-                          if rated else None))
+                          if rated else None, useful))
     return pairs
 
 
@@ -462,11 +466,11 @@ def _wilson(successes: int, n: int) -> tuple[float, float]:
     return wilson_interval(successes, n) if n else (0.0, 1.0)
 
 
-def _tells_story(pairs: list[tuple[Session, Rating | None]], today: date) -> bool:
+def _tells_story(pairs: list[StoryEntry], today: date) -> bool:
     """Whether the dice told the designed story clearly, with a margin over what a chart shows."""
     first_month = _months_before(today, FULL_MONTHS)
     tallies: dict[str, list[int]] = {}
-    for session, rating in pairs:
+    for session, rating, _ in pairs:
         if rating is None or session.started_at is None:
             continue
         day = local_date(session.started_at)
@@ -493,6 +497,21 @@ def _tells_story(pairs: list[tuple[Session, Rating | None]], today: date) -> boo
             and beats("claude-code", "copilot") and beats("research", "debugging"))
 
 
+def demo_story(today: date | None = None, seed: int = 2026) -> list[StoryEntry]:
+    """:func:`demo_sessions` with whether each session was useful, rated or not (what shows in
+    it, and in the commits that follow it: :mod:`desktop_app.demo.repositories`)."""
+    if today is None:
+        today = date.today()
+    # The verdicts are dice rolls, so once in a while they blur the story (about one day in a
+    # hundred); then the next roll of the same day is used, so a trainer's chart always shows it.
+    entries = _build(today, seed, 0)
+    attempt = 1
+    while attempt < STORY_ATTEMPTS and not _tells_story(entries, today):
+        entries = _build(today, seed, attempt)
+        attempt += 1
+    return entries
+
+
 def demo_sessions(today: date | None = None,
                   seed: int = 2026) -> Iterator[tuple[Session, Rating | None]]:
     """Yield the demo data set, oldest session first, each with its rating (``None``: unrated).
@@ -509,15 +528,5 @@ def demo_sessions(today: date | None = None,
     The same ``today`` and ``seed`` always give the same sessions, ids, text and ratings at the
     same local times; nothing reads the clock otherwise.
     """
-    if today is None:
-        today = date.today()
-    # The verdicts are dice rolls, so once in a while they blur the story (about one day in a
-    # hundred); then the next roll of the same day is used, so a trainer's chart always shows it.
-    pairs = _build(today, seed, 0)
-    attempt = 1
-    while attempt < STORY_ATTEMPTS and not _tells_story(pairs, today):
-        pairs = _build(today, seed, attempt)
-        attempt += 1
-    yield from pairs
-
-
+    for session, rating, _ in demo_story(today, seed):
+        yield session, rating
