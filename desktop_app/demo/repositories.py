@@ -142,8 +142,9 @@ def _env() -> dict[str, str]:
 
 
 class RepositoryWriter:
-    """Writes a repository per demo project under ``root`` on a thread of its own, while the
-    demo's database is written. :attr:`folders` says where each will be (project, as the
+    """Writes a repository per demo project under ``root`` (a new folder of the demo's own: a
+    failed repository's folder is removed) on a thread of its own, while the demo's database is
+    written. :attr:`folders` says where each will be (project, as the
     sessions name it → folder; empty without git); :meth:`wait` finishes them."""
 
     def __init__(self, root: Path, story: Iterable[tuple[Session, bool]]) -> None:
