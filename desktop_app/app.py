@@ -118,6 +118,8 @@ def run_app(db_path: Path, *, demo: bool = False, screenshot: Path | None = None
     window.remember_layout = False
     window.resize(*size)
     window.show_view(view)
+    # Suggested verdicts wait for the first paint in a window; a screenshot waits for them.
+    window.suggestions.refresh_now()
     # A local event loop (not app.exec/quit) so the application stays usable afterwards.
     loop = QEventLoop()
     result: list[int] = [1]

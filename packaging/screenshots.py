@@ -70,7 +70,7 @@ def _demo(folder: Path) -> Path:
 
     path = folder / "demo.db"
     db = open_db(path)
-    generate_demo(db)
+    generate_demo(db, repositories=folder / "projects")  # commit evidence, as --demo shows it
     db.close()
     return path
 

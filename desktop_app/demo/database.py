@@ -14,13 +14,15 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from types import TracebackType
 
 from sqlite_utils import Database
 
-from desktop_app.demo.story import demo_sessions
+from desktop_app.demo.repositories import RepositoryWriter
+from desktop_app.demo.story import demo_story
 from desktop_app.domain import Rating, Session
 from desktop_app.store import open_db, save_sessions, set_rating
 
@@ -59,24 +61,42 @@ else:
         fcntl.flock(fd, fcntl.LOCK_UN)
 
 
-def generate_demo(db: Database, today: date | None = None, seed: int = 2026) -> int:
+def generate_demo(db: Database, today: date | None = None, seed: int = 2026,
+                  repositories: Path | None = None) -> int:
     """Write the :func:`demo_sessions` data set into ``db`` in one transaction.
 
     Sessions go through :func:`desktop_app.store.save_sessions`, ratings through
-    :func:`desktop_app.store.set_rating`. Returns how many sessions the data set holds.
+    :func:`desktop_app.store.set_rating`. With ``repositories`` (a folder of the demo's own), a
+    throwaway git repository per demo project is written there and the sessions' projects point
+    at them, so the demo shows commit evidence (none without git). Returns how many sessions the
+    data set holds.
     """
+    story = demo_story(today, seed)
+    writer = None if repositories is None else \
+        RepositoryWriter(repositories, ((s, useful) for s, _, useful in story))
+    folders = {} if writer is None else writer.folders
     ratings: list[tuple[str, Rating]] = []
 
     def sessions() -> Iterator[Session]:
-        for session, rating in demo_sessions(today, seed):
+        for session, rating, _ in story:
             if rating is not None:
                 ratings.append((session.id, rating))
-            yield session
+            folder = folders.get(session.project or "")
+            yield session if folder is None else replace(session, project=str(folder))
 
-    with db.atomic():
-        counts = save_sessions(db, sessions())
-        for session_id, rating in ratings:
-            set_rating(db, session_id, rating)
+    try:
+        # git writes the repositories meanwhile; one that fails is removed, and its sessions
+        # then have no evidence (their folder is gone), like any project without a repository.
+        with db.atomic():
+            counts = save_sessions(db, sessions())
+            for session_id, rating in ratings:
+                set_rating(db, session_id, rating)
+    except BaseException:
+        if writer is not None:
+            writer.stop()
+        raise
+    if writer is not None:
+        writer.wait()
     return counts.new + counts.updated + counts.unchanged
 
 
@@ -144,7 +164,7 @@ class DemoDatabase:
             self._claim()
             db = open_db(self.path)
             try:
-                generate_demo(db, today=today)
+                generate_demo(db, today=today, repositories=self.folder)
             finally:
                 db.close()
         except BaseException:  # Ctrl+C while it is built, too: leave nothing behind

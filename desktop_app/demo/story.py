@@ -70,8 +70,8 @@ _TOOL_MIX_LATE: Mapping[str, float] = {
 }
 CODEX_FROM = 0.3
 
-# Chance that a rated session was useful: per tool at the start and the end of the period, plus a
-# per-label shift (averaged over the session's labels).
+# Chance that a session was useful (rated or not): per tool at the start and the end of the
+# period, plus a per-label shift (averaged over the session's labels).
 _USEFUL_EARLY: Mapping[str, float] = {
     "chatgpt": 0.92, "claude-ai": 0.92, "claude-code": 0.92, "codex": 0.78, "copilot": 0.70,
 }
@@ -82,6 +82,13 @@ _LABEL_SHIFT: Mapping[str, float] = {
     "research": 0.20, "learning": 0.06, "writing": 0.04, "coding": 0.03, "data": 0.0,
     "other": -0.05, "debugging": -0.26,
 }
+# What a session that went well or badly looks like, so that a person's verdicts follow what
+# the suggestion model can see: a chat that went round in circles takes more turns, an agent
+# that struggled takes more follow-ups and longer. Weights of 1..5 chat turns (no outcome:
+# the export files' mix).
+_CHAT_TURNS = (30, 35, 20, 10, 5)
+_CHAT_TURNS_USEFUL = (42, 36, 14, 6, 2)
+_CHAT_TURNS_NOT_USEFUL = (8, 22, 30, 24, 16)
 
 def weighted(rng: random.Random, weights: Mapping[str, float]) -> str:
     names = [name for name, weight in weights.items() if weight > 0]
@@ -168,9 +175,13 @@ def code_decks(rng: random.Random) -> Decks:
     return Decks(rng, CODE_TOPICS)
 
 
-def chat_messages(rng: random.Random, topic: Topic, model: str) -> list[Entry]:
-    """A chat about ``topic``: its prompt and answer, then a few follow-ups that fit it."""
-    turns = rng.choices((1, 2, 3, 4, 5), (30, 35, 20, 10, 5))[0]
+def chat_messages(rng: random.Random, topic: Topic, model: str,
+                  went_well: bool | None = None) -> list[Entry]:
+    """A chat about ``topic``: its prompt and answer, then a few follow-ups that fit it (more
+    of them when it did not go well)."""
+    weights = _CHAT_TURNS if went_well is None else \
+        _CHAT_TURNS_USEFUL if went_well else _CHAT_TURNS_NOT_USEFUL
+    turns = rng.choices((1, 2, 3, 4, 5), weights)[0]
     entries: list[Entry] = [("user", topic.prompt, None), ("assistant", topic.reply, model)]
     shared = CHAT_FOLLOW_UPS[topic.kind] if topic.shared_follow_ups else ()
     follow_ups = [*topic.follow_ups, *rng.sample(shared, len(shared))]
@@ -197,9 +208,11 @@ def _test_output(rng: random.Random, command: str, size: int, failing: bool) -> 
     return f"{failed}{passed} tests passed"
 
 
-def coding_messages(rng: random.Random, topic: Topic, model: str, tool: str) -> list[Entry]:
+def coding_messages(rng: random.Random, topic: Topic, model: str, tool: str,
+                    went_well: bool | None = None) -> list[Entry]:
     """A coding assistant's session on ``topic``: the prompt, what the assistant says and does
-    (reading, searching, editing and testing the topic's files), its report, and follow-ups."""
+    (reading, searching, editing and testing the topic's files), its report, and follow-ups
+    (fewer when it went well, as many as fit when it did not)."""
     assert topic.project is not None
     project = topic.project
     narrow = rng.randint(6, 30)  # tests in the topic's own test file
@@ -250,7 +263,12 @@ def coding_messages(rng: random.Random, topic: Topic, model: str, tool: str) -> 
     entries: list[Entry] = [("user", topic.prompt, None), ("assistant", topic.reply, model),
                             *(("tool", text, None) for text in tools),
                             ("assistant", topic.result, model)]
-    target = rng.randint(len(entries), 10)
+    if went_well is None:
+        target = rng.randint(len(entries), 10)
+    elif went_well:
+        target = min(10, len(entries) + rng.randint(0, 3))
+    else:
+        target = rng.randint(max(len(entries), 8), 10)
     pool: Sequence[AgentFollowUp]
     if not topic.edits:
         pool = AGENT_FOLLOW_UPS["read"]
@@ -277,14 +295,24 @@ def timed(rng: random.Random, entries: list[Entry], start: datetime,
     )
 
 
-def _rating(rng: random.Random, tool: str, kind: str, t: float, ended: datetime,
-            latest: datetime) -> Rating:
+def _labels(rng: random.Random, kind: str) -> list[str]:
+    """The labels a person gives a session of ``kind``: the kind, now and then a second one."""
     labels = [kind]
     if rng.random() < 0.25:
         labels.append(pick(rng, SECOND_LABEL[kind]))
+    return labels
+
+
+def _went_well(rng: random.Random, tool: str, labels: Sequence[str], t: float) -> bool:
+    """Whether a session of ``tool`` with ``labels``, ``t`` of the way through the period, was
+    useful (the person's verdict, if they rate it)."""
     chance = _USEFUL_EARLY[tool] + (_USEFUL_LATE[tool] - _USEFUL_EARLY[tool]) * t
     chance += sum(_LABEL_SHIFT[label] for label in labels) / len(labels)
-    useful = rng.random() < min(0.97, max(0.03, chance))
+    return rng.random() < min(0.97, max(0.03, chance))
+
+
+def _rating(rng: random.Random, tool: str, labels: Sequence[str], useful: bool,
+            ended: datetime, latest: datetime) -> Rating:
     minutes: int | None = None
     reason: str | None = None
     note: str | None = None
@@ -319,34 +347,57 @@ def _rating(rng: random.Random, tool: str, kind: str, t: float, ended: datetime,
     )
 
 
+def _token_split(rng: random.Random, tool: str,
+                 tokens_in: int) -> tuple[int, int | None, int]:
+    """``tokens_in`` as the tool records it: uncached input, cache writes (None: Codex records
+    none) and cache reads. Claude Code reads almost all of its input from the prompt cache,
+    writing what is new each turn to it; Codex reports most of its input as cached."""
+    if tool == "codex":
+        cache_read = int(tokens_in * rng.uniform(0.72, 0.92))
+        return tokens_in - cache_read, None, cache_read
+    uncached = int(tokens_in * rng.uniform(0.0005, 0.004))
+    cache_write = int(tokens_in * rng.uniform(0.04, 0.14))
+    return uncached, cache_write, tokens_in - uncached - cache_write
+
+
 def _session(rng: random.Random, decks: tuple[Decks, Decks], started: datetime,
-             t: float) -> tuple[Session, str]:
-    """One session starting at ``started``, ``t`` of the way through the period; and its kind."""
+             t: float) -> tuple[Session, list[str], bool]:
+    """One session starting at ``started``, ``t`` of the way through the period; the labels a
+    person would give it, and whether it was useful (which shows in its length)."""
     mix = {tool: early + (_TOOL_MIX_LATE[tool] - early) * t
            for tool, early in _TOOL_MIX_EARLY.items()}
     if t < CODEX_FROM:
         mix["codex"] = 0.0
     tool = weighted(rng, mix)
     kind = weighted(rng, KINDS_BY_TOOL[tool])
+    labels = _labels(rng, kind)
+    useful = _went_well(rng, tool, labels, t)
     model = pick_model(rng, tool, t)
     chat, code = decks
     tokens_in: int | None = None
     tokens_out: int | None = None
+    uncached: int | None = None
+    cache_write: int | None = None
+    cache_read: int | None = None
     if tool in CHAT_TOOLS:
         topic = chat.draw(kind)
-        entries = chat_messages(rng, topic, model)
-        minutes = min(40.0, max(2.0, len(entries) * rng.uniform(0.8, 4.0) + rng.uniform(0, 6)))
+        entries = chat_messages(rng, topic, model, useful)
+        # A chat that does not help is read, tried and argued with for longer.
+        per_entry = rng.uniform(0.8, 3.0) if useful else rng.uniform(1.5, 4.0)
+        minutes = min(40.0, max(2.0, len(entries) * per_entry + rng.uniform(0, 6)))
     else:
         topic = code.draw(kind)
-        entries = coding_messages(rng, topic, model, tool)
-        minutes = min(120.0, max(5.0, len(entries) * rng.uniform(2.5, 12.0)
-                                 + rng.uniform(0, 15)))
+        entries = coding_messages(rng, topic, model, tool, useful)
+        # An agent that struggles takes longer over every step.
+        per_entry = rng.uniform(2.5, 7.0) if useful else rng.uniform(6.0, 13.0)
+        minutes = min(120.0, max(5.0, len(entries) * per_entry + rng.uniform(0, 15)))
     if tool in TOKEN_TOOLS:
         # Agents re-send the conversation every turn, so input (mostly cache reads) dwarfs output.
         per_minute = rng.uniform(6_000, 20_000) if tool == "claude-code" else \
             rng.uniform(4_000, 14_000)
         tokens_in = int(min(2_000_000, max(50_000, minutes * per_minute)))
         tokens_out = int(tokens_in * rng.uniform(0.006, 0.03))
+        uncached, cache_write, cache_read = _token_split(rng, tool, tokens_in)
     messages = timed(rng, entries, started, minutes)
     session = Session(
         source=tool,
@@ -359,11 +410,18 @@ def _session(rng: random.Random, decks: tuple[Decks, Decks], started: datetime,
         tokens_in=tokens_in,
         tokens_out=tokens_out,
         project=None if topic.project is None else topic.project.path,
+        tokens_uncached=uncached,
+        tokens_cache_write=cache_write,
+        tokens_cache_read=cache_read,
     )
-    return session, kind
+    return session, labels, useful
 
 
-def _build(today: date, seed: int, attempt: int) -> list[tuple[Session, Rating | None]]:
+#: A demo session, its rating (None: unrated) and whether it was useful (rated or not).
+StoryEntry = tuple[Session, Rating | None, bool]
+
+
+def _build(today: date, seed: int, attempt: int) -> list[StoryEntry]:
     # ``today`` is part of the seed: another day is another data set, never a partial replay of
     # this one (one stream started elsewhere would repeat some draws, ids included).
     rng = random.Random(f"worthwhile-demo/{seed}/{today.isoformat()}/{attempt}")
@@ -382,13 +440,13 @@ def _build(today: date, seed: int, attempt: int) -> list[tuple[Session, Rating |
         range(this_week_n), min(this_week_n // 10, round(CURRENT_WEEK_RATE_SHARE * this_week_n))))
     # Ratings, like sessions, happened before today.
     latest = day_start_utc(today) - timedelta(seconds=1)
-    pairs: list[tuple[Session, Rating | None]] = []
+    pairs: list[StoryEntry] = []
     seen_last_week = seen_this_week = 0
     for offset, count in enumerate(counts):
         day = start + timedelta(days=offset)
         t = offset / total_days
         for started in _start_times(rng, day, count):
-            session, kind = _session(rng, decks, started, t)
+            session, labels, useful = _session(rng, decks, started, t)
             if offset >= this_monday:
                 rated = seen_this_week in this_week_rated
                 seen_this_week += 1
@@ -398,8 +456,8 @@ def _build(today: date, seed: int, attempt: int) -> list[tuple[Session, Rating |
             else:
                 rated = rng.random() < RATE_SHARE_EARLY + (RATE_SHARE_LATE - RATE_SHARE_EARLY) * t
             ended = session.ended_at or started
-            pairs.append((session, _rating(rng, session.source, kind, t, ended, latest)
-                          if rated else None))
+            pairs.append((session, _rating(rng, session.source, labels, useful, ended, latest)
+                          if rated else None, useful))
     return pairs
 
 
@@ -408,11 +466,11 @@ def _wilson(successes: int, n: int) -> tuple[float, float]:
     return wilson_interval(successes, n) if n else (0.0, 1.0)
 
 
-def _tells_story(pairs: list[tuple[Session, Rating | None]], today: date) -> bool:
+def _tells_story(pairs: list[StoryEntry], today: date) -> bool:
     """Whether the dice told the designed story clearly, with a margin over what a chart shows."""
     first_month = _months_before(today, FULL_MONTHS)
     tallies: dict[str, list[int]] = {}
-    for session, rating in pairs:
+    for session, rating, _ in pairs:
         if rating is None or session.started_at is None:
             continue
         day = local_date(session.started_at)
@@ -439,28 +497,36 @@ def _tells_story(pairs: list[tuple[Session, Rating | None]], today: date) -> boo
             and beats("claude-code", "copilot") and beats("research", "debugging"))
 
 
+def demo_story(today: date | None = None, seed: int = 2026) -> list[StoryEntry]:
+    """:func:`demo_sessions` with whether each session was useful, rated or not (what shows in
+    it, and in the commits that follow it: :mod:`desktop_app.demo.repositories`)."""
+    if today is None:
+        today = date.today()
+    # The verdicts are dice rolls, so once in a while they blur the story (about one day in a
+    # hundred); then the next roll of the same day is used, so a trainer's chart always shows it.
+    entries = _build(today, seed, 0)
+    attempt = 1
+    while attempt < STORY_ATTEMPTS and not _tells_story(entries, today):
+        entries = _build(today, seed, attempt)
+        attempt += 1
+    return entries
+
+
 def demo_sessions(today: date | None = None,
                   seed: int = 2026) -> Iterator[tuple[Session, Rating | None]]:
     """Yield the demo data set, oldest session first, each with its rating (``None``: unrated).
 
     About 14 months of sessions up to the day before ``today`` (default: the local date): usage
     climbs month over month while the share of useful sessions drifts down; Claude Code beats
-    Copilot and research beats debugging. About a third are rated, but hardly any in the last
-    complete week and the current one (its days so far), so the Reflect queue has material.
+    Copilot and research beats debugging. Whether a session helped shows in it, rated or not (a
+    chat that did not help took more turns, an agent that struggled more follow-ups and longer),
+    so suggested verdicts learned from the ratings qualify. About a third are rated, but hardly
+    any in the last complete week and the current one (its days so far), so the Reflect queue
+    has material.
     Sessions start at local working hours and end the same evening, so every session, message
     and rating lies before the start of ``today`` (local midnight, :func:`day_start_utc`).
     The same ``today`` and ``seed`` always give the same sessions, ids, text and ratings at the
     same local times; nothing reads the clock otherwise.
     """
-    if today is None:
-        today = date.today()
-    # The verdicts are dice rolls, so once in a while they blur the story (about one day in a
-    # hundred); then the next roll of the same day is used, so a trainer's chart always shows it.
-    pairs = _build(today, seed, 0)
-    attempt = 1
-    while attempt < STORY_ATTEMPTS and not _tells_story(pairs, today):
-        pairs = _build(today, seed, attempt)
-        attempt += 1
-    yield from pairs
-
-
+    for session, rating, _ in demo_story(today, seed):
+        yield session, rating

@@ -25,6 +25,7 @@ from desktop_app.domain import (
 from desktop_app.importers.registry import SOURCES
 from desktop_app.metrics.periods import day_start_utc, local_date
 from desktop_app.store import count_sessions, get_transcript, list_sessions, open_db
+from desktop_app.suggesting import compute_suggestions
 
 TODAY = date(2026, 3, 18)  # a Wednesday
 #: A Wednesday, a Sunday, a Monday, New Year's Eve and the 1st of a month: the story must hold
@@ -60,11 +61,18 @@ def _rows(db_path: Path, today: date, seed: int = 2026) -> list[SessionRow]:
 
 
 @pytest.fixture(scope="module", params=TODAYS, ids=[d.isoformat() for d in TODAYS])
-def story(request: pytest.FixtureRequest,
-          tmp_path_factory: pytest.TempPathFactory) -> tuple[date, list[SessionRow]]:
+def story_db(request: pytest.FixtureRequest,
+             tmp_path_factory: pytest.TempPathFactory) -> tuple[date, Path, list[SessionRow]]:
     """The demo as the app stores it (through ``generate_demo``) for one ``today``."""
     today: date = request.param
-    return today, _rows(tmp_path_factory.mktemp("demo") / "demo.db", today)
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    return today, path, _rows(path, today)
+
+
+@pytest.fixture(scope="module")
+def story(story_db: tuple[date, Path, list[SessionRow]]) -> tuple[date, list[SessionRow]]:
+    today, _, rows = story_db
+    return today, rows
 
 
 def _day(row: SessionRow) -> date:
@@ -174,8 +182,19 @@ def test_sessions_are_well_formed(pairs: list[tuple[Session, Rating | None]]) ->
             assert s.tokens_out is not None
             assert 50_000 <= s.tokens_in <= 2_000_000
             assert 0 < s.tokens_out < s.tokens_in
+            # The input split the tool records, so demo costs price cached input as cached.
+            assert s.tokens_uncached is not None
+            assert s.tokens_cache_read is not None
+            write = s.tokens_cache_write
+            assert (write is None) == (s.source == "codex")  # Codex records no cache writes
+            assert s.tokens_uncached + (write or 0) + s.tokens_cache_read == s.tokens_in
+            assert s.tokens_cache_read > 0.7 * s.tokens_in
+            assert write is None or 0 < write < 0.15 * s.tokens_in
+            assert 0 < s.tokens_uncached < 0.3 * s.tokens_in
         else:
             assert (s.tokens_in, s.tokens_out) == (None, None)
+            assert (s.tokens_uncached, s.tokens_cache_write, s.tokens_cache_read) == \
+                (None, None, None)
     assert tool_entries > 1000
 
 
@@ -224,6 +243,10 @@ def test_generate_demo_stores_everything(db_path: Path) -> None:
     row = next(r for r in list_sessions(db) if r.id == session.id)
     assert row.rating == rating
     assert [m.text for m in get_transcript(db, session.id)] == [m.text for m in session.messages]
+    agent = next(s for s, _ in pairs if s.source == "claude-code")
+    stored = next(r for r in list_sessions(db) if r.id == agent.id)
+    assert (stored.tokens_uncached, stored.tokens_cache_write, stored.tokens_cache_read) == \
+        (agent.tokens_uncached, agent.tokens_cache_write, agent.tokens_cache_read)
     # Running it again changes nothing and duplicates nothing.
     assert generate_demo(db, today=TODAY) == n
     assert count_sessions(db) == n
@@ -276,6 +299,27 @@ def test_one_group_clearly_beats_another(story: tuple[date, list[SessionRow]],
     good_low, _ = wilson(*_useful_share(rows, better))
     _, bad_high = wilson(*_useful_share(rows, worse))
     assert good_low > bad_high
+
+
+def test_suggestions_learn_the_verdicts(story_db: tuple[date, Path, list[SessionRow]]) -> None:
+    """The demo's verdicts follow what the model sees (a session that did not help went on for
+    longer), so a trainer can show suggested verdicts: the model beats always guessing the
+    commoner verdict by a clear margin, not just the 5 points it needs."""
+    _, path, rows = story_db
+    db = open_db(path)
+    try:
+        result, unrated = compute_suggestions(db)
+    finally:
+        db.close()
+    report = result.report
+    assert report.qualified
+    assert report.accuracy is not None
+    assert report.baseline is not None
+    assert report.accuracy - report.baseline >= 0.08
+    assert report.ratings == sum(r.rating.verdict is not Verdict.UNRATED for r in rows)
+    assert len(result.suggestions) == len(unrated) > 0
+    verdicts = Counter(s.verdict for s in result.suggestions.values())
+    assert min(verdicts[Verdict.USEFUL], verdicts[Verdict.NOT_USEFUL]) > 0.1 * len(unrated)
 
 
 def test_reflect_queue_has_material(story: tuple[date, list[SessionRow]]) -> None:

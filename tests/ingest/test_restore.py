@@ -135,7 +135,7 @@ def test_demo_database_round_trip(tmp_path: Path) -> None:
     assert seen(new) == seen(old)
     # The input split comes back too, so each session's cost is the same.
     table = PriceTable(load_prices(old))
-    [split] = [row for row in list_sessions(new) if row.tokens_cache_read]
+    [split] = [row for row in list_sessions(new) if row.external_id == "split"]
     assert (split.tokens_uncached, split.tokens_cache_write) == (3, 5_120)
     assert ([session_object(row, table) for row in list_sessions(new)]
             == [session_object(row, table) for row in list_sessions(old)])

@@ -69,6 +69,27 @@ def test_value_screenshot_waits_for_the_figures(qtbot: QtBot, tmp_path: Path,
     assert bars > 100  # the useful part of the weekly bars is drawn
 
 
+def test_screenshot_waits_for_the_suggested_verdicts(qtbot: QtBot, tmp_path: Path,
+                                                     demo_db: DemoDatabase,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo's suggestions (computed a moment after a window opens) are in the picture."""
+    from desktop_app import app
+    from desktop_app.ui.main_window import MainWindow
+
+    seen: list[int] = []
+    real = app.save_screenshot
+
+    def save(window: MainWindow, path: Path) -> bool:
+        seen.append(len(window.suggestions.suggestions))
+        return real(window, path)
+
+    monkeypatch.setattr(app, "save_screenshot", save)
+    out = tmp_path / "sessions.png"
+    assert run_app(demo_db.path, demo=True, screenshot=out, view="sessions", theme="light") == 0
+    [suggested] = seen
+    assert suggested > 100  # the demo's unrated sessions each have one
+
+
 @pytest.mark.qt_no_exception_capture
 def test_a_view_that_fails_while_drawn_fails_the_screenshot(
         qtbot: QtBot, tmp_path: Path, demo_db: DemoDatabase, monkeypatch: pytest.MonkeyPatch,
