@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
+from desktop_app.ui.evidence_task import EVIDENCE_TASK
 from desktop_app.ui.main_window import MainWindow
 
 OpenWindow = Callable[..., MainWindow]
@@ -27,6 +28,9 @@ def open_window(qtbot: QtBot) -> OpenWindow:
             window.show()
         window.activateWindow()
         qtbot.waitUntil(window.isActiveWindow)
+        # On opening, a worker counts commits and active time and caches them (a write): let it
+        # end first, so a test's own writes never race it for the lock (that made tests flaky).
+        qtbot.waitUntil(lambda: not window.tasks.busy(EVIDENCE_TASK), timeout=20_000)
         return window
 
     return opener
