@@ -57,7 +57,8 @@ TARGET_RSS_MB = 120.0
 PHASE1 = """
 import sys
 from desktop_app import cli
-cli.finish_import_index = lambda db, **kw: None
+from desktop_app.ingest import run
+run.finish_import_index = lambda db, **kw: None
 sys.exit(cli.main(sys.argv[1:]))
 """
 

@@ -54,9 +54,10 @@ CCUSAGE = "ccusage@20.0.24"
 PHASE_ONE = """
 import sys
 from desktop_app import cli
-if not hasattr(cli, "finish_import_index"):
+from desktop_app.ingest import run
+if not hasattr(run, "finish_import_index"):
     sys.exit(3)
-cli.finish_import_index = lambda db, **kw: None
+run.finish_import_index = lambda db, **kw: None
 sys.exit(cli.main(sys.argv[1:]))
 """
 
