@@ -60,7 +60,7 @@ def _import_path(run: PathRun, path: Path) -> None:
     if kind is not None:
         _check_imported(run, shown, kind)
     if not run.failed and not run.report.skipped and not run.report.skipped_unlisted:
-        unchanged.remember(run.db, path, list(run.sources), run.seen)
+        unchanged.remember(run.db, path, list(run.sources), run.copies)
 
 
 def _check_imported(run: PathRun, shown: str, container: str) -> None:
@@ -95,6 +95,7 @@ def _import_one(db: Database, path: Path, progress: Progress, cancel: Callable[[
             import_id = import_log.start_import(db, os.path.abspath(path), None, started)
             run = PathRun(db, report, import_id, progress, cancel, limits, rules=rules)
             _import_path(run, path)
+            run.copies.close()
             if run.erased:
                 purge_fts(db)
             report.source = ", ".join(run.sources) or None

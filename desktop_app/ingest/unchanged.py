@@ -18,7 +18,8 @@ from sqlite_utils import Database
 
 from desktop_app.importers.registry import SOURCES, spec
 from desktop_app.ingest.companions import companion_files_beside
-from desktop_app.store.files import FileState, load_file_states, save_file_states
+from desktop_app.ingest.pathrun import Copies
+from desktop_app.store.files import FileState, load_file_states
 from desktop_app.store.sessions import replaced_since
 
 #: Marks the file states written here (incremental log reading keeps its own).
@@ -82,12 +83,13 @@ def unchanged(db: Database, path: Path) -> FileState | None:
     return state
 
 
-def remember(db: Database, path: Path, sources: list[str], sessions: set[str]) -> None:
-    """Record an export file imported without problems (inside the import's transaction)."""
+def remember(db: Database, path: Path, sources: list[str], sessions: Copies) -> None:
+    """Record an export file imported without problems (inside the import's transaction), with
+    the sessions met in it."""
     versions = _versions(sources)
     if versions is None:
         return
     key, size, mtime_ns = file_key(path)
-    save_file_states(db, [FileState(path=key, source=",".join(sorted(sources)),
-                                    parser_version=versions, size=size, mtime_ns=mtime_ns,
-                                    offset=size, sessions=tuple(sessions))])
+    sessions.remember(FileState(path=key, source=",".join(sorted(sources)),
+                                parser_version=versions, size=size, mtime_ns=mtime_ns,
+                                offset=size))
