@@ -23,7 +23,12 @@ from desktop_app.store.copies import (
     save_copies,
 )
 from desktop_app.store.deletion import tombstoned
-from desktop_app.store.files import FileState, load_file_states, save_file_states
+from desktop_app.store.files import (
+    FileState,
+    load_file_states,
+    remembered_counts,
+    save_file_states,
+)
 from desktop_app.store.rules import RuleSet
 from desktop_app.store.sessions import Outcome, SaveCounts, stored_ids
 
@@ -274,6 +279,16 @@ class PathRun:
         fresh = self.copies.unmet(session_ids)
         self.add_counts(self.count_known(fresh))
         self.copies.add_met(session_ids)
+
+    def add_remembered(self, path: str) -> None:
+        """Count the sessions of an export file imported before and not read again (it is
+        unchanged), as :meth:`add_known` does, without them all in memory: the file is the
+        whole path (nothing was met before it, nothing is read after it)."""
+        total, gone, stored = remembered_counts(self.db, path)
+        if not self.rules:  # as count_known: without rules every one not deleted is stored
+            stored = total - gone
+        self.add_counts(SaveCounts(unchanged=stored, deleted_earlier=gone,
+                                   excluded=total - gone - stored))
 
     def count_known(self, session_ids: set[str]) -> SaveCounts:
         """Sessions an earlier import read from files not read again: unchanged when stored,

@@ -51,7 +51,7 @@ def _import_path(run: PathRun, path: Path) -> None:
         for source in known.source.split(","):
             if source:
                 run.sources.append(source)
-        run.add_known(set(known.sessions))
+        run.add_remembered(known.path)
         run.imported += 1
         return
     kind = walk.import_file(run, path)
