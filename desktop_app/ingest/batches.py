@@ -16,8 +16,6 @@ BATCH_SESSIONS = 200
 BATCH_CHARS = 4_000_000
 #: Why a copy of a session was not stored (the import report's reason).
 OLDER_COPY = "older copy; kept the newer"
-#: A session met earlier in this path without being read (a group's unchanged files said so).
-_MET = Kept(Outcome.UNCHANGED)
 #: Called after each batch with its session ids and what the store did (group reading saves
 #: the parser's states then).
 AfterBatch = Callable[[list[str], SaveCounts], None]
@@ -33,37 +31,53 @@ class _Copies:
     Every copy met in a path is counted once: the copy kept as new, updated or unchanged
     (against the database before the path), each other one as unchanged, listed as an older
     copy. A copy equal to the one kept is the same copy met twice (overlapping shards) and is
-    not counted again. The store decides which copy is newer; what is counted and met here
-    reaches the path when the stream has been read to its end, so a member that fails (and is
-    rolled back) takes its decisions with it.
+    not counted again. The store decides which copy is newer. What is decided is written to
+    the path's :class:`~desktop_app.ingest.pathrun.Copies` batch by batch (a member that fails
+    is rolled back with its decisions); the older copies listed reach the path's report when
+    the stream has been read to its end.
     """
 
     def __init__(self, run: PathRun, counts: SaveCounts, where: str | None) -> None:
         self.run = run
         self.counts = counts
         self.where = where
-        self.kept: dict[str, Kept] = {}
-        self.seen: set[str] = set()
         self.older: list[Skipped] = []
         self.unparsed_here = Kept(Outcome.UNCHANGED, where=where)
+        #: The batch being counted: what was kept of its sessions before it, and since.
+        self._before: dict[str, Kept] = {}
+        self._now: dict[str, Kept] = {}
 
     def get(self, session_id: str) -> Kept | None:
-        """The copy kept so far in this path (this stream's decisions first)."""
-        kept = self.kept.get(session_id)
-        if kept is None:
-            kept = self.run.kept.get(session_id)
-            if kept is None and session_id in self.run.seen:
-                return _MET
-        return kept
+        """The copy kept so far in this path (one session; outside a batch)."""
+        return self.run.copies.lookup([session_id]).get(session_id)
+
+    def _get(self, session_id: str) -> Kept | None:
+        kept = self._now.get(session_id)
+        return self._before.get(session_id) if kept is None else kept
+
+    def _begin(self, ids: list[str]) -> None:
+        self._before = self.run.copies.lookup(ids)
+        self._now = {}
+
+    def _end(self) -> None:
+        self.run.copies.keep(self._now)
+        self._before, self._now = {}, {}
 
     def _older(self, label: str, where: str | None) -> None:
         self.older.append(Skipped(f"{where}: {label}" if where else label, OLDER_COPY))
 
-    def saved(self, session: Session, sid: str, outcome: Outcome, label: str) -> None:
+    def saved_batch(self, batch: list[Session], ids: list[str], outcomes: list[Outcome],
+                    labels: list[str]) -> None:
+        """Count a batch of copies the store has just decided about (and counted)."""
+        self._begin(ids)
+        for session, sid, outcome, label in zip(batch, ids, outcomes, labels, strict=True):
+            self._saved(session, sid, outcome, label)
+        self._end()
+
+    def _saved(self, session: Session, sid: str, outcome: Outcome, label: str) -> None:
         """Count a copy (of id ``sid``, named ``label`` in the report) the store has just
         decided about (and counted in ``counts``)."""
-        self.seen.add(sid)
-        kept = self.get(sid)
+        kept = self._get(sid)
         counts = self.counts
         if kept is not None and kept.outcome is Outcome.EXCLUDED and kept.counted:
             if outcome is Outcome.EXCLUDED:  # met before in this path: the same session again
@@ -74,33 +88,33 @@ class _Copies:
             kept = None
         if outcome is Outcome.EXCLUDED:
             if kept is None:
-                self.kept[sid] = Kept(Outcome.EXCLUDED, label=label, where=self.where)
+                self._now[sid] = Kept(Outcome.EXCLUDED, label=label, where=self.where)
             else:  # a copy of it was stored (or kept) in this path already: counted there
                 counts.excluded -= 1
             return
         if outcome is Outcome.DELETED_EARLIER:
             if kept is None:
-                self.kept[sid] = Kept(Outcome.DELETED_EARLIER, label=label, where=self.where)
+                self._now[sid] = Kept(Outcome.DELETED_EARLIER, label=label, where=self.where)
             else:  # met before in this path (and counted there): the same session again
                 counts.deleted_earlier -= 1
             return
         if outcome is Outcome.OLDER:
             self._older(label, self.where)
             if kept is None:  # the copy stored before this path stays, uncounted
-                self.kept[sid] = Kept(Outcome.UNCHANGED, counted=False)
+                self._now[sid] = Kept(Outcome.UNCHANGED, counted=False)
             return
         here = Kept(outcome, messages=len(session.messages), label=label, where=self.where)
         if kept is None or outcome is Outcome.NEW:
             if outcome is Outcome.UNCHANGED:
                 here.messages = 0
-            self.kept[sid] = here
+            self._now[sid] = here
             return
         if outcome is Outcome.UNCHANGED:  # equal to the copy kept
             if kept.counted:
                 counts.unchanged -= 1  # the same copy met twice
             else:
                 here.messages = 0
-                self.kept[sid] = here
+                self._now[sid] = here
             return
         # Newer than the copy kept: that one becomes an older copy.
         if kept.counted:
@@ -110,31 +124,26 @@ class _Copies:
                 counts.updated -= 1
                 counts.unchanged += 1
                 here.outcome = kept.outcome
-        self.kept[sid] = here
+        self._now[sid] = here
 
-    def unparsed(self, session_id: str) -> None:
-        """Count a copy found equal to the stored one by its fingerprint (never parsed)."""
-        self.seen.add(session_id)
-        kept = self.get(session_id)
+    def unparsed_batch(self, ids: list[str]) -> None:
+        """Count copies found equal to the stored ones by their fingerprint (never parsed)."""
+        self._begin(ids)
+        for sid in ids:
+            self._unparsed(sid)
+        self._end()
+
+    def _unparsed(self, session_id: str) -> None:
+        kept = self._get(session_id)
         if kept is None or (kept.outcome is Outcome.UNCHANGED and not kept.counted):
             self.counts.unchanged += 1
-            self.kept[session_id] = self.unparsed_here
+            self._now[session_id] = self.unparsed_here
         elif kept.outcome is not Outcome.UNCHANGED:  # a newer copy replaced it in this path
             self.counts.unchanged += 1
             self._older(kept.label or session_id, self.where)
 
     def commit(self) -> None:
-        """The stream was read to its end: its decisions belong to the path now."""
-        # Handed over whole where the path had none yet (a file on its own): a million
-        # sessions would otherwise be held twice while they are merged.
-        if self.run.kept:
-            self.run.kept.update(self.kept)
-        else:
-            self.run.kept = self.kept
-        if self.run.seen:
-            self.run.seen |= self.seen
-        else:
-            self.run.seen = self.seen
+        """The stream was read to its end: the older copies it met are listed."""
         for item in self.older:
             self.run.skip(item)
 
@@ -152,10 +161,11 @@ def _save_batch(run: PathRun, batch: list[Session], ids: list[str], spec: Source
     counts.deleted_earlier += done.deleted_earlier
     counts.excluded += done.excluded
     run.erased += done.erased
-    for session, sid, outcome in zip(batch, ids, done.outcomes, strict=True):
-        # A session an import rule keeps out or without text is named by its id alone.
-        label = session.external_id if sid in done.no_state and run.rules else _label(session)
-        copies.saved(session, sid, outcome, label)
+    # A session an import rule keeps out or without text is named by its id alone.
+    no_state = done.no_state if run.rules else ()
+    labels = [session.external_id if sid in no_state else _label(session)
+              for session, sid in zip(batch, ids, strict=True)]
+    copies.saved_batch(batch, ids, done.outcomes, labels)
     if after is not None:
         after(ids, done)
     run.progress.sessions += len(batch)
@@ -182,11 +192,18 @@ def save_in_batches(run: PathRun, sessions: Iterable[Session | Unchanged], spec:
     batch: list[Session] = []
     ids: list[str] = []
     pending: set[str] = set()
+    unparsed_ids: list[str] = []  # counted in batches too, each before the batch after it
     chars = 0
     unparsed = 0
 
+    def count_unparsed() -> None:
+        if unparsed_ids:
+            copies.unparsed_batch(unparsed_ids)
+            unparsed_ids.clear()
+
     def flush() -> None:
         nonlocal batch, ids, chars
+        count_unparsed()
         if batch:
             _save_batch(run, batch, ids, spec, copies, by_length=not live, after=after)
             batch, ids, chars = [], [], 0
@@ -197,14 +214,17 @@ def save_in_batches(run: PathRun, sessions: Iterable[Session | Unchanged], spec:
         if isinstance(item, Unchanged):
             if item.session_id in pending:
                 flush()  # counted after the copy before it
-            copies.unparsed(item.session_id)
+            unparsed_ids.append(item.session_id)
             unparsed += 1
             if unparsed % BATCH_SESSIONS == 0:
+                count_unparsed()
                 run.progress.sessions += BATCH_SESSIONS
                 run.progress.tick()
                 run.check_cancel()
             continue
         sid = item.id
+        if live:
+            count_unparsed()  # what it decided is looked up below
         if live and (sid in pending or copies.get(sid) is not None):
             flush()
             _save_batch(run, [item], [sid], spec, copies, by_length=True, after=after)

@@ -163,11 +163,11 @@ def _read_group(run: PathRun, spec: SourceSpec, members: list[Member]) -> SaveCo
     for member in members:
         known |= member.file.sessions
     # Not read again: unchanged, deleted by the user, or kept out by a rule.
-    rest = run.count_known(known - emitted - run.seen)
+    rest = run.count_known(run.copies.unmet(known - emitted))
     counts.unchanged += rest.unchanged
     counts.deleted_earlier += rest.deleted_earlier
     counts.excluded += rest.excluded
-    run.seen |= known
+    run.copies.add_met(known)
     unread = sum(m.file.size - m.file.start for m in members if m.file.changed)
     run.progress.add(max(0, unread - checkpoints.read))  # parsers that report no progress
     save_file_states(run.db, [

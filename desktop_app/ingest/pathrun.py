@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 
 from sqlite_utils import Database
 
@@ -12,8 +12,23 @@ from desktop_app.importers.contract import FormatError, GroupFile, KnownRecords,
 from desktop_app.importers.registry import SPECS
 from desktop_app.importers.zipsafe import ZipLimits
 from desktop_app.ingest.report import FileReport, ImportProgress
+from desktop_app.store.copies import (
+    CopyRow,
+    any_copies,
+    close_copies,
+    copies_ids,
+    load_copies,
+    open_copies,
+    remember_copies,
+    save_copies,
+)
 from desktop_app.store.deletion import tombstoned
-from desktop_app.store.files import FileState, load_file_states
+from desktop_app.store.files import (
+    FileState,
+    load_file_states,
+    remembered_counts,
+    save_file_states,
+)
 from desktop_app.store.rules import RuleSet
 from desktop_app.store.sessions import Outcome, SaveCounts, stored_ids
 
@@ -72,6 +87,95 @@ class Kept:
     where: str | None = None
 
 
+#: A session met earlier in this path without being read (an unchanged file's remembered ids).
+MET = Kept(Outcome.UNCHANGED)
+#: Bits of the filter that tells, without a query, that a session was not met yet (1 MiB).
+_FILTER_BITS = 1 << 23
+
+
+def _row(session_id: str, kept: Kept) -> CopyRow:
+    return (session_id, kept.outcome.value, int(kept.counted), kept.messages, kept.label,
+            kept.where)
+
+
+class Copies:
+    """The copy kept of each session met in one path, and the sessions merely met.
+
+    Kept in a TEMP table of the import's connection (see :mod:`desktop_app.store.copies`), so
+    memory does not grow with an export's size; part of the path's transaction, so a member
+    rolled back takes its decisions with it. A fixed-size filter in memory answers "not met"
+    for most sessions of a first import without a query. Sessions met without a copy being
+    read (an unchanged file's remembered ids, already in memory) are a set here.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        #: Met without being read (unchanged files, groups): counted once, never a copy kept.
+        self.met: set[str] = set()
+        self._filter = bytearray(_FILTER_BITS >> 3)
+        self._stored = False  # any row written (some may have been rolled back since)
+        open_copies(db)
+
+    def _maybe(self, session_id: str) -> bool:
+        bit = hash(session_id) & (_FILTER_BITS - 1)
+        return bool(self._filter[bit >> 3] & (1 << (bit & 7)))
+
+    def lookup(self, session_ids: Sequence[str]) -> dict[str, Kept]:
+        """The copies kept of those of these sessions met so far (:data:`MET`: met only)."""
+        found: dict[str, Kept] = {}
+        if self._stored:
+            maybe = [sid for sid in session_ids if self._maybe(sid)]
+            if maybe:
+                for sid, outcome, counted, messages, label, where in (
+                        load_copies(self.db, maybe).values()):
+                    found[sid] = Kept(Outcome(outcome), bool(counted), messages, label, where)
+        if self.met:
+            for sid in session_ids:
+                if sid in self.met and sid not in found:
+                    found[sid] = MET
+        return found
+
+    def keep(self, kept: dict[str, Kept]) -> None:
+        """Remember the copies kept of these sessions (replacing what was kept of them)."""
+        if not kept:
+            return
+        filt = self._filter
+        mask = _FILTER_BITS - 1
+        for sid in kept:
+            bit = hash(sid) & mask
+            filt[bit >> 3] |= 1 << (bit & 7)
+        save_copies(self.db, [_row(sid, k) for sid, k in kept.items()])
+        self._stored = True
+
+    def unmet(self, session_ids: set[str]) -> set[str]:
+        """Those of these sessions not met yet in this path."""
+        rest = session_ids - self.met
+        if rest and self._stored:
+            rest -= set(self.lookup(list(rest)))
+        return rest
+
+    def add_met(self, session_ids: set[str]) -> None:
+        """Sessions met without a copy being read."""
+        self.met |= session_ids
+
+    def ids(self) -> set[str]:
+        """Every session met (all of them in memory: for small paths and tests)."""
+        ids = set(copies_ids(self.db)) if self._stored else set()
+        return ids | self.met
+
+    def remember(self, state: FileState) -> None:
+        """Save ``state`` (see :func:`~desktop_app.store.files.save_file_states`) with every
+        session met as its sessions, without them all in memory where possible."""
+        if self.met or not self._stored or not any_copies(self.db):
+            save_file_states(self.db, [replace(state, sessions=tuple(self.ids()))])
+        else:
+            remember_copies(self.db, state)
+
+    def close(self) -> None:
+        """Drop the table (the path is done)."""
+        close_copies(self.db)
+
+
 class ImportCancelledError(Exception):
     """Raised inside the transaction to roll a path back when the user cancels."""
 
@@ -115,9 +219,6 @@ class PathRun:
     cancel: Callable[[], bool]
     limits: ZipLimits
     sources: list[str] = field(default_factory=list)
-    seen: set[str] = field(default_factory=set)
-    #: The copy kept of each session met in this path (see :mod:`.batches`).
-    kept: dict[str, Kept] = field(default_factory=dict)
     imported: int = 0  # files or members read successfully
     failed: list[FormatError] = field(default_factory=list)
     #: Files of sources read as groups, incrementally (see :mod:`.incremental`).
@@ -130,6 +231,11 @@ class PathRun:
     rules: RuleSet = field(default_factory=RuleSet)
     #: Stored sessions whose text a no-text rule removed here (their text must really go).
     erased: int = 0
+    #: The copy kept of each session met in this path, and those met (see :mod:`.batches`).
+    copies: Copies = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.copies = Copies(self.db)
 
     def skip(self, item: Skipped) -> None:
         """List a skipped item in the report (up to a limit; the rest are counted)."""
@@ -170,9 +276,19 @@ class PathRun:
         """Count sessions that an earlier import of this path remembered and that are not read
         again (the file is unchanged), as :meth:`count_known` does. Sessions met before in
         this path are not counted twice."""
-        fresh = session_ids - self.seen
+        fresh = self.copies.unmet(session_ids)
         self.add_counts(self.count_known(fresh))
-        self.seen |= session_ids
+        self.copies.add_met(session_ids)
+
+    def add_remembered(self, path: str) -> None:
+        """Count the sessions of an export file imported before and not read again (it is
+        unchanged), as :meth:`add_known` does, without them all in memory: the file is the
+        whole path (nothing was met before it, nothing is read after it)."""
+        total, gone, stored = remembered_counts(self.db, path)
+        if not self.rules:  # as count_known: without rules every one not deleted is stored
+            stored = total - gone
+        self.add_counts(SaveCounts(unchanged=stored, deleted_earlier=gone,
+                                   excluded=total - gone - stored))
 
     def count_known(self, session_ids: set[str]) -> SaveCounts:
         """Sessions an earlier import read from files not read again: unchanged when stored,

@@ -18,7 +18,8 @@ from sqlite_utils import Database
 
 from desktop_app.importers.registry import SOURCES, spec
 from desktop_app.ingest.companions import companion_files_beside
-from desktop_app.store.files import FileState, load_file_states, save_file_states
+from desktop_app.ingest.pathrun import Copies
+from desktop_app.store.files import FileState, load_file_head
 from desktop_app.store.sessions import replaced_since
 
 #: Marks the file states written here (incremental log reading keeps its own).
@@ -67,9 +68,10 @@ def _zip_stamp(path: Path) -> int | None:
 
 
 def unchanged(db: Database, path: Path) -> FileState | None:
-    """The remembered state when ``path`` is exactly as last imported, else None."""
+    """The remembered state when ``path`` is exactly as last imported, else None (without its
+    sessions: see :meth:`~desktop_app.ingest.pathrun.PathRun.add_remembered`)."""
     key, size, mtime_ns = file_key(path)
-    state = load_file_states(db, key).get(key)
+    state = load_file_head(db, key)
     if state is None or not state.parser_version.startswith(PREFIX):
         return None
     sources = [s for s in state.source.split(",") if s]
@@ -77,17 +79,18 @@ def unchanged(db: Database, path: Path) -> FileState | None:
         return None  # a better parser now: read it again
     if (state.size, state.mtime_ns) != (size, mtime_ns):
         return None
-    if replaced_since(db, key, state.sessions):
+    if replaced_since(db, key, None):
         return None  # a newer copy came from elsewhere: read it again to list its older copies
     return state
 
 
-def remember(db: Database, path: Path, sources: list[str], sessions: set[str]) -> None:
-    """Record an export file imported without problems (inside the import's transaction)."""
+def remember(db: Database, path: Path, sources: list[str], sessions: Copies) -> None:
+    """Record an export file imported without problems (inside the import's transaction), with
+    the sessions met in it."""
     versions = _versions(sources)
     if versions is None:
         return
     key, size, mtime_ns = file_key(path)
-    save_file_states(db, [FileState(path=key, source=",".join(sorted(sources)),
-                                    parser_version=versions, size=size, mtime_ns=mtime_ns,
-                                    offset=size, sessions=tuple(sessions))])
+    sessions.remember(FileState(path=key, source=",".join(sorted(sources)),
+                                parser_version=versions, size=size, mtime_ns=mtime_ns,
+                                offset=size))

@@ -45,6 +45,26 @@ def load_file_states(db: Database, under: str | None = None) -> dict[str, FileSt
     return states
 
 
+def load_file_head(db: Database, path: str) -> FileState | None:
+    """A remembered file without its sessions (an export's may be a million ids): see
+    :func:`remembered_counts`."""
+    row = db.conn.execute("SELECT path, source, parser_version, size, mtime_ns, offset "
+                          "FROM file_states WHERE path = ?", (path,)).fetchone()
+    return None if row is None else FileState(*row)
+
+
+def remembered_counts(db: Database, path: str) -> tuple[int, int, int]:
+    """Of the sessions a remembered file holds: how many, how many the user deleted (a
+    tombstone) and how many are stored; counted by SQLite, the ids never in Python."""
+    row = db.conn.execute(
+        "WITH ids(id) AS (SELECT DISTINCT j.value FROM file_states f, "
+        "json_each(f.sessions) j WHERE f.path = ?) "
+        "SELECT (SELECT count(*) FROM ids), "
+        "(SELECT count(*) FROM ids JOIN tombstones t ON t.session_id = ids.id), "
+        "(SELECT count(*) FROM ids JOIN sessions s ON s.id = ids.id)", (path,)).fetchone()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
 def save_file_states(db: Database, states: Iterable[FileState]) -> None:
     """Remember files as read now (joins the caller's transaction, if any)."""
     now = utc_iso(datetime.now(UTC))

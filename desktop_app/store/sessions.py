@@ -217,12 +217,13 @@ def known_records(db: Database, source: str) -> dict[int, list[tuple[int, int, s
     return known
 
 
-def replaced_since(db: Database, path: str, session_ids: Iterable[str]) -> bool:
+def replaced_since(db: Database, path: str, session_ids: Iterable[str] | None) -> bool:
     """True when one of these sessions was written after the last clean import of ``path`` (one
     that skipped nothing): a newer copy from another file replaced what ``path`` holds, so the
     file is no longer simply "unchanged".
 
     Looked up one by one only when an import since then updated anything at all.
+    ``session_ids`` None: those the file state of ``path`` remembers (looked up by SQLite).
     """
     row = db.conn.execute(
         "SELECT max(id) FROM imports WHERE path = ? AND finished_at IS NOT NULL "
@@ -233,6 +234,11 @@ def replaced_since(db: Database, path: str, session_ids: Iterable[str]) -> bool:
     if db.conn.execute("SELECT 1 FROM imports WHERE id > ? AND sessions_updated > 0 LIMIT 1",
                        (since,)).fetchone() is None:
         return False
+    if session_ids is None:
+        return db.conn.execute(
+            "SELECT 1 FROM sessions WHERE import_id > ? AND id IN (SELECT j.value FROM "
+            "file_states f, json_each(f.sessions) j WHERE f.path = ?) LIMIT 1",
+            (since, path)).fetchone() is not None
     ids = list(session_ids)
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
