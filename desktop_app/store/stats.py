@@ -418,12 +418,7 @@ def cost_rows(db: Database, bounds: Sequence[str], lo: str, hi: str,
     conds = [f"s.started_at >= {utc_literal(lo)}", f"s.started_at < {utc_literal(hi)}", _KNOWN]
     args: list[Any] = []
     if source is not None:
-        if tools:
-            conds.append(f"({TOOL_IS})")
-            args.extend([source, source])
-        else:
-            conds.append("s.source = ?")
-            args.append(source)
+        _only_source(conds, args, source, tools=tools, table="s")
     if label is not None:
         conds.append("s.id IN (SELECT session_id FROM session_labels WHERE label = ?)")
         args.append(label)
@@ -448,6 +443,18 @@ def cost_rows(db: Database, bounds: Sequence[str], lo: str, hi: str,
 
 
 
+def _only_source(conds: list[str], args: list[Any], source: str, *, tools: bool,
+                 table: str) -> None:
+    """Keep ``source``'s sessions: a tool's (its name or its source, ``tools``) or a source's
+    (``table``'s ``source`` column: the sessions' ``s`` or the ratings' copy ``r``)."""
+    if tools:
+        conds.append(f"({TOOL_IS})")
+        args.extend([source, source])
+    else:
+        conds.append(f"{table}.source = ?")
+        args.append(source)
+
+
 def rated_cost_rows(db: Database, source: str | None = None, *,
                     tools: bool = False) -> list[CostRow]:
     """Summed tokens per model and verdict of the *rated* sessions whose tokens are known (with
@@ -461,12 +468,7 @@ def rated_cost_rows(db: Database, source: str | None = None, *,
              "coalesce(r.tokens_in, r.tokens_out) IS NOT NULL"]
     args: list[Any] = []
     if source is not None:
-        if tools:
-            conds.append(f"({TOOL_IS})")
-            args.extend([source, source])
-        else:
-            conds.append("r.source = ?")
-            args.append(source)
+        _only_source(conds, args, source, tools=tools, table="r")
     sql = (
         f"SELECT s.model, r.verdict, count(*), sum({_UNCACHED}), "
         "sum(coalesce(s.tokens_cache_write, 0)), sum(coalesce(s.tokens_cache_read, 0)), "
