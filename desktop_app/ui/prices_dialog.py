@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -43,6 +43,7 @@ from desktop_app.store.prices import (
     shipped_prices,
 )
 from desktop_app.ui.errors import show_error
+from desktop_app.ui.one_dialog import OneDialog
 
 #: The table's columns: (heading, tooltip).
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -288,7 +289,7 @@ class PricesDialog(QDialog):
         self.accept()
 
 
-class PricesController(QObject):
+class PricesController(OneDialog[PricesDialog]):
     """Opens the prices dialog (Edit → Prices…); ``changed`` once prices were saved."""
 
     changed = Signal()
@@ -297,7 +298,6 @@ class PricesController(QObject):
         super().__init__(window)
         self._window = window
         self._host = host
-        self.dialog: PricesDialog | None = None
 
     @Slot()
     def open(self) -> None:
@@ -305,18 +305,10 @@ class PricesController(QObject):
         db = self._host.db
         if db is None:
             return
-        if self.dialog is not None:
-            self.dialog.raise_()
-            self.dialog.activateWindow()
-            return
-        dialog = PricesDialog(db, self._window)
-        dialog.saved.connect(self.changed)
-        dialog.finished.connect(self._on_dialog_finished)
-        self.dialog = dialog
-        dialog.open()
 
-    @Slot()
-    def _on_dialog_finished(self) -> None:
-        if self.dialog is not None:
-            self.dialog.deleteLater()
-        self.dialog = None
+        def make() -> PricesDialog:
+            dialog = PricesDialog(db, self._window)
+            dialog.saved.connect(self.changed)
+            return dialog
+
+        self.show_one(make)

@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -64,6 +64,7 @@ from desktop_app.store.rules import (
     remove_rule,
 )
 from desktop_app.ui.errors import show_error, widen
+from desktop_app.ui.one_dialog import OneDialog
 from desktop_app.ui.presentation import HIDDEN, presenting
 from desktop_app.ui.progress import progress_dialog
 from desktop_app.ui.tasks import Task, TaskContext, TaskRunner
@@ -467,7 +468,7 @@ class RulesDialog(QDialog):
         self.rules_changed.emit()
 
 
-class RulesController(QObject):
+class RulesController(OneDialog[RulesDialog]):
     """Opens the rules dialog (Edit → Import Rules…), one at a time."""
 
     def __init__(self, window: QMainWindow, host: RulesHost, tasks: TaskRunner) -> None:
@@ -475,24 +476,10 @@ class RulesController(QObject):
         self._window = window
         self._host = host
         self._tasks = tasks
-        self.dialog: RulesDialog | None = None
 
     @Slot()
     def open(self) -> None:
         """Show the dialog (bring it forward when it is open)."""
         if self._host.db is None:
             return
-        if self.dialog is not None:
-            self.dialog.raise_()
-            self.dialog.activateWindow()
-            return
-        dialog = RulesDialog(self._host, self._tasks, self._window)
-        dialog.finished.connect(self._on_dialog_finished)
-        self.dialog = dialog
-        dialog.open()
-
-    @Slot()
-    def _on_dialog_finished(self) -> None:
-        if self.dialog is not None:
-            self.dialog.deleteLater()
-        self.dialog = None
+        self.show_one(lambda: RulesDialog(self._host, self._tasks, self._window))
