@@ -290,8 +290,12 @@ def main() -> None:
         print(f"database: copy of {args.db}; load {os.getloadavg()[0]:.2f}; "
               f"gaps of a {TICK_MS} ms GUI-thread tick per action, median of {args.runs} runs "
               f"(target: none over {TARGET_MS:.0f} ms)")
-        for _ in range(args.runs):
-            runs.append(one_run(db_path, beat, folder / "settings.ini", args.word, args.idle))
+        for i in range(args.runs):
+            # A fresh copy per run: a worker process still reading when a window closes is
+            # ended, and its -wal/-shm must not meet a database copied over the old one.
+            fresh = folder / f"bench-{i}.db"
+            shutil.copyfile(db_path, fresh)
+            runs.append(one_run(fresh, beat, folder / "settings.ini", args.word, args.idle))
             app.processEvents()
     width = max(len(k) for k in runs[0]) + 2
     for name in runs[0]:
