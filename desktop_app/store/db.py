@@ -178,6 +178,14 @@ def check_file(path: Path) -> None:
     large database a good part of its start-up). Raises :class:`DatabaseDamagedError`,
     :class:`DatabaseTooNewError`, or :class:`StoreError` (another program's database, unreadable).
     """
+    if _in_use(path):
+        # Someone (perhaps this process) has it open: read it through SQLite only. Opening and
+        # closing the file here would drop every lock this process's connections hold on it
+        # (POSIX locks belong to the process, and any close() of the file releases them all);
+        # another process closing its last connection would then think it alone, checkpoint,
+        # and delete the -wal and -shm under our open connections ("disk I/O error").
+        _probe(path, immutable=False)
+        return
     try:
         with path.open("rb") as file:
             header = file.read(_HEADER_SIZE)
