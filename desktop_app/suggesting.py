@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from sqlite_utils import Database
 
@@ -22,6 +22,9 @@ from desktop_app.store import open_db
 from desktop_app.store.evidence import commit_counts
 from desktop_app.store.features import FeatureRow, feature_rows
 
+if TYPE_CHECKING:  # multiprocessing only where the window trains in a process of its own
+    from multiprocessing.connection import Connection
+
 
 def compute_suggestions(db: Database, commits: Mapping[str, int] | None = None
                         ) -> tuple[SuggestResult, list[FeatureRow]]:
@@ -33,6 +36,27 @@ def compute_suggestions(db: Database, commits: Mapping[str, int] | None = None
     rated, unrated = feature_rows(db)
     unrated.sort(key=lambda row: (row.started_at or "", row.session_id), reverse=True)
     return suggest(rated, unrated, commits), unrated
+
+
+def suggestions_for_file(path: str) -> SuggestResult:
+    """:func:`compute_suggestions` for the database at ``path``, on a connection of its own:
+    what a worker process runs for the window (see ``ui/suggestions.py``)."""
+    db = open_db(Path(path))
+    try:
+        return compute_suggestions(db)[0]
+    finally:
+        db.close()
+
+
+def suggestions_to_pipe(path: str, send: Connection) -> None:
+    """A worker process's whole work: :func:`suggestions_for_file`, its answer sent through
+    ``send`` as ``(True, result)``, or ``(False, message)`` when it failed."""
+    try:
+        send.send((True, suggestions_for_file(path)))
+    except Exception as exc:
+        send.send((False, f"{type(exc).__name__}: {exc}"))
+    finally:
+        send.close()
 
 
 def add_suggest_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
@@ -13,7 +14,7 @@ from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 from desktop_app.domain import Verdict
 from desktop_app.metrics.suggest import ModelReport, Suggestion, SuggestResult
 from desktop_app.ui.rating import RatingController
-from desktop_app.ui.tasks import Task, TaskContext, TaskRunner
+from desktop_app.ui.tasks import Task, TaskCancelledError, TaskContext, TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -23,11 +24,57 @@ TASK = "suggestions"
 DEBOUNCE_MS = 1500
 
 
+#: From this many sessions on, the model is trained in a process of its own. On a worker
+#: thread its long numpy and SQLite calls hold Python's interpreter lock for 0.1-0.2 s at a
+#: time: typing and scrolling at 100k sessions stalled 100-200 ms while it trained, 26 / 16 ms
+#: in a process (`tests/perf/bench_window_stall.py`). Below, training takes a moment and a
+#: process would cost more to start than it saves.
+PROCESS_FROM = 5_000
+
+
 def _compute(context: TaskContext) -> SuggestResult:
+    from desktop_app.store import count_sessions
     from desktop_app.suggesting import compute_suggestions
 
-    result, _rows = compute_suggestions(context.db)
-    return result
+    path = context.db_path
+    if path is None or count_sessions(context.db) < PROCESS_FROM:
+        result, _rows = compute_suggestions(context.db)
+        return result
+    return _in_a_process(path, context)
+
+
+def _in_a_process(path: Path, context: TaskContext) -> SuggestResult:
+    """The suggestions for the database at ``path``, computed in a spawned worker process
+    (it answers through a pipe: no socket), waited for on this worker thread without holding
+    the interpreter lock. A cancel (a newer computation, the window closing) ends the process."""
+    import multiprocessing
+
+    from desktop_app.suggesting import suggestions_for_file, suggestions_to_pipe
+
+    spawn = multiprocessing.get_context("spawn")
+    try:
+        receive, send = spawn.Pipe(duplex=False)
+        process = spawn.Process(target=suggestions_to_pipe, args=(str(path), send),
+                                daemon=True, name="worthwhile-suggestions")
+        process.start()
+    except (OSError, NotImplementedError):  # no processes here (some sandboxes): this thread
+        return suggestions_for_file(str(path))
+    send.close()
+    try:
+        while not receive.poll(0.1):
+            if context.cancelled:
+                raise TaskCancelledError
+            if not process.is_alive() and not receive.poll(0):
+                raise RuntimeError(f"the suggestions process ended (exit {process.exitcode})")
+        ok, answer = receive.recv()
+    finally:
+        if process.is_alive():
+            process.terminate()
+        process.join(2)
+        receive.close()
+    if not ok:
+        raise RuntimeError(str(answer))
+    return cast(SuggestResult, answer)
 
 
 class SuggestionsController(QObject):

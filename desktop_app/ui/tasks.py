@@ -58,6 +58,11 @@ class TaskContext:
         return self._db
 
     @property
+    def db_path(self) -> Path | None:
+        """The database file this task's connection opens (None: started without one)."""
+        return self._db_path
+
+    @property
     def cancelled(self) -> bool:
         """True once the task was asked to stop (by ``cancel()`` or a newer task of its key)."""
         return self._cancel.is_set()

@@ -198,3 +198,37 @@ def test_suggestions_follow_new_ratings(qtbot: QtBot, db_path: Path,
     assert report.qualified, report.reason
     assert sid not in window.suggestions.suggestions
     assert set(window.suggestions.suggestions) == set(expected) - {sid}
+
+
+def test_a_large_database_trains_in_a_process_of_its_own(
+        qtbot: QtBot, db_path: Path, open_window: OpenWindow,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """From PROCESS_FROM sessions on, training runs in a spawned process (on a thread it held
+    the interpreter lock long enough to stall the window): the same suggestions arrive, and
+    no process is left behind."""
+    import multiprocessing
+
+    from desktop_app.ui import suggestions as suggestions_module
+
+    expected = _filled(db_path)
+    started: list[int] = []
+    real = multiprocessing.get_context("spawn").Process.start
+
+    def counting_start(self: multiprocessing.process.BaseProcess) -> None:
+        started.append(1)
+        real(self)
+
+    monkeypatch.setattr(suggestions_module, "PROCESS_FROM", 0)
+    monkeypatch.setattr(multiprocessing.get_context("spawn").Process, "start", counting_start)
+    window = open_window(db_path)
+    window.suggestions.refresh_now()
+    wait_for_suggestions(qtbot, window)
+    assert started  # computed in a process, not on the worker thread
+    report = window.suggestions.report
+    assert report is not None
+    assert report.qualified
+    for sid, verdict in expected.items():
+        suggestion = window.suggestions.suggestion(sid)
+        assert suggestion is not None
+        assert suggestion.verdict is verdict
+    qtbot.waitUntil(lambda: not multiprocessing.active_children(), timeout=10_000)
