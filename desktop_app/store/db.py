@@ -202,8 +202,8 @@ def check_file(path: Path) -> None:
     if len(header) < _HEADER_SIZE:
         raise DatabaseDamagedError(
             path, f"is damaged: cut short ({len(header)} bytes, less than SQLite's header)")
-    # Without a -wal or -journal nobody has the file open (Worthwhile keeps it in WAL mode):
-    # read it as immutable, which creates no -wal or -shm file. Otherwise read it with locks.
+    # Nobody had it open a moment ago (no -wal or -journal; Worthwhile keeps it in WAL mode):
+    # read it as immutable, which creates no -wal or -shm file; unless a writer started since.
     if not _in_use(path):
         try:
             _probe(path, immutable=True)
