@@ -1423,7 +1423,7 @@ SPEC = SourceSpec(
     version=VERSION,
     sniff=sniff,
     parse=parse,
-    group=GroupSpec(key=group_key, parse=parse_group),
+    group=GroupSpec(key=group_key, parse=parse_group, workers_from=WORKER_BYTES),
     locations=locations,
     writer=write_demo,
 )

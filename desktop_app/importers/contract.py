@@ -222,6 +222,9 @@ class GroupSpec:
     key: Callable[[str], str]
     parse: Callable[[list[GroupFile], Report, Checkpoints], Iterator[Session]]
     stat: Callable[[Path], tuple[int, int]] | None = None
+    #: ``parse`` reads in worker processes (:mod:`~desktop_app.importers.workers`) from about
+    #: this many bytes to read: an import that finds them starts the workers early.
+    workers_from: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

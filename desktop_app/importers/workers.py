@@ -11,8 +11,10 @@ picklable, and a bundle's entry point calls ``multiprocessing.freeze_support()``
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -33,6 +35,61 @@ def worker_count(pieces: int) -> int:
     return min(cores - 1, MAX_WORKERS, pieces) if pieces > 1 else 0
 
 
+class _Warm:
+    """Worker processes started ahead of their work (see :func:`prestart`)."""
+
+    lock = threading.Lock()
+    pool: ProcessPoolExecutor | None = None
+    count = 0
+
+
+def _ready(module: str) -> None:
+    """A started worker loads the parser it will run (part of the start-up it saves)."""
+    importlib.import_module(module)
+
+
+def prestart(module: str) -> None:
+    """Start the worker processes now, to be ready when :func:`ordered_map` needs them.
+
+    A spawned interpreter takes ~0.15 s of a core to start and load ``module`` (the parser
+    whose functions it will run). Called when an import finds enough work for workers (while
+    it still walks and sniffs the files), that happens on the other core meanwhile. Workers
+    no :func:`ordered_map` took are stopped by :func:`release`.
+    """
+    count = worker_count(MAX_WORKERS)
+    if count == 0:
+        return
+    with _Warm.lock:
+        if _Warm.pool is not None:
+            return
+        try:
+            pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"))
+            for _ in range(count):  # one process is started per task waiting
+                pool.submit(_ready, module)
+        except (OSError, NotImplementedError, RuntimeError):
+            return
+        _Warm.pool, _Warm.count = pool, count
+
+
+def release() -> None:
+    """Stop the workers :func:`prestart` started that no :func:`ordered_map` took."""
+    with _Warm.lock:
+        pool, _Warm.pool = _Warm.pool, None
+    if pool is not None:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _pool(count: int) -> ProcessPoolExecutor:
+    """``count`` workers or more: those started ahead when there are, else new ones."""
+    with _Warm.lock:
+        pool, _Warm.pool = _Warm.pool, None
+        if pool is not None and _Warm.count >= count:
+            return pool
+    if pool is not None:
+        pool.shutdown(wait=False, cancel_futures=True)
+    return ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"))
+
+
 def ordered_map(function: Callable[[_T], _R], pieces: Sequence[_T]
                 ) -> Generator[_R, None, None]:
     """``function(piece)`` for each piece, in order, computed ahead in worker processes.
@@ -47,7 +104,7 @@ def ordered_map(function: Callable[[_T], _R], pieces: Sequence[_T]
         yield from (function(piece) for piece in pieces)
         return
     try:
-        pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"))
+        pool = _pool(count)
     except (OSError, NotImplementedError):  # no semaphores (some sandboxes)
         yield from (function(piece) for piece in pieces)
         return

@@ -146,7 +146,23 @@ def _take(run: PathRun, pending: Pending, spec: SourceSpec, path: Path, full: st
         gf.sessions = set(prior.sessions)
     key = (spec.name, _group(spec).key(full))
     pending.groups.setdefault(key, []).append(Member(gf, mtime_ns, prior))
+    if gf.changed:
+        _count_unread(pending, spec, gf.size - gf.start)
     return True
+
+
+def _count_unread(pending: Pending, spec: SourceSpec, nbytes: int) -> None:
+    """Start the source's worker processes once it has enough to read for them: they start
+    on the other core while the walk goes on, and are ready when its groups are read."""
+    threshold = _group(spec).workers_from
+    if threshold is None:
+        return
+    before = pending.unread.get(spec.name, 0)
+    pending.unread[spec.name] = before + nbytes
+    if before < threshold <= before + nbytes:
+        from desktop_app.importers import workers  # multiprocessing: only when it is needed
+
+        workers.prestart(_group(spec).parse.__module__)
 
 
 def _read_group(run: PathRun, spec: SourceSpec, members: list[Member]) -> SaveCounts:

@@ -59,6 +59,8 @@ class Pending:
     states: dict[str, FileState] | None = None
     specs: dict[str, SourceSpec] = field(default_factory=_group_specs)
     groups: dict[tuple[str, str], list[Member]] = field(default_factory=dict)
+    #: Bytes to read per source so far (see ``GroupSpec.workers_from``).
+    unread: dict[str, int] = field(default_factory=dict)
 
     def prior(self, db: Database, path: str) -> FileState | None:
         """What the last import remembered of a file (one range query for the whole folder)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from desktop_app.ingest import unchanged, walk
 from desktop_app.ingest.pathrun import ImportCancelledError, PathRun, Progress
 from desktop_app.ingest.report import FileReport, ImportProgress, ImportReport
 from desktop_app.store import imports as import_log
+from desktop_app.store.db import checkpoint_meanwhile, checkpoints_deferred
 from desktop_app.store.deletion import clear_wal, purge_fts, secure_delete
 from desktop_app.store.indexing import finish_index, index_complete, index_progress
 from desktop_app.store.locking import DatabaseBusyError
@@ -169,8 +171,12 @@ def import_paths(
     try:
         # The rules are read once: a rule added meanwhile applies to the next import.
         rules = load_rules(db)
-        with _secure_if(db, rules.has_no_text):
-            report = _import_all(db, [Path(p) for p in paths], cancel, progress, limits, rules)
+        try:
+            with _secure_if(db, rules.has_no_text), checkpoints_deferred(db):
+                report = _import_all(db, [Path(p) for p in paths], cancel, progress, limits,
+                                     rules)
+        finally:
+            _release_workers()
         if index and not report.cancelled:
             db.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
             finish_import_index(db, cancel)
@@ -196,10 +202,18 @@ def finish_import_index(db: Database, cancel: Callable[[], bool] | None = None,
             progress(min(1.0, (start + done) / total))
 
     try:
-        return finish_index(db, cancel=cancel, progress=report)
+        with checkpoint_meanwhile(db):  # the first phase deferred it (see import_paths)
+            return finish_index(db, cancel=cancel, progress=report)
     except DatabaseBusyError:
         log.info("Full-text indexing left for later: the database is busy")
         return False
+
+
+def _release_workers() -> None:
+    """Stop worker processes started early that no parser took (see ``incremental``)."""
+    workers = sys.modules.get("desktop_app.importers.workers")  # loaded only when started
+    if workers is not None:
+        workers.release()
 
 
 @contextlib.contextmanager

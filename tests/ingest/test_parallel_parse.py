@@ -101,3 +101,48 @@ def test_ordered_map_keeps_the_order_and_works_without_workers(
     assert list(workers.ordered_map(len, pieces)) == list(range(7))
     monkeypatch.setattr(workers, "worker_count", lambda pieces: 0)
     assert list(workers.ordered_map(len, pieces)) == list(range(7))
+
+
+def test_workers_started_early_are_taken_or_stopped(
+        tmp_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An import that finds enough to read starts the workers while it still walks the folder;
+    the parser takes them, and those no parser took are stopped when the import ends."""
+    from dataclasses import replace
+
+    started: list[str] = []
+    real_prestart = workers.prestart
+
+    def prestart(module: str) -> None:
+        started.append(module)
+        real_prestart(module)
+
+    monkeypatch.setattr(workers, "prestart", prestart)
+    monkeypatch.setattr(workers, "worker_count", lambda pieces: 2)
+    assert claude_code.SPEC.group is not None
+    monkeypatch.setattr(claude_code.SPEC, "group",
+                        replace(claude_code.SPEC.group, workers_from=1))
+    taken: list[bool] = []
+    real_pool = workers._pool
+
+    def pool(count: int):  # type: ignore[no-untyped-def]
+        taken.append(workers._Warm.pool is not None)
+        return real_pool(count)
+
+    monkeypatch.setattr(workers, "_pool", pool)
+    monkeypatch.setattr(claude_code, "WORKER_BYTES", 0)
+    here, _ = _import(tmp_path, folder, "early")
+    assert started == ["desktop_app.importers.claude_code"]  # once, however many files
+    assert taken == [True]  # the parser found them started
+    assert workers._Warm.pool is None
+    assert len(list_sessions(here)) > 10
+
+    started.clear()
+    monkeypatch.setattr(claude_code, "WORKER_BYTES", 1 << 40)  # read here after all
+    _import(tmp_path, folder, "unused")
+    assert started == ["desktop_app.importers.claude_code"]
+    assert workers._Warm.pool is None  # stopped at the end of the import
+
+
+def test_release_without_workers_started_does_nothing() -> None:
+    workers.release()
+    assert workers._Warm.pool is None
