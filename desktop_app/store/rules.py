@@ -352,7 +352,8 @@ def stored_session(db: Database, key: int) -> Session:
 
 def without_text(session: Session, title: str) -> Session:
     """A session as a no-text rule stores it: ``title`` instead of its own, messages with
-    role, time and model but no text, and no fingerprint (one is computed from the text)."""
-    return replace(session, title=title, fingerprint=None,
+    role, time and model but no text, and no fingerprint (one is computed from the text) nor
+    stored form (worked out from the text)."""
+    return replace(session, title=title, fingerprint=None, stored_form=None,
                    messages=tuple(Message(m.role, "", m.time, m.model)
                                   for m in session.messages))

@@ -281,10 +281,8 @@ def _save_one(db: Database, s: Session, import_id: int | None, parser_version: s
     no_text = original is not None
     if no_text:
         counts.no_state.add(sid)  # a parser's state would hold its text
-    # utc_iso inlined for the aware UTC times parsers give (a million calls per large import).
-    times = [m.time.isoformat()[:19] + "Z" if m.time is not None and m.time.tzinfo is UTC
-             else utc_iso(m.time) for m in s.messages]
-    content_hash = s.content_hash(parser_version, times)
+    form = s.stored(parser_version)  # worked out by a parser's worker process where it could
+    times, content_hash = form.times, form.content_hash
     updated_at = stored_time(s.updated_at)
     existing: Any = _NOT_LOOKED_UP if stored is None else stored.pop(sid, _NOT_LOOKED_UP)
     if existing is _NOT_LOOKED_UP:
