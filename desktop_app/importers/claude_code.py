@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from desktop_app.domain import Message, Session, make_session_id, utc_iso
+from desktop_app.domain import Message, Session, StoredForm, make_session_id, utc_iso
 from desktop_app.importers import writing
 from desktop_app.importers.contract import (
     Checkpoints,
@@ -201,6 +201,9 @@ class _Building:
     #: the entries as tuples, once the session has been read in a worker process (pickled and
     #: unpickled several times faster than objects); then only :meth:`session` reads them
     packed: list[tuple[str, str, datetime | None, str | None]] | None = None
+    #: The session's stored form, worked out in the worker process that read it (so that the
+    #: writing process need not): see :class:`~desktop_app.domain.StoredForm`
+    stored_form: StoredForm | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -349,7 +352,8 @@ class _Building:
         return Session(source=SOURCE, external_id=self.sid, title=title, started_at=self.start,
                        ended_at=self.end, messages=messages, model=model, tokens_in=tokens_in,
                        tokens_out=tokens_out, project=self.cwd, tokens_uncached=uncached,
-                       tokens_cache_write=write, tokens_cache_read=read)
+                       tokens_cache_write=write, tokens_cache_read=read,
+                       stored_form=self.stored_form)
 
 
 def utc_iso_ms(moment: datetime | None) -> str | None:
@@ -961,6 +965,10 @@ def _read_part_whole(files: list[GroupFile]) -> _PartResult:
     done = _read_files(group, files)
     if not (done.failed and len(done.failed) == done.wanted):
         group.finish()
+        version = SPEC.parser_version
+        for b in group.sessions.values():
+            if b.touched and b.has_entries():
+                b.stored_form = b.session().stored(version)
     return _PartResult(done, skipped, [f.end for f in files], group.sessions, group.uuids,
                        group.subagent_only, group.mentions)
 

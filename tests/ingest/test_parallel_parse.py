@@ -146,3 +146,26 @@ def test_workers_started_early_are_taken_or_stopped(
 def test_release_without_workers_started_does_nothing() -> None:
     workers.release()
     assert workers._Warm.pool is None
+
+
+def test_a_part_read_whole_carries_the_stored_form_the_store_would_work_out(
+        folder: Path) -> None:
+    """The worker works out each session's stored times and content hash (the writer then
+    need not); they are exactly what the store works out itself."""
+    from dataclasses import replace
+
+    from desktop_app.importers.contract import GroupFile
+
+    files = [GroupFile(str(p), p.name, p.stat().st_size) for p in sorted(folder.rglob("*.jsonl"))]
+    version = claude_code.SPEC.parser_version
+    checked = 0
+    for part in claude_code._parts(files):
+        result = claude_code._read_part_whole(part)
+        for b in result.sessions.values():
+            if not b.has_entries():
+                continue
+            session = b.session()
+            assert session.stored_form is not None
+            assert session.stored_form == replace(session, stored_form=None).stored(version)
+            checked += 1
+    assert checked > 10
