@@ -781,9 +781,10 @@ _SESSION_ID = re.compile(rb'"sessionId"\s*:\s*"([^"\\]*)"')
 _SCAN_CHUNK = 1 << 20
 
 
-def _scan_sessions(path: str, start: int) -> set[str]:
+def _scan_sessions(where: tuple[str, int]) -> set[str]:
     """The session ids named in a file from byte ``start`` (a quick look at the bytes, without
     parsing them; an escaped id inside a quoted text does not match)."""
+    path, start = where
     found: set[bytes] = set()
     try:
         with open(path, "rb") as raw:
@@ -800,12 +801,12 @@ def _scan_sessions(path: str, start: int) -> set[str]:
     return {raw_id.decode("utf-8", "replace") for raw_id in found}
 
 
-def _sessions_named(f: GroupFile) -> set[str]:
+def _sessions_named(f: GroupFile, ids: set[str]) -> set[str]:
     """The (stored) ids of the sessions a file has lines of: as remembered, plus those named
-    in the bytes still to read."""
+    in the bytes still to read (``ids``: :func:`_scan_sessions` of them)."""
     named = set(f.sessions)
     if f.changed:
-        ids = _scan_sessions(f.path, f.start)
+        ids = set(ids)
         ids.add(_default_session(f.path))  # lines without a session id belong to this one
         named.update(make_session_id(SOURCE, sid) for sid in ids)
     return named
@@ -827,10 +828,17 @@ def _parts(files: list[GroupFile]) -> list[list[GroupFile]]:
             folder = leader[folder]
         return folder
 
+    # The files' first look is shared with the workers started for reading (when there are).
+    from desktop_app.importers import workers
+
+    ordered = [f for folder in sorted(by_folder) for f in by_folder[folder]]
+    scans = workers.shared(_scan_sessions, [(f.path, f.start) for f in ordered if f.changed])
+    named = iter(scans)
+    found = {f.path: next(named) if f.changed else set() for f in ordered}
     first_folder: dict[str, str] = {}  # session id -> the first folder found with it
     for folder in sorted(by_folder):
         for f in by_folder[folder]:
-            for sid in _sessions_named(f):
+            for sid in _sessions_named(f, found[f.path]):
                 other = find(first_folder.setdefault(sid, folder))
                 mine = find(folder)
                 if other != mine:

@@ -79,6 +79,29 @@ def release() -> None:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
+def _apply_all(function: Callable[[_T], _R], pieces: Sequence[_T]) -> list[_R]:
+    return [function(piece) for piece in pieces]
+
+
+def shared(function: Callable[[_T], _R], pieces: Sequence[_T]) -> list[_R]:
+    """``function(piece)`` for each piece, in order, with the workers :func:`prestart` started
+    (when there are) taking the second half: quick work over many files, done while those
+    workers would wait (e.g. a first look at every file, before the parts to read are known).
+    """
+    with _Warm.lock:
+        pool, count = _Warm.pool, _Warm.count
+    if pool is None or len(pieces) < 2:
+        return _apply_all(function, pieces)
+    share = len(pieces) * count // (count + 1)
+    split = len(pieces) - share
+    try:
+        theirs = pool.submit(_apply_all, function, pieces[split:])
+    except RuntimeError:  # shut down meanwhile (a cancel)
+        return _apply_all(function, pieces)
+    mine = _apply_all(function, pieces[:split])
+    return mine + theirs.result()
+
+
 def _pool(count: int) -> ProcessPoolExecutor:
     """``count`` workers or more: those started ahead when there are, else new ones."""
     with _Warm.lock:

@@ -169,3 +169,26 @@ def test_a_part_read_whole_carries_the_stored_form_the_store_would_work_out(
             assert session.stored_form == replace(session, stored_form=None).stored(version)
             checked += 1
     assert checked > 10
+
+
+def test_work_shared_with_started_workers_keeps_its_order(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    pieces = [[n] * n for n in range(9)]
+    assert workers.shared(len, pieces) == list(range(9))  # no workers: all here
+    monkeypatch.setattr(workers, "worker_count", lambda pieces: 1)
+    workers.prestart("desktop_app.importers.claude_code")
+    try:
+        assert workers._Warm.pool is not None
+        submitted: list[int] = []
+        real_submit = workers._Warm.pool.submit
+
+        def submit(function, *args):  # type: ignore[no-untyped-def]
+            submitted.append(len(args[-1]))
+            return real_submit(function, *args)
+
+        monkeypatch.setattr(workers._Warm.pool, "submit", submit)
+        assert workers.shared(len, pieces) == list(range(9))
+        assert submitted == [4]  # the second half went to the worker
+    finally:
+        workers.release()
+    assert workers._Warm.pool is None
