@@ -18,10 +18,12 @@ import threading
 from collections import deque
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Generic, TypeVar, cast
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
+_END = object()
 
 #: At most this many worker processes (a worker holds the objects of the piece it reads).
 MAX_WORKERS = 4
@@ -113,14 +115,36 @@ def _pool(count: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"))
 
 
-def ordered_map(function: Callable[[_T], _R], pieces: Sequence[_T]
-                ) -> Generator[_R, None, None]:
+@dataclass
+class _Here(Generic[_R]):
+    """A piece this process read itself while the workers were busy."""
+
+    value: _R | None = None
+    error: BaseException | None = None
+
+    def result(self) -> _R:
+        if self.error is not None:
+            raise self.error
+        return cast(_R, self.value)
+
+
+#: Pieces this process reads itself while waiting, and holds until their turn, at most.
+HELD_HERE = 2
+
+
+def ordered_map(function: Callable[[_T], _R], pieces: Sequence[_T], *,
+                help_here: bool | None = None) -> Generator[_R, None, None]:
     """``function(piece)`` for each piece, in order, computed ahead in worker processes.
 
-    One piece per worker is read ahead (each result waiting costs memory). Closing the iterator
-    (a cancel, an error in the caller) cancels the pieces not started, without waiting for the
-    running ones. With one core, or when worker processes cannot be started here, the pieces
-    are read in this process, one at a time, as they are asked for.
+    One piece per worker is read ahead (each result waiting costs memory). While the next
+    result is not ready, this process reads the next piece not yet handed out itself (at most
+    :data:`HELD_HERE` held until their turn), so that no core waits when the workers are the
+    slower side (and that piece is never pickled). ``help_here`` defaults to True on the main
+    thread only (the command line): in the window an import runs on a thread beside the GUI's,
+    which must not wait for the interpreter lock. Closing the iterator (a cancel, an error in
+    the caller) cancels the pieces not started, without waiting for the running ones. With one
+    core, or when worker processes cannot be started here, the pieces are read in this
+    process, one at a time, as they are asked for.
     """
     count = worker_count(len(pieces))
     if count == 0:
@@ -131,19 +155,45 @@ def ordered_map(function: Callable[[_T], _R], pieces: Sequence[_T]
     except (OSError, NotImplementedError):  # no semaphores (some sandboxes)
         yield from (function(piece) for piece in pieces)
         return
-    waiting: deque[Future[_R]] = deque()
+    if help_here is None:
+        help_here = threading.current_thread() is threading.main_thread()
+    waiting: deque[Future[_R] | _Here[_R]] = deque()
     rest = iter(pieces)
     finished = False
+
+    # Helping, one piece more is queued for the workers, so that they never wait for this
+    # process to finish the piece it reads itself.
+    ahead = count + 1 if help_here else count
+
+    def hand_out() -> None:
+        running = sum(1 for w in waiting if isinstance(w, Future))
+        while running < ahead:
+            for piece in rest:
+                waiting.append(pool.submit(function, piece))
+                running += 1
+                break
+            else:
+                return
+
     try:
-        for piece in rest:
-            waiting.append(pool.submit(function, piece))
-            if len(waiting) >= count:
-                break
+        hand_out()
         while waiting:
-            result = waiting.popleft().result()
-            for following in rest:
-                waiting.append(pool.submit(function, following))
-                break
+            head = waiting[0]
+            held = len(waiting) - sum(1 for w in waiting if isinstance(w, Future))
+            if help_here and isinstance(head, Future) and not head.done() and \
+                    held < HELD_HERE:
+                piece = next(rest, _END)
+                if piece is not _END:
+                    here: _Here[_R] = _Here()
+                    try:
+                        here.value = function(cast(_T, piece))
+                    except Exception as exc:  # raised at its turn, as a worker's would be
+                        here.error = exc
+                    waiting.append(here)
+                    continue
+            waiting.popleft()
+            result = head.result()
+            hand_out()
             yield result
         finished = True
     finally:  # closed early: do not wait for the pieces being read (they end on their own)

@@ -192,3 +192,38 @@ def test_work_shared_with_started_workers_keeps_its_order(
     finally:
         workers.release()
     assert workers._Warm.pool is None
+
+
+def _pid_of(piece: int) -> tuple[int, int]:
+    """Which process read a piece (a worker imports this module to run it)."""
+    import os
+
+    if piece == 99:
+        raise ValueError("piece 99 cannot be read")
+    return piece, os.getpid()
+
+
+def test_the_importing_process_reads_pieces_itself_while_the_workers_are_busy(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    monkeypatch.setattr(workers, "worker_count", lambda pieces: 1)
+    pieces = list(range(8))
+    helped = list(workers.ordered_map(_pid_of, pieces, help_here=True))
+    assert [piece for piece, _ in helped] == pieces
+    mine = {piece for piece, pid in helped if pid == os.getpid()}
+    assert mine, "the worker was still starting: this process read some pieces meanwhile"
+    assert len(mine) < len(pieces)
+    alone = list(workers.ordered_map(_pid_of, pieces, help_here=False))
+    assert [piece for piece, _ in alone] == pieces
+    assert all(pid != os.getpid() for _, pid in alone)
+
+    got: list[int] = []
+
+    def read_all() -> None:
+        for piece, _ in workers.ordered_map(_pid_of, [0, 1, 2, 99, 4, 5], help_here=True):
+            got.append(piece)
+
+    with pytest.raises(ValueError, match="piece 99"):
+        read_all()
+    assert got == [0, 1, 2]  # an error is raised at its turn, wherever it was read
