@@ -11,9 +11,11 @@ import pytest
 
 from desktop_app.store import (
     StoreError,
+    count_sessions,
     default_db_path,
     open_db,
 )
+from desktop_app.store.db import PAGE_SIZE
 
 
 def test_database_file_and_folder_are_private(tmp_path: Path) -> None:
@@ -74,3 +76,19 @@ def test_missing_database_without_create(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="No database"):
         open_db(tmp_path / "nope.db", create=False)
     assert not (tmp_path / "nope.db").exists()
+
+
+def test_a_new_database_has_larger_pages_and_an_old_one_keeps_its_own(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "new.db")
+    assert int(db.execute("PRAGMA page_size").fetchone()[0]) == PAGE_SIZE == 8192
+    db.close()
+    old = tmp_path / "old.db"
+    conn = sqlite3.connect(old)
+    conn.execute("PRAGMA page_size = 4096")
+    conn.execute("CREATE TABLE unrelated_start (x)")  # an empty file that SQLite wrote
+    conn.execute("DROP TABLE unrelated_start")
+    conn.close()
+    db = open_db(old)
+    assert int(db.execute("PRAGMA page_size").fetchone()[0]) == 4096
+    assert count_sessions(db) == 0
+    db.close()
