@@ -405,3 +405,12 @@ def m0017_raw_hashes(db: Database) -> None:
     finds it without decoding it (see ``chatgpt.record_mark``). NULL elsewhere."""
     db.execute("ALTER TABLE sessions ADD COLUMN record_head INTEGER")
     db.execute("ALTER TABLE sessions ADD COLUMN record_size INTEGER")
+
+
+@MIGRATIONS(name="0018_session_insert_facts")
+def m0018_session_insert_facts(db: Database) -> None:
+    """A new session's facts reach a rating made before it was stored by one statement per
+    batch of saved sessions (``store.sessions.save_sessions``, the one writer of new sessions),
+    no longer by a trigger that ran for every session stored: its sub-program cost 7 µs a
+    session, half the time of storing a ChatGPT conversation's row (0.25 s at 37k)."""
+    db.execute("DROP TRIGGER IF EXISTS ratings_facts_on_session_insert")

@@ -137,11 +137,29 @@ def save_sessions(db: Database, sessions: Iterable[Session], *, import_id: int |
                 kept = without_text(session, neutral_title(session.tool_name or session.source))
                 _save_one(db, kept, import_id, parser_version, by_length, counts, written,
                           original=session, stored=stored)
+        _facts_to_ratings(db, [s.id for s, outcome in zip(sessions, counts.outcomes, strict=True)
+                               if outcome is Outcome.NEW])
         if index:
             index_now(db, list(written))
         else:
             enqueue(db, written)
     return counts
+
+
+#: A rating's copy of its session's facts (see store migration 0003).
+_FACTS = "started_at, source, tokens_in, tokens_out"
+
+
+def _facts_to_ratings(db: Database, session_ids: list[str]) -> None:
+    """Copy the facts of sessions just stored onto ratings made before they were (a rating
+    restored or synced ahead of its session). Triggers keep them afterwards; this replaces the
+    one that ran for every session inserted (migration 0018)."""
+    for start in range(0, len(session_ids), 500):
+        chunk = session_ids[start:start + 500]
+        db.conn.execute(
+            f"UPDATE ratings SET ({_FACTS}) = (SELECT {_FACTS} FROM sessions s "
+            f"WHERE s.id = ratings.session_id) WHERE session_id IN ({', '.join('?' * len(chunk))})",
+            chunk)
 
 
 def _exclude(db: Database, s: Session, parser_version: str, counts: SaveCounts) -> None:
