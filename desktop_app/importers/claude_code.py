@@ -25,7 +25,7 @@ import os
 import re
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -161,15 +161,32 @@ def _is_subagent_file(path: str) -> bool:
 # --- one session being built ---------------------------------------------------------------------
 
 
-#: One entry of a session's thread: role, text, time, model. The time is the record's
-#: ``timestamp`` string as read (made a time by :func:`_when` when the session is handed on:
-#: strings pickle several times faster than times), or a time, or None.
+#: One entry of a session's thread: role, text, time, model. The time may be the record's
+#: ``timestamp`` string as read (see :func:`_read_time`; made a time by :func:`_when` when the
+#: session is handed on: strings pickle several times faster than times).
 _Entry = tuple[str, str, "datetime | str | None", "str | None"]
+
+_fromisoformat = datetime.fromisoformat
+
+
+def _read_time(value: Any) -> tuple[datetime | None, datetime | str | None]:
+    """A record's time (:func:`from_iso`), and what an entry keeps of it: the string itself
+    when ``datetime.fromisoformat`` reads it as that time (the usual ``…T…Z``), else the time."""
+    if type(value) is str and value[10:11] == "T":
+        try:
+            moment = _fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if moment.tzinfo is UTC:  # what from_iso gives for it too
+                return moment, value
+    other = from_iso(value)
+    return other, other
 
 
 def _when(time: datetime | str | None) -> datetime | None:
     """The time of an entry."""
-    return from_iso(time) if type(time) is str else time  # type: ignore[return-value]
+    return _fromisoformat(time) if type(time) is str else time  # type: ignore[return-value]
 
 
 #: Responses whose entry a later line can still add to (a response goes on around the results of
@@ -342,7 +359,8 @@ class _Building:
         uncached = None if tokens_in is None else tokens_in - (write or 0) - (read or 0)
         roles, texts, times, models = self.packed or (tuple(zip(*self.entries, strict=True))
                                                       or ((), (), (), ()))
-        messages = tuple(map(Message, roles, texts, map(_when, times), models))
+        moments = [_fromisoformat(t) if type(t) is str else t for t in times]  # _read_time
+        messages = tuple(map(Message, roles, texts, moments, models))
         return Session(source=SOURCE, external_id=self.sid, title=title, started_at=self.start,
                        ended_at=self.end, messages=messages, model=model, tokens_in=tokens_in,
                        tokens_out=tokens_out, project=self.cwd, tokens_uncached=uncached,
@@ -696,8 +714,7 @@ class _Group:
                     seen[3] = read
         if sidechain:
             return sid
-        stamp = record.get("timestamp")
-        moment = from_iso(stamp)
+        moment, when = _read_time(record.get("timestamp"))
         if moment is not None:
             if b.start is None or moment < b.start:
                 b.start = moment
@@ -728,7 +745,7 @@ class _Group:
             model = None
         else:
             model = self.names.setdefault(model, model)  # one string each (pickled once)
-        entries.append(("assistant", text, stamp if type(stamp) is str else None, model))
+        entries.append(("assistant", text, when, model))
         opened = b.open
         opened[key] = len(entries) - 1
         while len(opened) > _OPEN_RESPONSES:
@@ -774,8 +791,7 @@ class _Group:
             b = self.building(sid)
         else:
             b.touched = True  # as :meth:`building` does
-        stamp = record.get("timestamp")
-        moment = from_iso(stamp)
+        moment, when = _read_time(record.get("timestamp"))
         if moment is not None:
             if b.start is None or moment < b.start:
                 b.start = moment
@@ -797,7 +813,7 @@ class _Group:
             b.open.clear()  # a new turn: earlier responses are complete
             if b.first_prompt is None:
                 b.first_prompt = _visible_rest(text) or text
-        b.entries.append((role, text, stamp if type(stamp) is str else None, None))
+        b.entries.append((role, text, when, None))
         return sid
 
     def finish(self) -> None:
