@@ -428,6 +428,7 @@ class _Group:
         self.checkpoints = checkpoints
         self.sessions: dict[str, _Building] = {}
         self.uuids: dict[str, str] = {}  # uuid -> session that first had it
+        self.owned: dict[str, list[str]] = {}  # session -> the uuids it had first, in order
         self.usage_owner: dict[str, str] = {}  # response key -> session it counts toward
         self.summaries: list[tuple[str, str, str]] = []  # leafUuid, text, session of the file
         self.subagent_only: set[str] = set()
@@ -445,7 +446,8 @@ class _Group:
                     raise _NeedFullReadError
                 found = _Building.from_state(sid, *saved)
                 for uuid in found.uuids:
-                    self.uuids.setdefault(uuid, sid)
+                    if uuid not in self.uuids:
+                        self.own(uuid, sid)
             else:
                 found = _Building(sid)
             self.sessions[sid] = found
@@ -556,8 +558,17 @@ class _Group:
             self.known(sid)  # the uuids it had when last read
         if uuid in self.uuids:
             return True
-        self.uuids[uuid] = sid
+        self.own(uuid, sid)
         return False
+
+    def own(self, uuid: str, sid: str) -> None:
+        """Session ``sid`` is the first to have record ``uuid``."""
+        self.uuids[uuid] = sid
+        owned = self.owned.get(sid)
+        if owned is None:
+            self.owned[sid] = [uuid]
+        else:
+            owned.append(uuid)
 
     def queue_operation(self, record: dict[str, Any], sid: str) -> str:
         """A prompt typed while Claude is busy, and what became of it.
@@ -666,7 +677,12 @@ class _Group:
             uuids = self.uuids
             if uuid in uuids:
                 return ""
-            uuids[uuid] = sid
+            uuids[uuid] = sid  # as :meth:`own` does
+            owned = self.owned.get(sid)
+            if owned is None:
+                self.owned[sid] = [uuid]
+            else:
+                owned.append(uuid)
         else:
             uuid = None
         sidechain = sidechain_file or record.get("isSidechain") is True
@@ -771,7 +787,12 @@ class _Group:
             uuids = self.uuids
             if uuid in uuids:
                 return ""
-            uuids[uuid] = sid
+            uuids[uuid] = sid  # as :meth:`own` does
+            owned = self.owned.get(sid)
+            if owned is None:
+                self.owned[sid] = [uuid]
+            else:
+                owned.append(uuid)
         else:
             uuid = None
         if sidechain_file or record.get("isSidechain") is True or record.get("isMeta") is True:
@@ -1092,7 +1113,7 @@ class _PartResult:
     skipped: list[Skipped]
     ends: list[int]  # how far each file was read (the part's order)
     sessions: dict[str, _Building]
-    uuids: dict[str, str]
+    owned: dict[str, list[str]]  # see _Group.owned
     subagent_only: set[str]
     mentions: dict[str, set[str]]
 
@@ -1106,7 +1127,7 @@ def _read_part_whole(files: list[GroupFile]) -> _PartResult:
     done = _read_files(group, files)
     if not (done.failed and len(done.failed) == done.wanted):
         group.finish()
-    return _PartResult(done, skipped, [f.end for f in files], group.sessions, group.uuids,
+    return _PartResult(done, skipped, [f.end for f in files], group.sessions, group.owned,
                        group.subagent_only, group.mentions)
 
 
@@ -1123,7 +1144,7 @@ def _emit_part_read(files: list[GroupFile], result: _PartResult, report: Report,
         return done
     group = _Group(_part_name(files), report, checkpoints)
     group.sessions = result.sessions
-    group.uuids = result.uuids
+    group.owned = result.owned
     group.subagent_only = result.subagent_only
     group.mentions = result.mentions
     yield from _emit(group, checkpoints, report, files)
@@ -1133,9 +1154,6 @@ def _emit_part_read(files: list[GroupFile], result: _PartResult, report: Report,
 def _emit(group: _Group, checkpoints: Checkpoints | None, report: Report,
           files: list[GroupFile]) -> Iterator[Session]:
     emitted: set[str] = set()
-    owned: dict[str, list[str]] = {}
-    for uuid, owner in group.uuids.items():
-        owned.setdefault(owner, []).append(uuid)
     for sid, b in group.sessions.items():
         if not b.touched:
             continue
@@ -1146,7 +1164,9 @@ def _emit(group: _Group, checkpoints: Checkpoints | None, report: Report,
                 continue
             b = found
         if checkpoints is not None:
-            b.uuids = list(dict.fromkeys([*b.uuids, *owned.get(sid, ())]))
+            owned = group.owned.get(sid, ())
+            # (a session's own uuids are unique: only those of a saved state can repeat them)
+            b.uuids = list(dict.fromkeys([*b.uuids, *owned])) if b.uuids else list(owned)
             checkpoints.save(make_session_id(SOURCE, sid), b.state())
         emitted.add(sid)
         yield b.session()
