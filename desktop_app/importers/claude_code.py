@@ -1117,6 +1117,18 @@ class _PartResult:
     subagent_only: set[str]
     mentions: dict[str, set[str]]
 
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)  # a session's uuids as one string: pickled at once
+        state["owned"] = {sid: joined if joined.count("\n") == len(uuids) - 1 else uuids
+                          for sid, uuids in self.owned.items()
+                          for joined in ("\n".join(uuids),)}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state["owned"] = {sid: uuids.split("\n") if type(uuids) is str else uuids
+                          for sid, uuids in state["owned"].items()}
+        self.__dict__.update(state)
+
 
 def _read_part_whole(files: list[GroupFile]) -> _PartResult:
     """Read a part whole, on its own (in a worker process: no database, reports kept)."""
