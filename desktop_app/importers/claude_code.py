@@ -376,9 +376,8 @@ def utc_iso_ms(moment: datetime | None) -> str | None:
 
 
 def _block_text(block: Any) -> str:
-    if isinstance(block, str):
-        return block
-    block = as_dict(block)
+    if not isinstance(block, dict):
+        return block if isinstance(block, str) else ""
     kind = block.get("type")
     if kind == "text":
         return str(block.get("text") or "")
@@ -399,13 +398,16 @@ def _block_text(block: Any) -> str:
 
 
 def _tool_input(value: Any) -> str:
-    data = as_dict(value)
-    for key in ("command", "file_path", "path", "pattern", "url", "query", "description",
-                "prompt"):
-        text = as_str(data.get(key))
-        if text:
-            return cut(text, 200)
+    if isinstance(value, dict):
+        for key in _TOOL_INPUT_KEYS:
+            text = value.get(key)
+            if text and isinstance(text, str):
+                return text if len(text) <= 200 else cut(text, 200)
     return ""
+
+
+_TOOL_INPUT_KEYS = ("command", "file_path", "path", "pattern", "url", "query", "description",
+                    "prompt")
 
 
 def _tool_result(block: dict[str, Any]) -> str:
@@ -483,7 +485,9 @@ class _Group:
         mention = self.mentions.setdefault(file.path, set()).add
         assistant = self.assistant
         user = self.user
+        progress = self.progress
         other = self.other
+        last = None
         for record in records:
             named = record.get("sessionId")
             if not isinstance(named, str):
@@ -495,10 +499,13 @@ class _Group:
                 sid = assistant(record, sid, sidechain_file)
             elif kind == "user":
                 sid = user(record, sid, sidechain_file)
+            elif kind == "progress":
+                sid = progress(record, sid)
             else:
                 sid = other(record, kind, sid, default_sid, sidechain_file)
-            if named:
+            if named and named != last:
                 mention(named)  # a replayed or stray line too: it ties files together
+                last = named
             if sid:
                 if not file_sid and _copied_from(record) is None:
                     file_sid = sid
