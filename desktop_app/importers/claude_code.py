@@ -252,12 +252,6 @@ class _Building:
             for i, n in enumerate((tokens_in, tokens_out, cache_write, cache_read)):
                 seen[i] = max(seen[i], n)
 
-    def open_response(self, key: str) -> None:
-        """The last entry is the response ``key``'s."""
-        self.open[key] = len(self.entries) - 1
-        while len(self.open) > _OPEN_RESPONSES:
-            del self.open[next(iter(self.open))]
-
     def remove_entry(self, index: int) -> None:
         del self.entries[index]
         self.open = {k: i - (i > index) for k, i in self.open.items() if i != index}
@@ -352,10 +346,9 @@ class _Building:
         model = None
         if self.models:  # most entries; ties go to the one used latest
             model = max(self.models.items(), key=lambda kv: (kv[1][0], kv[1][1]))[0]
-        tokens_in = sum(u[0] for u in self.usage.values()) if self.usage else None
-        tokens_out = sum(u[1] for u in self.usage.values()) if self.usage else None
-        write = sum(u[2] for u in self.usage.values()) if self.usage else None
-        read = sum(u[3] for u in self.usage.values()) if self.usage else None
+        tokens_in = tokens_out = write = read = None
+        if self.usage:  # the four counts of every response, added up column by column
+            tokens_in, tokens_out, write, read = map(sum, zip(*self.usage.values(), strict=True))
         uncached = None if tokens_in is None else tokens_in - (write or 0) - (read or 0)
         roles, texts, times, models = self.packed or (tuple(zip(*self.entries, strict=True))
                                                       or ((), (), (), ()))
@@ -397,6 +390,10 @@ def _block_text(block: Any) -> str:
     return f"[{kind}]" if isinstance(kind, str) and kind else ""
 
 
+_TOOL_INPUT_KEYS = ("command", "file_path", "path", "pattern", "url", "query", "description",
+                    "prompt")
+
+
 def _tool_input(value: Any) -> str:
     if isinstance(value, dict):
         for key in _TOOL_INPUT_KEYS:
@@ -404,10 +401,6 @@ def _tool_input(value: Any) -> str:
             if text and isinstance(text, str):
                 return text if len(text) <= 200 else cut(text, 200)
     return ""
-
-
-_TOOL_INPUT_KEYS = ("command", "file_path", "path", "pattern", "url", "query", "description",
-                    "prompt")
 
 
 def _tool_result(block: dict[str, Any]) -> str:
@@ -639,10 +632,9 @@ class _Group:
         self.add_usage(sid, f"{msg_id}|{as_str(inner.get('requestId')) or ''}", usage)
         return sid
 
-    def add_usage(self, sid: str, key: str, usage: dict[str, Any],
-                  b: _Building | None = None) -> None:
-        """A response's usage, counted toward the session that first had the response (``b``:
-        the session ``sid``'s, when the caller has it)."""
+    def add_usage(self, sid: str, key: str, usage: dict[str, Any]) -> None:
+        """A response's usage, counted toward the session that first had the response (also
+        in :meth:`assistant`, without a call)."""
         fresh = usage.get("input_tokens")
         if type(fresh) is not int or not 0 <= fresh <= _MAX_TOKENS:
             fresh = _tokens(fresh)
@@ -656,12 +648,10 @@ class _Group:
         if type(tokens_out) is not int or not 0 <= tokens_out <= _MAX_TOKENS:
             tokens_out = _tokens(tokens_out)
         tokens_in = fresh + write + read
-        owner = self.usage_owner.setdefault(key, sid)
-        if b is None or owner != sid:
-            b = self.building(owner)
-        seen = b.usage.get(key)
+        counted = self.building(self.usage_owner.setdefault(key, sid)).usage
+        seen = counted.get(key)
         if seen is None:
-            b.usage[key] = [tokens_in, tokens_out, write, read]
+            counted[key] = [tokens_in, tokens_out, write, read]
         else:  # a later line of the same response: the final count is the largest
             if tokens_in > seen[0]:
                 seen[0] = tokens_in
@@ -769,7 +759,7 @@ class _Group:
         else:
             model = self.names.setdefault(model, model)  # one string each (pickled once)
         entries.append(("assistant", text, when, model))
-        opened = b.open
+        opened = b.open  # the last entry is the response key's, while it is one of the latest
         opened[key] = len(entries) - 1
         while len(opened) > _OPEN_RESPONSES:
             del opened[next(iter(opened))]
