@@ -162,8 +162,8 @@ def _is_subagent_file(path: str) -> bool:
 
 
 #: One entry of a session's thread: role, text, time, model. The time may be the record's
-#: ``timestamp`` string as read (see :func:`_read_time`; made a time by :func:`_when` when the
-#: session is handed on: strings pickle several times faster than times).
+#: ``timestamp`` string as read (see :func:`_read_time`), made a time again when the session is
+#: handed on: a worker's result pickles strings several times faster than times.
 _Entry = tuple[str, str, "datetime | str | None", "str | None"]
 
 _fromisoformat = datetime.fromisoformat
@@ -172,7 +172,7 @@ _fromisoformat = datetime.fromisoformat
 def _read_time(value: Any) -> tuple[datetime | None, datetime | str | None]:
     """A record's time (:func:`from_iso`), and what an entry keeps of it: the string itself
     when ``datetime.fromisoformat`` reads it as that time (the usual ``…T…Z``), else the time."""
-    if type(value) is str and value[10:11] == "T":
+    if type(value) is str and value[10:11] == "T":  # as from_iso's first try
         try:
             moment = _fromisoformat(value)
         except ValueError:
@@ -219,8 +219,8 @@ class _Building:
     uuids: list[str] = field(default_factory=list)
 
     #: the entries as columns (roles, texts, times, models), once the session has been read in
-    #: a worker process (pickled and unpickled several times faster than a tuple each); then
-    #: only :meth:`session` reads them
+    #: a worker process (pickled and unpickled faster than a tuple each); then only
+    #: :meth:`session` reads them
     packed: tuple[tuple[Any, ...], ...] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
