@@ -25,7 +25,7 @@ import os
 import re
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -161,12 +161,32 @@ def _is_subagent_file(path: str) -> bool:
 # --- one session being built ---------------------------------------------------------------------
 
 
-@dataclass
-class _Entry:
-    role: str
-    text: str
-    time: datetime | None
-    model: str | None = None
+#: One entry of a session's thread: role, text, time, model. The time may be the record's
+#: ``timestamp`` string as read (see :func:`_read_time`), made a time again when the session is
+#: handed on: a worker's result pickles strings several times faster than times.
+_Entry = tuple[str, str, "datetime | str | None", "str | None"]
+
+_fromisoformat = datetime.fromisoformat
+
+
+def _read_time(value: Any) -> tuple[datetime | None, datetime | str | None]:
+    """A record's time (:func:`from_iso`), and what an entry keeps of it: the string itself
+    when ``datetime.fromisoformat`` reads it as that time (the usual ``…T…Z``), else the time."""
+    if type(value) is str and value[10:11] == "T":  # as from_iso's first try
+        try:
+            moment = _fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if moment.tzinfo is UTC:  # what from_iso gives for it too
+                return moment, value
+    other = from_iso(value)
+    return other, other
+
+
+def _when(time: datetime | str | None) -> datetime | None:
+    """The time of an entry."""
+    return _fromisoformat(time) if type(time) is str else time  # type: ignore[return-value]
 
 
 #: Responses whose entry a later line can still add to (a response goes on around the results of
@@ -198,16 +218,17 @@ class _Building:
     #: the ``uuid`` of each record this session has (a replay of one later is not read again)
     uuids: list[str] = field(default_factory=list)
 
-    #: the entries as tuples, once the session has been read in a worker process (pickled and
-    #: unpickled several times faster than objects); then only :meth:`session` reads them
-    packed: list[tuple[str, str, datetime | None, str | None]] | None = None
+    #: the entries as columns (roles, texts, times, models), once the session has been read in
+    #: a worker process (pickled and unpickled faster than a tuple each); then only
+    #: :meth:`session` reads them
+    packed: tuple[tuple[Any, ...], ...] | None = None
     #: The session's stored form, worked out in the worker process that read it (so that the
     #: writing process need not): see :class:`~desktop_app.domain.StoredForm`
     stored_form: StoredForm | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state["packed"] = [(e.role, e.text, e.time, e.model) for e in self.entries]
+        state["packed"] = tuple(zip(*self.entries, strict=True)) if self.entries else None
         state["entries"] = []
         return state
 
@@ -234,27 +255,13 @@ class _Building:
             for i, n in enumerate((tokens_in, tokens_out, cache_write, cache_read)):
                 seen[i] = max(seen[i], n)
 
-    def response_entry(self, key: str) -> _Entry | None:
-        """The entry of a response still open (a later line of it adds to that entry)."""
-        index = self.open.get(key)
-        if index is None or index >= len(self.entries):
-            return None
-        entry = self.entries[index]
-        return entry if entry.role == "assistant" else None
-
-    def open_response(self, key: str) -> None:
-        """The last entry is the response ``key``'s."""
-        self.open[key] = len(self.entries) - 1
-        while len(self.open) > _OPEN_RESPONSES:
-            del self.open[next(iter(self.open))]
-
     def remove_entry(self, index: int) -> None:
         del self.entries[index]
         self.open = {k: i - (i > index) for k, i in self.open.items() if i != index}
 
     def queue(self, text: str, moment: datetime | None) -> None:
         """A prompt typed while Claude was busy: an entry now, maybe replaced later."""
-        self.entries.append(_Entry("user", text, moment))
+        self.entries.append(("user", text, moment, None))
         self.queued.append([text, utc_iso(moment) or "", "open"])
         del self.queued[:-_QUEUE_KEPT]
         if self.first_prompt is None:
@@ -272,9 +279,9 @@ class _Building:
 
     def _drop_queued_entry(self, text: str, stamp: str) -> None:
         for index in range(len(self.entries) - 1, -1, -1):
-            entry = self.entries[index]
-            if entry.role == "user" and entry.text == text and \
-                    (utc_iso(entry.time) or "") == stamp:  # as stored: whole seconds
+            role, entry_text, time, _model = self.entries[index]
+            if role == "user" and entry_text == text and \
+                    (utc_iso(_when(time)) or "") == stamp:  # as stored: whole seconds
                 self.remove_entry(index)
                 return
 
@@ -333,7 +340,7 @@ class _Building:
         b.uuids = [u for u in uuids if isinstance(u, str)] if isinstance(uuids, list) else []
         b.start = from_iso(state.get("start"))
         b.end = from_iso(state.get("end"))
-        b.entries = [_Entry(m.role, m.text, m.time, m.model) for m in messages]
+        b.entries = [(m.role, m.text, m.time, m.model) for m in messages]
         return b
 
     def session(self) -> Session:
@@ -342,13 +349,14 @@ class _Building:
         model = None
         if self.models:  # most entries; ties go to the one used latest
             model = max(self.models.items(), key=lambda kv: (kv[1][0], kv[1][1]))[0]
-        tokens_in = sum(u[0] for u in self.usage.values()) if self.usage else None
-        tokens_out = sum(u[1] for u in self.usage.values()) if self.usage else None
-        write = sum(u[2] for u in self.usage.values()) if self.usage else None
-        read = sum(u[3] for u in self.usage.values()) if self.usage else None
+        tokens_in = tokens_out = write = read = None
+        if self.usage:  # the four counts of every response, added up column by column
+            tokens_in, tokens_out, write, read = map(sum, zip(*self.usage.values(), strict=True))
         uncached = None if tokens_in is None else tokens_in - (write or 0) - (read or 0)
-        messages = tuple(Message(*e) for e in self.packed) if self.packed is not None else \
-            tuple(Message(e.role, e.text, e.time, e.model) for e in self.entries)
+        roles, texts, times, models = self.packed or (tuple(zip(*self.entries, strict=True))
+                                                      or ((), (), (), ()))
+        moments = [_fromisoformat(t) if type(t) is str else t for t in times]  # _read_time
+        messages = tuple(map(Message, roles, texts, moments, models))
         return Session(source=SOURCE, external_id=self.sid, title=title, started_at=self.start,
                        ended_at=self.end, messages=messages, model=model, tokens_in=tokens_in,
                        tokens_out=tokens_out, project=self.cwd, tokens_uncached=uncached,
@@ -365,9 +373,8 @@ def utc_iso_ms(moment: datetime | None) -> str | None:
 
 
 def _block_text(block: Any) -> str:
-    if isinstance(block, str):
-        return block
-    block = as_dict(block)
+    if not isinstance(block, dict):
+        return block if isinstance(block, str) else ""
     kind = block.get("type")
     if kind == "text":
         return str(block.get("text") or "")
@@ -387,13 +394,16 @@ def _block_text(block: Any) -> str:
     return f"[{kind}]" if isinstance(kind, str) and kind else ""
 
 
+_TOOL_INPUT_KEYS = ("command", "file_path", "path", "pattern", "url", "query", "description",
+                    "prompt")
+
+
 def _tool_input(value: Any) -> str:
-    data = as_dict(value)
-    for key in ("command", "file_path", "path", "pattern", "url", "query", "description",
-                "prompt"):
-        text = as_str(data.get(key))
-        if text:
-            return cut(text, 200)
+    if isinstance(value, dict):
+        for key in _TOOL_INPUT_KEYS:
+            text = value.get(key)
+            if text and isinstance(text, str):
+                return text if len(text) <= 200 else cut(text, 200)
     return ""
 
 
@@ -417,10 +427,12 @@ class _Group:
         self.checkpoints = checkpoints
         self.sessions: dict[str, _Building] = {}
         self.uuids: dict[str, str] = {}  # uuid -> session that first had it
+        self.owned: dict[str, list[str]] = {}  # session -> the uuids it had first, in order
         self.usage_owner: dict[str, str] = {}  # response key -> session it counts toward
         self.summaries: list[tuple[str, str, str]] = []  # leafUuid, text, session of the file
         self.subagent_only: set[str] = set()
         self.mentions: dict[str, set[str]] = {}  # file path -> the session ids its lines name
+        self.names: dict[str, str] = {}  # model names, one string each
         self.resume = False
 
     def building(self, sid: str) -> _Building:
@@ -433,7 +445,8 @@ class _Group:
                     raise _NeedFullReadError
                 found = _Building.from_state(sid, *saved)
                 for uuid in found.uuids:
-                    self.uuids.setdefault(uuid, sid)
+                    if uuid not in self.uuids:
+                        self.own(uuid, sid)
             else:
                 found = _Building(sid)
             self.sessions[sid] = found
@@ -466,25 +479,42 @@ class _Group:
         default_sid = _default_session(file.path)
         first = len(self.summaries)
         file_sid = ""
-        mentions = self.mentions.setdefault(file.path, set())
+        mention = self.mentions.setdefault(file.path, set()).add
+        assistant = self.assistant
+        user = self.user
+        progress = self.progress
+        other = self.other
+        last = None
         for record in records:
-            sid = self.record(record, default_sid, sidechain_file)
             named = record.get("sessionId")
-            if isinstance(named, str) and named:
-                mentions.add(named)  # a replayed or stray line too: it ties files together
+            if not isinstance(named, str):
+                named = None
+            # A fork's copy of an earlier record belongs to the session it was copied from.
+            sid = ("forkedFrom" in record and _copied_from(record)) or named or default_sid
+            kind = record.get("type")
+            if kind == "assistant":
+                sid = assistant(record, sid, sidechain_file)
+            elif kind == "user":
+                sid = user(record, sid, sidechain_file)
+            elif kind == "progress":
+                sid = progress(record, sid)
+            else:
+                sid = other(record, kind, sid, default_sid, sidechain_file)
+            if named and named != last:
+                mention(named)  # a replayed or stray line too: it ties files together
+                last = named
             if sid:
                 if not file_sid and _copied_from(record) is None:
                     file_sid = sid
-                mentions.add(sid)
+                if sid is not named:
+                    mention(sid)
         if file_sid:  # summaries whose leaf is unknown name the file's own session
             self.summaries[first:] = [(leaf, text, file_sid)
                                       for leaf, text, _ in self.summaries[first:]]
 
-    def record(self, record: dict[str, Any], default_sid: str, sidechain_file: bool) -> str:
-        kind = record.get("type")
-        # A fork's copy of an earlier record belongs to the session it was copied from.
-        sid = ("forkedFrom" in record and _copied_from(record)) or \
-            as_str(record.get("sessionId")) or default_sid
+    def other(self, record: dict[str, Any], kind: Any, sid: str, default_sid: str,
+              sidechain_file: bool) -> str:
+        """A record other than a prompt or a response (see :meth:`message`)."""
         if kind == "summary":
             text = as_str(record.get("summary"))
             if text:
@@ -512,17 +542,15 @@ class _Group:
         message = record.get("message")
         if kind is None and isinstance(message, dict):
             kind = message.get("role")  # usage-only records of old versions have no type
-        if kind not in ("user", "assistant") or not isinstance(message, dict):
+        if kind not in ("user", "assistant"):
             return ""
-        if self.replayed(record, sid):
-            return ""
-        uuid = as_str(record.get("uuid"))
-        sidechain = sidechain_file or record.get("isSidechain") is True
+        return self.message(record, kind, sid, sidechain_file)
+
+    def message(self, record: dict[str, Any], kind: str, sid: str, sidechain_file: bool) -> str:
+        """A prompt, a tool result or a response (``kind`` "user" or "assistant")."""
         if kind == "assistant":
-            self.assistant(record, message, sid, uuid, sidechain)
-        elif not sidechain:
-            self.user(record, message, sid)
-        return sid
+            return self.assistant(record, sid, sidechain_file)
+        return self.user(record, sid, sidechain_file)
 
     def replayed(self, record: dict[str, Any], sid: str) -> bool:
         """A record read before (same ``uuid``): replayed by a resume or fork, or written
@@ -534,8 +562,17 @@ class _Group:
             self.known(sid)  # the uuids it had when last read
         if uuid in self.uuids:
             return True
-        self.uuids[uuid] = sid
+        self.own(uuid, sid)
         return False
+
+    def own(self, uuid: str, sid: str) -> None:
+        """Session ``sid`` is the first to have record ``uuid``."""
+        self.uuids[uuid] = sid
+        owned = self.owned.get(sid)
+        if owned is None:
+            self.owned[sid] = [uuid]
+        else:
+            owned.append(uuid)
 
     def queue_operation(self, record: dict[str, Any], sid: str) -> str:
         """A prompt typed while Claude is busy, and what became of it.
@@ -576,7 +613,7 @@ class _Group:
             return sid  # its enqueue record made the entry
         moment = from_iso(record.get("timestamp")) or from_iso(data.get("timestamp"))
         b.at(moment)
-        b.entries.append(_Entry("user", text, moment))
+        b.entries.append(("user", text, moment, None))
         if b.first_prompt is None:
             b.first_prompt = _visible_rest(text) or text
         return sid
@@ -600,66 +637,188 @@ class _Group:
         return sid
 
     def add_usage(self, sid: str, key: str, usage: dict[str, Any]) -> None:
-        tokens_in = _tokens(usage.get("input_tokens")) + \
-            _tokens(usage.get("cache_creation_input_tokens")) + \
-            _tokens(usage.get("cache_read_input_tokens"))
-        tokens_out = _tokens(usage.get("output_tokens"))
-        owner = self.usage_owner.setdefault(key, sid)
-        self.building(owner).add_usage(
-            key, tokens_in, tokens_out, _tokens(usage.get("cache_creation_input_tokens")),
-            _tokens(usage.get("cache_read_input_tokens")))
+        """A response's usage, counted toward the session that first had the response (also
+        in :meth:`assistant`, without a call)."""
+        fresh = usage.get("input_tokens")
+        if type(fresh) is not int or not 0 <= fresh <= _MAX_TOKENS:
+            fresh = _tokens(fresh)
+        write = usage.get("cache_creation_input_tokens")
+        if type(write) is not int or not 0 <= write <= _MAX_TOKENS:
+            write = _tokens(write)
+        read = usage.get("cache_read_input_tokens")
+        if type(read) is not int or not 0 <= read <= _MAX_TOKENS:
+            read = _tokens(read)
+        tokens_out = usage.get("output_tokens")
+        if type(tokens_out) is not int or not 0 <= tokens_out <= _MAX_TOKENS:
+            tokens_out = _tokens(tokens_out)
+        tokens_in = fresh + write + read
+        counted = self.building(self.usage_owner.setdefault(key, sid)).usage
+        seen = counted.get(key)
+        if seen is None:
+            counted[key] = [tokens_in, tokens_out, write, read]
+        else:  # a later line of the same response: the final count is the largest
+            if tokens_in > seen[0]:
+                seen[0] = tokens_in
+            if tokens_out > seen[1]:
+                seen[1] = tokens_out
+            if write > seen[2]:
+                seen[2] = write
+            if read > seen[3]:
+                seen[3] = read
 
-    def assistant(self, record: dict[str, Any], message: dict[str, Any], sid: str,
-                  uuid: str | None, sidechain: bool) -> None:
-        msg_id = as_str(message.get("id"))
-        request = as_str(record.get("requestId")) or ""
-        # Without a message id, a line is a response of its own (of this session only).
-        key = f"{msg_id}|{request}" if msg_id else \
-            f"u|{uuid}" if uuid else f"t|{sid}|{record.get('timestamp')}"
-        if sidechain and sid not in self.sessions:
-            self.subagent_only.add(sid)
-        b = self.building(sid)
+    def assistant(self, record: dict[str, Any], sid: str, sidechain_file: bool) -> str:
+        """A line of a response (an API response is written as several lines)."""
+        message = record.get("message")
+        if not isinstance(message, dict):
+            return ""
+        uuid = record.get("uuid")
+        if isinstance(uuid, str) and uuid:  # as in :meth:`replayed`
+            if self.resume:
+                self.known(sid)
+            uuids = self.uuids
+            if uuid in uuids:
+                return ""
+            uuids[uuid] = sid  # as :meth:`own` does
+            owned = self.owned.get(sid)
+            if owned is None:
+                self.owned[sid] = [uuid]
+            else:
+                owned.append(uuid)
+        else:
+            uuid = None
+        sidechain = sidechain_file or record.get("isSidechain") is True
+        msg_id = message.get("id")
+        if isinstance(msg_id, str) and msg_id:
+            request = record.get("requestId")
+            key = f"{msg_id}|{request}" if isinstance(request, str) else f"{msg_id}|"
+        else:  # without a message id, a line is a response of its own (of this session only)
+            key = f"u|{uuid}" if uuid else f"t|{sid}|{record.get('timestamp')}"
+        b = self.sessions.get(sid)
+        if b is None:
+            if sidechain:
+                self.subagent_only.add(sid)
+            b = self.building(sid)
+        else:
+            b.touched = True  # as :meth:`building` does
         usage = message.get("usage")
-        if isinstance(usage, dict):
-            self.add_usage(sid, key, usage)
+        if isinstance(usage, dict):  # as :meth:`add_usage` does, without a call
+            fresh = usage.get("input_tokens")
+            if type(fresh) is not int or not 0 <= fresh <= _MAX_TOKENS:
+                fresh = _tokens(fresh)
+            write = usage.get("cache_creation_input_tokens")
+            if type(write) is not int or not 0 <= write <= _MAX_TOKENS:
+                write = _tokens(write)
+            read = usage.get("cache_read_input_tokens")
+            if type(read) is not int or not 0 <= read <= _MAX_TOKENS:
+                read = _tokens(read)
+            tokens_out = usage.get("output_tokens")
+            if type(tokens_out) is not int or not 0 <= tokens_out <= _MAX_TOKENS:
+                tokens_out = _tokens(tokens_out)
+            tokens_in = fresh + write + read
+            owner = self.usage_owner.setdefault(key, sid)
+            counted = (b if owner == sid else self.building(owner)).usage
+            seen = counted.get(key)
+            if seen is None:
+                counted[key] = [tokens_in, tokens_out, write, read]
+            else:  # a later line of the same response: the final count is the largest
+                if tokens_in > seen[0]:
+                    seen[0] = tokens_in
+                if tokens_out > seen[1]:
+                    seen[1] = tokens_out
+                if write > seen[2]:
+                    seen[2] = write
+                if read > seen[3]:
+                    seen[3] = read
         if sidechain:
-            return
-        moment = from_iso(record.get("timestamp"))
-        b.at(moment)
+            return sid
+        moment, when = _read_time(record.get("timestamp"))
+        if moment is not None:
+            if b.start is None or moment < b.start:
+                b.start = moment
+            if b.end is None or moment > b.end:
+                b.end = moment
         if b.cwd is None:
             b.cwd = as_str(record.get("cwd"))
         content = message.get("content")
-        blocks = content if isinstance(content, list) else [content]
-        text = "\n\n".join(t for t in (_block_text(x).strip() for x in blocks) if t)
-        model = as_str(message.get("model"))
+        if type(content) is not list:
+            text = _block_text(content).strip()
+        elif len(content) == 1:
+            text = _block_text(content[0]).strip()
+        else:
+            text = "\n\n".join(t for t in (_block_text(x).strip() for x in content) if t)
         if not text and "content" not in message:
-            return  # a usage-only record: counted above, nothing to show
-        if model == "<synthetic>":
+            return sid  # a usage-only record: counted above, nothing to show
+        entries = b.entries
+        index = b.open.get(key)
+        if index is not None and index < len(entries):
+            role, before, time, model = entries[index]
+            if role == "assistant":  # a later line of a response: also after its tools' results
+                if text:
+                    entries[index] = (role, f"{before}\n\n{text}" if before else text, time,
+                                      model)
+                return sid
+        model = message.get("model")
+        if not isinstance(model, str) or not model or model == "<synthetic>":
             model = None
-        entry = b.response_entry(key)
-        if entry is not None:  # a later line of a response: also after its tools' results
-            if text:
-                entry.text = f"{entry.text}\n\n{text}" if entry.text else text
-            return
-        b.entries.append(_Entry("assistant", text, moment, model))
-        b.open_response(key)
+        else:
+            model = self.names.setdefault(model, model)  # one string each (pickled once)
+        entries.append(("assistant", text, when, model))
+        opened = b.open  # the last entry is the response key's, while it is one of the latest
+        opened[key] = len(entries) - 1
+        while len(opened) > _OPEN_RESPONSES:
+            del opened[next(iter(opened))]
         if model:
-            count = b.models.setdefault(model, [0, 0])
-            count[0] += 1
-            count[1] = len(b.entries)
+            count = b.models.get(model)
+            if count is None:
+                b.models[model] = [1, len(entries)]
+            else:
+                count[0] += 1
+                count[1] = len(entries)
+        return sid
 
-    def user(self, record: dict[str, Any], message: dict[str, Any], sid: str) -> None:
-        if record.get("isMeta") is True:
-            return
+    def user(self, record: dict[str, Any], sid: str, sidechain_file: bool) -> str:
+        """A prompt, a tool's result, or the harness's text."""
+        message = record.get("message")
+        if not isinstance(message, dict):
+            return ""
+        uuid = record.get("uuid")
+        if isinstance(uuid, str) and uuid:  # as in :meth:`replayed`
+            if self.resume:
+                self.known(sid)
+            uuids = self.uuids
+            if uuid in uuids:
+                return ""
+            uuids[uuid] = sid  # as :meth:`own` does
+            owned = self.owned.get(sid)
+            if owned is None:
+                self.owned[sid] = [uuid]
+            else:
+                owned.append(uuid)
+        else:
+            uuid = None
+        if sidechain_file or record.get("isSidechain") is True or record.get("isMeta") is True:
+            return sid
         content = message.get("content")
-        blocks = content if isinstance(content, list) else [content]
-        has_result = any(as_dict(x).get("type") == "tool_result" for x in blocks)
-        text = _joined(blocks)
+        if type(content) is list and len(content) != 1:
+            has_result = any(as_dict(x).get("type") == "tool_result" for x in content)
+            text = _joined(content)
+        else:
+            block = content[0] if type(content) is list else content
+            has_result = type(block) is dict and block.get("type") == "tool_result"
+            text = _block_text(block).strip()
         if not text:
-            return
-        b = self.building(sid)
-        moment = from_iso(record.get("timestamp"))
-        b.at(moment)
+            return sid
+        b = self.sessions.get(sid)
+        if b is None:
+            b = self.building(sid)
+        else:
+            b.touched = True  # as :meth:`building` does
+        moment, when = _read_time(record.get("timestamp"))
+        if moment is not None:
+            if b.start is None or moment < b.start:
+                b.start = moment
+            if b.end is None or moment > b.end:
+                b.end = moment
         if b.cwd is None:
             b.cwd = as_str(record.get("cwd"))
         if has_result:
@@ -667,7 +826,7 @@ class _Group:
         elif record.get("isCompactSummary") is True:
             role, text = "system", f"[compaction summary] {text}"
         elif text.startswith(_HIDDEN) and not _visible_rest(text):
-            return
+            return sid
         elif text.startswith(_NOT_PROMPTS) or record.get("promptSource") == "system":
             role = "system"  # the harness's, not the person's
         else:
@@ -676,7 +835,8 @@ class _Group:
             b.open.clear()  # a new turn: earlier responses are complete
             if b.first_prompt is None:
                 b.first_prompt = _visible_rest(text) or text
-        b.entries.append(_Entry(role, text, moment))
+        b.entries.append((role, text, when, None))
+        return sid
 
     def finish(self) -> None:
         for leaf, text, file_sid in self.summaries:
@@ -688,9 +848,12 @@ class _Group:
                     b.touched = True
 
 
+_MAX_TOKENS = 10**15
+
+
 def _tokens(value: Any) -> int:
     """A token count (0 when missing or not a count)."""
-    if type(value) is int and 0 <= value <= 10**15:
+    if type(value) is int and 0 <= value <= _MAX_TOKENS:
         return value  # the usual case, without as_int's conversions
     return as_int(value) or 0
 
@@ -959,9 +1122,21 @@ class _PartResult:
     skipped: list[Skipped]
     ends: list[int]  # how far each file was read (the part's order)
     sessions: dict[str, _Building]
-    uuids: dict[str, str]
+    owned: dict[str, list[str]]  # see _Group.owned
     subagent_only: set[str]
     mentions: dict[str, set[str]]
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)  # a session's uuids as one string: pickled at once
+        state["owned"] = {sid: joined if joined.count("\n") == len(uuids) - 1 else uuids
+                          for sid, uuids in self.owned.items()
+                          for joined in ("\n".join(uuids),)}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state["owned"] = {sid: uuids.split("\n") if type(uuids) is str else uuids
+                          for sid, uuids in state["owned"].items()}
+        self.__dict__.update(state)
 
 
 def _read_part_whole(files: list[GroupFile]) -> _PartResult:
@@ -977,7 +1152,7 @@ def _read_part_whole(files: list[GroupFile]) -> _PartResult:
         for b in group.sessions.values():
             if b.touched and b.has_entries():
                 b.stored_form = b.session().stored(version)
-    return _PartResult(done, skipped, [f.end for f in files], group.sessions, group.uuids,
+    return _PartResult(done, skipped, [f.end for f in files], group.sessions, group.owned,
                        group.subagent_only, group.mentions)
 
 
@@ -994,7 +1169,7 @@ def _emit_part_read(files: list[GroupFile], result: _PartResult, report: Report,
         return done
     group = _Group(_part_name(files), report, checkpoints)
     group.sessions = result.sessions
-    group.uuids = result.uuids
+    group.owned = result.owned
     group.subagent_only = result.subagent_only
     group.mentions = result.mentions
     yield from _emit(group, checkpoints, report, files)
@@ -1004,9 +1179,6 @@ def _emit_part_read(files: list[GroupFile], result: _PartResult, report: Report,
 def _emit(group: _Group, checkpoints: Checkpoints | None, report: Report,
           files: list[GroupFile]) -> Iterator[Session]:
     emitted: set[str] = set()
-    owned: dict[str, list[str]] = {}
-    for uuid, owner in group.uuids.items():
-        owned.setdefault(owner, []).append(uuid)
     for sid, b in group.sessions.items():
         if not b.touched:
             continue
@@ -1017,7 +1189,9 @@ def _emit(group: _Group, checkpoints: Checkpoints | None, report: Report,
                 continue
             b = found
         if checkpoints is not None:
-            b.uuids = list(dict.fromkeys([*b.uuids, *owned.get(sid, ())]))
+            owned = group.owned.get(sid, ())
+            # (a session's own uuids are unique: only those of a saved state can repeat them)
+            b.uuids = list(dict.fromkeys([*b.uuids, *owned])) if b.uuids else list(owned)
             checkpoints.save(make_session_id(SOURCE, sid), b.state())
         emitted.add(sid)
         yield b.session()

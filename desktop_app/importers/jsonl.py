@@ -45,29 +45,54 @@ class LineReader:
     def __iter__(self) -> Iterator[dict[str, Any]]:
         pos = self.start
         tally = self.tally
-        for raw in self.stream:
-            pos += len(raw)
-            self.lines += 1
-            text = raw.strip()
-            if not text:
+        loads = orjson.loads
+        lines = self.lines
+        read = 0  # added to the tally's count at the end (a call per line costs)
+        try:
+            for raw in self.stream:
+                pos += len(raw)
+                lines += 1
+                try:  # the usual line first: JSON whitespace around a value reads the same
+                    value = loads(raw)
+                except (ValueError, RecursionError):
+                    self.lines = lines
+                    value = self._unusual(raw, pos)
+                    if value is _INCOMPLETE:
+                        return
+                    if value is _SKIPPED:
+                        continue
                 self.end = pos
-                continue
-            try:
-                value = _loads(text)
-            except (ValueError, RecursionError):
-                if not raw.endswith(b"\n"):
-                    tally.skip(self._where(), "incomplete last line (read again next time)")
-                    return
-                self.end = pos
-                reason = "not valid UTF-8" if _bad_utf8(text) else "not valid JSON"
-                tally.skip(self._where(), reason)
-                continue
+                if not isinstance(value, dict):
+                    self.lines = lines
+                    tally.skip(self._where(), "not a JSON object")
+                    continue
+                read += 1
+                yield value
+        finally:
+            self.lines = lines
+            tally.read += read
+
+    def _unusual(self, raw: bytes, pos: int) -> Any:
+        """A line orjson does not read as it is: blank, not JSON, or JSON only the standard
+        library reads (see :func:`_loads`)."""
+        text = raw.strip()
+        if not text:
             self.end = pos
-            if not isinstance(value, dict):
-                tally.skip(self._where(), "not a JSON object")
-                continue
-            tally.ok()
-            yield value
+            return _SKIPPED
+        try:
+            return _loads(text)
+        except (ValueError, RecursionError):
+            if not raw.endswith(b"\n"):
+                self.tally.skip(self._where(), "incomplete last line (read again next time)")
+                return _INCOMPLETE
+            self.end = pos
+            reason = "not valid UTF-8" if _bad_utf8(text) else "not valid JSON"
+            self.tally.skip(self._where(), reason)
+            return _SKIPPED
+
+
+_SKIPPED = object()
+_INCOMPLETE = object()
 
 
 def _bad_utf8(text: bytes) -> bool:

@@ -77,15 +77,21 @@ def from_epoch(value: Any) -> datetime | None:
 
 
 _ISO_FRACTION = re.compile(r"(\.\d{6})\d+")
+_fromisoformat = datetime.fromisoformat
 
 
 def from_iso(value: Any) -> datetime | None:
     """A UTC time from an ISO 8601 string (``Z`` or an offset; naive times are taken as UTC)."""
-    if type(value) is str and len(value) == 24 and value[23] == "Z" and value[10] == "T":
-        try:  # the usual shape first (``2026-01-02T03:04:05.553Z``): read as it is, in UTC
-            return datetime.fromisoformat(value)
+    if type(value) is str and value[10:11] == "T":
+        # The usual shapes first (``2026-01-02T03:04:05.553Z``, ``…+00:00``): read as they
+        # are when that gives a UTC time (what the general way below gives for them too).
+        try:
+            moment = _fromisoformat(value)
         except ValueError:
             pass
+        else:
+            if moment.tzinfo is UTC:
+                return moment
     if not isinstance(value, str) or not value.strip():
         return None
     text = _ISO_FRACTION.sub(r"\1", value.strip()).replace("z", "Z")
