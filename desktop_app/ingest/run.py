@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import sys
@@ -172,7 +173,8 @@ def import_paths(
         # The rules are read once: a rule added meanwhile applies to the next import.
         rules = load_rules(db)
         try:
-            with _secure_if(db, rules.has_no_text), checkpoints_deferred(db):
+            with _secure_if(db, rules.has_no_text), checkpoints_deferred(db), \
+                    _fewer_collections():
                 report = _import_all(db, [Path(p) for p in paths], cancel, progress, limits,
                                      rules)
         finally:
@@ -207,6 +209,24 @@ def finish_import_index(db: Database, cancel: Callable[[], bool] | None = None,
     except DatabaseBusyError:
         log.info("Full-text indexing left for later: the database is busy")
         return False
+
+
+#: The cyclic garbage collector's first threshold while sessions are stored: the default (700
+#: allocations) made it pass over the objects of each batch many times (3 % of an import's CPU);
+#: an import makes no reference cycles to speak of.
+IMPORT_GC_THRESHOLD = 50_000
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Fewer garbage collections while the block runs (the setting is the process's: the window
+    collects less often meanwhile too); the thresholds come back afterwards."""
+    previous = gc.get_threshold()
+    gc.set_threshold(max(previous[0], IMPORT_GC_THRESHOLD), *previous[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
 
 
 def _release_workers() -> None:

@@ -227,3 +227,33 @@ def test_the_importing_process_reads_pieces_itself_while_the_workers_are_busy(
     with pytest.raises(ValueError, match="piece 99"):
         read_all()
     assert got == [0, 1, 2]  # an error is raised at its turn, wherever it was read
+
+
+def _collector_on(_piece: int) -> bool:
+    import gc
+
+    return gc.isenabled()
+
+
+def test_workers_run_without_the_cycle_collector_and_imports_collect_less(
+        tmp_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from desktop_app.ingest import run, walk
+
+    monkeypatch.setattr(workers, "worker_count", lambda pieces: 1)
+    assert list(workers.ordered_map(_collector_on, [1, 2], help_here=False)) == [False, False]
+    before = gc.get_threshold()
+    during: list[tuple[int, int, int]] = []
+    real = walk.import_folder
+
+    def import_folder(*args: Any, **kwargs: Any) -> None:
+        during.append(gc.get_threshold())
+        real(*args, **kwargs)
+
+    monkeypatch.setattr(walk, "import_folder", import_folder)
+    _import(tmp_path, folder, "collect")
+    assert during
+    assert during[0][0] >= run.IMPORT_GC_THRESHOLD > before[0]
+    assert gc.get_threshold() == before
+    assert gc.isenabled()
