@@ -206,7 +206,10 @@ def _recogniser(known: KnownRecords | None, feedback: Mapping[str, str]) -> Reco
     def recognise(head: bytes, take: Take) -> tuple[int, str] | None:
         # Real conversations start with their title and time, so a head is nearly always one
         # conversation's; a file of look-alikes is decoded rather than hashed over and over.
-        for size, mark, sid in known.get(record_head(head), ())[:_MAX_CANDIDATES]:
+        candidates = known.get(record_head(head))
+        if candidates is None:
+            return None
+        for size, mark, sid in candidates[:_MAX_CANDIDATES]:
             raw = take(size)
             if raw is not None and record_mark(raw, thumbs.get(sid)) == mark:
                 return size, sid
