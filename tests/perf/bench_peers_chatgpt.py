@@ -188,9 +188,9 @@ def profile(path: Path, work: Path) -> None:
     stats = pstats.Stats(str(prof))
     total = stats.total_tt  # type: ignore[attr-defined]
     phases = {  # the first that matches a function's file:name takes its self time
-        "json decoding (C)": ("raw_decode",),
+        "json decoding (C)": ("raw_decode", "<orjson.loads>"),
         "raw scan + hashes": ("streams.py", "record_mark", "record_head",
-                              "'update' of '_hashlib.HASH'"),
+                              "'update' of '_hashlib.HASH'", "'find' of 'bytes'"),
         "zip inflate / read": ("zlib", "zipfile", "crc32", "readinto", "read'"),
         "rows: time formatting": ("utc_iso", "stored_time", "isoformat"),
         "rows: content hash": ("content_hash", "openssl_sha256", "hexdigest"),
