@@ -185,3 +185,13 @@ def test_items_of_other_shapes_stop_the_orjson_attempts(monkeypatch: pytest.Monk
     got: list[RawItem[Any]] = list(iter_raw_items(io.BytesIO(json.dumps(items).encode()), "x.json"))
     assert [item.value for item in got] == items
     assert tried == list(range(streams._QUICK_MISSES))
+
+
+def test_invalid_utf8_is_reported_in_the_item_that_holds_it() -> None:
+    # (Before orjson read the items, the first 256 KB were decoded as text at once: a bad byte
+    # anywhere in them was reported at the item being read, here item 1.)
+    items = [{"title": f"t{i}", "text": "ok"} for i in range(5)]
+    data = json.dumps(items).encode().replace(b'"t3"', b'"t\xff"')
+    with pytest.raises(FormatError) as got:
+        list(iter_raw_items(io.BytesIO(data), "x.json"))
+    assert (got.value.reason, got.value.where) == ("not valid UTF-8 text", "item 4")
