@@ -276,13 +276,6 @@ def _visible_path(nodes: dict[str, dict[str, Any]], current: Any) -> list[dict[s
     return path
 
 
-def _is_hidden(metadata: dict[str, Any], role: str, content_type: str) -> bool:
-    if metadata.get("is_visually_hidden_from_conversation"):
-        return True
-    # System prompts, custom instructions and memory are not part of the thread.
-    return role == "system" or content_type in _CONTEXT_TYPES
-
-
 def _thread_messages(thread: list[dict[str, Any]], exact: bool = True) -> list[Message]:
     """The visible thread as entries. Reasoning (``thoughts``, ``reasoning_recap``) is shown as
     ``[thinking] …`` at the head of the assistant message it precedes, be that an answer or a
@@ -324,9 +317,10 @@ def _thread_messages(thread: list[dict[str, Any]], exact: bool = True) -> list[M
         metadata = message.get("metadata")
         if not isinstance(metadata, dict):
             metadata = {}
+        # Hidden: system prompts, custom instructions and memory are not part of the thread.
         if (metadata.get("is_visually_hidden_from_conversation") or role == "system"
                 or content_type in _CONTEXT_TYPES):
-            continue  # see _is_hidden
+            continue
         parts = content.get("parts")
         if (content_type == "text" and type(parts) is list and len(parts) == 1
                 and type(parts[0]) is str):
