@@ -8,7 +8,7 @@ import json
 import re
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -59,6 +59,8 @@ _CONV_KEYS = re.compile(r'"(current_node|create_time|conversation_id)"\s*:')
 #: Content types that are the user's custom instructions or the model's memory: never turns.
 _CONTEXT_TYPES = frozenset({"user_editable_context", "model_editable_context"})
 _THINKING_TYPES = frozenset({"thoughts", "reasoning_recap"})
+#: The Unix seconds :func:`~desktop_app.importers.values.from_epoch` reads as they are.
+_MIN_SECONDS, _MAX_SECONDS = 0.0, 32503680000.0
 
 
 def sniff(head: bytes, name: str) -> bool:
@@ -122,14 +124,50 @@ def parse_known(stream: BinaryIO, name: str, report: Report, *,
         if raw is None:
             session = conversation_session(conv, cid, mapping, thumbs)
         else:
-            session = conversation_session(conv, cid, mapping, thumbs, record_mark(raw, thumbs),
-                                           record_head(raw), len(raw))
+            args = (thumbs, record_mark(raw, thumbs), record_head(raw), len(raw))
+            try:
+                session = conversation_session(conv, cid, mapping, *args, raw_item.exact)
+            except _RoundedError:
+                conv = _exact_decode(raw, name, index)
+                session = conversation_session(conv, cid, conv["mapping"], *args)
         if not session.messages:
             tally.skip(what, "no visible messages", unreadable=False)
             continue
         tally.ok()
         yield session
     tally.finish()
+
+
+class _RoundedError(Exception):
+    """A conversation decoded by orjson shows a number it may have rounded (an integer beyond
+    64 bits, see ``streams.RawItem.exact``): it is decoded again with the standard library."""
+
+
+def _exact_decode(raw: bytes, name: str, index: int) -> dict[str, Any]:
+    try:
+        value = json.loads(raw)
+    except RecursionError as exc:  # as streams._RawScanner.decode says it
+        raise FormatError(name, "not valid JSON (nested too deeply)", f"item {index}") from exc
+    return as_dict(value)  # a conversation: the same bytes orjson read as one
+
+
+#: A float this large (or this far below zero) may be how orjson read an integer beyond 64 bits.
+_ROUNDED_FROM, _ROUNDED_BELOW = 2.0 ** 64, -(2.0 ** 63)
+
+
+def _maybe_rounded(value: Any) -> bool:
+    """True if ``value`` (the parts of a message) holds a float orjson may have rounded from
+    an integer that :func:`render_content` shows whole (an image's size, ``json.dumps``)."""
+    if isinstance(value, float):
+        return value >= _ROUNDED_FROM or value <= _ROUNDED_BELOW
+    try:
+        if isinstance(value, list):
+            return any(_maybe_rounded(item) for item in value)
+        if isinstance(value, dict):
+            return any(_maybe_rounded(item) for item in value.values())
+    except RecursionError:
+        return True  # decoded again: the standard decoder says how deep is too deep
+    return False
 
 
 def record_head(raw: bytes) -> int:
@@ -168,7 +206,10 @@ def _recogniser(known: KnownRecords | None, feedback: Mapping[str, str]) -> Reco
     def recognise(head: bytes, take: Take) -> tuple[int, str] | None:
         # Real conversations start with their title and time, so a head is nearly always one
         # conversation's; a file of look-alikes is decoded rather than hashed over and over.
-        for size, mark, sid in known.get(record_head(head), ())[:_MAX_CANDIDATES]:
+        candidates = known.get(record_head(head))
+        if candidates is None:
+            return None
+        for size, mark, sid in candidates[:_MAX_CANDIDATES]:
             raw = take(size)
             if raw is not None and record_mark(raw, thumbs.get(sid)) == mark:
                 return size, sid
@@ -179,30 +220,34 @@ def _recogniser(known: KnownRecords | None, feedback: Mapping[str, str]) -> Reco
 
 def conversation_session(conv: dict[str, Any], cid: str, mapping: dict[str, Any],
                          thumbs: str | None = None, mark: int | None = None,
-                         head: int | None = None, size: int | None = None) -> Session:
+                         head: int | None = None, size: int | None = None,
+                         exact: bool = True) -> Session:
     """One conversation object as a session: the visible thread from ``current_node`` up.
     ``mark``, ``head`` and ``size`` describe its record in the export (see
-    :func:`record_mark`)."""
+    :func:`record_mark`). ``exact`` False: ``conv`` was decoded by orjson, and
+    :class:`_RoundedError` is raised where a number it may have rounded would be shown."""
     nodes = {key: node for key, node in mapping.items() if isinstance(node, dict)}
     thread = _visible_path(nodes, conv.get("current_node"))
-    messages = _thread_messages(thread)
+    messages = _thread_messages(thread, exact)
     title = (as_str(conv.get("title")) or "").strip()
     if not title:
         title = title_from(first_user_text(messages)) or "Untitled conversation"
-    start, end = time_span(messages, from_epoch(conv.get("create_time")),
-                           from_epoch(conv.get("update_time")))
-    model = main_model(m.model for m in messages if m.role == "assistant")
+    updated = from_epoch(conv.get("update_time"))
+    start, end = time_span(messages, from_epoch(conv.get("create_time")), updated)
+    models = [m.model for m in messages if m.role == "assistant" and m.model]
+    # One model throughout is the usual case; main_model settles mixes (and ties).
+    model = models[0] if models and models.count(models[0]) == len(models) else main_model(models)
     if model is None:
         model = as_str(conv.get("default_model_slug"))
     branches = 0
-    for node in nodes.values():  # most nodes have one child: only forks are looked into
-        children = node.get("children")
-        if isinstance(children, list) and len(children) > 1:
-            branches += max(0, len(child_ids(node, "children", nodes)) - 1)
+    # Most nodes have one child: only forks are looked into.
+    for node in [n for n in nodes.values()
+                 if isinstance(kids := n.get("children"), list) and len(kids) > 1]:
+        branches += max(0, len(child_ids(node, "children", nodes)) - 1)
     return Session(
         source=SOURCE, external_id=cid, title=title, started_at=start, ended_at=end,
         messages=tuple(messages), model=model, hidden_branches=branches,
-        tool_feedback=thumbs, fingerprint=mark, updated_at=from_epoch(conv.get("update_time")),
+        tool_feedback=thumbs, fingerprint=mark, updated_at=updated,
         record_head=head, record_size=size,
     )
 
@@ -231,14 +276,7 @@ def _visible_path(nodes: dict[str, dict[str, Any]], current: Any) -> list[dict[s
     return path
 
 
-def _is_hidden(metadata: dict[str, Any], role: str, content_type: str) -> bool:
-    if metadata.get("is_visually_hidden_from_conversation"):
-        return True
-    # System prompts, custom instructions and memory are not part of the thread.
-    return role == "system" or content_type in _CONTEXT_TYPES
-
-
-def _thread_messages(thread: list[dict[str, Any]]) -> list[Message]:
+def _thread_messages(thread: list[dict[str, Any]], exact: bool = True) -> list[Message]:
     """The visible thread as entries. Reasoning (``thoughts``, ``reasoning_recap``) is shown as
     ``[thinking] …`` at the head of the assistant message it precedes, be that an answer or a
     call to a tool, so it keeps the source's order and adds no entry; reasoning followed by no
@@ -263,34 +301,65 @@ def _thread_messages(thread: list[dict[str, Any]]) -> list[Message]:
         message = node.get("message")
         if not message or not isinstance(message, dict):
             continue
-        author = as_dict(message.get("author"))
-        role = as_str(author.get("role")) or "assistant"
-        content = as_dict(message.get("content"))
-        content_type = as_str(content.get("content_type")) or "text"
-        metadata = as_dict(message.get("metadata"))
-        if _is_hidden(metadata, role, content_type):
+        # as_dict / as_str inlined: this runs once per node of every conversation.
+        author = message.get("author")
+        if not isinstance(author, dict):
+            author = {}
+        role = author.get("role")
+        if not isinstance(role, str) or not role:
+            role = "assistant"
+        content = message.get("content")
+        if not isinstance(content, dict):
+            content = {}
+        content_type = content.get("content_type")
+        if not isinstance(content_type, str) or not content_type:
+            content_type = "text"
+        metadata = message.get("metadata")
+        if not isinstance(metadata, dict):
+            metadata = {}
+        # Hidden: system prompts, custom instructions and memory are not part of the thread.
+        if (metadata.get("is_visually_hidden_from_conversation") or role == "system"
+                or content_type in _CONTEXT_TYPES):
             continue
-        text = render_content(content)
+        parts = content.get("parts")
+        if (content_type == "text" and type(parts) is list and len(parts) == 1
+                and type(parts[0]) is str):
+            text = parts[0]  # what render_content makes of the usual message
+        else:
+            if not exact and _maybe_rounded(parts):
+                raise _RoundedError  # only parts hold numbers shown as they are written
+            text = render_content(content)
         if "attachments" in metadata:
             attachments = _attachments(metadata)
             if attachments:
                 text = f"{text}\n\n{attachments}" if text else attachments
-        time = from_epoch(message.get("create_time"))
-        model = as_str(metadata.get("model_slug"))
-        recipient = as_str(message.get("recipient")) or "all"
+        moment = message.get("create_time")
+        if type(moment) is float and _MIN_SECONDS < moment < _MAX_SECONDS:
+            time: datetime | None = datetime.fromtimestamp(moment, UTC)  # from_epoch's usual case
+        else:
+            time = from_epoch(moment)
+        model = metadata.get("model_slug")
+        if not isinstance(model, str) or not model:
+            model = None
+        recipient = message.get("recipient")
+        if not isinstance(recipient, str) or not recipient:
+            recipient = "all"
         if role == "assistant" and content_type in _THINKING_TYPES:
-            if text.strip():
+            stripped = text.strip()
+            if stripped:
                 if not thinking:
                     thinking_time = time
-                thinking.append(f"[thinking] {text.strip()}")
+                thinking.append(f"[thinking] {stripped}")
             continue
-        if not text.strip():
+        if not text or text.isspace():
             continue  # an empty placeholder (e.g. the blank message under the root)
         if role == "assistant" and recipient != "all":
             text = with_thinking(f"[call {recipient}] {text}")
             messages.append(Message("tool", text, time, model))
         elif role == "tool":
-            tool = as_str(author.get("name")) or "tool"
+            tool = author.get("name")
+            if not isinstance(tool, str) or not tool:
+                tool = "tool"
             messages.append(Message("tool", f"[{tool}] {text}", time, None))
         elif role == "user":
             thinking_alone()

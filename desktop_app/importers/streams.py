@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import IO, Any, BinaryIO, Generic, TypeVar
 
 import ijson
+import orjson
 
 from desktop_app.importers.contract import FormatError
 
@@ -186,6 +187,16 @@ _COMMA, _OPEN = ord(","), ord("{")
 _AFTER_ITEM = frozenset(b" \t\n\r,]")
 #: A decode error this close to the end of the text read so far may just mean "read more".
 _NEAR_END = 64
+#: The start of an object up to the end of its first key (``{"title":``).
+_FIRST_KEY = re.compile(rb'\{[ \t\n\r]*"[^"\\\r\n]{1,64}"[ \t\n\r]*:')
+_SPACE_BYTES = frozenset(b" \t\n\r")
+_CLOSE = ord("}")
+#: How far ahead :meth:`_RawScanner.quick` looks for the item after the one it decodes.
+_QUICK_AHEAD = 4 * 1024 * 1024
+#: How many candidate ends it tries before leaving an item to the standard decoder.
+_QUICK_TRIES = 4
+#: After this many items in a row it could not decode, it is not tried again.
+_QUICK_MISSES = 8
 
 _T = TypeVar("_T")
 #: ``take(size)``: the ``size`` raw bytes from the item's start, when they end where an array
@@ -195,14 +206,20 @@ Take = Callable[[int], bytes | None]
 Recognise = Callable[[bytes, Take], tuple[int, _T] | None]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built once per item, frozen's __init__ is 5x slower
 class RawItem(Generic[_T]):
     """One item of an array: decoded (``value``, with its exact bytes ``raw``), or recognised
-    without decoding (``token``, what ``recognise`` returned; ``value`` and ``raw`` are None)."""
+    without decoding (``token``, what ``recognise`` returned; ``value`` and ``raw`` are None).
+
+    ``exact`` is False for an item orjson decoded: the same value as the standard library's
+    decoder gives, except that an integer beyond 64 bits comes as a float (rounded). A reader
+    to whom that matters decodes ``raw`` again with :func:`json.loads` where it meets one.
+    """
 
     value: Any = None
     raw: bytes | None = None
     token: _T | None = None
+    exact: bool = True
 
 
 def iter_raw_items(stream: BinaryIO, name: str,
@@ -211,8 +228,9 @@ def iter_raw_items(stream: BinaryIO, name: str,
 
     ``recognise`` sees the first :data:`ITEM_HEAD` bytes of each item and may claim it by a size
     (checking those bytes with ``take``): the item is then skipped without being decoded, at the
-    speed of reading bytes. Every other item is decoded with the standard library's C decoder
-    (as :func:`desktop_app.importers.jsonarray.iter_array`), its bytes given with it. Errors
+    speed of reading bytes. Every other item is decoded, its bytes given with it: with orjson
+    where the next item starts with the same key (see :meth:`_RawScanner.quick`), else with the
+    standard library's C decoder (as :func:`desktop_app.importers.jsonarray.iter_array`). Errors
     (invalid JSON or UTF-8, a truncated file, data after the array) raise :class:`FormatError`
     naming the item they happened in. Memory holds one chunk plus the item being read.
     """
@@ -234,6 +252,10 @@ class _RawScanner:
         self.tat = 0
         self.utf8 = codecs.getincrementaldecoder("utf-8")()
         self.count = 0
+        #: Items in a row :meth:`quick` could not decode (it stops trying after a few).
+        self.misses = 0
+        #: False when the last item was decoded by :meth:`quick`.
+        self.exact = True
 
     def fail(self, reason: str) -> FormatError:
         return FormatError(self.name, reason, f"item {self.count + 1}")
@@ -294,7 +316,12 @@ class _RawScanner:
         return data[at:end]
 
     def decode(self, decoder: json.JSONDecoder) -> tuple[Any, bytes]:
-        """Decode the item at ``at``: its value and raw bytes."""
+        """Decode the item at ``at``: its value and raw bytes (``exact`` says by which
+        decoder, see :class:`RawItem`)."""
+        quick = self.quick()
+        self.exact = quick is None
+        if quick is not None:
+            return quick
         if self.text is None:
             self.utf8 = codecs.getincrementaldecoder("utf-8")()
             self.text = self._decoded(self.data[self.at:], self.eof)
@@ -322,6 +349,65 @@ class _RawScanner:
             self.tat = end
             self.at += len(raw)
             return item, raw
+
+    def quick(self) -> tuple[Any, bytes] | None:
+        """Decode the item at ``at`` with orjson (about twice as fast, and no text to keep in
+        step), its end found without decoding: the next item starts with the same key
+        (``{"title":``), after ``}`` and a comma. None when no such end is found (the last
+        item, items of other shapes, invalid JSON, values orjson refuses such as ``NaN``):
+        :meth:`decode` reads it, and says what is wrong.
+
+        An end is confirmed by orjson decoding exactly the bytes up to it: a JSON value ends
+        at one place only, so bytes cut anywhere else (inside a string, in a nested object)
+        are not one value.
+        """
+        if self.misses >= _QUICK_MISSES:
+            return None
+        found = self._quick()
+        self.misses = 0 if found is not None else self.misses + 1
+        return found
+
+    def _quick(self) -> tuple[Any, bytes] | None:
+        if len(self.data) - self.at < ITEM_HEAD:
+            self.want(ITEM_HEAD)
+        data, at = self.data, self.at
+        first = _FIRST_KEY.match(data, at)
+        if first is None:
+            return None
+        key = first.group()
+        start = first.end()
+        tries = 0
+        while True:
+            found = data.find(key, start)
+            if found < 0:
+                if self.eof or len(data) - at > _QUICK_AHEAD:
+                    return None
+                searched = max(len(data) - len(key), at + 1) - at
+                self.more(max(_CHUNK, len(data) - at))
+                data, at = self.data, self.at
+                start = at + searched
+                continue
+            start = found + 1
+            end = found
+            while data[end - 1] in _SPACE_BYTES:
+                end -= 1
+            if data[end - 1] != _COMMA:
+                continue
+            end -= 1
+            while data[end - 1] in _SPACE_BYTES:
+                end -= 1
+            if data[end - 1] != _CLOSE or end <= at:
+                continue
+            try:
+                value = orjson.loads(memoryview(data)[at:end])
+            except orjson.JSONDecodeError:
+                tries += 1
+                if tries >= _QUICK_TRIES:
+                    return None
+                continue
+            self.at = end
+            self.text = None
+            return value, data[at:end]
 
     def items(self, recognise: Recognise[_T] | None) -> Iterator[RawItem[_T]]:
         decoder = json.JSONDecoder()
@@ -352,7 +438,7 @@ class _RawScanner:
                 else:
                     item, raw = self.decode(decoder)
                     self.count += 1
-                    yield RawItem(value=item, raw=raw)
+                    yield RawItem(value=item, raw=raw, exact=self.exact)
                 data, at = self.data, self.at
                 if at + 1 < len(data) and data[at] == _COMMA and data[at + 1] == _OPEN:
                     self.step()  # the usual "},{" between conversations: no spaces to skip

@@ -288,3 +288,17 @@ def test_big_file_in_a_folder_imports(db: Database, tmp_path: Path) -> None:
     entry = import_paths(db, [tmp_path / "export"]).files[0]
     assert entry.sessions_new == 1200
     assert entry.messages == 4800
+
+
+def test_numbers_beyond_64_bits_are_shown_as_written() -> None:
+    # orjson reads such an integer as a float: the conversation is decoded again, exactly.
+    big = 2 ** 70
+    image = {"content_type": "image_asset_pointer", "width": big, "height": 768}
+    parts: list[Any] = ["look", image, [big, -(2 ** 64)]]
+    convs = [gpt_conversation(f"c{i}", [gpt_message("u", "user", None, 100.0, content={
+        "content_type": "multimodal_text", "parts": parts})]) for i in range(3)]
+    sessions, _ = parse_bytes(chatgpt, json.dumps(convs).encode())
+    assert len(sessions) == 3
+    for session in sessions:
+        assert f"[image {big}×768]" in session.messages[0].text
+        assert json.dumps([big, -(2 ** 64)]) in session.messages[0].text

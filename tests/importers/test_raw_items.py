@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 from typing import Any
 
 import pytest
@@ -124,3 +125,73 @@ def test_an_item_cut_by_the_end_of_a_chunk_is_recognised(monkeypatch: pytest.Mon
 
         got = [item.token for item in iter_raw_items(io.BytesIO(data), "x.json", recognise)]
         assert got == raws
+
+
+def _alike(count: int, nested: int = 1) -> list[dict[str, Any]]:
+    """Items that start with the same key, with objects inside that start with it too."""
+    return [{"title": f"item {i} }},{{\"title\": in a string", "n": i,
+             "inner": [{"title": f"inner {j}"} for j in range(nested)]}
+            for i in range(count)]
+
+
+@pytest.mark.parametrize("separators", [(",", ":"), (", ", ": ")])
+@pytest.mark.parametrize("chunk", [7, 100, 256 * 1024])
+def test_items_that_start_alike_are_decoded_by_orjson(separators: tuple[str, str], chunk: int,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(streams, "_CHUNK", chunk)
+    items = _alike(30, nested=2)
+    data = json.dumps(items, separators=separators, indent=None).encode()
+    got: list[RawItem[Any]] = list(iter_raw_items(io.BytesIO(data), "x.json"))
+    assert [item.value for item in got] == items
+    assert [item.raw for item in got] == [json.dumps(item, separators=separators).encode()
+                                          for item in items]
+    # Each but the last is read up to the start of the next one (the nested look-alikes are
+    # tried and refused); the last, with no item after it, by the standard decoder.
+    assert [item.exact for item in got] == [False] * 29 + [True]
+
+
+def test_many_look_alikes_inside_leave_an_item_to_the_standard_decoder() -> None:
+    items = _alike(3, nested=streams._QUICK_TRIES + 1)
+    got: list[RawItem[Any]] = list(iter_raw_items(io.BytesIO(json.dumps(items).encode()), "x"))
+    assert [item.value for item in got] == items
+    assert [item.exact for item in got] == [True, True, True]
+
+
+def test_what_orjson_reads_otherwise_is_read_as_before() -> None:
+    items: list[Any] = [{"k": 1}, {"k": math.nan}, {"k": "\ud800"}, {"k": 10 ** 30}, {"k": 2},
+                        {"k": 3}]
+    got: list[RawItem[Any]] = list(iter_raw_items(io.BytesIO(json.dumps(items).encode()), "x"))
+    # orjson refuses NaN and lone surrogates: the standard decoder reads them.
+    assert math.isnan(got[1].value["k"])
+    assert got[2].value == {"k": "\ud800"}
+    assert [item.exact for item in got[1:3]] == [True, True]
+    # An integer beyond 64 bits comes as a float from orjson, and says so.
+    assert got[3].value == {"k": float(10 ** 30)}
+    assert not got[3].exact
+    assert json.loads(got[3].raw or b"") == {"k": 10 ** 30}
+    assert [item.value for item in got[4:]] == items[4:]
+
+
+def test_items_of_other_shapes_stop_the_orjson_attempts(monkeypatch: pytest.MonkeyPatch) -> None:
+    tried: list[int] = []
+    real = streams._RawScanner._quick
+
+    def spy(self: Any) -> Any:
+        tried.append(self.count)
+        return real(self)
+
+    monkeypatch.setattr(streams._RawScanner, "_quick", spy)
+    items = [{f"key{i}": i} for i in range(40)]  # no item starts as the next one
+    got: list[RawItem[Any]] = list(iter_raw_items(io.BytesIO(json.dumps(items).encode()), "x.json"))
+    assert [item.value for item in got] == items
+    assert tried == list(range(streams._QUICK_MISSES))
+
+
+def test_invalid_utf8_is_reported_in_the_item_that_holds_it() -> None:
+    # (Before orjson read the items, the first 256 KB were decoded as text at once: a bad byte
+    # anywhere in them was reported at the item being read, here item 1.)
+    items = [{"title": f"t{i}", "text": "ok"} for i in range(5)]
+    data = json.dumps(items).encode().replace(b'"t3"', b'"t\xff"')
+    with pytest.raises(FormatError) as got:
+        list(iter_raw_items(io.BytesIO(data), "x.json"))
+    assert (got.value.reason, got.value.where) == ("not valid UTF-8 text", "item 4")

@@ -3,7 +3,7 @@
 Run from the repository root, in the test virtualenv::
 
     .venv/bin/python tests/perf/bench_peers_chatgpt.py [--mb 200] [--runs 3] [--profile]
-        [--no-convoviz | --convoviz-runs N] [--no-extra] [--delete]
+        [--no-convoviz | --convoviz-runs N] [--no-extra] [--delete] [--before CHECKOUT]
 
 The memory targets at 1 GB and 4 GB: ``--mb 1000 --runs 1 --no-convoviz --no-extra`` (and
 ``--mb 4000 ... --delete``; check ``df`` first: the 4 GB export is written, then zipped).
@@ -24,6 +24,10 @@ then runs, interleaved, ``--runs`` rounds of:
   import makes the user wait for; the index is built after, in the background);
 - the same export as a plain ``conversations.json`` (extracted once): first import, then the
   same bytes with a new mtime, where each conversation is recognised by the hash of its bytes.
+
+``--before CHECKOUT`` runs another checkout's ``desktop_app`` (e.g. ``git archive <commit> | tar -x
+-C /tmp/base``) too, interleaved in each round: its first import, phase 1 and plain-JSON
+re-import, printed beside ours.
 
 Each child runs alone; its time is wall-clock, its peak RSS the child's own ``ru_maxrss``
 (``os.wait4``). Prints one line per figure: our median, theirs, the ratio; and the machine load
@@ -58,6 +62,8 @@ PHASE1 = """
 import sys
 from desktop_app import cli
 from desktop_app.ingest import run
+if not hasattr(run, "finish_import_index"):
+    sys.exit(3)
 run.finish_import_index = lambda db, **kw: None
 sys.exit(cli.main(sys.argv[1:]))
 """
@@ -84,12 +90,12 @@ ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRIT
 CPU: list[float] = []
 
 
-def _run(cmd: list[str], **kwargs: object) -> tuple[float, float, str]:
+def _run(cmd: list[str], cwd: Path = ROOT, **kwargs: object) -> tuple[float, float, str]:
     """Seconds, peak RSS (MB) and stdout of one child, run alone; its CPU time goes to CPU."""
     kwargs.setdefault("env", ENV)
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        child = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=err, **kwargs)  # type: ignore[call-overload]
+        child = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, **kwargs)  # type: ignore[call-overload]
         _pid, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - started
         child.returncode = os.waitstatus_to_exitcode(status)
@@ -156,10 +162,12 @@ def convoviz() -> list[str] | None:
     return [str(exe)]
 
 
-def _ours(db: Path, path: Path, *, phase1: bool = False) -> tuple[float, float, dict[str, int]]:
+def _ours(db: Path, path: Path, *, phase1: bool = False,
+          repo: Path = ROOT) -> tuple[float, float, dict[str, int]]:
+    """One import by the checkout ``repo`` (its ``desktop_app``: the child runs in it)."""
     args = ("--db", str(db), "import", str(path), "--json")
     cmd = [sys.executable, "-c", PHASE1, *args] if phase1 else _worthwhile_cmd(*args)
-    seconds, rss, out = _run(cmd)
+    seconds, rss, out = _run(cmd, cwd=repo)
     return seconds, rss, json.loads(out)["totals"]
 
 
@@ -180,9 +188,9 @@ def profile(path: Path, work: Path) -> None:
     stats = pstats.Stats(str(prof))
     total = stats.total_tt  # type: ignore[attr-defined]
     phases = {  # the first that matches a function's file:name takes its self time
-        "json decoding (C)": ("raw_decode",),
+        "json decoding (C)": ("raw_decode", "<orjson.loads>"),
         "raw scan + hashes": ("streams.py", "record_mark", "record_head",
-                              "'update' of '_hashlib.HASH'"),
+                              "'update' of '_hashlib.HASH'", "'find' of 'bytes'"),
         "zip inflate / read": ("zlib", "zipfile", "crc32", "readinto", "read'"),
         "rows: time formatting": ("utc_iso", "stored_time", "isoformat"),
         "rows: content hash": ("content_hash", "openssl_sha256", "hexdigest"),
@@ -214,6 +222,28 @@ def profile(path: Path, work: Path) -> None:
     stats.sort_stats("tottime").print_stats(18)
 
 
+def _before_round(repo: Path, db: Path, path: Path, plain_path: Path, sessions: int,
+                  figures: dict[str, list[tuple[float, float]]], cpu: dict[str, list[float]],
+                  *, extra: bool) -> None:
+    """One round of the before checkout: first import, phase 1, plain-JSON first and again."""
+    def record(key: str, run: tuple[float, float, dict[str, int]]) -> dict[str, int]:
+        figures.setdefault(key, []).append(run[:2])
+        cpu.setdefault(key, []).append(CPU[-1])
+        return run[2]
+
+    _fresh(db)
+    assert record("before first", _ours(db, path, repo=repo))["sessions_new"] == sessions
+    _fresh(db)
+    if extra:
+        record("before phase1", _ours(db, path, phase1=True, repo=repo))
+        _fresh(db)
+        record("before json-first", _ours(db, plain_path, repo=repo))
+        os.utime(plain_path)
+        again = record("before json-reimport", _ours(db, plain_path, repo=repo))
+        assert again["sessions_unchanged"] == sessions, again
+        _fresh(db)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=int, default=200, help="export size in MB (default 200)")
@@ -226,7 +256,11 @@ def main() -> int:
                         help="leave out the phase-1 and plain-JSON runs (big sizes: memory)")
     parser.add_argument("--delete", action="store_true",  # e.g. --mb 4000
                         help="delete the generated export afterwards (big sizes)")
+    parser.add_argument("--before", type=Path, default=None, metavar="CHECKOUT",
+                        help="another checkout's first import, phase 1 and plain-JSON "
+                             "re-import, interleaved: the before figures")
     args = parser.parse_args()
+    before = args.before.resolve() if args.before is not None else None
     path, sessions = export(args.mb)
     size_mb = path.stat().st_size / 1_000_000
     with zipfile.ZipFile(path) as z:
@@ -291,6 +325,9 @@ def main() -> int:
                 figures.setdefault("json-reimport", []).append((s, rss))
                 cpu.setdefault("json-reimport", []).append(CPU[-1])
                 _fresh(db)
+            if before is not None:
+                _before_round(before, db, path, plain_path, sessions, figures, cpu,
+                              extra=not args.no_extra)
             print(f"  round {round_ + 1}: " + ", ".join(
                 f"{k} {v[-1][0]:.2f} s" for k, v in figures.items()), flush=True)
         if args.profile:
@@ -332,12 +369,18 @@ def main() -> int:
               f"{j1_rss:.0f} / {j2_rss:.0f} MB")
     print("CPU seconds (user + system of each child; steadier than wall time on a busy machine):")
     for key in figures:
-        line = f"  {key:<14} {cpu_med(key):7.2f} s"
-        if key != "ijson":
+        wall = statistics.median(seconds for seconds, _ in figures[key])
+        line = f"  {key:<21} {cpu_med(key):7.2f} s (wall {wall:5.2f} s)"
+        if key not in ("ijson", "json-reimport", "before json-reimport"):
             line += f"  = {cpu_med(key) / cpu_med('ijson'):5.2f}x the ijson floor"
-        if key in ("reimport", "json-reimport"):
-            first_key = "ours" if key == "reimport" else "json-first"
+        if key.endswith("json-reimport"):
+            first_key = key.replace("reimport", "first")
             line += f", {cpu_med(first_key) / cpu_med(key):5.1f}x faster than its first import"
+        elif key == "reimport":
+            line += f", {cpu_med('ours') / cpu_med(key):5.1f}x faster than its first import"
+        if key.startswith("before "):
+            ours_key = {"before first": "ours"}.get(key, key.removeprefix("before "))
+            line += f"; ours / before {cpu_med(ours_key) / cpu_med(key):.2f}"
         print(line)
     print(f"1 GB at this speed:          {ours_s * 1000 / inner_mb:.1f} s (target <= 40 s, quiet)")
     if args.delete:
