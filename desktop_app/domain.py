@@ -178,11 +178,15 @@ class Session:
         return StoredForm(parser_version, times, self.content_hash(parser_version, times))
 
     def content_hash(self, parser_version: str = "1",
-                     times: Sequence[str | None] | None = None) -> str:
+                     times: Sequence[str | None] | None = None, *,
+                     columns: tuple[Sequence[str], Sequence[str], Sequence[str | None]]
+                     | None = None) -> str:
         """A hash of everything an import stores, so an unchanged session can be skipped.
 
         ``times`` may hold the messages' times already formatted by :func:`utc_iso` (the store
-        formats them anyway), which saves doing it twice on large imports.
+        formats them anyway), which saves doing it twice on large imports. ``columns``: the
+        messages as roles, texts and models (with ``times``), for a session built without
+        them (a parser's worker works out the stored form before any message object exists).
         """
         parts: list[str] = [
             parser_version,
@@ -206,10 +210,16 @@ class Session:
         if split != (None, None, None):
             parts.append("split={}/{}/{}".format(*split))
         chunks = ["".join(f"{part}\x00" for part in parts)]
-        if times is None:
-            times = [utc_iso(m.time) for m in self.messages]
-        for m, time in zip(self.messages, times, strict=True):
-            chunks.append(f"{m.role}\x00{time or ''}\x00{m.model or ''}\x00{m.text}\x00\x01")
+        if columns is not None:
+            assert times is not None, "columns come with their times"
+            chunks.extend(f"{role}\x00{time or ''}\x00{model or ''}\x00{text}\x00\x01"
+                          for role, text, time, model in zip(*columns[:2], times, columns[2],
+                                                              strict=True))
+        else:
+            if times is None:
+                times = [utc_iso(m.time) for m in self.messages]
+            for m, time in zip(self.messages, times, strict=True):
+                chunks.append(f"{m.role}\x00{time or ''}\x00{m.model or ''}\x00{m.text}\x00\x01")
         # One update of the same bytes as part-by-part updates: the hash is unchanged.
         return hashlib.sha256("".join(chunks).encode()).hexdigest()
 

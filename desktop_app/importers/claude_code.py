@@ -343,7 +343,11 @@ class _Building:
         b.entries = [(m.role, m.text, m.time, m.model) for m in messages]
         return b
 
-    def session(self) -> Session:
+    def _columns(self) -> tuple[tuple[Any, ...], ...]:
+        """The entries as columns: roles, texts, times (see :data:`_Entry`), models."""
+        return self.packed or (tuple(zip(*self.entries, strict=True)) or ((), (), (), ()))
+
+    def _session(self, messages: tuple[Message, ...]) -> Session:
         title = self.custom or self.ai or self.summary or title_from(self.first_prompt) or \
             "Claude Code session"
         model = None
@@ -353,15 +357,39 @@ class _Building:
         if self.usage:  # the four counts of every response, added up column by column
             tokens_in, tokens_out, write, read = map(sum, zip(*self.usage.values(), strict=True))
         uncached = None if tokens_in is None else tokens_in - (write or 0) - (read or 0)
-        roles, texts, times, models = self.packed or (tuple(zip(*self.entries, strict=True))
-                                                      or ((), (), (), ()))
-        moments = [_fromisoformat(t) if type(t) is str else t for t in times]  # _read_time
-        messages = tuple(map(Message, roles, texts, moments, models))
         return Session(source=SOURCE, external_id=self.sid, title=title, started_at=self.start,
                        ended_at=self.end, messages=messages, model=model, tokens_in=tokens_in,
                        tokens_out=tokens_out, project=self.cwd, tokens_uncached=uncached,
                        tokens_cache_write=write, tokens_cache_read=read,
                        stored_form=self.stored_form)
+
+    def session(self) -> Session:
+        roles, texts, times, models = self._columns()
+        moments = [_fromisoformat(t) if type(t) is str else t for t in times]  # _read_time
+        return self._session(tuple(map(Message, roles, texts, moments, models)))
+
+    def work_out_stored_form(self, parser_version: str) -> StoredForm:
+        """The stored form of :meth:`session` (message times as stored, content hash), worked
+        out from the columns without making the messages (in the worker that read them)."""
+        roles, texts, times, models = self._columns()
+        stored = tuple(map(_stored_time, times))
+        header = self._session(())
+        return StoredForm(parser_version, stored, header.content_hash(
+            parser_version, stored, columns=(roles, texts, models)))
+
+
+#: A record time whose first 19 characters are what the store keeps of it (``utc_iso``):
+#: seconds, a fraction datetime reads exactly, UTC.
+_STORED_AS_IS = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|\+00:00)")
+
+
+def _stored_time(when: datetime | str | None) -> str | None:
+    """An entry's time as the store keeps it (``utc_iso``), from what the entry kept."""
+    if isinstance(when, str):
+        if _STORED_AS_IS.fullmatch(when):
+            return when[:19] + "Z"
+        return utc_iso(_fromisoformat(when))
+    return utc_iso(when)
 
 
 def utc_iso_ms(moment: datetime | None) -> str | None:
@@ -1151,7 +1179,7 @@ def _read_part_whole(files: list[GroupFile]) -> _PartResult:
         version = SPEC.parser_version
         for b in group.sessions.values():
             if b.touched and b.has_entries():
-                b.stored_form = b.session().stored(version)
+                b.stored_form = b.work_out_stored_form(version)
     return _PartResult(done, skipped, [f.end for f in files], group.sessions, group.owned,
                        group.subagent_only, group.mentions)
 

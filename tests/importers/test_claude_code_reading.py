@@ -100,3 +100,19 @@ def test_a_part_read_in_a_worker_keeps_odd_times_and_ids(tmp_path: Path) -> None
     [state] = saved.states.values()
     assert state["uuids"] == ["u1", "a1\nx", "u2", "a2", "u3", "u4"]  # one with a line break too
     assert state["start"] == "2026-01-02T03:04:05.553000+00:00"
+
+
+def test_a_kept_time_string_is_stored_as_its_time_would_be() -> None:
+    """A worker works out stored times from the strings entries keep (no time object made);
+    each must be what the store makes of the time itself."""
+    from desktop_app.domain import utc_iso
+    from desktop_app.importers.claude_code import _read_time, _stored_time
+
+    shapes = ["2026-01-02T03:04:05Z", "2026-01-02T03:04:05.553Z", "2026-01-02T03:04:05.999999Z",
+              "2026-01-02T03:04:05.9999999Z", "2026-01-02T03:04:05+00:00",
+              "2026-01-02T03:04:05.1+00:00", "2026-01-02T03:04Z", "2026-01-02T03Z",
+              "2026-01-02T03:04:05,5Z", "2026-01-02T03:04:05.553-00:00",
+              "2026-01-02T03:04:05.553+01:00", "2026-12-31T23:59:59.9999995Z", "", None, 17]
+    for value in shapes:
+        moment, kept = _read_time(value)
+        assert _stored_time(kept) == utc_iso(moment), value
