@@ -233,6 +233,8 @@ class PathRun:
     rules: RuleSet = field(default_factory=RuleSet)
     #: Stored sessions whose text a no-text rule removed here (their text must really go).
     erased: int = 0
+    #: The CRC-32 of the file given, when it was read to its end (see :mod:`.unchanged`).
+    content_crc: int | None = None
     #: The copy kept of each session met in this path, and those met (see :mod:`.batches`).
     copies: Copies = field(init=False)
 

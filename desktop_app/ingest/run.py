@@ -66,7 +66,7 @@ def _import_path(run: PathRun, path: Path) -> None:
     if kind is not None:
         _check_imported(run, shown, kind)
     if not run.failed and not run.report.skipped and not run.report.skipped_unlisted:
-        unchanged.remember(run.db, path, list(run.sources), run.copies)
+        unchanged.remember(run.db, path, list(run.sources), run.copies, run.content_crc)
 
 
 def _check_imported(run: PathRun, shown: str, container: str) -> None:

@@ -20,7 +20,7 @@ from desktop_app.importers.contract import FormatError, Skipped, SourceSpec
 from desktop_app.importers.streams import HEAD_SIZE, Headed
 from desktop_app.importers.tarsafe import is_tar_gz, iter_tar_members
 from desktop_app.importers.zipsafe import ZipBombError, is_zip, iter_members, open_zip
-from desktop_app.ingest import companions, incremental, restore
+from desktop_app.ingest import companions, incremental, restore, unchanged
 from desktop_app.ingest.batches import parse_into_store
 from desktop_app.ingest.pathrun import PathRun
 from desktop_app.store.sessions import SaveCounts
@@ -184,5 +184,9 @@ def import_file(run: PathRun, path: Path) -> str | None:
             incremental.finish(run, direct=True)
             return "group"
         companions.load_beside(path, run.skip, run.companions)
-        import_stream(run, raw, shown, 1.0, direct=True, head=head, spec=spec)
+        # Its CRC-32 is taken as it is read: a copy of the same bytes is recognised next time.
+        crc = unchanged.CrcReader(raw, zlib.crc32(head), len(head))
+        import_stream(run, cast(BinaryIO, crc), shown, 1.0, direct=True, head=head, spec=spec)
+        if crc.read(1) == b"":  # the parser read it to its end
+            run.content_crc = crc.crc
         return None

@@ -82,12 +82,12 @@ def remember_copies(db: Database, state: FileState) -> None:
 def _remember(db: Database, state: FileState, now: str | None) -> None:
     db.conn.execute(
         "INSERT INTO file_states (path, source, parser_version, size, mtime_ns, offset, sessions,"
-        " imported_at) SELECT ?, ?, ?, ?, ?, ?, "
+        " imported_at, content_crc) SELECT ?, ?, ?, ?, ?, ?, "
         f"(SELECT coalesce(json_group_array(id), '[]') FROM (SELECT id FROM {_TABLE} "
-        "ORDER BY id)), ? WHERE 1 ON CONFLICT(path) DO UPDATE SET source = excluded.source, "
+        "ORDER BY id)), ?, ? WHERE 1 ON CONFLICT(path) DO UPDATE SET source = excluded.source, "
         "parser_version = excluded.parser_version, size = excluded.size, "
         "mtime_ns = excluded.mtime_ns, offset = excluded.offset, sessions = excluded.sessions, "
-        "imported_at = excluded.imported_at",
+        "imported_at = excluded.imported_at, content_crc = excluded.content_crc",
         (state.path, state.source, state.parser_version, state.size, state.mtime_ns,
-         state.offset, now))
+         state.offset, now, state.content_crc))
 

@@ -24,11 +24,13 @@ class FileState:
     mtime_ns: int
     offset: int
     sessions: tuple[str, ...] = ()
+    #: An export file's CRC-32 (see store migration 0019), None where not taken.
+    content_crc: int | None = None
 
 
 def load_file_states(db: Database, under: str | None = None) -> dict[str, FileState]:
     """Remembered files, keyed by path (only those whose path starts with ``under``)."""
-    sql = ("SELECT path, source, parser_version, size, mtime_ns, offset, sessions "
+    sql = ("SELECT path, source, parser_version, size, mtime_ns, offset, sessions, content_crc "
            "FROM file_states")
     args: list[str] = []
     if under:
@@ -36,21 +38,30 @@ def load_file_states(db: Database, under: str | None = None) -> dict[str, FileSt
         sql += " WHERE path >= ? AND path < ?"
         args = [under, under + "\U0010ffff"]
     states: dict[str, FileState] = {}
-    for path, source, version, size, mtime_ns, offset, sessions in db.conn.execute(sql, args):
+    for path, source, version, size, mtime_ns, offset, sessions, crc in db.conn.execute(sql,
+                                                                                      args):
         try:
             ids = tuple(str(s) for s in json.loads(sessions))
         except (ValueError, TypeError):
             ids = ()
-        states[path] = FileState(path, source, version, size, mtime_ns, offset, ids)
+        states[path] = FileState(path, source, version, size, mtime_ns, offset, ids, crc)
     return states
 
 
 def load_file_head(db: Database, path: str) -> FileState | None:
     """A remembered file without its sessions (an export's may be a million ids): see
     :func:`remembered_counts`."""
-    row = db.conn.execute("SELECT path, source, parser_version, size, mtime_ns, offset "
-                          "FROM file_states WHERE path = ?", (path,)).fetchone()
-    return None if row is None else FileState(*row)
+    row = db.conn.execute("SELECT path, source, parser_version, size, mtime_ns, offset, "
+                          "content_crc FROM file_states WHERE path = ?", (path,)).fetchone()
+    return None if row is None else FileState(row[0], row[1], row[2], row[3], row[4], row[5],
+                                              content_crc=row[6])
+
+
+def restamp_file(db: Database, path: str, mtime_ns: int) -> None:
+    """A remembered file found unchanged under a new mtime: remember that mtime (the next look
+    needs no reading). Joins the caller's transaction, if any."""
+    with db.atomic():
+        db.conn.execute("UPDATE file_states SET mtime_ns = ? WHERE path = ?", (mtime_ns, path))
 
 
 def remembered_counts(db: Database, path: str) -> tuple[int, int, int]:
@@ -71,12 +82,14 @@ def save_file_states(db: Database, states: Iterable[FileState]) -> None:
     with db.atomic():
         db.conn.executemany(
             "INSERT INTO file_states (path, source, parser_version, size, mtime_ns, offset,"
-            " sessions, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE "
+            " sessions, imported_at, content_crc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(path) DO UPDATE "
             "SET source = excluded.source, parser_version = excluded.parser_version, "
             "size = excluded.size, mtime_ns = excluded.mtime_ns, offset = excluded.offset, "
-            "sessions = excluded.sessions, imported_at = excluded.imported_at",
+            "sessions = excluded.sessions, imported_at = excluded.imported_at, "
+            "content_crc = excluded.content_crc",
             [(s.path, s.source, s.parser_version, s.size, s.mtime_ns, s.offset,
-              json.dumps(sorted(s.sessions)), now) for s in states],
+              json.dumps(sorted(s.sessions)), now, s.content_crc) for s in states],
         )
 
 

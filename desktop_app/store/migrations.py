@@ -414,3 +414,11 @@ def m0018_session_insert_facts(db: Database) -> None:
     no longer by a trigger that ran for every session stored: its sub-program cost 7 µs a
     session, half the time of storing a ChatGPT conversation's row (0.25 s at 37k)."""
     db.execute("DROP TRIGGER IF EXISTS ratings_facts_on_session_insert")
+
+
+@MIGRATIONS(name="0019_file_crc")
+def m0019_file_crc(db: Database) -> None:
+    """The CRC-32 of an export file imported whole (with the companion files beside it), so
+    that the same bytes with a new mtime (a second download, a copy) are recognised by reading
+    them once, without parsing (see ``ingest.unchanged``); NULL for log files and old rows."""
+    db.execute("ALTER TABLE file_states ADD COLUMN content_crc INTEGER")

@@ -202,7 +202,8 @@ def test_deleted_and_no_text_sessions_stay_as_the_user_wanted(db: Database, tmp_
     rule, _new = add_rule(db, "no-text", "title", "Chat 4")
     apply_rule(db, rule, no_text_title)
     decoded.clear()
-    _touch(path)
+    with path.open("ab") as grown:  # the file changed, not its conversations: each is looked up
+        grown.write(b"\n")
     report = import_paths(db, [path]).files[0]
     assert (report.sessions_new, report.sessions_updated, report.sessions_unchanged,
             report.sessions_deleted_earlier) == (0, 0, 5, 1)
@@ -246,3 +247,55 @@ def test_a_zip_with_the_same_members_is_not_read_again(db: Database, tmp_path: P
     assert _counts(db, path) == (0, 1, 7)
     assert opened == [path]
     assert [conv["id"] for conv in decoded] == ["c5"]  # the others recognised by their bytes
+
+
+def test_the_same_bytes_under_a_new_mtime_are_read_once_for_their_crc_only(
+        db: Database, tmp_path: Path, decoded: list[Any],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second download of the same export: its CRC-32 (and its companion's) is the one
+    remembered, so nothing in it is scanned or hashed; the new mtime is remembered, so the
+    next look reads nothing at all. The same size with other bytes is read again."""
+    from desktop_app.importers import chatgpt, streams
+    from desktop_app.ingest import unchanged
+
+    path = write_json(tmp_path / "conversations.json", _distinct(12))
+    write_json(tmp_path / "message_feedback.json",
+               [{"conversation_id": "c2", "rating": "thumbsDown"}])
+    assert _counts(db, path) == (12, 0, 0)
+    decoded.clear()
+    scans: list[object] = []
+    real_scan = streams.iter_raw_items
+
+    def scan(*args: Any, **kwargs: Any) -> Any:
+        scans.append(args)
+        return real_scan(*args, **kwargs)
+
+    monkeypatch.setattr(chatgpt, "iter_raw_items", scan)
+    crcs: list[Path] = []
+    real_crc = unchanged.file_crc
+
+    def crc(file: Path, start: int = 0) -> int:
+        crcs.append(file)
+        return real_crc(file, start)
+
+    monkeypatch.setattr(unchanged, "file_crc", crc)
+    _touch(path)
+    assert _counts(db, path) == (0, 0, 12)
+    assert (scans, decoded) == ([], [])
+    assert sorted(p.name for p in crcs) == ["conversations.json", "message_feedback.json"]
+    crcs.clear()
+    assert _counts(db, path) == (0, 0, 12)
+    assert crcs == []  # the new mtime was remembered
+    # The feedback file, touched with the same bytes, is part of the CRC too.
+    _touch(tmp_path / "message_feedback.json")
+    assert _counts(db, path) == (0, 0, 12)
+    assert (scans, decoded) == ([], [])
+    # The same size, one title changed in place: read again, that conversation decoded.
+    data = path.read_bytes()
+    assert data.count(b'"Chat 7"') == 1
+    path.write_bytes(data.replace(b'"Chat 7"', b'"Chat X"'))
+    _touch(path)
+    assert _counts(db, path) == (0, 1, 11)
+    assert [conv["id"] for conv in decoded] == ["c7"]
+    assert get_session(db, make_session_id("chatgpt", "c7")).title == "Chat X"
+

@@ -128,7 +128,8 @@ ROWS: dict[str, list[dict[str, Any]]] = {
     "file_states": [
         {"path": "/home/me/.claude/projects/wörk/0b1e.jsonl", "source": "claude-code",
          "parser_version": "2", "size": 123_456, "mtime_ns": 1_772_000_000_123_456_789,
-         "offset": 120_000, "sessions": '["claude-code-8e1b77"]', "imported_at": T2},
+         "offset": 120_000, "sessions": '["claude-code-8e1b77"]', "imported_at": T2,
+         "content_crc": 3_735_928_559},
     ],
     "session_states": [
         {"session_id": "claude-code-8e1b77", "parser_version": "2",
