@@ -583,15 +583,20 @@ class _Group:
     def replayed(self, record: dict[str, Any], sid: str) -> bool:
         """A record read before (same ``uuid``): replayed by a resume or fork, or written
         again after a compaction; the session that first had it keeps it."""
-        uuid = as_str(record.get("uuid"))
-        if uuid is None:
-            return False
+        return self.take(record, sid)[0]
+
+    def take(self, record: dict[str, Any], sid: str) -> tuple[bool, str | None]:
+        """Whether a record was read before (see :meth:`replayed`), and its ``uuid`` (None
+        without one); a record not read before is session ``sid``'s from now on."""
+        uuid = record.get("uuid")
+        if not isinstance(uuid, str) or not uuid:
+            return False, None
         if self.resume:
             self.known(sid)  # the uuids it had when last read
         if uuid in self.uuids:
-            return True
+            return True, uuid
         self.own(uuid, sid)
-        return False
+        return False, uuid
 
     def own(self, uuid: str, sid: str) -> None:
         """Session ``sid`` is the first to have record ``uuid``."""
@@ -664,9 +669,10 @@ class _Group:
         self.add_usage(sid, f"{msg_id}|{as_str(inner.get('requestId')) or ''}", usage)
         return sid
 
-    def add_usage(self, sid: str, key: str, usage: dict[str, Any]) -> None:
-        """A response's usage, counted toward the session that first had the response (also
-        in :meth:`assistant`, without a call)."""
+    def add_usage(self, sid: str, key: str, usage: dict[str, Any],
+                  b: _Building | None = None) -> None:
+        """A response's usage, counted toward the session that first had the response
+        (``b``: session ``sid``, when the caller has it already)."""
         fresh = usage.get("input_tokens")
         if type(fresh) is not int or not 0 <= fresh <= _MAX_TOKENS:
             fresh = _tokens(fresh)
@@ -680,7 +686,8 @@ class _Group:
         if type(tokens_out) is not int or not 0 <= tokens_out <= _MAX_TOKENS:
             tokens_out = _tokens(tokens_out)
         tokens_in = fresh + write + read
-        counted = self.building(self.usage_owner.setdefault(key, sid)).usage
+        owner = self.usage_owner.setdefault(key, sid)
+        counted = (b if b is not None and owner == sid else self.building(owner)).usage
         seen = counted.get(key)
         if seen is None:
             counted[key] = [tokens_in, tokens_out, write, read]
@@ -699,21 +706,9 @@ class _Group:
         message = record.get("message")
         if not isinstance(message, dict):
             return ""
-        uuid = record.get("uuid")
-        if isinstance(uuid, str) and uuid:  # as in :meth:`replayed`
-            if self.resume:
-                self.known(sid)
-            uuids = self.uuids
-            if uuid in uuids:
-                return ""
-            uuids[uuid] = sid  # as :meth:`own` does
-            owned = self.owned.get(sid)
-            if owned is None:
-                self.owned[sid] = [uuid]
-            else:
-                owned.append(uuid)
-        else:
-            uuid = None
+        replayed, uuid = self.take(record, sid)
+        if replayed:
+            return ""
         sidechain = sidechain_file or record.get("isSidechain") is True
         msg_id = message.get("id")
         if isinstance(msg_id, str) and msg_id:
@@ -729,34 +724,8 @@ class _Group:
         else:
             b.touched = True  # as :meth:`building` does
         usage = message.get("usage")
-        if isinstance(usage, dict):  # as :meth:`add_usage` does, without a call
-            fresh = usage.get("input_tokens")
-            if type(fresh) is not int or not 0 <= fresh <= _MAX_TOKENS:
-                fresh = _tokens(fresh)
-            write = usage.get("cache_creation_input_tokens")
-            if type(write) is not int or not 0 <= write <= _MAX_TOKENS:
-                write = _tokens(write)
-            read = usage.get("cache_read_input_tokens")
-            if type(read) is not int or not 0 <= read <= _MAX_TOKENS:
-                read = _tokens(read)
-            tokens_out = usage.get("output_tokens")
-            if type(tokens_out) is not int or not 0 <= tokens_out <= _MAX_TOKENS:
-                tokens_out = _tokens(tokens_out)
-            tokens_in = fresh + write + read
-            owner = self.usage_owner.setdefault(key, sid)
-            counted = (b if owner == sid else self.building(owner)).usage
-            seen = counted.get(key)
-            if seen is None:
-                counted[key] = [tokens_in, tokens_out, write, read]
-            else:  # a later line of the same response: the final count is the largest
-                if tokens_in > seen[0]:
-                    seen[0] = tokens_in
-                if tokens_out > seen[1]:
-                    seen[1] = tokens_out
-                if write > seen[2]:
-                    seen[2] = write
-                if read > seen[3]:
-                    seen[3] = read
+        if isinstance(usage, dict):
+            self.add_usage(sid, key, usage, b)
         if sidechain:
             return sid
         moment, when = _read_time(record.get("timestamp"))
@@ -809,21 +778,8 @@ class _Group:
         message = record.get("message")
         if not isinstance(message, dict):
             return ""
-        uuid = record.get("uuid")
-        if isinstance(uuid, str) and uuid:  # as in :meth:`replayed`
-            if self.resume:
-                self.known(sid)
-            uuids = self.uuids
-            if uuid in uuids:
-                return ""
-            uuids[uuid] = sid  # as :meth:`own` does
-            owned = self.owned.get(sid)
-            if owned is None:
-                self.owned[sid] = [uuid]
-            else:
-                owned.append(uuid)
-        else:
-            uuid = None
+        if self.take(record, sid)[0]:
+            return ""
         if sidechain_file or record.get("isSidechain") is True or record.get("isMeta") is True:
             return sid
         content = message.get("content")
