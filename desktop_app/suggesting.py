@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from sqlite_utils import Database
 
@@ -21,9 +21,6 @@ from desktop_app.metrics.suggest import FOLDS, MIN_GAIN, SuggestResult, suggest
 from desktop_app.store import open_db
 from desktop_app.store.evidence import commit_counts
 from desktop_app.store.features import FeatureRow, feature_rows
-
-if TYPE_CHECKING:  # multiprocessing only where the window trains in a process of its own
-    from multiprocessing.connection import Connection
 
 
 def compute_suggestions(db: Database, commits: Mapping[str, int] | None = None
@@ -46,17 +43,6 @@ def suggestions_for_file(path: str) -> SuggestResult:
         return compute_suggestions(db)[0]
     finally:
         db.close()
-
-
-def suggestions_to_pipe(path: str, send: Connection) -> None:
-    """A worker process's whole work: :func:`suggestions_for_file`, its answer sent through
-    ``send`` as ``(True, result)``, or ``(False, message)`` when it failed."""
-    try:
-        send.send((True, suggestions_for_file(path)))
-    except Exception as exc:
-        send.send((False, f"{type(exc).__name__}: {exc}"))
-    finally:
-        send.close()
 
 
 def add_suggest_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

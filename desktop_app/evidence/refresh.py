@@ -81,6 +81,18 @@ def refresh_evidence(db: Database, *, check_cancelled: Callable[[], None] = lamb
     return report
 
 
+def refresh_evidence_file(path: str) -> RefreshReport:
+    """:func:`refresh_evidence` for the database at ``path``, on a connection of its own: what
+    a worker process runs for the window (see ``ui/evidence_task.py``)."""
+    from desktop_app.store import open_db
+
+    db = open_db(Path(path), create=False)
+    try:
+        return refresh_evidence(db)
+    finally:
+        db.close()
+
+
 def _refresh_commits(db: Database, report: RefreshReport, summaries: list[ProjectSummary],
                      check_cancelled: Callable[[], None]) -> None:
     roots: dict[str, Path | None] = {}

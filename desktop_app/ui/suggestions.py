@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import cast
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
@@ -14,7 +13,7 @@ from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 from desktop_app.domain import Verdict
 from desktop_app.metrics.suggest import ModelReport, Suggestion, SuggestResult
 from desktop_app.ui.rating import RatingController
-from desktop_app.ui.tasks import Task, TaskCancelledError, TaskContext, TaskRunner
+from desktop_app.ui.tasks import Task, TaskContext, TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -34,47 +33,14 @@ PROCESS_FROM = 5_000
 
 def _compute(context: TaskContext) -> SuggestResult:
     from desktop_app.store import count_sessions
-    from desktop_app.suggesting import compute_suggestions
+    from desktop_app.suggesting import compute_suggestions, suggestions_for_file
+    from desktop_app.ui.process_task import in_a_process
 
     path = context.db_path
     if path is None or count_sessions(context.db) < PROCESS_FROM:
         result, _rows = compute_suggestions(context.db)
         return result
-    return _in_a_process(path, context)
-
-
-def _in_a_process(path: Path, context: TaskContext) -> SuggestResult:
-    """The suggestions for the database at ``path``, computed in a spawned worker process
-    (it answers through a pipe: no socket), waited for on this worker thread without holding
-    the interpreter lock. A cancel (a newer computation, the window closing) ends the process."""
-    import multiprocessing
-
-    from desktop_app.suggesting import suggestions_for_file, suggestions_to_pipe
-
-    spawn = multiprocessing.get_context("spawn")
-    try:
-        receive, send = spawn.Pipe(duplex=False)
-        process = spawn.Process(target=suggestions_to_pipe, args=(str(path), send),
-                                daemon=True, name="worthwhile-suggestions")
-        process.start()
-    except (OSError, NotImplementedError):  # no processes here (some sandboxes): this thread
-        return suggestions_for_file(str(path))
-    send.close()
-    try:
-        while not receive.poll(0.1):
-            if context.cancelled:
-                raise TaskCancelledError
-            if not process.is_alive() and not receive.poll(0):
-                raise RuntimeError(f"the suggestions process ended (exit {process.exitcode})")
-        ok, answer = receive.recv()
-    finally:
-        if process.is_alive():
-            process.terminate()
-        process.join(2)
-        receive.close()
-    if not ok:
-        raise RuntimeError(str(answer))
-    return cast(SuggestResult, answer)
+    return in_a_process(suggestions_for_file, path, context, "worthwhile-suggestions")
 
 
 class SuggestionsController(QObject):

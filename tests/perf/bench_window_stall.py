@@ -56,7 +56,8 @@ IDLE_S = 3.0
 
 class StallSampler:
     """BENCH_STACKS=1: a thread that, while the GUI thread has not ticked for 30 ms, samples
-    the GUI thread's Python stack; prints the innermost lines of the app seen in long stalls."""
+    the GUI thread's Python stack (and the other threads', one of which may hold the interpreter
+    lock); prints the innermost lines seen in long stalls."""
 
     def __init__(self, beat: Heartbeat) -> None:
         import threading
@@ -75,7 +76,8 @@ class StallSampler:
             time.sleep(0.005)
             if not self.beat.timer.isActive() or time.perf_counter() - self.beat.last < 0.03:
                 continue
-            frame = sys._current_frames().get(self.main or 0)
+            frames = sys._current_frames()
+            frame = frames.get(self.main or 0)
             if frame is None:
                 continue
             lines = [f"{Path(f.filename).name}:{f.lineno} {f.name}"
@@ -83,11 +85,19 @@ class StallSampler:
                      or "pyqtgraph" in f.filename]
             key = " < ".join(reversed(lines[-4:])) or "(Qt, no Python frame)"
             self.seen[key] = self.seen.get(key, 0) + 5
+            # What the other threads run meanwhile (one may hold the interpreter lock).
+            for ident, other in frames.items():
+                if ident in (self.main, self.thread.ident):
+                    continue
+                inner = [f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                         for f in traceback.extract_stack(other)][-3:]
+                key = "  other thread: " + " < ".join(reversed(inner))
+                self.seen[key] = self.seen.get(key, 0) + 5
 
     def report(self) -> None:
         self.running = False
         print("GUI thread in long stalls (ms sampled, where):", file=sys.stderr)
-        for key, ms in sorted(self.seen.items(), key=lambda kv: -kv[1])[:15]:
+        for key, ms in sorted(self.seen.items(), key=lambda kv: -kv[1])[:25]:
             print(f"  {ms:5d}  {key}", file=sys.stderr)
 
 

@@ -89,6 +89,35 @@ def test_the_panel_shows_commits_and_active_time_of_the_selected_session(
     qtbot.waitUntil(lambda: not active.isVisible())
 
 
+def test_a_large_database_counts_its_evidence_in_a_process_of_its_own(
+        qtbot: QtBot, coding_db: Path, open_window: OpenWindow,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """From PROCESS_FROM sessions on the refresh runs in a spawned process (on a thread its
+    Python held the interpreter lock often enough to make typing stutter at 100k sessions):
+    the panel shows the same figures, and no process is left behind."""
+    import multiprocessing
+
+    from desktop_app.ui import evidence_task
+
+    started: list[str] = []
+    real = multiprocessing.get_context("spawn").Process.start
+
+    def counting_start(self: multiprocessing.process.BaseProcess) -> None:
+        started.append(self.name)
+        real(self)
+
+    monkeypatch.setattr(evidence_task, "PROCESS_FROM", 0)
+    monkeypatch.setattr(multiprocessing.get_context("spawn").Process, "start", counting_start)
+    window = open_window(coding_db)
+    commits, active = _labels(window)
+    qtbot.waitUntil(commits.isVisible, timeout=30_000)
+    assert "worthwhile-evidence" in started  # counted in a process, not on the worker thread
+    assert commits.text() == "2 commits, +13 \u22123 lines (session + 24 h)"
+    assert active.text().startswith("\u2248 4 min active")
+    qtbot.waitUntil(lambda: not [p for p in multiprocessing.active_children()
+                                 if p.name == "worthwhile-evidence"], timeout=10_000)
+
+
 def test_the_value_view_compares_sessions_followed_by_commits_with_the_others(
         qtbot: QtBot, db_path: Path, repo: Repo, tmp_path: Path) -> None:
     db = open_db(db_path)
