@@ -16,8 +16,12 @@ def answer_to_pipe(function: Callable[[str], Any], path: str, send: Connection) 
     """A worker process's whole work: ``function(path)`` (path: the database), its answer sent
     through ``send`` as ``(True, result)``, or ``(False, message)`` when it failed."""
     try:
-        send.send((True, function(path)))
+        answer: tuple[bool, Any] = (True, function(path))
     except Exception as exc:
-        send.send((False, f"{type(exc).__name__}: {exc}"))
+        answer = (False, f"{type(exc).__name__}: {exc}")
+    try:
+        send.send(answer)
+    except OSError:  # the window that asked is gone (closed, or quit): nobody to tell
+        pass
     finally:
         send.close()

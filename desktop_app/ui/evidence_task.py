@@ -20,6 +20,9 @@ EVIDENCE_TASK = "evidence"
 #: interpreter lock so often that typing at 100k sessions stalled 60-100 ms, 27 ms without it
 #: (`tests/perf/bench_window_stall.py`). Below, a process costs more to start than it saves.
 PROCESS_FROM = 5_000
+#: Its process starts this long after the request: the window's first paint comes first (a
+#: spawned interpreter takes ~0.2 s of a core), and a window closed at once starts none.
+START_AFTER_S = 1.0
 
 
 def start_evidence_refresh(tasks: TaskRunner, db_path: Path,
@@ -34,7 +37,8 @@ def start_evidence_refresh(tasks: TaskRunner, db_path: Path,
             return refresh_evidence(context.db, check_cancelled=context.check_cancelled)
         from desktop_app.ui.process_task import in_a_process
 
-        return in_a_process(refresh_evidence_file, db_path, context, "worthwhile-evidence")
+        return in_a_process(refresh_evidence_file, db_path, context, "worthwhile-evidence",
+                            after_s=START_AFTER_S)
 
     task = tasks.start(EVIDENCE_TASK, work, db_path=db_path)
     task.finished.connect(done)

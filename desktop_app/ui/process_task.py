@@ -13,12 +13,20 @@ _R = TypeVar("_R")
 
 
 def in_a_process(function: Callable[[str], _R], path: Path, context: TaskContext,
-                 name: str) -> _R:
+                 name: str, *, after_s: float = 0.0) -> _R:
     """``function(str(path))`` computed in a spawned process (``function`` a module-level,
     Qt-free function of the database's path, opening a connection of its own). A cancel (a
     newer task, the window closing) ends the process; where no process can be started (some
-    sandboxes) it runs on this thread."""
+    sandboxes) it runs on this thread. ``after_s``: the process starts only after that long
+    (a window opening paints first, and one closed at once starts none)."""
     import multiprocessing
+    import time
+
+    waited_until = time.monotonic() + after_s
+    while time.monotonic() < waited_until:
+        if context.cancelled:
+            raise TaskCancelledError
+        time.sleep(0.05)
 
     from desktop_app.processes import answer_to_pipe
 
