@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -212,14 +212,15 @@ class Session:
         chunks = ["".join(f"{part}\x00" for part in parts)]
         if columns is not None:
             assert times is not None, "columns come with their times"
-            chunks.extend(f"{role}\x00{time or ''}\x00{model or ''}\x00{text}\x00\x01"
-                          for role, text, time, model in zip(*columns[:2], times, columns[2],
-                                                              strict=True))
+            rows: Iterable[tuple[str, str, str | None, str | None]] = zip(
+                *columns[:2], times, columns[2], strict=True)
         else:
             if times is None:
                 times = [utc_iso(m.time) for m in self.messages]
-            for m, time in zip(self.messages, times, strict=True):
-                chunks.append(f"{m.role}\x00{time or ''}\x00{m.model or ''}\x00{m.text}\x00\x01")
+            rows = ((m.role, m.text, time, m.model)
+                    for m, time in zip(self.messages, times, strict=True))
+        chunks.extend(f"{role}\x00{time or ''}\x00{model or ''}\x00{text}\x00\x01"
+                      for role, text, time, model in rows)
         # One update of the same bytes as part-by-part updates: the hash is unchanged.
         return hashlib.sha256("".join(chunks).encode()).hexdigest()
 

@@ -673,18 +673,10 @@ class _Group:
                   b: _Building | None = None) -> None:
         """A response's usage, counted toward the session that first had the response
         (``b``: session ``sid``, when the caller has it already)."""
-        fresh = usage.get("input_tokens")
-        if type(fresh) is not int or not 0 <= fresh <= _MAX_TOKENS:
-            fresh = _tokens(fresh)
-        write = usage.get("cache_creation_input_tokens")
-        if type(write) is not int or not 0 <= write <= _MAX_TOKENS:
-            write = _tokens(write)
-        read = usage.get("cache_read_input_tokens")
-        if type(read) is not int or not 0 <= read <= _MAX_TOKENS:
-            read = _tokens(read)
-        tokens_out = usage.get("output_tokens")
-        if type(tokens_out) is not int or not 0 <= tokens_out <= _MAX_TOKENS:
-            tokens_out = _tokens(tokens_out)
+        fresh = _tokens(usage.get("input_tokens"))
+        write = _tokens(usage.get("cache_creation_input_tokens"))
+        read = _tokens(usage.get("cache_read_input_tokens"))
+        tokens_out = _tokens(usage.get("output_tokens"))
         tokens_in = fresh + write + read
         owner = self.usage_owner.setdefault(key, sid)
         counted = (b if b is not None and owner == sid else self.building(owner)).usage

@@ -78,12 +78,11 @@ class CrcReader(io.RawIOBase):
     import: its CRC is remembered at no extra reading, see :func:`remember`)."""
 
     def __init__(self, stream: io.BufferedIOBase | io.RawIOBase | io.BufferedReader,
-                 crc: int = 0, count: int = 0) -> None:
+                 crc: int = 0) -> None:
         super().__init__()
         self._stream = stream
-        #: The CRC-32 and length of the bytes so far (``crc``/``count``: of bytes read before).
+        #: The CRC-32 of the bytes so far (``crc``: of bytes read before, e.g. the head).
         self.crc = crc
-        self.count = count
 
     def readable(self) -> bool:
         return True
@@ -95,7 +94,6 @@ class CrcReader(io.RawIOBase):
             return 0
         view[:len(data)] = data
         self.crc = zlib.crc32(data, self.crc)
-        self.count += len(data)
         return len(data)
 
 

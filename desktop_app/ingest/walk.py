@@ -185,7 +185,7 @@ def import_file(run: PathRun, path: Path) -> str | None:
             return "group"
         companions.load_beside(path, run.skip, run.companions)
         # Its CRC-32 is taken as it is read: a copy of the same bytes is recognised next time.
-        crc = unchanged.CrcReader(raw, zlib.crc32(head), len(head))
+        crc = unchanged.CrcReader(raw, zlib.crc32(head))
         import_stream(run, cast(BinaryIO, crc), shown, 1.0, direct=True, head=head, spec=spec)
         if crc.read(1) == b"":  # the parser read it to its end
             run.content_crc = crc.crc
