@@ -149,15 +149,15 @@ def ordered_map(function: Callable[[_T], _R], pieces: Sequence[_T], *,
                 help_here: bool | None = None) -> Generator[_R, None, None]:
     """``function(piece)`` for each piece, in order, computed ahead in worker processes.
 
-    One piece per worker is read ahead (each result waiting costs memory). While the next
-    result is not ready, this process reads the next piece not yet handed out itself (at most
-    :data:`HELD_HERE` held until their turn), so that no core waits when the workers are the
-    slower side (and that piece is never pickled). ``help_here`` defaults to True on the main
-    thread only (the command line): in the window an import runs on a thread beside the GUI's,
-    which must not wait for the interpreter lock. Closing the iterator (a cancel, an error in
-    the caller) cancels the pieces not started, without waiting for the running ones. With one
-    core, or when worker processes cannot be started here, the pieces are read in this
-    process, one at a time, as they are asked for.
+    One piece per worker is read ahead, one more while this process helps (each result
+    waiting costs memory). While the next result is not ready, this process reads the next
+    piece not yet handed out itself (at most :data:`HELD_HERE` held until their turn), so that
+    no core waits when the workers are the slower side (and that piece is never pickled).
+    ``help_here`` defaults to True on the main thread only (the command line): in the window
+    an import runs on a thread beside the GUI's, which must not wait for the interpreter lock.
+    Closing the iterator (a cancel, an error in the caller) cancels the pieces not started,
+    without waiting for the running ones. With one core, or when worker processes cannot be
+    started here, the pieces are read in this process, one at a time, as they are asked for.
     """
     count = worker_count(len(pieces))
     if count == 0:
